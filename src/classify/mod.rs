@@ -1,0 +1,551 @@
+//! Classification: events in, findings out.
+//!
+//! [`Classifier::observe`] folds each event into per-trunk / extension / IP / call
+//! state ([`state`]); [`Classifier::finish`] runs every rule of [`rules`] (one file
+//! per fault id) over that state. Rules read state only, never each other's output,
+//! so their order does not matter and each can be tested alone.
+
+pub mod catalog;
+pub mod rules;
+pub mod state;
+
+use crate::event::{Event, EventKind, LogCode, Party, TrunkRef};
+use crate::i18n::{Lang, Msg};
+use crate::parse::sip::is_private;
+use crate::parse::timestamp::Timestamp;
+use catalog::{FaultId, Side};
+use serde::Serialize;
+use state::*;
+use std::collections::BTreeMap;
+
+/// Calls open this long are forgotten when memory must be bounded (no 3CX call lasts that long
+/// without its end being logged, unless the log is cut).
+const STALE_CALL_MS: i64 = 6 * 3600 * 1000;
+/// Above this many open calls, stale ones are dropped.
+const MAX_OPEN_CALLS: usize = 100_000;
+/// Words in a carrier's reason phrase that point at the bill rather than the call.
+const PAYMENT_WORDS: &[&str] = &[
+    "payment",
+    "balance",
+    "credit",
+    "suspend",
+    "insufficient",
+    "debt",
+    "unpaid",
+];
+/// A finding at or above this confidence counts for the verdict (faults.md).
+pub const VERDICT_CONFIDENCE: f64 = 0.5;
+
+/// Codes that are ordinary outcomes of calling someone (busy, no answer, unknown number).
+pub const CALLEE_CODES: &[u16] = &[404, 408, 410, 480, 484, 486, 487, 600, 603, 604];
+/// Codes that mean the two ends share no codec.
+pub const CODEC_CODES: &[u16] = &[415, 488, 606];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    FixFirst,
+    Escalate,
+    NoFaultFound,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Trunk,
+    Extension,
+    Ip,
+    Number,
+    System,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Subject {
+    pub kind: SubjectKind,
+    pub id: String,
+    pub name: Option<String>,
+}
+
+impl Subject {
+    pub fn trunk(t: &TrunkState) -> Self {
+        Subject {
+            kind: SubjectKind::Trunk,
+            id: t.dn.clone(),
+            name: (!t.name.is_empty()).then(|| t.name.clone()),
+        }
+    }
+    pub fn of(kind: SubjectKind, id: impl Into<String>) -> Self {
+        Subject {
+            kind,
+            id: id.into(),
+            name: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceOut {
+    pub path: String,
+    pub line: u64,
+    pub time: Option<Timestamp>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub fault: FaultId,
+    pub side: Side,
+    pub confidence: f64,
+    pub title: String,
+    pub subject: Subject,
+    pub count: u64,
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
+    pub explanation: String,
+    pub advice: String,
+    pub alternatives: Vec<FaultId>,
+    pub details: serde_json::Map<String, serde_json::Value>,
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// What a rule needs besides the state: the language and where evidence came from.
+pub struct RuleContext<'a> {
+    pub lang: Lang,
+    pub evidence_cap: usize,
+    pub paths: &'a [String],
+}
+
+impl RuleContext<'_> {
+    /// Builds a finding with the catalogue's title and advice in the report language.
+    pub fn finding(
+        &self,
+        fault: FaultId,
+        confidence: f64,
+        subject: Subject,
+        tally: &Tally,
+        explanation: String,
+    ) -> Finding {
+        Finding {
+            fault,
+            side: fault.side(),
+            confidence: (confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0,
+            title: crate::i18n::title(self.lang, fault).to_owned(),
+            subject,
+            count: tally.count,
+            first_seen: tally.first,
+            last_seen: tally.last,
+            explanation,
+            advice: crate::i18n::advice(self.lang, fault).to_owned(),
+            alternatives: Vec::new(),
+            details: serde_json::Map::new(),
+            evidence: self.evidence(&tally.evidence),
+        }
+    }
+
+    pub fn evidence(&self, ev: &Evidence) -> Vec<EvidenceOut> {
+        ev.lines
+            .iter()
+            .take(self.evidence_cap)
+            .map(|l| EvidenceOut {
+                path: self.paths.get(l.file as usize).cloned().unwrap_or_default(),
+                line: l.line,
+                time: l.ts,
+                text: l.text.clone(),
+            })
+            .collect()
+    }
+
+    pub fn msg(&self, m: Msg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        crate::i18n::fill(m.text(self.lang), args)
+    }
+}
+
+impl Finding {
+    pub fn alternatives(mut self, alts: &[FaultId]) -> Self {
+        self.alternatives = alts.to_vec();
+        self
+    }
+    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.details.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// Counts for the report's `stats`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Stats {
+    pub calls: u64,
+    pub calls_failed: u64,
+    pub registrations: u64,
+    pub registrations_failed: u64,
+    #[serde(serialize_with = "serialize_codes")]
+    pub events_by_code: BTreeMap<LogCode, u64>,
+}
+
+fn serialize_codes<S: serde::Serializer>(
+    m: &BTreeMap<LogCode, u64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(m.iter().map(|(k, v)| (k.to_string(), v)))
+}
+
+/// Folds events into state; see the module doc.
+#[derive(Debug)]
+pub struct Classifier {
+    pub state: SiteState,
+    pub stats: Stats,
+    evidence_cap: usize,
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl Classifier {
+    pub fn new(evidence_cap: usize) -> Self {
+        // Rules keep a little more than they show, so merging patterns never runs short.
+        Classifier {
+            state: SiteState::default(),
+            stats: Stats::default(),
+            evidence_cap: evidence_cap.max(1),
+        }
+    }
+
+    fn trunk(&mut self, t: TrunkRef<'_>) -> u32 {
+        let s = &mut self.state;
+        if let Some(&i) = s.trunk_index.get(t.dn) {
+            if s.trunks[i as usize].name.is_empty() && !t.name.is_empty() {
+                s.trunks[i as usize].name = lossy(t.name);
+            }
+            return i;
+        }
+        let i = s.trunks.len() as u32;
+        s.trunks.push(TrunkState {
+            dn: lossy(t.dn),
+            name: lossy(t.name),
+            ..TrunkState::default()
+        });
+        s.trunk_index.insert(t.dn.to_vec(), i);
+        i
+    }
+
+    fn extension(&mut self, ext: &[u8]) -> &mut ExtensionState {
+        // Avoid allocating the key on the (common) lookup of a known extension.
+        let key = String::from_utf8_lossy(ext);
+        if !self.state.extensions.contains_key(&*key) {
+            self.state
+                .extensions
+                .insert(key.clone().into_owned(), ExtensionState::default());
+        }
+        self.state
+            .extensions
+            .get_mut(&*key)
+            .expect("inserted above")
+    }
+
+    fn seen_ip(&mut self, ip: std::net::IpAddr, ts: Option<Timestamp>) -> &mut SourceState {
+        let s = self.state.sources.entry(ip).or_default();
+        if ts.is_some() {
+            s.last_seen = s.last_seen.max(ts);
+        }
+        s
+    }
+
+    pub fn observe(&mut self, e: &Event<'_>) {
+        if let Some(code) = e.code {
+            *self.stats.events_by_code.entry(code).or_default() += 1;
+        }
+        if let Some(t) = e.ts {
+            self.state.first = Some(self.state.first.map_or(t, |f| f.min(t)));
+            self.state.last = Some(self.state.last.map_or(t, |l| l.max(t)));
+        }
+        let cap = self.evidence_cap;
+        match e.kind {
+            EventKind::CallIncoming { call, from, .. } => {
+                self.stats.calls += 1;
+                let mut st = CallState {
+                    started: e.ts,
+                    ..CallState::default()
+                };
+                match from {
+                    Party::Trunk { trunk, .. } => {
+                        let i = self.trunk(trunk);
+                        st.direction = Direction::Inbound;
+                        st.inbound_trunk = Some(i);
+                        let t = &mut self.state.trunks[i as usize];
+                        t.inbound_calls += 1;
+                        if t.run.failures.count > 0 {
+                            t.run.inbound_since_onset += 1;
+                        }
+                    }
+                    Party::Extension(ext) => {
+                        self.extension(ext);
+                        st.direction = Direction::FromExtension;
+                    }
+                    _ => {}
+                }
+                if self.state.calls.len() >= MAX_OPEN_CALLS {
+                    self.prune_calls(e.ts);
+                }
+                self.state.calls.entry(call).or_insert(st);
+            }
+            EventKind::CallRouted { call, target } => {
+                let trunk = target.trunk().map(|t| self.trunk(t));
+                let st = self.state.calls.entry(call).or_default();
+                st.outbound_trunk = trunk;
+                if let (Some(i), Party::Trunk { number, .. }) = (trunk, target) {
+                    st.destination = number_key(number);
+                    self.state.trunks[i as usize].outbound_attempts += 1;
+                }
+            }
+            EventKind::CallAnswered { call, party } => {
+                let trunk = party.trunk().map(|t| self.trunk(t));
+                let st = self.state.calls.entry(call).or_default();
+                st.answered = true;
+                let st = *st;
+                match trunk {
+                    Some(i)
+                        if st.direction != Direction::Inbound || st.outbound_trunk.is_some() =>
+                    {
+                        let t = &mut self.state.trunks[i as usize];
+                        t.outbound_answered += 1;
+                        t.last_outbound_answered = t.last_outbound_answered.max(e.ts);
+                        // An answered outbound call ends any barring pattern.
+                        t.run = OutboundRun::default();
+                    }
+                    _ => {
+                        if let (Direction::Inbound, Some(i)) = (st.direction, st.inbound_trunk) {
+                            let t = &mut self.state.trunks[i as usize];
+                            t.inbound_answered += 1;
+                            if t.run.failures.count > 0 {
+                                t.run.inbound_answered_since_onset += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            EventKind::CallFailed {
+                call,
+                number,
+                trunk,
+                status,
+                ..
+            } => {
+                let named = trunk.map(|t| self.trunk(t));
+                let st = call.and_then(|c| self.state.calls.get_mut(&c));
+                let (on_trunk, inbound_leg) = match st {
+                    Some(st) => {
+                        st.failed = true;
+                        (
+                            named.or(st.outbound_trunk),
+                            st.outbound_trunk.is_none() && named.is_none(),
+                        )
+                    }
+                    None => (named, false),
+                };
+                let code = status.code;
+                if let (Some(i), false) = (on_trunk, inbound_leg) {
+                    let t = &mut self.state.trunks[i as usize];
+                    t.outbound_failures_total += 1;
+                    let run = &mut t.run;
+                    run.failures.add(e, Some(code), cap);
+                    if REFUSAL_CODES.contains(&code) {
+                        run.refused += 1;
+                        if run.refused_destinations.len() < DISTINCT_CAP {
+                            run.refused_destinations.insert(number_key(number));
+                        }
+                        if run.sample_destinations.len() < 5 {
+                            run.sample_destinations.insert(lossy(number));
+                        }
+                    }
+                    let reason = String::from_utf8_lossy(status.reason).to_lowercase();
+                    if code == 402 || PAYMENT_WORDS.iter().any(|w| reason.contains(w)) {
+                        run.payment_hint = true;
+                    }
+                }
+                if CODEC_CODES.contains(&code) {
+                    self.state.codec_failures.add(e, Some(code), cap);
+                } else if CALLEE_CODES.contains(&code) {
+                    self.state.callee_outcomes.add(e, Some(code), cap);
+                } else if on_trunk.is_none() || inbound_leg {
+                    self.state.unexplained_failures.add(e, Some(code), cap);
+                }
+            }
+            EventKind::TargetNotRegistered { call, extension } => {
+                if let Some(st) = call.and_then(|c| self.state.calls.get_mut(&c)) {
+                    st.failed = true;
+                }
+                self.extension(extension).not_registered.add(e, None, cap);
+            }
+            EventKind::NoRoute { call, number } => {
+                if let Some(st) = call.and_then(|c| self.state.calls.get_mut(&c)) {
+                    st.failed = true;
+                }
+                self.state.no_route.add(e, None, cap);
+                if self.state.no_route_numbers.len() < 10 {
+                    self.state.no_route_numbers.insert(lossy(number));
+                }
+            }
+            EventKind::CallEnded { call, .. } => {
+                if let Some(st) = self.state.calls.remove(&call)
+                    && st.failed
+                    && !st.answered
+                {
+                    self.stats.calls_failed += 1;
+                }
+            }
+            EventKind::DeviceInfo {
+                extension,
+                user_agent,
+                ip,
+            } => {
+                let ext = self.extension(extension);
+                if !user_agent.is_empty() {
+                    ext.user_agent = Some(lossy(user_agent));
+                }
+                if let Some(ip) = ip {
+                    ext.ip = Some(ip);
+                    self.seen_ip(ip, e.ts);
+                }
+            }
+            EventKind::ExtensionRegistered { extension, ip } => {
+                self.stats.registrations += 1;
+                let ext = self.extension(extension);
+                ext.registered = Some(true);
+                ext.registrations += 1;
+                ext.last_registered = ext.last_registered.max(e.ts);
+                ext.not_registered.reset();
+                if let Some(ip) = ip {
+                    ext.ip = Some(ip);
+                    self.state.ip_to_extension.insert(ip, lossy(extension));
+                    let src = self.seen_ip(ip, e.ts);
+                    src.registrations += 1;
+                    src.last_registration = src.last_registration.max(e.ts);
+                }
+            }
+            EventKind::ExtensionUnregistered { extension } => {
+                let ext = self.extension(extension);
+                ext.registered = Some(false);
+                ext.last_unregistered = ext.last_unregistered.max(e.ts);
+                ext.unregistered_evidence.clear();
+                ext.unregistered_evidence.push(e, cap);
+            }
+            EventKind::AuthFailed { method, user, ip } => {
+                if method.eq_ignore_ascii_case(b"REGISTER") {
+                    self.stats.registrations_failed += 1;
+                }
+                if let Some(ip) = ip {
+                    self.seen_ip(ip, e.ts).record_failure(e, user, method, cap);
+                }
+            }
+            EventKind::TrunkRegistered { trunk } => {
+                self.stats.registrations += 1;
+                let i = self.trunk(trunk);
+                let t = &mut self.state.trunks[i as usize];
+                t.registrations_ok += 1;
+                t.last_registration_ok = t.last_registration_ok.max(e.ts);
+                t.registration_failures.reset();
+                if t.run.failures.count > 0 {
+                    t.run.registrations_ok_since_onset += 1;
+                }
+            }
+            EventKind::TrunkRegistrationFailed { trunk, status } => {
+                self.stats.registrations_failed += 1;
+                let i = self.trunk(trunk);
+                let t = &mut self.state.trunks[i as usize];
+                t.registration_failures.add(e, Some(status.code), cap);
+                t.registration_failures_total += 1;
+                if t.run.failures.count > 0 && matches!(status.code, 401 | 402 | 403 | 407 | 603) {
+                    t.run.registrations_refused_since_onset += 1;
+                }
+            }
+            EventKind::NoRtp {
+                call,
+                remote_ip,
+                local_ip,
+            } => {
+                let m = &mut self.state.media;
+                m.no_rtp.add(e, None, cap);
+                if m.calls.len() < DISTINCT_CAP {
+                    m.calls.insert(call);
+                }
+                if let Some(ip) = remote_ip {
+                    let calls = m.by_remote_ip.entry(ip).or_default();
+                    if calls.len() < DISTINCT_CAP {
+                        calls.insert(call);
+                    }
+                    if is_private(ip) && local_ip.is_some_and(|l| !is_private(l)) {
+                        m.private_remote_from_public_local += 1;
+                    }
+                }
+            }
+            EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}
+        }
+    }
+
+    /// Forgets calls that started long before `now`, counting failed ones.
+    fn prune_calls(&mut self, now: Option<Timestamp>) {
+        let Some(now) = now else {
+            self.state.calls.clear();
+            return;
+        };
+        let stats = &mut self.stats;
+        self.state.calls.retain(|_, st| {
+            let keep = st
+                .started
+                .is_some_and(|s| now.millis() - s.millis() < STALE_CALL_MS);
+            if !keep && st.failed && !st.answered {
+                stats.calls_failed += 1;
+            }
+            keep
+        });
+    }
+
+    /// Runs every rule and returns the findings in contract order.
+    pub fn finish(&mut self, ctx: &RuleContext<'_>) -> Vec<Finding> {
+        let open_failed = self
+            .state
+            .calls
+            .values()
+            .filter(|c| c.failed && !c.answered)
+            .count() as u64;
+        self.stats.calls_failed += open_failed;
+        self.state.calls.clear();
+        let mut findings: Vec<Finding> = rules::RULES
+            .iter()
+            .flat_map(|rule| rule(&self.state, ctx))
+            .collect();
+        sort_findings(&mut findings);
+        findings
+    }
+}
+
+/// Contract order: side, confidence descending, fault id; then subject for a total order.
+pub fn sort_findings(f: &mut [Finding]) {
+    f.sort_by(|a, b| {
+        a.side
+            .cmp(&b.side)
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.fault.as_str().cmp(b.fault.as_str()))
+            .then(a.subject.id.cmp(&b.subject.id))
+    });
+}
+
+/// The verdict of faults.md from the findings and what stayed unexplained.
+pub fn verdict(findings: &[Finding], unexplained_failures: u64) -> Verdict {
+    let counts = |side: Side| {
+        findings
+            .iter()
+            .any(|f| f.side == side && f.confidence >= VERDICT_CONFIDENCE)
+    };
+    if counts(Side::User) {
+        Verdict::FixFirst
+    } else if counts(Side::Carrier)
+        || counts(Side::Vendor)
+        || unexplained_failures >= rules::UNEXPLAINED_ESCALATE_MIN
+    {
+        Verdict::Escalate
+    } else {
+        Verdict::NoFaultFound
+    }
+}

@@ -1,0 +1,103 @@
+//! `brute_force_attack`: password guessing against the PBX from the internet.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::rules::{ip_blacklisted, minutes_between, when};
+use crate::classify::state::{SiteState, SourceState, Tally};
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+use crate::parse::sip::is_private;
+use std::net::IpAddr;
+
+/// Distinct user names tried from one public address: a phone knows one account,
+/// a scanner walks through many.
+pub const SCANNER_MIN_USERS: usize = 3;
+/// Failures from a public address for accounts the PBX does not have.
+pub const SCANNER_MIN_UNKNOWN_FAILURES: u64 = 5;
+
+/// A public source guessing accounts rather than a company phone with an old password.
+pub fn is_scanner(ip: IpAddr, src: &SourceState, s: &SiteState) -> bool {
+    if is_private(ip) || src.failures.count == 0 {
+        return false;
+    }
+    let unknown: u64 = src
+        .users
+        .iter()
+        .filter(|(u, _)| !s.extensions.contains_key(*u))
+        .map(|(_, n)| n)
+        .sum();
+    src.users.len() >= SCANNER_MIN_USERS || unknown >= SCANNER_MIN_UNKNOWN_FAILURES
+}
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let attackers: Vec<(&IpAddr, &SourceState)> = s
+        .sources
+        .iter()
+        .filter(|(ip, src)| is_scanner(**ip, src, s))
+        .collect();
+    if attackers.is_empty() {
+        return Vec::new();
+    }
+    let mut tally = Tally::default();
+    let mut users = std::collections::BTreeSet::new();
+    for (_, src) in &attackers {
+        tally.count += src.failures.count;
+        tally.first = tally
+            .first
+            .min(src.failures.first)
+            .or(tally.first.or(src.failures.first));
+        tally.last = tally.last.max(src.failures.last);
+        for l in &src.failures.evidence.lines {
+            if tally.evidence.lines.len() < ctx.evidence_cap {
+                tally.evidence.lines.push(l.clone());
+            }
+        }
+        users.extend(src.users.keys().cloned());
+    }
+    let blocked: Vec<String> = attackers
+        .iter()
+        .filter(|(_, src)| {
+            src.max_burst >= ip_blacklisted::MIN_BURST
+                && src.last_seen <= src.failures.last
+                && minutes_between(src.failures.last, s.last) >= ip_blacklisted::MIN_SILENCE_MINUTES
+        })
+        .map(|(ip, _)| ip.to_string())
+        .collect();
+    let ips: Vec<String> = attackers.iter().map(|(ip, _)| ip.to_string()).collect();
+    let mut confidence: f64 = 0.7;
+    if users.len() >= 10 {
+        confidence += 0.1;
+    }
+    if attackers.len() >= 2 {
+        confidence += 0.05;
+    }
+    let subject = match attackers.as_slice() {
+        [(ip, _)] => Subject::of(SubjectKind::Ip, ip.to_string()),
+        _ => Subject::of(SubjectKind::System, "internet"),
+    };
+    let sample: Vec<&String> = users.iter().take(8).collect();
+    let text = ctx.msg(
+        Msg::BruteForceMain,
+        &[
+            ("n", &tally.count),
+            ("ips", &ips.len()),
+            ("users", &users.len()),
+            (
+                "sample",
+                &sample
+                    .iter()
+                    .map(|u| u.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ("first", &when(tally.first)),
+            ("last", &when(tally.last)),
+        ],
+    );
+    vec![
+        ctx.finding(FaultId::BruteForceAttack, confidence, subject, &tally, text)
+            .alternatives(&[FaultId::IpBlacklisted])
+            .detail("source_ips", ips)
+            .detail("distinct_users", users.len())
+            .detail("silenced_ips", blocked),
+    ]
+}

@@ -1,0 +1,53 @@
+//! `extension_auth_failed`: a company phone keeps using a wrong extension password.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::rules::{brute_force_attack, when};
+use crate::classify::state::SiteState;
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+use crate::parse::sip::is_private;
+
+/// faults.md: repeated, >= 3. One or two failures are a user mistyping once.
+pub const MIN_FAILURES: u64 = 3;
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (ip, src) in &s.sources {
+        if brute_force_attack::is_scanner(*ip, src, s) {
+            continue;
+        }
+        for (user, &n) in &src.users {
+            let known = s.extensions.contains_key(user);
+            // A phone of the company: on the LAN, or a known extension's remote phone.
+            if n < MIN_FAILURES || !(is_private(*ip) || known) {
+                continue;
+            }
+            let confidence =
+                if is_private(*ip) { 0.75 } else { 0.6 } + if n >= 10 { 0.1 } else { 0.0 };
+            let text = ctx.msg(
+                Msg::ExtensionAuthFailedMain,
+                &[
+                    ("n", &n),
+                    ("ext", user),
+                    ("ip", ip),
+                    ("first", &when(src.failures.first)),
+                    ("last", &when(src.failures.last)),
+                ],
+            );
+            let mut f = ctx.finding(
+                FaultId::ExtensionAuthFailed,
+                confidence,
+                Subject::of(SubjectKind::Extension, user.clone()),
+                &src.failures,
+                text,
+            );
+            f.count = n;
+            out.push(
+                f.alternatives(&[FaultId::BruteForceAttack, FaultId::IpBlacklisted])
+                    .detail("source_ip", ip.to_string())
+                    .detail("private_ip", is_private(*ip)),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,91 @@
+//! `extension_not_registered`: calls fail because the extension's phone is offline.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::rules::{minutes_between, when};
+use crate::classify::state::{SiteState, Tally};
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+
+/// A phone that went offline and stayed so this long while the log went on is
+/// reported even if nobody called it (below the verdict threshold: it may simply
+/// be switched off for the night).
+pub const OFFLINE_QUIET_MIN_MINUTES: i64 = 60;
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (ext, st) in &s.extensions {
+        let failed = st.not_registered.count;
+        let went_offline = st.registered == Some(false);
+        let (confidence, tally) = if failed > 0 {
+            // Each call that could not ring the phone makes the pattern clearer.
+            let c = 0.55 + 0.1 * (failed.min(4) - 1) as f64 + if went_offline { 0.05 } else { 0.0 };
+            (c, st.not_registered.clone())
+        } else if went_offline
+            && minutes_between(st.last_unregistered, s.last) >= OFFLINE_QUIET_MIN_MINUTES
+        {
+            let mut t = Tally {
+                count: 1,
+                first: st.last_unregistered,
+                last: st.last_unregistered,
+                ..Tally::default()
+            };
+            t.evidence = st.unregistered_evidence.clone();
+            (0.35, t)
+        } else {
+            continue;
+        };
+        let mut text = if failed > 0 {
+            ctx.msg(
+                Msg::ExtensionNotRegisteredCalls,
+                &[
+                    ("n", &failed),
+                    ("ext", ext),
+                    ("first", &when(tally.first)),
+                    ("last", &when(tally.last)),
+                ],
+            )
+        } else {
+            ctx.msg(Msg::ExtensionNotRegisteredQuiet, &[("ext", ext)])
+        };
+        if went_offline {
+            text.push(' ');
+            text.push_str(&ctx.msg(
+                Msg::ExtensionWentOffline,
+                &[("time", &when(st.last_unregistered))],
+            ));
+        }
+        if let Some(ua) = &st.user_agent {
+            let ip = st.ip.map_or_else(String::new, |i| i.to_string());
+            text.push(' ');
+            text.push_str(&ctx.msg(Msg::ExtensionLastDevice, &[("device", ua), ("ip", &ip)]));
+        }
+        let mut f = ctx.finding(
+            FaultId::ExtensionNotRegistered,
+            confidence,
+            Subject::of(SubjectKind::Extension, ext.clone()),
+            &tally,
+            text,
+        );
+        // The unregistration line is the strongest evidence of when it started.
+        if failed > 0 {
+            let mut ev = ctx.evidence(&st.unregistered_evidence);
+            ev.extend(f.evidence.drain(..));
+            ev.truncate(ctx.evidence_cap);
+            f.evidence = ev;
+        }
+        out.push(
+            f.alternatives(&[
+                FaultId::ExtensionAuthFailed,
+                FaultId::IpBlacklisted,
+                FaultId::ForwardingOrDnd,
+            ])
+            .detail(
+                "went_offline_at",
+                st.last_unregistered.map(|t| t.to_string()),
+            )
+            .detail("device", st.user_agent.clone())
+            .detail("device_ip", st.ip.map(|i| i.to_string())),
+        );
+    }
+    out
+}

@@ -1,0 +1,41 @@
+//! `no_outbound_rule`: 3CX found no outbound rule for a dialled number.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::state::SiteState;
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+
+/// One number without a route is usually a misdial (shown, below the verdict line);
+/// from two it is a missing or wrong rule.
+pub const MIN_CALLS: u64 = 2;
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let t = &s.no_route;
+    if t.count == 0 {
+        return Vec::new();
+    }
+    let confidence = match t.count {
+        n if n >= 5 => 0.75,
+        n if n >= MIN_CALLS => 0.6,
+        _ => 0.45,
+    };
+    let numbers: Vec<String> = s.no_route_numbers.iter().cloned().collect();
+    let text = ctx.msg(
+        Msg::NoOutboundRuleMain,
+        &[("n", &t.count), ("numbers", &numbers.join(", "))],
+    );
+    vec![
+        ctx.finding(
+            FaultId::NoOutboundRule,
+            confidence,
+            Subject::of(SubjectKind::System, "outbound_rules"),
+            t,
+            text,
+        )
+        .alternatives(&[
+            FaultId::NumberFormatInvalid,
+            FaultId::DestinationNotPermitted,
+        ])
+        .detail("numbers", numbers),
+    ]
+}

@@ -1,0 +1,75 @@
+//! `one_way_audio`: signalling works but audio from one side never arrives.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::state::SiteState;
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+use crate::parse::sip::is_private;
+
+/// One call without RTP can be a phone hanging up during setup; from two calls on
+/// it is a pattern worth fixing (below that the finding stays under the verdict line).
+pub const MIN_CALLS: usize = 2;
+/// From this many calls the pattern is unmistakable.
+pub const MANY_CALLS: usize = 5;
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let m = &s.media;
+    let calls = m.calls.len();
+    if calls == 0 {
+        return Vec::new();
+    }
+    let mut confidence = match calls {
+        n if n >= MANY_CALLS => 0.8,
+        n if n >= MIN_CALLS => 0.65,
+        _ => 0.4,
+    };
+    // A private address in the remote SDP of a public PBX is NAT not being handled.
+    if m.private_remote_from_public_local > 0 {
+        confidence += 0.1;
+    }
+    let top = m
+        .by_remote_ip
+        .iter()
+        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)));
+    let (subject, mut text) = match top {
+        Some((ip, ids)) if ids.len() * 2 >= calls => {
+            let ext = s.ip_to_extension.get(ip);
+            let mut subject = Subject::of(SubjectKind::Ip, ip.to_string());
+            subject.name = ext.map(|e| format!("Ext.{e}"));
+            let who = ext.map_or_else(String::new, |e| {
+                ctx.msg(Msg::OneWayAudioExtension, &[("ext", e)])
+            });
+            (
+                subject,
+                ctx.msg(
+                    Msg::OneWayAudioMain,
+                    &[
+                        ("n", &calls),
+                        ("top", &ids.len()),
+                        ("ip", ip),
+                        ("who", &who),
+                    ],
+                ),
+            )
+        }
+        _ => (
+            Subject::of(SubjectKind::System, "media"),
+            ctx.msg(
+                Msg::OneWayAudioSpread,
+                &[("n", &calls), ("ips", &m.by_remote_ip.len())],
+            ),
+        ),
+    };
+    if m.private_remote_from_public_local > 0 {
+        text.push(' ');
+        text.push_str(&ctx.msg(Msg::OneWayAudioPrivate, &[]));
+    }
+    let remote_private = top.is_some_and(|(ip, _)| is_private(*ip));
+    vec![
+        ctx.finding(FaultId::OneWayAudio, confidence, subject, &m.no_rtp, text)
+            .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
+            .detail("calls_without_rtp", calls)
+            .detail("remote_addresses", m.by_remote_ip.len())
+            .detail("remote_private", remote_private),
+    ]
+}

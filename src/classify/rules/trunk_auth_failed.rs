@@ -1,0 +1,63 @@
+//! `trunk_auth_failed`: the carrier rejects the trunk's registration credentials.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::rules::{codes_text, trunk_unpaid, when};
+use crate::classify::state::SiteState;
+use crate::classify::{Finding, RuleContext, Subject};
+use crate::i18n::Msg;
+
+/// Failed registrations in a row with no success since. 3CX logs only final
+/// failures (the first 401 challenge is normal and answered silently), so two in a
+/// row already mean the credentials are refused, not a passing glitch.
+pub const MIN_FAILED_REGISTRATIONS: u64 = 2;
+/// Responses that mean "wrong credentials".
+pub const CREDENTIAL_CODES: &[u16] = &[401, 407];
+/// 403 means wrong credentials on many carriers, but also a suspended account.
+pub const FORBIDDEN_CODES: &[u16] = &[403];
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in &s.trunks {
+        let rf = &t.registration_failures;
+        let credentials = rf.code_count(CREDENTIAL_CODES);
+        let forbidden = rf.code_count(FORBIDDEN_CODES);
+        let (confidence, alternatives): (f64, &[FaultId]) =
+            if credentials >= MIN_FAILED_REGISTRATIONS {
+                (
+                    if credentials >= 5 { 0.9 } else { 0.85 },
+                    &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed],
+                )
+            } else if forbidden >= MIN_FAILED_REGISTRATIONS {
+                // With calls barred too, the suspended account explains both (trunk_unpaid).
+                let barred = trunk_unpaid::pattern(t).is_some();
+                (
+                    if barred { 0.4 } else { 0.6 },
+                    &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed],
+                )
+            } else {
+                continue;
+            };
+        let text = ctx.msg(
+            Msg::TrunkAuthFailedMain,
+            &[
+                ("trunk", &trunk_unpaid::display(t)),
+                ("n", &rf.count),
+                ("codes", &codes_text(rf)),
+                ("first", &when(rf.first)),
+                ("last_ok", &when(t.last_registration_ok)),
+            ],
+        );
+        out.push(
+            ctx.finding(
+                FaultId::TrunkAuthFailed,
+                confidence,
+                Subject::trunk(t),
+                rf,
+                text,
+            )
+            .alternatives(alternatives)
+            .detail("registrations_ok_before", t.registrations_ok),
+        );
+    }
+    out
+}

@@ -1,0 +1,60 @@
+//! `trunk_unreachable`: the carrier's SIP server does not answer (timeout, DNS).
+
+use crate::classify::catalog::FaultId;
+use crate::classify::rules::{codes_text, trunk_unpaid, when};
+use crate::classify::state::SiteState;
+use crate::classify::{Finding, RuleContext, Subject};
+use crate::i18n::Msg;
+
+/// Timeouts in a row with no success since: one lost packet is normal on the
+/// internet, three consecutive requests unanswered are not.
+pub const MIN_TIMEOUTS: u64 = 3;
+/// Request Timeout, 3CX's internal "no response" and a gateway timeout.
+pub const TIMEOUT_CODES: &[u16] = &[408, 1408, 504];
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in &s.trunks {
+        let rf = &t.registration_failures;
+        let reg_timeouts = rf.code_count(TIMEOUT_CODES);
+        // Outbound 408s count only when they are all the trunk answers: a callee that
+        // never picks up also yields 408 on some carriers.
+        let run = &t.run.failures;
+        let call_timeouts = run.code_count(TIMEOUT_CODES);
+        let call_timeouts = if call_timeouts == run.count {
+            call_timeouts
+        } else {
+            0
+        };
+        if reg_timeouts + call_timeouts < MIN_TIMEOUTS {
+            continue;
+        }
+        let basis = if reg_timeouts >= call_timeouts {
+            rf
+        } else {
+            run
+        };
+        let text = ctx.msg(
+            Msg::TrunkUnreachableMain,
+            &[
+                ("trunk", &trunk_unpaid::display(t)),
+                ("n", &(reg_timeouts + call_timeouts)),
+                ("codes", &codes_text(basis)),
+                ("first", &when(basis.first)),
+            ],
+        );
+        out.push(
+            ctx.finding(
+                FaultId::TrunkUnreachable,
+                0.75,
+                Subject::trunk(t),
+                basis,
+                text,
+            )
+            .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed])
+            .detail("registration_timeouts", reg_timeouts)
+            .detail("call_timeouts", call_timeouts),
+        );
+    }
+    out
+}

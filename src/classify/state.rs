@@ -1,0 +1,250 @@
+//! What the classifier remembers while events stream past: one state per trunk,
+//! extension, source IP and open call. Bounded: only counts, small sets and the
+//! first few evidence lines are kept, never the events themselves.
+
+use crate::event::{CallId, Event};
+use crate::parse::timestamp::Timestamp;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::net::IpAddr;
+
+/// How many distinct values a set keeps; rules need far fewer.
+pub const DISTINCT_CAP: usize = 1024;
+/// A line of evidence is cut to this many bytes.
+const EVIDENCE_TEXT_CAP: usize = 1000;
+
+/// A log line kept as evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceLine {
+    pub file: u32,
+    pub line: u64,
+    pub ts: Option<Timestamp>,
+    pub text: String,
+}
+
+impl EvidenceLine {
+    pub fn of(e: &Event<'_>) -> Self {
+        let text = &e.text[..e.text.len().min(EVIDENCE_TEXT_CAP)];
+        EvidenceLine {
+            file: e.file,
+            line: e.line,
+            ts: e.ts,
+            text: String::from_utf8_lossy(text).into_owned(),
+        }
+    }
+}
+
+/// The first `cap` evidence lines of one pattern.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    pub lines: Vec<EvidenceLine>,
+}
+
+impl Evidence {
+    pub fn push(&mut self, e: &Event<'_>, cap: usize) {
+        if self.lines.len() < cap {
+            self.lines.push(EvidenceLine::of(e));
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+}
+
+/// Counts, time span and evidence of one repeated observation.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    pub count: u64,
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+    pub codes: BTreeMap<u16, u64>,
+    pub evidence: Evidence,
+}
+
+impl Tally {
+    pub fn add(&mut self, e: &Event<'_>, code: Option<u16>, cap: usize) {
+        self.count += 1;
+        if let Some(t) = e.ts {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        if let Some(c) = code {
+            *self.codes.entry(c).or_default() += 1;
+        }
+        self.evidence.push(e, cap);
+    }
+
+    pub fn code_count(&self, codes: &[u16]) -> u64 {
+        codes
+            .iter()
+            .map(|c| self.codes.get(c).copied().unwrap_or(0))
+            .sum()
+    }
+
+    pub fn reset(&mut self) {
+        *self = Tally::default();
+    }
+}
+
+/// A stable 64-bit key for a phone number (std's SipHash with fixed keys: same
+/// input, same key, on every run and thread count).
+pub fn number_key(n: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    n.hash(&mut h);
+    h.finish()
+}
+
+/// Outbound failures on one trunk since its last answered outbound call.
+#[derive(Clone, Debug, Default)]
+pub struct OutboundRun {
+    pub failures: Tally,
+    /// Destinations refused (codes the catalogue ties to barring or carrier trouble).
+    pub refused_destinations: HashSet<u64>,
+    pub refused: u64,
+    /// Some response named payment, balance, credit or suspension.
+    pub payment_hint: bool,
+    pub inbound_since_onset: u64,
+    pub inbound_answered_since_onset: u64,
+    pub registrations_ok_since_onset: u64,
+    pub registrations_refused_since_onset: u64,
+    /// A few destinations as dialled, for the report.
+    pub sample_destinations: BTreeSet<String>,
+}
+
+/// SIP codes that refuse a call at the carrier rather than at the callee.
+pub const REFUSAL_CODES: &[u16] = &[402, 403, 480, 500, 502, 503, 504, 603];
+
+#[derive(Clone, Debug, Default)]
+pub struct TrunkState {
+    pub dn: String,
+    pub name: String,
+    pub registrations_ok: u64,
+    pub last_registration_ok: Option<Timestamp>,
+    /// Registration failures since the last successful registration.
+    pub registration_failures: Tally,
+    pub registration_failures_total: u64,
+    pub outbound_attempts: u64,
+    pub outbound_answered: u64,
+    pub last_outbound_answered: Option<Timestamp>,
+    pub outbound_failures_total: u64,
+    pub inbound_calls: u64,
+    pub inbound_answered: u64,
+    pub run: OutboundRun,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ExtensionState {
+    pub registered: Option<bool>,
+    pub registrations: u64,
+    pub last_registered: Option<Timestamp>,
+    pub last_unregistered: Option<Timestamp>,
+    pub unregistered_evidence: Evidence,
+    /// Calls that failed because no phone was registered, since the last registration.
+    pub not_registered: Tally,
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+/// Authentication failures and activity of one source address.
+#[derive(Clone, Debug, Default)]
+pub struct SourceState {
+    pub failures: Tally,
+    pub users: BTreeMap<String, u64>,
+    pub methods: BTreeSet<String>,
+    pub last_seen: Option<Timestamp>,
+    /// Successful registrations from this address (any time).
+    pub registrations: u64,
+    pub last_registration: Option<Timestamp>,
+    /// The most failures seen inside one burst window.
+    pub max_burst: u64,
+    window: VecDeque<Timestamp>,
+}
+
+/// Failures this close together form one burst (3CX's anti-hacking counts per minutes).
+pub const BURST_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+impl SourceState {
+    pub fn record_failure(&mut self, e: &Event<'_>, user: &[u8], method: &[u8], cap: usize) {
+        self.failures.add(e, None, cap);
+        if self.users.len() < DISTINCT_CAP
+            || self.users.contains_key(&*String::from_utf8_lossy(user))
+        {
+            *self
+                .users
+                .entry(String::from_utf8_lossy(user).into_owned())
+                .or_default() += 1;
+        }
+        if self.methods.len() < 16 {
+            self.methods
+                .insert(String::from_utf8_lossy(method).into_owned());
+        }
+        if let Some(t) = e.ts {
+            self.window.push_back(t);
+            while self
+                .window
+                .front()
+                .is_some_and(|f| t.millis() - f.millis() > BURST_WINDOW_MS)
+            {
+                self.window.pop_front();
+            }
+            self.max_burst = self.max_burst.max(self.window.len() as u64);
+        } else {
+            self.max_burst = self.max_burst.max(self.failures.count);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Unknown,
+    /// Entered from a trunk.
+    Inbound,
+    /// Started by an extension (outbound once routed to a trunk).
+    FromExtension,
+}
+
+/// One call in progress. Dropped when the call ends.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CallState {
+    pub direction: Direction,
+    pub inbound_trunk: Option<u32>,
+    /// The trunk the call is being routed to now, if the current target is a trunk.
+    pub outbound_trunk: Option<u32>,
+    pub destination: u64,
+    pub answered: bool,
+    pub failed: bool,
+    pub started: Option<Timestamp>,
+}
+
+/// Calls with no RTP, as the media server reports them.
+#[derive(Clone, Debug, Default)]
+pub struct MediaState {
+    pub no_rtp: Tally,
+    pub calls: BTreeSet<CallId>,
+    pub by_remote_ip: BTreeMap<IpAddr, BTreeSet<CallId>>,
+    pub private_remote_from_public_local: u64,
+}
+
+/// Everything the rules look at.
+#[derive(Debug, Default)]
+pub struct SiteState {
+    pub trunk_index: HashMap<Vec<u8>, u32>,
+    pub trunks: Vec<TrunkState>,
+    pub extensions: BTreeMap<String, ExtensionState>,
+    pub sources: BTreeMap<IpAddr, SourceState>,
+    pub calls: HashMap<CallId, CallState>,
+    /// Where each extension registered from last: joins media addresses to phones.
+    pub ip_to_extension: BTreeMap<IpAddr, String>,
+    pub media: MediaState,
+    pub codec_failures: Tally,
+    pub no_route: Tally,
+    pub no_route_numbers: BTreeSet<String>,
+    /// Busy, no answer, cancelled, unknown number: ordinary outcomes.
+    pub callee_outcomes: Tally,
+    /// Failures no rule or ordinary outcome accounts for.
+    pub unexplained_failures: Tally,
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+}

@@ -1,0 +1,111 @@
+//! Command-line interface (interface.md). Parsing only; the work is in the library.
+
+use crate::check::CheckOptions;
+use crate::i18n::Lang;
+use crate::parse::timestamp::{MS_PER_DAY, Timestamp};
+use crate::report::OutputFormat;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cxtriage",
+    version,
+    about = "Reads 3CX phone-system logs and says what is wrong and who must fix it.",
+    long_about = "Reads 3CX phone-system logs and says, in Vietnamese or English, what is wrong and who must fix it.\n\nExit codes: 0 no fault found, 1 faults found (fix first / escalate), 2 usage error or no readable input."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse one customer's logs and print the triage report.
+    Check(CheckArgs),
+    /// Print the fault catalogue: id, side, title, advice.
+    Faults(FaultsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Log files, directories (walked recursively) or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Language of all human text in the report.
+    #[arg(long, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+    /// Only events from this time on (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM[:SS]`).
+    #[arg(long, value_name = "TIME", value_parser = parse_since)]
+    pub since: Option<Timestamp>,
+    /// Only events up to this time (a bare date includes that whole day).
+    #[arg(long, value_name = "TIME", value_parser = parse_until)]
+    pub until: Option<Timestamp>,
+    /// Evidence lines kept per finding.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub evidence: usize,
+    /// Keep secrets (digest responses, SRTP keys, passwords) in evidence text.
+    #[arg(long)]
+    pub no_redact: bool,
+    /// The PBX's FQDN (admin console address), shown in the report.
+    #[arg(long, value_name = "FQDN")]
+    pub fqdn: Option<String>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Worker threads (default: all cores). The report is identical for any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct FaultsArgs {
+    #[arg(short, long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub format: CatalogFormat,
+    #[arg(long, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+}
+
+const TIME_HELP: &str = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS], e.g. 2026-11-20 08:00";
+
+fn parse_since(s: &str) -> Result<Timestamp, String> {
+    Timestamp::parse_user(s).ok_or_else(|| TIME_HELP.to_owned())
+}
+
+fn parse_until(s: &str) -> Result<Timestamp, String> {
+    let t = Timestamp::parse_user(s).ok_or_else(|| TIME_HELP.to_owned())?;
+    // A bare date means "until the end of that day".
+    Ok(if s.trim().len() == 10 {
+        t.add_millis(MS_PER_DAY - 1)
+    } else {
+        t
+    })
+}
+
+impl CheckArgs {
+    pub fn options(&self) -> CheckOptions {
+        CheckOptions {
+            paths: self.paths.clone(),
+            lang: self.lang,
+            evidence: self.evidence,
+            since: self.since,
+            until: self.until,
+            redact: !self.no_redact,
+            threads: self.threads,
+            fqdn: self.fqdn.clone(),
+            ..CheckOptions::default()
+        }
+    }
+}

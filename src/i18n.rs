@@ -1,0 +1,542 @@
+//! Every human string of the reports, in Vietnamese and English, in one place.
+//!
+//! Each message is a `(vi, en)` pair in one table, so a missing translation is a
+//! compile error; a test checks that both sides use the same `{placeholders}`.
+
+use crate::classify::catalog::FaultId;
+
+/// Language of all human text in a report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    /// Tiếng Việt (default: the support desk's customers).
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Replaces `{name}` in a template by the matching argument.
+pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if args.iter().any(|(k, _)| *k == &after[..close]) => {
+                let (_, v) = args
+                    .iter()
+                    .find(|(k, _)| *k == &after[..close])
+                    .expect("checked");
+                out.push_str(&v.to_string());
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+macro_rules! messages {
+    ($($key:ident => $vi:literal, $en:literal;)*) => {
+        /// A human message; `text(lang)` gives its template.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Vi) => $vi, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // Verdicts and summaries.
+    VerdictFixFirst => "CẦN XỬ LÝ TRƯỚC: có lỗi phía khách hàng, hãy khắc phục trước khi gửi yêu cầu hỗ trợ.",
+        "FIX FIRST: there are faults on your side; fix them before contacting support.";
+    VerdictEscalate => "CẦN GỬI HỖ TRỢ: không thấy lỗi phía khách hàng; hãy gửi báo cáo này kèm email yêu cầu hỗ trợ.",
+        "ESCALATE: no fault on your side was found; send this report with your support request.";
+    VerdictNoFault => "KHÔNG PHÁT HIỆN LỖI trong nhật ký đã đọc.",
+        "NO FAULT FOUND in the logs that were read.";
+    SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
+        "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
+    SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",
+        "No fault on the customer's side. Needs someone else to act: {title} — {subject}. Send this report to support.";
+    SummaryEscalateUnexplained => "Không thấy lỗi phía khách hàng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}). Hãy gửi báo cáo này cho bộ phận hỗ trợ.",
+        "No fault on the customer's side, but {n} failed call(s) have no explanation ({codes}). Send this report to support.";
+    SummaryNoFault => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi nào.",
+        "Read {records} record(s) ({period}); no fault was found.";
+    SummaryNoFaultInfo => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi. Ghi nhận: {info}.",
+        "Read {records} record(s) ({period}); no fault was found. Noted: {info}.";
+
+    // Labels of the text report.
+    LabelVerdict => "Kết luận", "Verdict";
+    LabelFindings => "Các vấn đề phát hiện", "Findings";
+    LabelNoFindings => "Không có vấn đề nào.", "No findings.";
+    LabelSubject => "Đối tượng", "Subject";
+    LabelSide => "Ai xử lý", "Who acts";
+    LabelConfidence => "Độ tin cậy", "Confidence";
+    LabelCount => "Số lần", "Count";
+    LabelPeriod => "Thời gian", "Period";
+    LabelWhy => "Vì sao", "Why";
+    LabelAdvice => "Cách xử lý", "What to do";
+    LabelAlternatives => "Cũng có thể là", "Could also be";
+    LabelEvidence => "Bằng chứng", "Evidence";
+    LabelInputs => "Dữ liệu đã đọc", "What was read";
+    LabelStats => "Thống kê", "Statistics";
+    LabelLowConfidence => "độ tin cậy thấp, chỉ để tham khảo", "low confidence, for reference only";
+    InputLine => "{path}: {format}, {lines} dòng, {records} bản ghi, {unrecognized} dòng không nhận diện được",
+        "{path}: {format}, {lines} lines, {records} records, {unrecognized} unrecognised lines";
+    InputSkipped => "{path}: bỏ qua — {reason}", "{path}: skipped — {reason}";
+    StatsLine => "{calls} cuộc gọi ({failed} lỗi), {regs} lần đăng ký thành công, {regs_failed} lần đăng ký / xác thực lỗi",
+        "{calls} calls ({failed} failed), {regs} successful registrations, {regs_failed} failed registrations / authentications";
+    PeriodLine => "từ {first} đến {last}", "from {first} to {last}";
+    PeriodUnknown => "không rõ thời gian", "no timestamps";
+    DateOrderAmbiguous => "ngày/tháng không phân biệt được, đã hiểu theo kiểu Việt Nam (ngày/tháng)",
+        "day/month order could not be told apart; read as day/month (Vietnam)";
+    NewestFirst => "bản sao mới nhất ở trên, đã đảo lại theo thời gian", "newest-first copy, re-ordered by time";
+
+    // Sides and subjects.
+    SideUser => "khách hàng tự xử lý", "you (the customer)";
+    SideCarrier => "nhà mạng", "the carrier";
+    SideVendor => "bộ phận hỗ trợ / 3CX", "support desk / 3CX";
+    SideInfo => "thông tin", "information";
+    SubjectTrunk => "trung kế", "trunk";
+    SubjectExtension => "máy nhánh", "extension";
+    SubjectIp => "địa chỉ IP", "IP address";
+    SubjectNumber => "số", "number";
+    SubjectSystem => "hệ thống", "system";
+
+    // Input handling.
+    ReasonEmpty => "tệp rỗng", "empty file";
+    ReasonNotLog => "không phải nhật ký 3CX mà công cụ biết; hãy gửi nhật ký hoạt động (3CXPhoneSystem.log / Activity Log), nhật ký media server, bản xuất Event Log hoặc CDR",
+        "not a 3CX log this tool knows; send the activity log (3CXPhoneSystem.log / Activity Log), the media-server log, an Event Log export or the CDR";
+    ReasonBinary => "tệp nhị phân, không phải nhật ký dạng văn bản", "binary file, not a text log";
+    ReasonBinLog => "nhật ký nhị phân 3CX v12–v14 (.blrec/.bldef): hãy xuất ra văn bản bằng 3cxBinLogViewer.exe (lọc theo ngày hoặc CallID) rồi gửi lại",
+        "3CX v12–v14 binary log (.blrec/.bldef): export text with 3cxBinLogViewer.exe (filter by date or CallID) and send that";
+    ReasonPreV8 => "nhật ký 3CX trước v8: phiên bản này không được hỗ trợ", "pre-v8 3CX log: unsupported";
+    ReasonNotYet => "định dạng {format} được nhận ra nhưng phiên bản này chưa phân tích; hãy gửi kèm nhật ký hoạt động (3CXPhoneSystem.log)",
+        "{format} recognised, but this version does not analyse it yet; send the activity log (3CXPhoneSystem.log) too";
+    ReasonArchive => "tệp nén ({kind}): phiên bản này chưa đọc được, hãy giải nén rồi chạy lại với thư mục vừa giải nén",
+        "compressed file ({kind}): this version cannot read it yet; extract it and run again on the extracted folder";
+    ReasonUnreadable => "không đọc được: {error}", "cannot be read: {error}";
+    ErrorNoInput => "Không có tệp nào là nhật ký 3CX đọc được:\n{files}\nHãy gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log / Server status log), nhật ký 3CXMediaServer.log, hoặc bản xuất Event Log.",
+        "None of the inputs is a readable 3CX log:\n{files}\nSend the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log / Server status log page), the 3CXMediaServer.log, or an Event Log export.";
+
+    // Rule explanations.
+    TrunkUnpaidMain => "Từ {onset}, {failed} cuộc gọi ra qua trung kế {trunk} bị từ chối ({codes}) tới {distinct} số khác nhau, và sau đó không có cuộc gọi ra nào qua trung kế này thành công.",
+        "Since {onset}, {failed} outbound call(s) on trunk {trunk} were refused ({codes}) to {distinct} different numbers, and no outbound call on this trunk succeeded after that.";
+    TrunkUnpaidPaymentHint => "Phản hồi của nhà mạng nhắc tới thanh toán hoặc số dư (402 Payment Required hoặc tương tự).",
+        "The carrier's answer mentions payment or balance (402 Payment Required or similar).";
+    TrunkUnpaidOneWay => "Trong khi đó trung kế vẫn hoạt động ({registrations} lần đăng ký lại thành công, {inbound} cuộc gọi đến được trả lời): dấu hiệu điển hình của việc nhà mạng khóa chiều gọi đi do nợ cước (khóa 1 chiều).",
+        "Meanwhile the trunk still works ({registrations} successful re-registrations, {inbound} inbound calls answered): the typical sign of a carrier barring outgoing calls over an unpaid bill (one-way barring).";
+    TrunkUnpaidFully => "Việc đăng ký trung kế cũng bị từ chối ({n} lần) và không đăng ký lại được: thuê bao có vẻ đã bị khóa cả hai chiều.",
+        "The trunk's registration is refused too ({n} times) and never succeeds again: the account looks barred both ways.";
+    TrunkUnpaidFailover => "Sau đó cuộc gọi ra đi qua trung kế {other} (3CX tự chuyển sang trung kế dự phòng), nên người dùng có thể không nhận ra lỗi.",
+        "Outbound calls then left through trunk {other} (3CX failed over to the backup trunk), so users may not notice.";
+    CarrierFailureMain => "Từ {onset}, {failed} cuộc gọi ra qua trung kế {trunk} nhận lỗi máy chủ của nhà mạng ({codes}) tới {distinct} số khác nhau, không có cuộc nào thành công sau đó.",
+        "Since {onset}, {failed} outbound call(s) on trunk {trunk} got carrier server errors ({codes}) to {distinct} different numbers, with no success after that.";
+    TrunkAuthFailedMain => "Trung kế {trunk} đăng ký thất bại {n} lần liên tiếp ({codes}) từ {first}, không có lần đăng ký thành công nào sau đó (lần thành công cuối: {last_ok}).",
+        "Trunk {trunk} failed to register {n} times in a row ({codes}) since {first}, with no successful registration after that (last success: {last_ok}).";
+    TrunkUnreachableMain => "Máy chủ SIP của nhà mạng cho trung kế {trunk} không phản hồi {n} lần liên tiếp ({codes}) từ {first}.",
+        "The carrier's SIP server for trunk {trunk} did not answer {n} times in a row ({codes}) since {first}.";
+    ExtensionNotRegisteredCalls => "{n} cuộc gọi tới máy nhánh {ext} không đổ chuông vì không có điện thoại nào đăng ký (từ {first} đến {last}).",
+        "{n} call(s) to extension {ext} could not ring because no phone was registered (from {first} to {last}).";
+    ExtensionNotRegisteredQuiet => "Máy nhánh {ext} mất đăng ký và không đăng ký lại cho tới cuối nhật ký (chưa có cuộc gọi nào bị ảnh hưởng).",
+        "Extension {ext} unregistered and did not register again until the end of the log (no call was affected yet).";
+    ExtensionWentOffline => "Điện thoại mất đăng ký lúc {time} và không đăng ký lại.",
+        "The phone unregistered at {time} and did not register again.";
+    ExtensionLastDevice => "Thiết bị gần nhất: {device} {ip}.", "Last device: {device} {ip}.";
+    ExtensionAuthFailedMain => "{n} lần xác thực thất bại cho máy nhánh {ext} từ {ip} (từ {first} đến {last}): điện thoại đang dùng sai ID xác thực hoặc mật khẩu.",
+        "{n} failed authentications for extension {ext} from {ip} (from {first} to {last}): the phone uses a wrong authentication ID or password.";
+    IpBlacklistedMain => "{n} lần xác thực thất bại từ {ip} trong vòng {window} phút, lần cuối lúc {last}; sau đó địa chỉ này im lặng hoàn toàn trong {silence} phút dù tổng đài vẫn hoạt động: nhiều khả năng 3CX đã chặn (blacklist) địa chỉ này.",
+        "{n} failed authentications from {ip} within {window} minutes, the last at {last}; then nothing more from this address for {silence} minutes while the PBX kept working: 3CX's anti-hacking most likely blacklisted it.";
+    IpBlacklistedPrivate => "{ip} là địa chỉ mạng nội bộ: một điện thoại của công ty (máy nhánh {ext}) đang bị khóa.",
+        "{ip} is a private (LAN) address: a company phone (extension {ext}) is locked out.";
+    BruteForceMain => "{n} lần xác thực thất bại từ {ips} địa chỉ IP công cộng, thử {users} tài khoản khác nhau ({sample}), từ {first} đến {last}: có người đang dò mật khẩu tổng đài từ Internet.",
+        "{n} failed authentications from {ips} public IP address(es), trying {users} different accounts ({sample}), from {first} to {last}: someone on the internet is guessing the PBX's passwords.";
+    OneWayAudioMain => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi; {top} cuộc trong số đó từ {ip}{who}. Tín hiệu cuộc gọi vẫn thông nhưng âm thanh không tới được: điển hình của lỗi NAT, chuyển tiếp cổng (port forwarding) hoặc SIP ALG.",
+        "The media server received no audio (RTP) from the far end on {n} call(s); {top} of them from {ip}{who}. Signalling worked but audio did not get through: typical of NAT, port forwarding or SIP ALG problems.";
+    OneWayAudioExtension => " (máy nhánh {ext})", " (extension {ext})";
+    OneWayAudioSpread => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi, từ {ips} địa chỉ khác nhau: lỗi có vẻ nằm ở tường lửa / NAT phía tổng đài.",
+        "The media server received no audio (RTP) from the far end on {n} call(s), from {ips} different addresses: the fault looks to be the PBX's own firewall / NAT.";
+    OneWayAudioPrivate => "Đầu bên kia gửi địa chỉ IP nội bộ trong SDP trong khi tổng đài dùng IP công cộng: NAT chưa được xử lý.",
+        "The far end advertised a private IP address in its SDP while the PBX uses a public one: NAT is not handled.";
+    CodecMismatchMain => "{n} cuộc gọi bị từ chối vì không có codec chung ({codes}).",
+        "{n} call(s) were refused for lack of a common codec ({codes}).";
+    NoOutboundRuleMain => "{n} cuộc gọi ra không khớp quy tắc gọi ra nào (số đã quay: {numbers}).",
+        "{n} outbound call(s) matched no outbound rule (numbers dialled: {numbers}).";
+    CalleeBusyMain => "{n} cuộc gọi kết thúc bình thường theo phía bị gọi ({codes}): bận, không nghe máy, người gọi hủy hoặc sai số. Đây không phải lỗi tổng đài.",
+        "{n} call(s) ended the ordinary way at the called side ({codes}): busy, no answer, cancelled by the caller or wrong number. This is not a PBX fault.";
+}
+
+/// Title of a fault, as in the catalogue.
+pub fn title(lang: Lang, f: FaultId) -> &'static str {
+    let (vi, en) = fault_text(f).0;
+    if lang == Lang::Vi { vi } else { en }
+}
+
+/// What the customer should do about a fault.
+pub fn advice(lang: Lang, f: FaultId) -> &'static str {
+    let (vi, en) = fault_text(f).1;
+    if lang == Lang::Vi { vi } else { en }
+}
+
+type Pair = (&'static str, &'static str);
+
+/// (title, advice) per fault, each as (vi, en).
+fn fault_text(f: FaultId) -> (Pair, Pair) {
+    use FaultId::*;
+    match f {
+        TrunkUnpaid => (
+            (
+                "Trung kế nợ cước / bị khóa: bị chặn gọi đi (hoặc cả hai chiều)",
+                "Carrier account unpaid or suspended: outgoing (or all) calls barred",
+            ),
+            (
+                "Liên hệ nhà mạng kiểm tra thuê bao đầu số của trung kế này đã đóng cước chưa, sau đó yêu cầu mở lại chiều gọi đi. Gửi kèm thời điểm bắt đầu lỗi và các số đã gọi trong báo cáo này.",
+                "Check with the carrier that the bill for this trunk number is paid, then ask them to reopen outgoing calls. Give them the start time and the numbers dialled from this report.",
+            ),
+        ),
+        TrunkAuthFailed => (
+            (
+                "Trung kế đăng ký thất bại: sai thông tin xác thực",
+                "Trunk registration rejected: wrong credentials",
+            ),
+            (
+                "Nhập lại chính xác tên đăng nhập / Auth ID / mật khẩu của trung kế theo thông tin nhà mạng cấp (trong 3CX: SIP Trunks → trung kế → Authentication), rồi kiểm tra trạng thái đăng ký.",
+                "Re-enter the trunk's username / auth ID / password exactly as the carrier issued them (in 3CX: SIP Trunks → the trunk → Authentication), then check its registration status.",
+            ),
+        ),
+        TrunkIpNotAllowed => (
+            (
+                "Trung kế xác thực theo IP từ chối IP công cộng của tổng đài",
+                "IP-authenticated trunk rejects the PBX's public IP",
+            ),
+            (
+                "Xác nhận IP công cộng tĩnh của văn phòng và yêu cầu nhà mạng cho phép (whitelist) IP này.",
+                "Confirm the office's static public IP and ask the carrier to allow it.",
+            ),
+        ),
+        TrunkUnreachable => (
+            (
+                "Không kết nối được máy chủ SIP của nhà mạng (hết thời gian chờ, DNS)",
+                "Carrier SIP server unreachable (timeout, DNS)",
+            ),
+            (
+                "Kiểm tra kết nối Internet, DNS và luật tường lửa tới máy chủ SIP và cổng của nhà mạng.",
+                "Check the internet link, DNS and firewall rules toward the carrier's SIP server and port.",
+            ),
+        ),
+        InternetDown => (
+            (
+                "Tổng đài mất kết nối Internet (mọi trung kế và máy nhánh từ xa cùng lúc)",
+                "PBX lost its internet link (all trunks and remote phones at once)",
+            ),
+            (
+                "Khôi phục đường truyền Internet của văn phòng; cân nhắc thêm đường truyền dự phòng.",
+                "Restore the office internet link; consider a backup line.",
+            ),
+        ),
+        ExtensionNotRegistered => (
+            (
+                "Điện thoại mất kết nối: máy nhánh chưa đăng ký",
+                "Phone offline: extension not registered",
+            ),
+            (
+                "Kiểm tra nguồn điện, dây mạng / Wi-Fi và tài khoản trên điện thoại của máy nhánh này; nếu cần, cấu hình lại (provision) điện thoại từ 3CX.",
+                "Check the phone's power, network cable / Wi-Fi and account; if needed, re-provision the phone from 3CX.",
+            ),
+        ),
+        ExtensionAuthFailed => (
+            (
+                "Điện thoại dùng sai thông tin xác thực máy nhánh",
+                "Phone uses wrong extension credentials",
+            ),
+            (
+                "Nhập lại Authentication ID và mật khẩu của máy nhánh trên điện thoại, hoặc cấu hình lại (provision) điện thoại từ 3CX.",
+                "Re-enter the extension's authentication ID and password on the phone, or re-provision the phone from 3CX.",
+            ),
+        ),
+        IpBlacklisted => (
+            (
+                "Một địa chỉ IP bị 3CX chặn (chống tấn công)",
+                "An IP was blocked by 3CX anti-hacking",
+            ),
+            (
+                "Sửa mật khẩu sai trên thiết bị trước, sau đó xóa IP khỏi danh sách chặn của 3CX (Security → Blacklisted IPs) hoặc đưa IP văn phòng vào danh sách cho phép.",
+                "Fix the wrong password on the device first, then remove the IP from the 3CX blacklist (Security → Blacklisted IPs) or whitelist the office IP.",
+            ),
+        ),
+        BruteForceAttack => (
+            (
+                "Bị dò mật khẩu từ Internet",
+                "Password-guessing attack from the internet",
+            ),
+            (
+                "Giữ bật chống tấn công (anti-hacking), dùng mật khẩu mạnh cho mọi máy nhánh, chỉ cho phép SIP từ IP / quốc gia cần thiết, không mở cổng 5060 ra Internet nếu không cần.",
+                "Keep anti-hacking on, use strong passwords on every extension, allow SIP only from the IPs / countries you need, and do not expose port 5060 to the world unless needed.",
+            ),
+        ),
+        OneWayAudio => (
+            (
+                "Âm thanh một chiều / mất tiếng (NAT, tường lửa, SIP ALG)",
+                "One-way or no audio (NAT, firewall, SIP ALG)",
+            ),
+            (
+                "Chuyển tiếp cổng SIP và RTP 1:1 (giữ nguyên cổng) trên router, tắt SIP ALG, rồi chạy lại công cụ kiểm tra tường lửa (Firewall Checker) của 3CX.",
+                "Forward the SIP and RTP ports 1:1 with port preservation on the router, disable SIP ALG, and rerun the 3CX Firewall Checker.",
+            ),
+        ),
+        FirewallCheckFailed => (
+            (
+                "Lỗi cấu hình tường lửa / STUN / mạng",
+                "Firewall / STUN / network configuration problem",
+            ),
+            (
+                "Mở các cổng mà Firewall Checker liệt kê (và STUN 3478), rồi chạy lại công cụ kiểm tra.",
+                "Open the ports the checker lists (and STUN 3478), then rerun it.",
+            ),
+        ),
+        CallQualityPoor => (
+            (
+                "Chất lượng cuộc gọi kém (jitter, mất gói, MOS thấp)",
+                "Poor call quality (jitter, packet loss, low MOS)",
+            ),
+            (
+                "Kiểm tra băng thông và Wi-Fi, bật QoS cho thoại, ưu tiên điện thoại dùng dây mạng.",
+                "Check bandwidth and Wi-Fi, enable QoS for voice, prefer wired phones.",
+            ),
+        ),
+        CodecMismatch => (
+            (
+                "Không có codec chung (488/606/415)",
+                "No common codec (488/606/415)",
+            ),
+            (
+                "Đưa G.711 (PCMA/PCMU) lên đầu danh sách codec của trung kế và các điện thoại.",
+                "Put G.711 (PCMA/PCMU) first in the codec list of the trunk and the phones.",
+            ),
+        ),
+        NoOutboundRule => (
+            (
+                "Không có quy tắc gọi ra phù hợp với số đã quay",
+                "No outbound rule matches the dialled number",
+            ),
+            (
+                "Thêm hoặc sửa quy tắc gọi ra (đầu số, độ dài, nhóm máy nhánh, bớt / thêm số) cho các số trong báo cáo.",
+                "Add or fix the outbound rule (prefix, length, extension group, strip / prepend) for the numbers in this report.",
+            ),
+        ),
+        NumberFormatInvalid => (
+            (
+                "Số gọi đi sai định dạng hoặc đầu số cũ",
+                "Dialled number in a wrong or obsolete format",
+            ),
+            (
+                "Quay số di động 10 số / mã vùng mới; sửa phần bớt / thêm số trong quy tắc gọi ra.",
+                "Dial the current 10-digit mobile number / new area code; fix strip / prepend in the outbound rule.",
+            ),
+        ),
+        DestinationNotPermitted => (
+            (
+                "Hướng gọi không được phép (1800/1900, quốc tế, quốc gia bị chặn, máy nhánh bị cấm gọi ra)",
+                "Destination not allowed (1800/1900, international, blocked country, outbound disabled)",
+            ),
+            (
+                "Yêu cầu nhà mạng mở hướng gọi này, hoặc sửa quyền gọi trong 3CX.",
+                "Ask the carrier to enable this destination class, or change the permission in 3CX.",
+            ),
+        ),
+        InboundNotRouted => (
+            (
+                "Cuộc gọi đến không khớp trung kế hoặc quy tắc gọi vào",
+                "Incoming calls not matched to a trunk or inbound rule",
+            ),
+            (
+                "Bật gọi vào trên trung kế và thêm quy tắc gọi vào cho số DID theo đúng định dạng nhà mạng gửi; kiểm tra cách nhận diện nguồn của trung kế.",
+                "Enable inbound on the trunk and add an inbound rule for the DID in the format the carrier sends; check the trunk's source identification.",
+            ),
+        ),
+        LicenseCallLimit => (
+            (
+                "Vượt giới hạn cuộc gọi đồng thời của bản quyền 3CX",
+                "3CX simultaneous-call license limit reached",
+            ),
+            (
+                "Nâng cấp bản quyền (thêm số cuộc gọi đồng thời) hoặc giảm số cuộc gọi cùng lúc vào giờ cao điểm.",
+                "Upgrade the license (more simultaneous calls) or reduce peak concurrency.",
+            ),
+        ),
+        LicenseExpired => (
+            (
+                "Bản quyền / gói bảo trì 3CX đã hoặc sắp hết hạn",
+                "3CX license / maintenance / subscription expired or expiring",
+            ),
+            (
+                "Gia hạn bản quyền / gói bảo trì 3CX qua đối tác hoặc nhà phân phối. Lưu ý: chỉ được hỗ trợ khi bản quyền còn hạn bảo trì.",
+                "Renew the 3CX license / maintenance through the partner or distributor. Note: support requires a license with active maintenance.",
+            ),
+        ),
+        TrunkChannelLimit => (
+            (
+                "Vượt số kênh của trung kế vào giờ cao điểm",
+                "Carrier channel limit reached at peak hours",
+            ),
+            (
+                "Mua thêm kênh từ nhà mạng hoặc thêm một trung kế thứ hai.",
+                "Buy more channels from the carrier or add a second trunk.",
+            ),
+        ),
+        DiskFull => (
+            (
+                "Ổ đĩa tổng đài đầy hoặc gần đầy",
+                "PBX disk full or nearly full",
+            ),
+            (
+                "Giải phóng dung lượng (ghi âm, bản sao lưu) hoặc mở rộng ổ đĩa.",
+                "Free disk space (recordings, backups) or enlarge the disk.",
+            ),
+        ),
+        CarrierFailure => (
+            (
+                "Sự cố phía nhà mạng (lỗi 5xx trên mọi cuộc gọi của một nhà mạng)",
+                "Carrier-side outage (5xx on every call of one carrier)",
+            ),
+            (
+                "Gọi cho nhà mạng, cung cấp khoảng thời gian và mã cuộc gọi trong báo cáo này.",
+                "Call the carrier with the time range and call IDs from this report.",
+            ),
+        ),
+        PbxServiceFailure => (
+            (
+                "Lỗi dịch vụ 3CX (dừng, khởi động lại, hết cổng media, cập nhật lỗi)",
+                "3CX service failure (crash, restart, no media ports, failed update)",
+            ),
+            (
+                "Gửi báo cáo này cho bộ phận hỗ trợ.",
+                "Send this report to the support desk.",
+            ),
+        ),
+        CalleeBusyOrUnreachable => (
+            (
+                "Thuê bao bị gọi bận, không nghe máy hoặc không liên lạc được (bình thường)",
+                "Called party busy, not answering or unreachable (normal)",
+            ),
+            (
+                "Không cần xử lý: đây là kết quả bình thường của cuộc gọi. Nếu một số cụ thể luôn lỗi, hãy kiểm tra lại số đó.",
+                "Nothing to fix: these are ordinary call outcomes. If one number always fails, check that number.",
+            ),
+        ),
+        ForwardingOrDnd => (
+            (
+                "Cuộc gọi bị chuyển do DND, chuyển tiếp, giờ làm việc hoặc ngày lễ",
+                "Calls diverted by DND, forwarding, office hours or holidays",
+            ),
+            (
+                "Kiểm tra trạng thái DND / chuyển tiếp của máy nhánh và giờ làm việc, ngày lễ trong 3CX.",
+                "Check the extension's DND / forwarding status and the office hours and holidays in 3CX.",
+            ),
+        ),
+        QueueCallsLost => (
+            (
+                "Khách gọi vào hàng đợi bỏ máy hoặc vượt SLA",
+                "Queue callers abandoned or SLA breached",
+            ),
+            (
+                "Xem lại số nhân viên trực hàng đợi vào giờ cao điểm và thời gian chờ tối đa.",
+                "Review queue staffing at peak hours and the maximum wait time.",
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = s
+            .match_indices('{')
+            .filter_map(|(i, _)| s[i + 1..].find('}').map(|j| &s[i + 1..i + 1 + j]))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        for m in Msg::ALL {
+            assert_eq!(
+                placeholders(m.text(Lang::Vi)),
+                placeholders(m.text(Lang::En)),
+                "{m:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn vietnamese_is_written_with_diacritics_and_differs_from_english() {
+        let has_diacritics = |s: &str| {
+            s.chars().any(|c| {
+                "ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+                    .contains(c.to_lowercase().next().unwrap_or(c))
+            })
+        };
+        for m in Msg::ALL {
+            let (vi, en) = (m.text(Lang::Vi), m.text(Lang::En));
+            assert!(!vi.trim().is_empty() && !en.trim().is_empty(), "{m:?}");
+            if vi.chars().filter(|c| c.is_alphabetic()).count() > 6 {
+                assert!(
+                    has_diacritics(vi),
+                    "{m:?} has no Vietnamese diacritics: {vi}"
+                );
+                assert_ne!(vi, en, "{m:?}");
+            }
+        }
+        for f in FaultId::ALL {
+            assert!(
+                has_diacritics(title(Lang::Vi, *f)) && has_diacritics(advice(Lang::Vi, *f)),
+                "{f:?}"
+            );
+            assert_ne!(advice(Lang::Vi, *f), advice(Lang::En, *f));
+        }
+    }
+
+    #[test]
+    fn titles_match_the_catalogue() {
+        let spec = include_str!("../docs/faults.md");
+        for f in FaultId::ALL {
+            assert!(spec.contains(title(Lang::En, *f)), "{f:?}");
+            assert!(spec.contains(title(Lang::Vi, *f)), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_known_keys_only() {
+        assert_eq!(
+            fill("a {x} b {y} {z", &[("x", &1), ("y", &"two")]),
+            "a 1 b two {z"
+        );
+        assert_eq!(fill("{unknown}", &[]), "{unknown}");
+    }
+}

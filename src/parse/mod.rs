@@ -1,0 +1,455 @@
+//! Parsing: bytes of one chunk in, typed events and line counts out.
+//!
+//! Records are framed with `memchr` (input-formats.md §1.2): a record starts at a
+//! line carrying a `[CMxxxxxx]` / `[MSxxxxxx]` marker within its first 160 bytes,
+//! at a timestamped line, or at a `#Date:` header; every other line continues the
+//! record above it. Every line is counted once: as a record head, a continuation,
+//! a blank, or unrecognised.
+
+pub mod activity;
+pub mod media;
+pub mod sip;
+pub mod timestamp;
+
+use crate::event::{Event, EventKind, LogCode};
+use memchr::memchr;
+use timestamp::{DateOrder, MS_PER_DAY, RawDate, RawStamp, Timestamp};
+
+/// The marker must appear this early in a line; further in, it is quoted text
+/// (a SIP body, a pasted message), not a record head (§1.2).
+pub const MARKER_WINDOW: usize = 160;
+/// A record's continuation lines stop counting as part of it beyond this size (§1.2):
+/// past it, the "continuation" is more likely foreign text than a SIP dump.
+pub const CONTINUATION_CAP: usize = 64 * 1024;
+/// A time-of-day that goes back this far means midnight passed (§2).
+const MIDNIGHT_JUMP_MS: u32 = 12 * 3600 * 1000;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Splits `buf` into lines: (line without `\n` / `\r\n`, length including them).
+pub fn lines(buf: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= buf.len() {
+            return None;
+        }
+        let rest = &buf[pos..];
+        let (line, len) = match memchr(b'\n', rest) {
+            Some(n) => (&rest[..n], n + 1),
+            None => (rest, rest.len()),
+        };
+        pos += len;
+        Some((line.strip_suffix(b"\r").unwrap_or(line), len))
+    })
+}
+
+/// What starts a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Head<'a> {
+    /// `prefix [CM503003]: message`
+    Marker {
+        code: LogCode,
+        prefix: &'a [u8],
+        message: &'a [u8],
+    },
+    /// A timestamped line without a marker (`Registered line: ...`).
+    Stamped { stamp: RawStamp, message: &'a [u8] },
+    /// `#Date: 2026/08/07` (days since the epoch).
+    DateHeader { day: i64 },
+}
+
+/// Finds `[CM` / `[MS` + 6 digits + `]` in the first [`MARKER_WINDOW`] bytes.
+fn find_marker(line: &[u8]) -> Option<(usize, LogCode)> {
+    let window = &line[..line.len().min(MARKER_WINDOW)];
+    memchr::memchr_iter(b'[', window).find_map(|p| {
+        let m = line.get(p..p + 10)?;
+        let family = [m[1], m[2]];
+        let ok = (family == *b"CM" || family == *b"MS")
+            && m[3..9].iter().all(u8::is_ascii_digit)
+            && m[9] == b']';
+        ok.then(|| {
+            (
+                p,
+                LogCode {
+                    family,
+                    number: m[3..9].iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')),
+                },
+            )
+        })
+    })
+}
+
+/// Skips what sits between a stamp or marker and the message: `|tid|n|Lvl|`,
+/// `:`, spaces, and the media server's `src.cpp(12): 5:` part.
+fn skip_separators(mut s: &[u8]) -> &[u8] {
+    loop {
+        match s {
+            [b' ' | b':' | b'\t', rest @ ..] => s = rest,
+            [b'|', rest @ ..] => {
+                // A short field without spaces (thread id, level) is prefix; anything else is the message.
+                match memchr(b'|', rest) {
+                    Some(n) if n <= 16 && !rest[..n].contains(&b' ') => s = &rest[n..],
+                    Some(n)
+                        if n <= 16
+                            && rest[..n]
+                                .iter()
+                                .all(|&c| c == b' ' || c.is_ascii_alphabetic()) =>
+                    {
+                        s = &rest[n..]
+                    }
+                    _ => return rest,
+                }
+            }
+            _ => return s,
+        }
+    }
+}
+
+/// Classifies a line as a record head, or `None` for a continuation / foreign line.
+pub fn head(line: &[u8]) -> Option<Head<'_>> {
+    let line = line.strip_prefix(BOM).unwrap_or(line);
+    if let Some(rest) = line.strip_prefix(b"#Date: ") {
+        if let Some((y, m, d)) = timestamp::parse_date(sip::trim(rest)) {
+            return Timestamp::from_parts(y, m, d, 0, 0, 0, 0)
+                .map(|t| Head::DateHeader { day: t.days() });
+        }
+    }
+    if let Some((p, code)) = find_marker(line) {
+        return Some(Head::Marker {
+            code,
+            prefix: &line[..p],
+            message: skip_separators(&line[p + 10..]),
+        });
+    }
+    let (rest, stamp) = timestamp::parse_prefix(line)?;
+    let message = skip_separators(rest);
+    (!message.is_empty()).then_some(Head::Stamped { stamp, message })
+}
+
+/// Line accounting of a chunk or a file. `lines == records + continuation + blank + unrecognized`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LineCounts {
+    pub lines: u64,
+    pub records: u64,
+    pub continuation: u64,
+    pub blank: u64,
+    pub unrecognized: u64,
+    /// Bytes of unrecognised lines; every other byte belongs to a record or a blank line.
+    pub bytes_unrecognized: u64,
+    pub bytes: u64,
+}
+
+impl LineCounts {
+    pub fn add(&mut self, o: &LineCounts) {
+        self.lines += o.lines;
+        self.records += o.records;
+        self.continuation += o.continuation;
+        self.blank += o.blank;
+        self.unrecognized += o.unrecognized;
+        self.bytes_unrecognized += o.bytes_unrecognized;
+        self.bytes += o.bytes;
+    }
+}
+
+/// How a chunk's time-only stamps relate to the chunk before it (§2 `#Date:` state).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ChunkDating {
+    /// A `#Date:` header was seen: `day` is absolute; otherwise relative to the chunk start.
+    pub absolute: bool,
+    pub day: i64,
+    pub last_time_of_day: Option<u32>,
+    /// The first time-only stamp before any header (decides a rollover at the boundary).
+    pub first_relative_time_of_day: Option<u32>,
+}
+
+/// What one chunk yields. Line numbers in `events` are relative to the chunk (1-based)
+/// until [`FileCursor::merge`] makes them absolute.
+#[derive(Debug, Default)]
+pub struct ParsedChunk<'a> {
+    pub events: Vec<Event<'a>>,
+    pub counts: LineCounts,
+    /// Lines before the chunk's first head: they continue the previous chunk's last record.
+    pub leading_lines: u64,
+    pub leading_bytes: u64,
+    /// Whether the chunk ended inside a recognised record (`None`: it held no head).
+    pub ends_recognized: Option<bool>,
+    pub dating: ChunkDating,
+    /// Indices of events whose time is relative to the chunk start.
+    pub relative: Vec<usize>,
+}
+
+enum RecordState {
+    Outside,
+    Recognized(usize),
+    Unrecognized,
+}
+
+/// Parses one chunk. `file` tags the events; `order` is the file's day/month order.
+pub fn parse_chunk(buf: &[u8], file: u32, order: DateOrder) -> ParsedChunk<'_> {
+    let mut out = ParsedChunk {
+        events: Vec::with_capacity(buf.len() / 128),
+        ..ParsedChunk::default()
+    };
+    let mut state = RecordState::Outside;
+    let mut seen_head = false;
+    let mut line_no = 0u64;
+    let c = &mut out.counts;
+    for (line, len) in lines(buf) {
+        line_no += 1;
+        c.lines += 1;
+        c.bytes += len as u64;
+        let Some(h) = head(line) else {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                c.blank += 1;
+                continue;
+            }
+            match state {
+                RecordState::Outside if !seen_head => {
+                    out.leading_lines += 1;
+                    out.leading_bytes += len as u64;
+                    c.lines -= 1;
+                    c.bytes -= len as u64;
+                }
+                RecordState::Recognized(size) if size + len <= CONTINUATION_CAP => {
+                    c.continuation += 1;
+                    state = RecordState::Recognized(size + len);
+                }
+                _ => {
+                    c.unrecognized += 1;
+                    c.bytes_unrecognized += len as u64;
+                    state = RecordState::Unrecognized;
+                }
+            }
+            continue;
+        };
+        seen_head = true;
+        let (code, stamp, kind) = match h {
+            Head::DateHeader { day } => {
+                out.dating.absolute = true;
+                out.dating.day = day;
+                out.dating.last_time_of_day = None;
+                c.records += 1;
+                state = RecordState::Recognized(len);
+                continue;
+            }
+            Head::Marker {
+                code,
+                prefix,
+                message,
+            } => {
+                let stamp = timestamp::parse_prefix(prefix).map(|(_, s)| s);
+                let kind = if code.family == *b"MS" {
+                    media::parse_ms(code.number, message)
+                } else {
+                    activity::parse_cm(code.number, message)
+                };
+                // A marked record is 3CX's own even when its template is unknown to us.
+                (
+                    Some(code),
+                    stamp,
+                    Some(kind.unwrap_or(EventKind::Unclassified)),
+                )
+            }
+            Head::Stamped { stamp, message } => (None, Some(stamp), activity::by_text(message)),
+        };
+        let Some(kind) = kind else {
+            c.unrecognized += 1;
+            c.bytes_unrecognized += len as u64;
+            state = RecordState::Unrecognized;
+            continue;
+        };
+        c.records += 1;
+        state = RecordState::Recognized(len);
+        let (ts, relative) = place(stamp, order, &mut out.dating);
+        if relative {
+            out.relative.push(out.events.len());
+        }
+        out.events.push(Event {
+            file,
+            line: line_no,
+            ts,
+            code,
+            text: line.strip_prefix(BOM).unwrap_or(line),
+            kind,
+        });
+    }
+    out.ends_recognized = match state {
+        RecordState::Outside => None,
+        RecordState::Recognized(_) => Some(true),
+        RecordState::Unrecognized => Some(false),
+    };
+    out
+}
+
+/// Puts a stamp on the calendar; time-only stamps use (and advance) the chunk's day.
+fn place(
+    stamp: Option<RawStamp>,
+    order: DateOrder,
+    d: &mut ChunkDating,
+) -> (Option<Timestamp>, bool) {
+    let Some(s) = stamp else { return (None, false) };
+    if s.date != RawDate::None {
+        return (timestamp::resolve(s, order, None), false);
+    }
+    if d.last_time_of_day
+        .is_some_and(|prev| prev > s.time_of_day + MIDNIGHT_JUMP_MS)
+    {
+        d.day += 1;
+    }
+    if !d.absolute && d.first_relative_time_of_day.is_none() {
+        d.first_relative_time_of_day = Some(s.time_of_day);
+    }
+    d.last_time_of_day = Some(s.time_of_day);
+    (
+        Some(Timestamp::from_millis(
+            d.day * MS_PER_DAY + i64::from(s.time_of_day),
+        )),
+        !d.absolute,
+    )
+}
+
+/// Carries line numbers, record state and the `#Date:` day from chunk to chunk of one file.
+#[derive(Clone, Debug, Default)]
+pub struct FileCursor {
+    pub counts: LineCounts,
+    lines_before: u64,
+    in_recognized: bool,
+    day: Option<i64>,
+    last_time_of_day: Option<u32>,
+}
+
+impl FileCursor {
+    /// Makes a chunk's events absolute (line numbers, time-only dates) and counts its lines.
+    pub fn merge(&mut self, chunk: &mut ParsedChunk<'_>) {
+        let base = self.lines_before;
+        // Lines before the chunk's first head continue the last record of the previous chunk.
+        let mut counts = chunk.counts;
+        counts.lines += chunk.leading_lines;
+        counts.bytes += chunk.leading_bytes;
+        if self.in_recognized {
+            counts.continuation += chunk.leading_lines;
+        } else {
+            counts.unrecognized += chunk.leading_lines;
+            counts.bytes_unrecognized += chunk.leading_bytes;
+        }
+        for e in &mut chunk.events {
+            e.line += base;
+        }
+        let rollover = match (
+            self.last_time_of_day,
+            chunk.dating.first_relative_time_of_day,
+        ) {
+            (Some(prev), Some(first)) if prev > first + MIDNIGHT_JUMP_MS => 1,
+            _ => 0,
+        };
+        let start_day = self.day.map(|d| d + rollover);
+        for &i in &chunk.relative {
+            let e = &mut chunk.events[i];
+            e.ts = match (start_day, e.ts) {
+                (Some(d), Some(t)) => Some(t.add_millis(d * MS_PER_DAY)),
+                // A time of day with no `#Date:` ever seen cannot be placed.
+                _ => None,
+            };
+        }
+        self.day = if chunk.dating.absolute {
+            Some(chunk.dating.day)
+        } else {
+            start_day.map(|d| d + chunk.dating.day)
+        };
+        if chunk.dating.last_time_of_day.is_some() {
+            self.last_time_of_day = chunk.dating.last_time_of_day;
+        }
+        if let Some(r) = chunk.ends_recognized {
+            self.in_recognized = r;
+        }
+        self.lines_before += counts.lines;
+        self.counts.add(&counts);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads() {
+        assert!(matches!(
+            head(b"2026/11/20 08:13:05.123|0B2C|3|Ntc|[CM503001]: Call(C:1)"),
+            Some(Head::Marker {
+                message: b"Call(C:1)",
+                ..
+            })
+        ));
+        assert!(matches!(
+            head(b"\xEF\xBB\xBF20/11/2026 08:13:05 [CM504002]: Ext.1: a"),
+            Some(Head::Marker { .. })
+        ));
+        let Some(Head::Stamped { message, .. }) =
+            head(b"2026/11/20 08:13:05.123|0B2C|3|Ntc|Registered line: L:10000(VNPT)")
+        else {
+            panic!()
+        };
+        assert_eq!(message, b"Registered line: L:10000(VNPT)");
+        let Some(Head::Marker { message, code, .. }) = head(
+            b"17:18:36.205|7ff6e96c46c0| Warn|MSEndPoint.cpp(1086): 5:[MS105000] C:3218.1: No RTP",
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            (message, code.to_string().as_str()),
+            (&b"C:3218.1: No RTP"[..], "MS105000")
+        );
+        assert_eq!(
+            head(b"#Date: 2026/08/07"),
+            Some(Head::DateHeader {
+                day: timestamp::days_from_civil(2026, 8, 7)
+            })
+        );
+        assert_eq!(head(b"Via: SIP/2.0/UDP 1.2.3.4:5060"), None);
+        assert_eq!(head(b"Content-Length: 0"), None);
+        let far = [&[b'x'; 200][..], b"[CM503001]: x"].concat();
+        assert_eq!(head(&far), None);
+    }
+
+    #[test]
+    fn counts_every_line_and_keeps_continuations_with_their_head() {
+        let log = b"garbage before\r\n2026/11/20 08:00:00.000|1|3|Ntc|[CM504001]: Ext.101: new contact is registered. Contact(s): [sip:101@192.168.1.21:5062]\r\nREGISTER sip:pbx SIP/2.0\r\nVia: x\r\n\r\n2026/11/20 08:00:01.000|1|3|Ntc|[CM999999]: some new message\n2026/11/20 08:00:02.000 hello world\nafter unknown\n";
+        let mut p = parse_chunk(log, 0, DateOrder::DayFirst);
+        let mut cur = FileCursor::default();
+        cur.merge(&mut p);
+        let c = cur.counts;
+        assert_eq!(c.lines, 8);
+        assert_eq!(
+            (c.records, c.continuation, c.blank, c.unrecognized),
+            (2, 2, 1, 3)
+        );
+        assert_eq!(
+            c.lines,
+            c.records + c.continuation + c.blank + c.unrecognized
+        );
+        assert_eq!(c.bytes, log.len() as u64);
+        assert_eq!(p.events.len(), 2);
+        assert_eq!(p.events[0].line, 2);
+        assert_eq!(p.events[1].kind, EventKind::Unclassified);
+        assert_eq!(p.events[1].line, 6);
+    }
+
+    #[test]
+    fn media_dates_roll_over_midnight_and_across_chunks() {
+        let a = b"#Date: 2026/11/20\n23:59:58.000|t| Warn|x.cpp(1): 5:[MS105000] C:1.1: No RTP packets were received:remoteAddr=1.2.3.4:5\n";
+        let b = b"00:00:03.000|t| Warn|x.cpp(1): 5:[MS105000] C:2.1: No RTP packets were received:remoteAddr=1.2.3.4:5\n";
+        let mut cur = FileCursor::default();
+        let mut pa = parse_chunk(a, 0, DateOrder::DayFirst);
+        cur.merge(&mut pa);
+        let mut pb = parse_chunk(b, 0, DateOrder::DayFirst);
+        cur.merge(&mut pb);
+        assert_eq!(pa.events[0].ts.unwrap().to_string(), "2026-11-20T23:59:58");
+        assert_eq!(pb.events[0].ts.unwrap().to_string(), "2026-11-21T00:00:03");
+        assert_eq!(pb.events[0].line, 3);
+        // Without any header the day is unknown: no invented date.
+        let mut lone = FileCursor::default();
+        let mut pc = parse_chunk(b, 0, DateOrder::DayFirst);
+        lone.merge(&mut pc);
+        assert_eq!(pc.events[0].ts, None);
+    }
+}

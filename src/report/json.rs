@@ -1,0 +1,9 @@
+//! JSON renderer: the `cxtriage.report.v1` schema of interface.md.
+
+use super::Report;
+
+pub fn render(r: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(r).expect("the report model always serialises");
+    s.push('\n');
+    s
+}

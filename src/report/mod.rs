@@ -1,0 +1,335 @@
+//! The report: one model ([`Report`], the JSON contract of interface.md) and one
+//! renderer per output format.
+
+pub mod json;
+pub mod redact;
+pub mod text;
+
+use crate::check::{CheckOptions, InputOutcome};
+use crate::classify::catalog::Side;
+use crate::classify::{Classifier, Finding, Stats, SubjectKind, Verdict, verdict};
+use crate::i18n::{Lang, Msg, fill};
+use crate::input::Plan;
+use crate::input::detect::{Format, SkipReason};
+use crate::parse::timestamp::{DateOrder, Timestamp};
+use serde::Serialize;
+
+pub const SCHEMA: &str = "cxtriage.report.v1";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Period {
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrunkInfo {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Pbx {
+    pub version: Option<String>,
+    pub os: Option<String>,
+    pub fqdn: Option<String>,
+    pub trunks: Vec<TrunkInfo>,
+}
+
+/// One input as read. The contract's keys first; the rest are documented extensions.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputReport {
+    pub path: String,
+    pub format: Format,
+    pub bytes: u64,
+    pub lines: u64,
+    pub records: u64,
+    pub unrecognized: u64,
+    pub skipped_reason: Option<String>,
+    /// Lines that continue a record (SIP dumps, wrapped text).
+    pub continuation_lines: u64,
+    pub blank_lines: u64,
+    pub encoding: Option<crate::input::decode::Encoding>,
+    pub date_order: Option<DateOrder>,
+    /// True when day and month could not be told apart (read as day/month).
+    pub date_order_ambiguous: bool,
+    /// True for a console copy listed newest first (records were reversed).
+    pub newest_first: bool,
+    /// A read error part-way through; what came before it was analysed.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Ticket {
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool: Tool,
+    pub lang: Lang,
+    pub verdict: Verdict,
+    pub summary: String,
+    pub period: Period,
+    pub pbx: Pbx,
+    pub inputs: Vec<InputReport>,
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    /// The support e-mail; filled by `--format ticket` (not in this version: null).
+    pub ticket: Option<Ticket>,
+}
+
+impl Report {
+    /// The process exit code of the contract: 0 no fault, 1 faults.
+    pub fn exit_code(&self) -> i32 {
+        match self.verdict {
+            Verdict::NoFaultFound => 0,
+            Verdict::FixFirst | Verdict::Escalate => 1,
+        }
+    }
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+pub fn render(r: &Report, f: OutputFormat) -> String {
+    match f {
+        OutputFormat::Text => text::render(r),
+        OutputFormat::Json => json::render(r),
+    }
+}
+
+pub fn skip_reason_text(lang: Lang, r: &SkipReason) -> String {
+    match r {
+        SkipReason::Empty => Msg::ReasonEmpty.text(lang).to_owned(),
+        SkipReason::Binary => Msg::ReasonBinary.text(lang).to_owned(),
+        SkipReason::BinaryLog => Msg::ReasonBinLog.text(lang).to_owned(),
+        SkipReason::PreV8 => Msg::ReasonPreV8.text(lang).to_owned(),
+        SkipReason::NotALog => Msg::ReasonNotLog.text(lang).to_owned(),
+        SkipReason::NotYetAnalysed(f) => {
+            fill(Msg::ReasonNotYet.text(lang), &[("format", &f.as_str())])
+        }
+        SkipReason::Archive(kind) => fill(Msg::ReasonArchive.text(lang), &[("kind", kind)]),
+        SkipReason::Unreadable(e) => fill(Msg::ReasonUnreadable.text(lang), &[("error", e)]),
+    }
+}
+
+/// The exit-2 message when no input is a readable 3CX log: each file with its reason.
+pub fn no_input_message(lang: Lang, plans: &[Plan]) -> String {
+    let files: Vec<String> = if plans.is_empty() {
+        vec!["  (—)".to_owned()]
+    } else {
+        plans
+            .iter()
+            .map(|p| {
+                format!(
+                    "  {}: {}",
+                    p.path,
+                    p.skipped
+                        .as_ref()
+                        .map_or_else(String::new, |r| skip_reason_text(lang, r))
+                )
+            })
+            .collect()
+    };
+    fill(
+        Msg::ErrorNoInput.text(lang),
+        &[("files", &files.join("\n"))],
+    )
+}
+
+pub fn side_text(lang: Lang, s: Side) -> &'static str {
+    match s {
+        Side::User => Msg::SideUser,
+        Side::Carrier => Msg::SideCarrier,
+        Side::Vendor => Msg::SideVendor,
+        Side::Info => Msg::SideInfo,
+    }
+    .text(lang)
+}
+
+pub fn subject_text(lang: Lang, f: &Finding) -> String {
+    let kind = match f.subject.kind {
+        SubjectKind::Trunk => Msg::SubjectTrunk,
+        SubjectKind::Extension => Msg::SubjectExtension,
+        SubjectKind::Ip => Msg::SubjectIp,
+        SubjectKind::Number => Msg::SubjectNumber,
+        SubjectKind::System => Msg::SubjectSystem,
+    }
+    .text(lang);
+    match (&f.subject.kind, &f.subject.name) {
+        (SubjectKind::System, _) => kind.to_owned(),
+        (_, Some(name)) => format!("{kind} {} ({name})", f.subject.id),
+        (_, None) => format!("{kind} {}", f.subject.id),
+    }
+}
+
+pub fn period_text(lang: Lang, p: &Period) -> String {
+    match (p.first, p.last) {
+        (Some(a), Some(b)) => fill(
+            Msg::PeriodLine.text(lang),
+            &[("first", &human_time(a)), ("last", &human_time(b))],
+        ),
+        _ => Msg::PeriodUnknown.text(lang).to_owned(),
+    }
+}
+
+pub fn human_time(t: Timestamp) -> String {
+    t.to_string().replace('T', " ")
+}
+
+fn summary(
+    lang: Lang,
+    findings: &[Finding],
+    v: Verdict,
+    c: &Classifier,
+    records: u64,
+    period: &Period,
+) -> String {
+    let strong = |side: Side| {
+        findings
+            .iter()
+            .filter(move |f| f.side == side && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
+    };
+    match v {
+        Verdict::FixFirst => {
+            let main = strong(Side::User)
+                .next()
+                .expect("fix_first has a user finding");
+            fill(
+                Msg::SummaryFixFirst.text(lang),
+                &[
+                    ("n", &strong(Side::User).count()),
+                    ("title", &main.title),
+                    ("subject", &subject_text(lang, main)),
+                ],
+            )
+        }
+        Verdict::Escalate => match strong(Side::Carrier).chain(strong(Side::Vendor)).next() {
+            Some(f) => fill(
+                Msg::SummaryEscalateFinding.text(lang),
+                &[("title", &f.title), ("subject", &subject_text(lang, f))],
+            ),
+            None => fill(
+                Msg::SummaryEscalateUnexplained.text(lang),
+                &[
+                    ("n", &c.state.unexplained_failures.count),
+                    (
+                        "codes",
+                        &crate::classify::rules::codes_text(&c.state.unexplained_failures),
+                    ),
+                ],
+            ),
+        },
+        Verdict::NoFaultFound => {
+            let info: Vec<String> = findings
+                .iter()
+                .map(|f| format!("{} ({})", f.title, f.count))
+                .collect();
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("records", &records),
+                ("period", &period_text(lang, period)),
+                ("info", &info.join("; ")),
+            ];
+            fill(
+                if info.is_empty() {
+                    Msg::SummaryNoFault.text(lang)
+                } else {
+                    Msg::SummaryNoFaultInfo.text(lang)
+                },
+                &args,
+            )
+        }
+    }
+}
+
+/// Assembles the report model from everything the run produced.
+pub fn build(
+    opts: &CheckOptions,
+    plans: &[Plan],
+    outcomes: &[InputOutcome],
+    c: &Classifier,
+    mut findings: Vec<Finding>,
+) -> Report {
+    let lang = opts.lang;
+    if opts.redact {
+        for f in &mut findings {
+            for e in &mut f.evidence {
+                e.text = redact::redact(&e.text);
+            }
+        }
+    }
+    let inputs: Vec<InputReport> = plans
+        .iter()
+        .zip(outcomes)
+        .map(|(p, o)| InputReport {
+            path: p.path.clone(),
+            format: p.format,
+            bytes: if p.skipped.is_none() {
+                o.counts.bytes
+            } else {
+                p.size().unwrap_or(0)
+            },
+            lines: o.counts.lines,
+            records: o.counts.records,
+            unrecognized: o.counts.unrecognized,
+            skipped_reason: p.skipped.as_ref().map(|r| skip_reason_text(lang, r)),
+            continuation_lines: o.counts.continuation,
+            blank_lines: o.counts.blank,
+            encoding: p.encoding,
+            date_order: p.dates.map(|d| d.order),
+            date_order_ambiguous: p.dates.is_some_and(|d| d.ambiguous),
+            newest_first: p.dates.is_some_and(|d| d.newest_first),
+            error: o.error.clone(),
+        })
+        .collect();
+    let records: u64 = inputs.iter().map(|i| i.records).sum();
+    let period = Period {
+        first: c.state.first,
+        last: c.state.last,
+    };
+    let mut trunks: Vec<TrunkInfo> = c
+        .state
+        .trunks
+        .iter()
+        .map(|t| TrunkInfo {
+            id: t.dn.clone(),
+            name: (!t.name.is_empty()).then(|| t.name.clone()),
+        })
+        .collect();
+    trunks.sort_by(|a, b| a.id.cmp(&b.id));
+    let v = verdict(&findings, c.state.unexplained_failures.count);
+    Report {
+        schema: SCHEMA,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        lang,
+        verdict: v,
+        summary: summary(lang, &findings, v, c, records, &period),
+        period,
+        pbx: Pbx {
+            version: None,
+            os: None,
+            fqdn: opts.fqdn.clone(),
+            trunks,
+        },
+        inputs,
+        findings,
+        stats: c.stats.clone(),
+        ticket: None,
+    }
+}
