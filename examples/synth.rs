@@ -62,8 +62,8 @@ match the ones in extension settings";
 
 /// Relative call volume per hour of day (office hours with a lunch dip).
 const HOURLY: [f64; 24] = [
-    0.04, 0.03, 0.03, 0.03, 0.03, 0.05, 0.12, 0.45, 0.85, 1.0, 1.0, 0.9, 0.45, 0.6, 0.95, 1.0, 0.9,
-    0.65, 0.3, 0.15, 0.1, 0.08, 0.06, 0.05,
+    0.04, 0.03, 0.03, 0.03, 0.03, 0.05, 0.12, 0.45, 0.85, 1.0, 1.0, 0.9, 0.45, 0.6, 0.95, 1.0, 0.9, 0.65, 0.3, 0.15,
+    0.1, 0.08, 0.06, 0.05,
 ];
 /// Relative call volume per weekday, Monday first.
 const WEEKDAY: [f64; 7] = [1.0, 1.0, 1.0, 1.0, 1.0, 0.35, 0.1];
@@ -79,27 +79,9 @@ struct Trunk {
 }
 
 const TRUNKS: [Trunk; 3] = [
-    Trunk {
-        dn: 10000,
-        name: "VNPT",
-        ip: [203, 0, 113, 10],
-        did: "02873001234",
-        refresh_ms: 540_000,
-    },
-    Trunk {
-        dn: 10001,
-        name: "Viettel",
-        ip: [203, 0, 113, 20],
-        did: "02873005678",
-        refresh_ms: 270_000,
-    },
-    Trunk {
-        dn: 10002,
-        name: "FPT",
-        ip: [203, 0, 113, 30],
-        did: "02871009876",
-        refresh_ms: 810_000,
-    },
+    Trunk { dn: 10000, name: "VNPT", ip: [203, 0, 113, 10], did: "02873001234", refresh_ms: 540_000 },
+    Trunk { dn: 10001, name: "Viettel", ip: [203, 0, 113, 20], did: "02873005678", refresh_ms: 270_000 },
+    Trunk { dn: 10002, name: "FPT", ip: [203, 0, 113, 30], did: "02871009876", refresh_ms: 810_000 },
 ];
 
 struct Device {
@@ -145,22 +127,8 @@ const DEVICES: [Device; 8] = [
         softphone: false,
         weight: 10,
     },
-    Device {
-        man: "Fanvil",
-        model: "X3S",
-        rev: "2.12.1.1",
-        ua: "Fanvil X3S 2.12.1.1",
-        softphone: false,
-        weight: 8,
-    },
-    Device {
-        man: "Snom",
-        model: "D735",
-        rev: "10.1.141.13",
-        ua: "snomD735/10.1.141.13",
-        softphone: false,
-        weight: 4,
-    },
+    Device { man: "Fanvil", model: "X3S", rev: "2.12.1.1", ua: "Fanvil X3S 2.12.1.1", softphone: false, weight: 8 },
+    Device { man: "Snom", model: "D735", rev: "10.1.141.13", ua: "snomD735/10.1.141.13", softphone: false, weight: 4 },
     Device {
         man: "3CX",
         model: "Windows",
@@ -169,14 +137,7 @@ const DEVICES: [Device; 8] = [
         softphone: true,
         weight: 8,
     },
-    Device {
-        man: "3CX",
-        model: "Android",
-        rev: "20.0.8",
-        ua: "3CX for Android 20.0.8",
-        softphone: true,
-        weight: 5,
-    },
+    Device { man: "3CX", model: "Android", rev: "20.0.8", ua: "3CX for Android 20.0.8", softphone: true, weight: 5 },
 ];
 
 struct Cause {
@@ -194,60 +155,30 @@ const DECLINE: u8 = 4;
 const FORBIDDEN: u8 = 5;
 
 const CAUSES: [Cause; 6] = [
-    Cause {
-        code: 486,
-        phrase: "Busy Here",
-        delay: (300, 3_000),
-    },
-    Cause {
-        code: 480,
-        phrase: "Temporarily Unavailable",
-        delay: (15_000, 45_000),
-    },
-    Cause {
-        code: 487,
-        phrase: "Request Terminated",
-        delay: (4_000, 25_000),
-    },
-    Cause {
-        code: 404,
-        phrase: "Not Found",
-        delay: (200, 1_500),
-    },
-    Cause {
-        code: 603,
-        phrase: "Decline",
-        delay: (2_000, 12_000),
-    },
-    Cause {
-        code: 403,
-        phrase: "Forbidden",
-        delay: (80, 600),
-    },
+    Cause { code: 486, phrase: "Busy Here", delay: (300, 3_000) },
+    Cause { code: 480, phrase: "Temporarily Unavailable", delay: (15_000, 45_000) },
+    Cause { code: 487, phrase: "Request Terminated", delay: (4_000, 25_000) },
+    Cause { code: 404, phrase: "Not Found", delay: (200, 1_500) },
+    Cause { code: 603, phrase: "Decline", delay: (2_000, 12_000) },
+    Cause { code: 403, phrase: "Forbidden", delay: (80, 600) },
 ];
 
 /// Vietnamese mobile prefixes; the first ten are Viettel's, which the site
 /// routes on-net through the Viettel trunk.
 const MOBILE_PREFIXES: [&str; 30] = [
-    "086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039", "090",
-    "093", "089", "070", "076", "077", "078", "079", "091", "094", "088", "081", "082", "083",
-    "084", "085", "056", "058",
+    "086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039", "090", "093", "089", "070",
+    "076", "077", "078", "079", "091", "094", "088", "081", "082", "083", "084", "085", "056", "058",
 ];
 const VIETTEL_PREFIXES: usize = 12;
 
 /// User names a SIP scanner tries before sweeping numeric extensions.
 const SCAN_USERS: [&str; 20] = [
-    "100", "101", "1000", "admin", "102", "1001", "200", "test", "103", "1234", "201", "guest",
-    "500", "user", "999", "2000", "operator", "sip", "1002", "300",
+    "100", "101", "1000", "admin", "102", "1001", "200", "test", "103", "1234", "201", "guest", "500", "user", "999",
+    "2000", "operator", "sip", "1002", "300",
 ];
 /// Premium/international numbers scanners try to call through the PBX.
-const SCAN_TARGETS: [&str; 5] = [
-    "00972592400000",
-    "0046812345678",
-    "900441613940000",
-    "011972595413001",
-    "00442079460000",
-];
+const SCAN_TARGETS: [&str; 5] =
+    ["00972592400000", "0046812345678", "900441613940000", "011972595413001", "00442079460000"];
 
 // ---------------------------------------------------------------------------
 // Randomness
@@ -334,10 +265,7 @@ impl Num {
         for d in &mut digits[prefix.len()..prefix.len() + rest] {
             *d = b'0' + rng.below(10) as u8;
         }
-        Num {
-            digits,
-            len: (prefix.len() + rest) as u8,
-        }
+        Num { digits, len: (prefix.len() + rest) as u8 }
     }
 
     fn bytes(&self) -> &[u8] {
@@ -445,9 +373,7 @@ fn two_digits(b: &mut Vec<u8>, n: u64) {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 31,
     }
@@ -471,14 +397,8 @@ impl Clock {
         const T: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
         let y = if month < 3 { year - 1 } else { year };
         let sunday_based = (y + y / 4 - y / 100 + y / 400 + T[month as usize - 1] + mday) % 7;
-        let mut clock = Clock {
-            day: 0,
-            year,
-            month,
-            mday,
-            weekday: (sunday_based as usize + 6) % 7,
-            date: *b"0000/00/00 ",
-        };
+        let mut clock =
+            Clock { day: 0, year, month, mday, weekday: (sunday_based as usize + 6) % 7, date: *b"0000/00/00 " };
         clock.render();
         clock
     }
@@ -640,23 +560,9 @@ fn write_msg(b: &mut Vec<u8>, body: &mut Vec<u8>, rng: &mut Rng, m: &Msg) {
 
 fn write_sdp(b: &mut Vec<u8>, rng: &mut Rng, ip: [u8; 4], crypto: bool) {
     let session = rng.range(10_000_000, 99_999_999);
-    let (origin, name) = if ip == PBX || ip == PBX_PUBLIC {
-        ("3cxPS", "3cxPS Audio call")
-    } else {
-        ("-", "SDP data")
-    };
-    b.s("v=0\no=")
-        .s(origin)
-        .s(" ")
-        .u(session)
-        .s(" ")
-        .u(session + 1);
-    b.s(" IN IP4 ")
-        .ip(ip)
-        .s("\ns=")
-        .s(name)
-        .s("\nc=IN IP4 ")
-        .ip(ip);
+    let (origin, name) = if ip == PBX || ip == PBX_PUBLIC { ("3cxPS", "3cxPS Audio call") } else { ("-", "SDP data") };
+    b.s("v=0\no=").s(origin).s(" ").u(session).s(" ").u(session + 1);
+    b.s(" IN IP4 ").ip(ip).s("\ns=").s(name).s("\nc=IN IP4 ").ip(ip);
     b.s("\nt=0 0\nm=audio ");
     b.u(rng.range(4_000, 32_767) & !1);
     b.s(if crypto { " RTP/SAVP" } else { " RTP/AVP" });
@@ -708,11 +614,7 @@ struct Ext {
 
 impl Ext {
     fn uri(&self) -> Uri {
-        Uri {
-            user: User::Id(self.number.into()),
-            ip: self.ip,
-            port: self.port,
-        }
+        Uri { user: User::Id(self.number.into()), ip: self.ip, port: self.port }
     }
 }
 
@@ -1031,11 +933,7 @@ impl Gen {
     // -- parties of a call ----------------------------------------------------
 
     fn trunk_uri(&self, c: &Call) -> Uri {
-        Uri {
-            user: User::Num(c.num),
-            ip: TRUNKS[c.trunk].ip,
-            port: 5060,
-        }
+        Uri { user: User::Num(c.num), ip: TRUNKS[c.trunk].ip, port: 5060 }
     }
 
     /// Where the party's SIP traffic comes from / goes to.
@@ -1051,11 +949,7 @@ impl Gen {
     fn aor(&self, c: &Call, side: Side) -> Uri {
         let uri = self.uri(c, side);
         match uri.user {
-            User::Id(_) => Uri {
-                ip: PBX,
-                port: 5060,
-                ..uri
-            },
+            User::Id(_) => Uri { ip: PBX, port: 5060, ..uri },
             _ => uri,
         }
     }
@@ -1067,11 +961,7 @@ impl Gen {
             Dir::Out => User::Num(c.num),
             Dir::Internal => User::Id(self.exts[c.to].number.into()),
         };
-        Uri {
-            user,
-            ip: PBX,
-            port: 5060,
-        }
+        Uri { user, ip: PBX, port: 5060 }
     }
 
     /// `Extn:101`, `Line:10000<<0901234567` or `Line:10000>>0912345678`.
@@ -1097,8 +987,7 @@ impl Gen {
 
     fn leg(&mut self, c: &Call, side: Side) {
         self.line.s("L:").u(c.id);
-        self.line
-            .s(if side == Side::Origin { ".1[" } else { ".2[" });
+        self.line.s(if side == Side::Origin { ".1[" } else { ".2[" });
         self.party(c, side);
         self.line.s("]");
     }
@@ -1108,11 +997,7 @@ impl Gen {
         self.line.s("T:");
         self.party(c, Side::Target);
         let dev = if c.dir == Dir::Out {
-            Uri {
-                user: User::Name(TRUNKS[c.trunk].did),
-                ip: TRUNKS[c.trunk].ip,
-                port: 5060,
-            }
+            Uri { user: User::Name(TRUNKS[c.trunk].did), ip: TRUNKS[c.trunk].ip, port: 5060 }
         } else {
             self.exts[c.to].uri()
         };
@@ -1227,10 +1112,7 @@ impl Gen {
     /// when the site has it, everything else via VNPT.
     fn route_for(&self, num: &Num) -> usize {
         let d = num.bytes();
-        if MOBILE_PREFIXES[..VIETTEL_PREFIXES]
-            .iter()
-            .any(|p| d.starts_with(p.as_bytes()))
-        {
+        if MOBILE_PREFIXES[..VIETTEL_PREFIXES].iter().any(|p| d.starts_with(p.as_bytes())) {
             1
         } else if d.len() == 11 && self.trunks == 3 {
             2
@@ -1270,11 +1152,7 @@ impl Gen {
                 }
                 let dialled = self.dialled(&c);
                 self.line.s(" to <").uri(dialled).s(">\n");
-                let next = if c.outcome == Outcome::NotRegistered {
-                    Step::NotRegistered
-                } else {
-                    Step::Route
-                };
+                let next = if c.outcome == Outcome::NotRegistered { Step::NotRegistered } else { Step::Route };
                 Some((next, self.rng.range(2, 25)))
             }
             Step::Route => {
@@ -1318,11 +1196,7 @@ impl Gen {
             Step::Hangup => {
                 self.call_record(&c, "CM503020");
                 self.line.s("Normal call termination. Call originator: ");
-                let side = if c.caller_hangs_up {
-                    Side::Origin
-                } else {
-                    Side::Target
-                };
+                let side = if c.caller_hangs_up { Side::Origin } else { Side::Target };
                 self.party(&c, side);
                 self.line.s(". Reason: Terminated\n");
                 if self.want_dump() {
@@ -1331,9 +1205,7 @@ impl Gen {
                 Some((Step::Terminated, self.rng.range(1, 15)))
             }
             Step::Failed => {
-                let Outcome::Failed(cause) = c.outcome else {
-                    unreachable!("only failing calls reach Step::Failed")
-                };
+                let Outcome::Failed(cause) = c.outcome else { unreachable!("only failing calls reach Step::Failed") };
                 let cause = &CAUSES[cause as usize];
                 let to = self.uri(&c, Side::Target);
                 self.call_record(&c, "CM503003");
@@ -1343,11 +1215,7 @@ impl Gen {
                 if self.want_dump() {
                     self.dump_failure(&c, cause.code, cause.phrase);
                 }
-                let next = if cause.code == 487 {
-                    Step::Cancelled
-                } else {
-                    Step::Terminated
-                };
+                let next = if cause.code == 487 { Step::Cancelled } else { Step::Terminated };
                 Some((next, self.rng.range(1, 10)))
             }
             Step::Cancelled => {
@@ -1361,8 +1229,7 @@ impl Gen {
                 self.call_record(&c, "CM503016");
                 let number = self.exts[c.to].number;
                 self.line.s("Attempt to reach <sip:").u(number.into());
-                self.line
-                    .s("@192.168.1.10:5060> failed. Reason: Not Registered\n");
+                self.line.s("@192.168.1.10:5060> failed. Reason: Not Registered\n");
                 Some((Step::Terminated, self.rng.range(1, 8)))
             }
             Step::Terminated => {
@@ -1376,11 +1243,7 @@ impl Gen {
                 }
             }
             Step::HangupLeg | Step::OtherLeg => {
-                let hangup = if c.caller_hangs_up {
-                    Side::Origin
-                } else {
-                    Side::Target
-                };
+                let hangup = if c.caller_hangs_up { Side::Origin } else { Side::Target };
                 let (side, by_peer) = match (c.step, hangup) {
                     (Step::HangupLeg, s) => (s, true),
                     (_, Side::Origin) => (Side::Target, false),
@@ -1448,11 +1311,7 @@ impl Gen {
         if c.dir != Dir::Out || self.exts[c.from].offline || !self.rng.chance(p) {
             return;
         }
-        let num = if self.rng.chance(same_number) {
-            c.num
-        } else {
-            self.external_number()
-        };
+        let num = if self.rng.chance(same_number) { c.num } else { self.external_number() };
         let trunk = self.route_for(&num);
         self.start_call(Dir::Out, trunk, c.from, c.to, num, delay);
     }
@@ -1491,11 +1350,7 @@ impl Gen {
         let ruri = self.uri(c, Side::Target);
         let mut m = if c.dir == Dir::Out {
             let t = &TRUNKS[c.trunk];
-            let local = Uri {
-                user: User::Name(t.did),
-                ip: PBX_PUBLIC,
-                port: 5060,
-            };
+            let local = Uri { user: User::Name(t.did), ip: PBX_PUBLIC, port: 5060 };
             let from = Uri { ip: t.ip, ..local };
             let mut m = Msg::request("INVITE", ruri, local, from, ruri, c.dialog ^ 9);
             m.contact = Some(local);
@@ -1505,11 +1360,7 @@ impl Gen {
             let from = self.aor(c, Side::Origin);
             let to = self.aor(c, Side::Target);
             let mut m = Msg::request("INVITE", ruri, pbx_uri(), from, to, c.dialog ^ 9);
-            m.contact = Some(Uri {
-                ip: PBX,
-                port: 5060,
-                ..from
-            });
+            m.contact = Some(Uri { ip: PBX, port: 5060, ..from });
             m.sdp = Some((PBX, self.crypto(c.to)));
             m
         };
@@ -1520,14 +1371,7 @@ impl Gen {
     fn dump_200_ok(&mut self, c: &Call) {
         let to = self.uri(c, Side::Target);
         let from = self.aor(c, Side::Origin);
-        let mut m = Msg::request(
-            "INVITE",
-            to,
-            pbx_uri(),
-            from,
-            self.aor(c, Side::Target),
-            c.dialog,
-        );
+        let mut m = Msg::request("INVITE", to, pbx_uri(), from, self.aor(c, Side::Target), c.dialog);
         m.start = Start::Response(200, "OK");
         m.to_tag = true;
         m.contact = Some(to);
@@ -1555,11 +1399,7 @@ impl Gen {
     }
 
     fn dump_bye(&mut self, c: &Call, side: Side) {
-        let other = if side == Side::Origin {
-            Side::Target
-        } else {
-            Side::Origin
-        };
+        let other = if side == Side::Origin { Side::Target } else { Side::Origin };
         let (src, from, to) = (self.uri(c, side), self.aor(c, side), self.aor(c, other));
         let mut m = Msg::request("BYE", pbx_uri(), src, from, to, c.dialog);
         m.cseq = 3;
@@ -1598,16 +1438,10 @@ impl Gen {
         let tid = self.any_tid();
         self.record(tid, "CM504001");
         self.line.s("Ext.").u(e.number.into());
-        self.line
-            .s(": new contact is registered. Contact(s): [")
-            .uri(e.uri());
+        self.line.s(": new contact is registered. Contact(s): [").uri(e.uri());
         self.line.s(";rinstance=").hex(e.rinstance, 16).s("]\n");
         if self.want_dump() {
-            let aor = Uri {
-                ip: PBX,
-                port: 5060,
-                ..e.uri()
-            };
+            let aor = Uri { ip: PBX, port: 5060, ..e.uri() };
             let mut m = Msg::request("REGISTER", pbx_uri(), e.uri(), aor, aor, e.rinstance);
             m.cseq = e.reg_cseq;
             m.contact = Some(e.uri());
@@ -1625,12 +1459,9 @@ impl Gen {
         let tid = self.any_tid();
         self.record(tid, "CM505001");
         let b = &mut self.line;
-        b.s("Ext.")
-            .u(e.number.into())
-            .s(": Device info: Device Identified: [Man: ");
+        b.s("Ext.").u(e.number.into()).s(": Device info: Device Identified: [Man: ");
         b.s(d.man).s(";Mod: ").s(d.model).s(";Rev: ").s(d.rev);
-        b.s("] Capabilities:[reinvite, replaces, privacy] UserAgent: [")
-            .s(d.ua);
+        b.s("] Capabilities:[reinvite, replaces, privacy] UserAgent: [").s(d.ua);
         b.s("] Contact: [").uri(e.uri()).s("]\n");
     }
 
@@ -1644,9 +1475,7 @@ impl Gen {
     fn trunk_up(&mut self, t: usize) {
         let tid = self.any_tid();
         self.record(tid, "CM504004");
-        self.line
-            .s("Registration succeeded for: L:")
-            .u(TRUNKS[t].dn.into());
+        self.line.s("Registration succeeded for: L:").u(TRUNKS[t].dn.into());
         self.line.s("(").s(TRUNKS[t].name).s(")\n");
         self.after(60_000, TRUNKS[t].refresh_ms, Ev::TrunkRefresh(t));
     }
@@ -1678,11 +1507,7 @@ impl Gen {
         let tid = self.any_tid();
         self.auth_failed(tid, "REGISTER", None, e.uri(), cseq);
         if self.want_dump() {
-            let aor = Uri {
-                ip: PBX,
-                port: 5060,
-                ..e.uri()
-            };
+            let aor = Uri { ip: PBX, port: 5060, ..e.uri() };
             let mut m = Msg::request("REGISTER", pbx_uri(), e.uri(), aor, aor, e.rinstance ^ 7);
             m.cseq = cseq;
             m.contact = Some(e.uri());
@@ -1699,31 +1524,15 @@ impl Gen {
     /// `mixed`: an internet scanner guessing passwords, ~10 attempts/s.
     fn scan(&mut self, n: u64) {
         let user = scan_user(n / 4);
-        let source = Uri {
-            user,
-            ip: self.scan_ip,
-            port: self.scan_port,
-        };
+        let source = Uri { user, ip: self.scan_ip, port: self.scan_port };
         let tid = self.any_tid();
         let invite = n % 4 == 3;
         let target = User::Name(SCAN_TARGETS[(n / 4 % 5) as usize]);
-        let (method, ruri_user) = if invite {
-            ("INVITE", Some(target))
-        } else {
-            ("REGISTER", None)
-        };
+        let (method, ruri_user) = if invite { ("INVITE", Some(target)) } else { ("REGISTER", None) };
         self.auth_failed(tid, method, ruri_user, source, n % 4 + 1);
         if self.want_dump() {
-            let ruri = Uri {
-                user: ruri_user.unwrap_or(User::None),
-                ip: PBX_PUBLIC,
-                port: 0,
-            };
-            let aor = Uri {
-                user,
-                ip: PBX_PUBLIC,
-                port: 0,
-            };
+            let ruri = Uri { user: ruri_user.unwrap_or(User::None), ip: PBX_PUBLIC, port: 0 };
+            let aor = Uri { user, ip: PBX_PUBLIC, port: 0 };
             let to = if invite { ruri } else { aor };
             let mut m = Msg::request(method, ruri, source, aor, to, self.scan_ip[3].into());
             m.cseq = n % 4 + 1;
@@ -1743,11 +1552,7 @@ impl Gen {
 
     /// `Authentication failed for SipReq: REGISTER 192.168.1.10 tid=... cseq=REGISTER 105@192.168.1.45:5062 / 2 from(wire); Reason: ...`
     fn auth_failed(&mut self, tid: u16, method: &str, target: Option<User>, src: Uri, cseq: u64) {
-        let host = if src.ip[0] == 192 && src.ip[1] == 168 {
-            PBX
-        } else {
-            PBX_PUBLIC
-        };
+        let host = if src.ip[0] == 192 && src.ip[1] == 168 { PBX } else { PBX_PUBLIC };
         let tx = self.rng.next_u64();
         self.record(tid, "CM102001");
         let b = &mut self.line;
@@ -1755,12 +1560,7 @@ impl Gen {
         if let Some(user) = target {
             b.user(user).s("@");
         }
-        b.ip(host)
-            .s(" tid=")
-            .hex(tx, 16)
-            .s(" cseq=")
-            .s(method)
-            .s(" ");
+        b.ip(host).s(" tid=").hex(tx, 16).s(" cseq=").s(method).s(" ");
         b.user(src.user).s("@").hostport(src).s(" / ").u(cseq);
         b.s(" from(wire); Reason: ").s(AUTH_REASON).s("\n");
     }
@@ -1774,11 +1574,7 @@ impl Gen {
 }
 
 fn pbx_uri() -> Uri {
-    Uri {
-        user: User::None,
-        ip: PBX,
-        port: 5060,
-    }
+    Uri { user: User::None, ip: PBX, port: 5060 }
 }
 
 fn scan_user(k: u64) -> User {
@@ -1820,13 +1616,7 @@ fn parse_size(s: &str) -> Option<u64> {
 
 /// `Ok(None)` means `--help` was asked for.
 fn parse_args(args: &[String]) -> Result<Option<Config>, String> {
-    let mut cfg = Config {
-        seed: DEFAULT_SEED,
-        size: 64 << 20,
-        out: None,
-        profile: Profile::Mixed,
-        verbose_sip: false,
-    };
+    let mut cfg = Config { seed: DEFAULT_SEED, size: 64 << 20, out: None, profile: Profile::Mixed, verbose_sip: false };
     let mut i = 0;
     while i < args.len() {
         let (key, inline) = match args[i].split_once('=') {
@@ -1839,9 +1629,7 @@ fn parse_args(args: &[String]) -> Result<Option<Config>, String> {
                 return Ok(v);
             }
             i += 1;
-            args.get(i - 1)
-                .map(String::as_str)
-                .ok_or_else(|| format!("{key} needs a value"))
+            args.get(i - 1).map(String::as_str).ok_or_else(|| format!("{key} needs a value"))
         };
         match key {
             "-h" | "--help" => return Ok(None),
@@ -1869,6 +1657,17 @@ fn parse_args(args: &[String]) -> Result<Option<Config>, String> {
     Ok(Some(cfg))
 }
 
+/// Generates a log in memory from command-line style arguments (`["--size", "8M"]`):
+/// the entry point for benches and tests, which include this file as a module.
+pub fn generate(args: &[&str]) -> Vec<u8> {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let cfg = parse_args(&args).expect("valid synth arguments").expect("not --help");
+    let mut out = Vec::with_capacity(cfg.size as usize + 4096);
+    Gen::new(cfg).run(&mut out).expect("writing to memory cannot fail");
+    out
+}
+
+#[allow(dead_code)] // Unused when this file is included by benches and tests.
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cfg = match parse_args(&args) {

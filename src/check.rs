@@ -2,10 +2,12 @@
 //!
 //! Chunks are parsed in parallel in batches, then folded into the classifier in
 //! file and chunk order, so the result never depends on the thread count. Memory
-//! stays bounded by one batch of chunks and the classifier's bounded state.
+//! stays bounded by one batch of chunks (buffers reused from batch to batch) and
+//! the classifier's bounded state.
 
 use crate::classify::{Classifier, RuleContext};
 use crate::error::Error;
+use crate::event::Event;
 use crate::i18n::Lang;
 use crate::input::{self, ChunkReader, Plan};
 use crate::parse::{self, FileCursor, LineCounts, timestamp::Timestamp};
@@ -73,88 +75,57 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 
 fn run(opts: &CheckOptions) -> Result<Report, Error> {
     let entries = input::expand(&opts.paths);
-    let mut plans: Vec<Plan> = entries
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (path, source))| input::sniff(i as u32, path, source))
-        .collect();
+    let mut plans: Vec<Plan> =
+        entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect();
     if plans.iter().all(|p| p.skipped.is_some()) {
         return Err(Error::NoInput(report::no_input_message(opts.lang, &plans)));
     }
     // Classify in time order: rotated logs given in any order still read as one history.
-    let mut order: Vec<usize> = (0..plans.len())
-        .filter(|&i| plans[i].skipped.is_none())
-        .collect();
+    let mut order: Vec<usize> = (0..plans.len()).filter(|&i| plans[i].skipped.is_none()).collect();
     order.sort_by_key(|&i| (plans[i].first_ts.is_none(), plans[i].first_ts, i));
     let total: u64 = order.iter().filter_map(|&i| plans[i].size()).sum();
 
     let mut classifier = Classifier::new(opts.evidence);
-    let mut outcomes = vec![InputOutcome::default(); plans.len()];
     let mut cursors = vec![FileCursor::default(); plans.len()];
     let batch_len = rayon::current_num_threads() * CHUNKS_PER_THREAD;
-    let mut read_so_far = 0u64;
-    let mut batch: Vec<Job> = Vec::with_capacity(batch_len);
-    for &i in &order {
-        let plan = &mut plans[i];
-        let newest_first = plan.dates.is_some_and(|d| d.newest_first);
-        let order = plan.dates.map(|d| d.order).unwrap_or_default();
-        let mut reader = match plan.stream() {
-            Ok(s) => ChunkReader::new(
-                s,
-                if newest_first {
-                    usize::MAX / 2
-                } else {
-                    opts.chunk_size
-                },
-            ),
-            Err(e) => {
-                outcomes[i].error = Some(e.to_string());
-                continue;
-            }
-        };
-        loop {
-            match reader.next_chunk() {
-                Ok(Some(bytes)) => {
-                    read_so_far += bytes.len() as u64;
-                    batch.push(Job {
-                        input: i,
-                        bytes,
-                        order,
-                        newest_first,
-                    });
-                    if batch.len() >= batch_len {
-                        flush(&mut batch, &mut cursors, &mut classifier, opts);
-                        if let Some(p) = opts.progress {
-                            p(read_so_far, (total > 0).then_some(total));
-                        }
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    outcomes[i].error = Some(e.to_string());
-                    break;
-                }
-            }
+    let mut source = ChunkSource {
+        plans: &mut plans,
+        order,
+        next: 0,
+        current: None,
+        errors: Vec::new(),
+        spare: Vec::new(),
+        read: 0,
+        total,
+        opts,
+    };
+    let mut sink = Sink { cursors: &mut cursors, classifier: &mut classifier, opts };
+    let mut batch = Vec::with_capacity(batch_len);
+    let mut spare_events = Vec::new();
+    loop {
+        source.fill(&mut batch, batch_len);
+        if batch.is_empty() {
+            break;
         }
+        let parsed = parse_batch(&batch, &mut spare_events);
+        spare_events = sink.fold(&batch, parsed);
+        // Keep the buffers: fresh pages cost a page fault each, and that dominated
+        // the parallel part before they were reused.
+        source.spare.extend(batch.drain(..).map(|j| j.bytes));
     }
-    flush(&mut batch, &mut cursors, &mut classifier, opts);
+    let errors = std::mem::take(&mut source.errors);
+    drop(source);
+    let mut outcomes = vec![InputOutcome::default(); plans.len()];
+    for (i, e) in errors {
+        outcomes[i].error = Some(e);
+    }
     for (o, c) in outcomes.iter_mut().zip(&cursors) {
         o.counts = c.counts;
     }
     let paths: Vec<String> = plans.iter().map(|p| p.path.clone()).collect();
-    let ctx = RuleContext {
-        lang: opts.lang,
-        evidence_cap: opts.evidence,
-        paths: &paths,
-    };
+    let ctx = RuleContext { lang: opts.lang, evidence_cap: opts.evidence, paths: &paths };
     let findings = classifier.finish(&ctx);
-    Ok(report::build(
-        opts,
-        &plans,
-        &outcomes,
-        &classifier,
-        findings,
-    ))
+    Ok(report::build(opts, &plans, &outcomes, &classifier, findings))
 }
 
 /// One chunk to parse.
@@ -165,32 +136,89 @@ struct Job {
     newest_first: bool,
 }
 
-/// Parses a batch in parallel, then folds it into the classifier in order.
-fn flush(
-    batch: &mut Vec<Job>,
-    cursors: &mut [FileCursor],
-    classifier: &mut Classifier,
-    opts: &CheckOptions,
-) {
-    let mut parsed: Vec<_> = batch
-        .par_iter()
-        .map(|j| parse::parse_chunk(&j.bytes, j.input as u32, j.order))
-        .collect();
-    for (job, chunk) in batch.iter().zip(parsed.iter_mut()) {
-        cursors[job.input].merge(chunk);
-        if job.newest_first {
-            // A console copy lists records newest first: reverse records, not lines.
-            chunk.events.reverse();
-        }
-        for e in &chunk.events {
-            let inside = e.ts.is_none_or(|t| {
-                opts.since.is_none_or(|s| t >= s) && opts.until.is_none_or(|u| t <= u)
-            });
-            if inside {
-                classifier.observe(e);
+/// Reads the analysable inputs, in time order, as a sequence of chunks.
+struct ChunkSource<'p> {
+    plans: &'p mut [Plan],
+    order: Vec<usize>,
+    next: usize,
+    current: Option<(usize, ChunkReader, parse::timestamp::DateOrder, bool)>,
+    errors: Vec<(usize, String)>,
+    /// Chunk buffers to reuse.
+    spare: Vec<Vec<u8>>,
+    read: u64,
+    total: u64,
+    opts: &'p CheckOptions,
+}
+
+impl ChunkSource<'_> {
+    /// Appends up to `n` chunks to `batch` (fewer only at the end of all inputs).
+    fn fill(&mut self, batch: &mut Vec<Job>, n: usize) {
+        while batch.len() < n {
+            if self.current.is_none() {
+                let Some(&i) = self.order.get(self.next) else { break };
+                self.next += 1;
+                let plan = &mut self.plans[i];
+                let newest_first = plan.dates.is_some_and(|d| d.newest_first);
+                let order = plan.dates.map(|d| d.order).unwrap_or_default();
+                // A newest-first copy is read whole: its records are reversed as a unit.
+                let size = if newest_first { usize::MAX / 2 } else { self.opts.chunk_size };
+                match plan.stream() {
+                    Ok(s) => self.current = Some((i, ChunkReader::new(s, size), order, newest_first)),
+                    Err(e) => self.errors.push((i, e.to_string())),
+                }
+                continue;
+            }
+            let Some((i, reader, order, newest_first)) = self.current.as_mut() else { break };
+            match reader.next_chunk_into(self.spare.pop().unwrap_or_default()) {
+                Ok(Some(bytes)) => {
+                    self.read += bytes.len() as u64;
+                    batch.push(Job { input: *i, bytes, order: *order, newest_first: *newest_first });
+                }
+                Ok(None) => self.current = None,
+                Err(e) => {
+                    self.errors.push((*i, e.to_string()));
+                    self.current = None;
+                }
             }
         }
+        if let Some(p) = self.opts.progress {
+            p(self.read, (self.total > 0).then_some(self.total));
+        }
     }
-    drop(parsed);
-    batch.clear();
+}
+
+/// Where parsed chunks go, in order.
+struct Sink<'s> {
+    cursors: &'s mut [FileCursor],
+    classifier: &'s mut Classifier,
+    opts: &'s CheckOptions,
+}
+
+/// Parses a batch's chunks in parallel, reusing event vectors from the previous batch.
+fn parse_batch<'a>(batch: &'a [Job], spare: &mut Vec<Vec<Event<'static>>>) -> Vec<parse::ParsedChunk<'a>> {
+    let vecs: Vec<Vec<Event<'static>>> = (0..batch.len()).map(|_| spare.pop().unwrap_or_default()).collect();
+    batch.par_iter().zip(vecs).map(|(j, v)| parse::parse_chunk_into(&j.bytes, j.input as u32, j.order, v)).collect()
+}
+
+impl Sink<'_> {
+    /// Folds a parsed batch into the classifier, in input and chunk order; gives back
+    /// the emptied event vectors for reuse.
+    fn fold(&mut self, batch: &[Job], mut parsed: Vec<parse::ParsedChunk<'_>>) -> Vec<Vec<Event<'static>>> {
+        let opts = self.opts;
+        for (job, chunk) in batch.iter().zip(parsed.iter_mut()) {
+            self.cursors[job.input].merge(chunk);
+            if job.newest_first {
+                // A console copy lists records newest first: reverse records, not lines.
+                chunk.events.reverse();
+            }
+            for e in &chunk.events {
+                let inside =
+                    e.ts.is_none_or(|t| opts.since.is_none_or(|s| t >= s) && opts.until.is_none_or(|u| t <= u));
+                if inside {
+                    self.classifier.observe(e);
+                }
+            }
+        }
+        parsed.into_iter().map(|c| parse::recycle(c.events)).collect()
+    }
 }

@@ -87,11 +87,7 @@ fn parse_since(s: &str) -> Result<Timestamp, String> {
 fn parse_until(s: &str) -> Result<Timestamp, String> {
     let t = Timestamp::parse_user(s).ok_or_else(|| TIME_HELP.to_owned())?;
     // A bare date means "until the end of that day".
-    Ok(if s.trim().len() == 10 {
-        t.add_millis(MS_PER_DAY - 1)
-    } else {
-        t
-    })
+    Ok(if s.trim().len() == 10 { t.add_millis(MS_PER_DAY - 1) } else { t })
 }
 
 impl CheckArgs {

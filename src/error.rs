@@ -8,9 +8,7 @@ pub enum Error {
     /// No input is a readable 3CX log; the message (localised) names the files.
     #[error("{0}")]
     NoInput(String),
-    #[error(
-        "cannot write the report to {path}: {source}. Check that the folder exists and that you may write there."
-    )]
+    #[error("cannot write the report to {path}: {source}. Check that the folder exists and that you may write there.")]
     Output { path: PathBuf, source: io::Error },
     #[error("{0}")]
     Usage(String),

@@ -16,11 +16,7 @@ pub struct LogCode {
 
 impl fmt::Display for LogCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}{}{:06}",
-            self.family[0] as char, self.family[1] as char, self.number
-        )
+        write!(f, "{}{}{:06}", self.family[0] as char, self.family[1] as char, self.number)
     }
 }
 
@@ -70,11 +66,7 @@ pub struct SipStatus<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind<'a> {
     /// CM503001: a call enters the PBX (from an extension or a trunk).
-    CallIncoming {
-        call: CallId,
-        from: Party<'a>,
-        to_number: &'a [u8],
-    },
+    CallIncoming { call: CallId, from: Party<'a>, to_number: &'a [u8] },
     /// CM503004 / CM503025: the PBX routes or rings a target.
     CallRouted { call: CallId, target: Party<'a> },
     /// CM503007: a party answered.
@@ -88,51 +80,27 @@ pub enum EventKind<'a> {
         from_ip: Option<IpAddr>,
     },
     /// CM503016: the target extension has no registered device.
-    TargetNotRegistered {
-        call: Option<CallId>,
-        extension: &'a [u8],
-    },
+    TargetNotRegistered { call: Option<CallId>, extension: &'a [u8] },
     /// CM503014: no outbound rule matched.
-    NoRoute {
-        call: Option<CallId>,
-        number: &'a [u8],
-    },
+    NoRoute { call: Option<CallId>, number: &'a [u8] },
     /// CM503020 / CM503008: the call ended.
     CallEnded { call: CallId, cancelled: bool },
     /// CM503010 `Making route(s)` and `Leg ... is terminated`: seen, no state change.
     CallProgress { call: Option<CallId> },
     /// CM505001: a phone identified itself.
-    DeviceInfo {
-        extension: &'a [u8],
-        user_agent: &'a [u8],
-        ip: Option<IpAddr>,
-    },
+    DeviceInfo { extension: &'a [u8], user_agent: &'a [u8], ip: Option<IpAddr> },
     /// CM504001.
-    ExtensionRegistered {
-        extension: &'a [u8],
-        ip: Option<IpAddr>,
-    },
+    ExtensionRegistered { extension: &'a [u8], ip: Option<IpAddr> },
     /// CM504002.
     ExtensionUnregistered { extension: &'a [u8] },
     /// CM102001: a SIP request failed authentication.
-    AuthFailed {
-        method: &'a [u8],
-        user: &'a [u8],
-        ip: Option<IpAddr>,
-    },
+    AuthFailed { method: &'a [u8], user: &'a [u8], ip: Option<IpAddr> },
     /// `Registered line:` / CM504004.
     TrunkRegistered { trunk: TrunkRef<'a> },
     /// CM504005.
-    TrunkRegistrationFailed {
-        trunk: TrunkRef<'a>,
-        status: SipStatus<'a>,
-    },
+    TrunkRegistrationFailed { trunk: TrunkRef<'a>, status: SipStatus<'a> },
     /// MS105000: no RTP from the remote side of a call leg.
-    NoRtp {
-        call: CallId,
-        remote_ip: Option<IpAddr>,
-        local_ip: Option<IpAddr>,
-    },
+    NoRtp { call: CallId, remote_ip: Option<IpAddr>, local_ip: Option<IpAddr> },
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

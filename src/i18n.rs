@@ -34,10 +34,7 @@ pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) if args.iter().any(|(k, _)| *k == &after[..close]) => {
-                let (_, v) = args
-                    .iter()
-                    .find(|(k, _)| *k == &after[..close])
-                    .expect("checked");
+                let (_, v) = args.iter().find(|(k, _)| *k == &after[..close]).expect("checked");
                 out.push_str(&v.to_string());
                 rest = &after[close + 1..];
             }
@@ -165,6 +162,8 @@ messages! {
         "Extension {ext} unregistered and did not register again until the end of the log (no call was affected yet).";
     ExtensionWentOffline => "Điện thoại mất đăng ký lúc {time} và không đăng ký lại.",
         "The phone unregistered at {time} and did not register again.";
+    ExtensionNotRegisteredAuth => "Điện thoại của máy nhánh này tại {ip} đang bị từ chối xác thực ({n} lần): sai mật khẩu là nguyên nhân khiến nó không đăng ký được.",
+        "This extension's phone at {ip} is being refused authentication ({n} times): a wrong password is what keeps it from registering.";
     ExtensionLastDevice => "Thiết bị gần nhất: {device} {ip}.", "Last device: {device} {ip}.";
     ExtensionAuthFailedMain => "{n} lần xác thực thất bại cho máy nhánh {ext} từ {ip} (từ {first} đến {last}): điện thoại đang dùng sai ID xác thực hoặc mật khẩu.",
         "{n} failed authentications for extension {ext} from {ip} (from {first} to {last}): the phone uses a wrong authentication ID or password.";
@@ -218,10 +217,7 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             ),
         ),
         TrunkAuthFailed => (
-            (
-                "Trung kế đăng ký thất bại: sai thông tin xác thực",
-                "Trunk registration rejected: wrong credentials",
-            ),
+            ("Trung kế đăng ký thất bại: sai thông tin xác thực", "Trunk registration rejected: wrong credentials"),
             (
                 "Nhập lại chính xác tên đăng nhập / Auth ID / mật khẩu của trung kế theo thông tin nhà mạng cấp (trong 3CX: SIP Trunks → trung kế → Authentication), rồi kiểm tra trạng thái đăng ký.",
                 "Re-enter the trunk's username / auth ID / password exactly as the carrier issued them (in 3CX: SIP Trunks → the trunk → Authentication), then check its registration status.",
@@ -258,40 +254,28 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             ),
         ),
         ExtensionNotRegistered => (
-            (
-                "Điện thoại mất kết nối: máy nhánh chưa đăng ký",
-                "Phone offline: extension not registered",
-            ),
+            ("Điện thoại mất kết nối: máy nhánh chưa đăng ký", "Phone offline: extension not registered"),
             (
                 "Kiểm tra nguồn điện, dây mạng / Wi-Fi và tài khoản trên điện thoại của máy nhánh này; nếu cần, cấu hình lại (provision) điện thoại từ 3CX.",
                 "Check the phone's power, network cable / Wi-Fi and account; if needed, re-provision the phone from 3CX.",
             ),
         ),
         ExtensionAuthFailed => (
-            (
-                "Điện thoại dùng sai thông tin xác thực máy nhánh",
-                "Phone uses wrong extension credentials",
-            ),
+            ("Điện thoại dùng sai thông tin xác thực máy nhánh", "Phone uses wrong extension credentials"),
             (
                 "Nhập lại Authentication ID và mật khẩu của máy nhánh trên điện thoại, hoặc cấu hình lại (provision) điện thoại từ 3CX.",
                 "Re-enter the extension's authentication ID and password on the phone, or re-provision the phone from 3CX.",
             ),
         ),
         IpBlacklisted => (
-            (
-                "Một địa chỉ IP bị 3CX chặn (chống tấn công)",
-                "An IP was blocked by 3CX anti-hacking",
-            ),
+            ("Một địa chỉ IP bị 3CX chặn (chống tấn công)", "An IP was blocked by 3CX anti-hacking"),
             (
                 "Sửa mật khẩu sai trên thiết bị trước, sau đó xóa IP khỏi danh sách chặn của 3CX (Security → Blacklisted IPs) hoặc đưa IP văn phòng vào danh sách cho phép.",
                 "Fix the wrong password on the device first, then remove the IP from the 3CX blacklist (Security → Blacklisted IPs) or whitelist the office IP.",
             ),
         ),
         BruteForceAttack => (
-            (
-                "Bị dò mật khẩu từ Internet",
-                "Password-guessing attack from the internet",
-            ),
+            ("Bị dò mật khẩu từ Internet", "Password-guessing attack from the internet"),
             (
                 "Giữ bật chống tấn công (anti-hacking), dùng mật khẩu mạnh cho mọi máy nhánh, chỉ cho phép SIP từ IP / quốc gia cần thiết, không mở cổng 5060 ra Internet nếu không cần.",
                 "Keep anti-hacking on, use strong passwords on every extension, allow SIP only from the IPs / countries you need, and do not expose port 5060 to the world unless needed.",
@@ -308,50 +292,35 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             ),
         ),
         FirewallCheckFailed => (
-            (
-                "Lỗi cấu hình tường lửa / STUN / mạng",
-                "Firewall / STUN / network configuration problem",
-            ),
+            ("Lỗi cấu hình tường lửa / STUN / mạng", "Firewall / STUN / network configuration problem"),
             (
                 "Mở các cổng mà Firewall Checker liệt kê (và STUN 3478), rồi chạy lại công cụ kiểm tra.",
                 "Open the ports the checker lists (and STUN 3478), then rerun it.",
             ),
         ),
         CallQualityPoor => (
-            (
-                "Chất lượng cuộc gọi kém (jitter, mất gói, MOS thấp)",
-                "Poor call quality (jitter, packet loss, low MOS)",
-            ),
+            ("Chất lượng cuộc gọi kém (jitter, mất gói, MOS thấp)", "Poor call quality (jitter, packet loss, low MOS)"),
             (
                 "Kiểm tra băng thông và Wi-Fi, bật QoS cho thoại, ưu tiên điện thoại dùng dây mạng.",
                 "Check bandwidth and Wi-Fi, enable QoS for voice, prefer wired phones.",
             ),
         ),
         CodecMismatch => (
-            (
-                "Không có codec chung (488/606/415)",
-                "No common codec (488/606/415)",
-            ),
+            ("Không có codec chung (488/606/415)", "No common codec (488/606/415)"),
             (
                 "Đưa G.711 (PCMA/PCMU) lên đầu danh sách codec của trung kế và các điện thoại.",
                 "Put G.711 (PCMA/PCMU) first in the codec list of the trunk and the phones.",
             ),
         ),
         NoOutboundRule => (
-            (
-                "Không có quy tắc gọi ra phù hợp với số đã quay",
-                "No outbound rule matches the dialled number",
-            ),
+            ("Không có quy tắc gọi ra phù hợp với số đã quay", "No outbound rule matches the dialled number"),
             (
                 "Thêm hoặc sửa quy tắc gọi ra (đầu số, độ dài, nhóm máy nhánh, bớt / thêm số) cho các số trong báo cáo.",
                 "Add or fix the outbound rule (prefix, length, extension group, strip / prepend) for the numbers in this report.",
             ),
         ),
         NumberFormatInvalid => (
-            (
-                "Số gọi đi sai định dạng hoặc đầu số cũ",
-                "Dialled number in a wrong or obsolete format",
-            ),
+            ("Số gọi đi sai định dạng hoặc đầu số cũ", "Dialled number in a wrong or obsolete format"),
             (
                 "Quay số di động 10 số / mã vùng mới; sửa phần bớt / thêm số trong quy tắc gọi ra.",
                 "Dial the current 10-digit mobile number / new area code; fix strip / prepend in the outbound rule.",
@@ -378,10 +347,7 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             ),
         ),
         LicenseCallLimit => (
-            (
-                "Vượt giới hạn cuộc gọi đồng thời của bản quyền 3CX",
-                "3CX simultaneous-call license limit reached",
-            ),
+            ("Vượt giới hạn cuộc gọi đồng thời của bản quyền 3CX", "3CX simultaneous-call license limit reached"),
             (
                 "Nâng cấp bản quyền (thêm số cuộc gọi đồng thời) hoặc giảm số cuộc gọi cùng lúc vào giờ cao điểm.",
                 "Upgrade the license (more simultaneous calls) or reduce peak concurrency.",
@@ -398,20 +364,14 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             ),
         ),
         TrunkChannelLimit => (
-            (
-                "Vượt số kênh của trung kế vào giờ cao điểm",
-                "Carrier channel limit reached at peak hours",
-            ),
+            ("Vượt số kênh của trung kế vào giờ cao điểm", "Carrier channel limit reached at peak hours"),
             (
                 "Mua thêm kênh từ nhà mạng hoặc thêm một trung kế thứ hai.",
                 "Buy more channels from the carrier or add a second trunk.",
             ),
         ),
         DiskFull => (
-            (
-                "Ổ đĩa tổng đài đầy hoặc gần đầy",
-                "PBX disk full or nearly full",
-            ),
+            ("Ổ đĩa tổng đài đầy hoặc gần đầy", "PBX disk full or nearly full"),
             (
                 "Giải phóng dung lượng (ghi âm, bản sao lưu) hoặc mở rộng ổ đĩa.",
                 "Free disk space (recordings, backups) or enlarge the disk.",
@@ -432,10 +392,7 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
                 "Lỗi dịch vụ 3CX (dừng, khởi động lại, hết cổng media, cập nhật lỗi)",
                 "3CX service failure (crash, restart, no media ports, failed update)",
             ),
-            (
-                "Gửi báo cáo này cho bộ phận hỗ trợ.",
-                "Send this report to the support desk.",
-            ),
+            ("Gửi báo cáo này cho bộ phận hỗ trợ.", "Send this report to the support desk."),
         ),
         CalleeBusyOrUnreachable => (
             (
@@ -458,10 +415,7 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             ),
         ),
         QueueCallsLost => (
-            (
-                "Khách gọi vào hàng đợi bỏ máy hoặc vượt SLA",
-                "Queue callers abandoned or SLA breached",
-            ),
+            ("Khách gọi vào hàng đợi bỏ máy hoặc vượt SLA", "Queue callers abandoned or SLA breached"),
             (
                 "Xem lại số nhân viên trực hàng đợi vào giờ cao điểm và thời gian chờ tối đa.",
                 "Review queue staffing at peak hours and the maximum wait time.",
@@ -475,10 +429,8 @@ mod tests {
     use super::*;
 
     fn placeholders(s: &str) -> Vec<&str> {
-        let mut v: Vec<&str> = s
-            .match_indices('{')
-            .filter_map(|(i, _)| s[i + 1..].find('}').map(|j| &s[i + 1..i + 1 + j]))
-            .collect();
+        let mut v: Vec<&str> =
+            s.match_indices('{').filter_map(|(i, _)| s[i + 1..].find('}').map(|j| &s[i + 1..i + 1 + j])).collect();
         v.sort_unstable();
         v
     }
@@ -486,11 +438,7 @@ mod tests {
     #[test]
     fn both_languages_use_the_same_placeholders() {
         for m in Msg::ALL {
-            assert_eq!(
-                placeholders(m.text(Lang::Vi)),
-                placeholders(m.text(Lang::En)),
-                "{m:?}"
-            );
+            assert_eq!(placeholders(m.text(Lang::Vi)), placeholders(m.text(Lang::En)), "{m:?}");
         }
     }
 
@@ -506,18 +454,12 @@ mod tests {
             let (vi, en) = (m.text(Lang::Vi), m.text(Lang::En));
             assert!(!vi.trim().is_empty() && !en.trim().is_empty(), "{m:?}");
             if vi.chars().filter(|c| c.is_alphabetic()).count() > 6 {
-                assert!(
-                    has_diacritics(vi),
-                    "{m:?} has no Vietnamese diacritics: {vi}"
-                );
+                assert!(has_diacritics(vi), "{m:?} has no Vietnamese diacritics: {vi}");
                 assert_ne!(vi, en, "{m:?}");
             }
         }
         for f in FaultId::ALL {
-            assert!(
-                has_diacritics(title(Lang::Vi, *f)) && has_diacritics(advice(Lang::Vi, *f)),
-                "{f:?}"
-            );
+            assert!(has_diacritics(title(Lang::Vi, *f)) && has_diacritics(advice(Lang::Vi, *f)), "{f:?}");
             assert_ne!(advice(Lang::Vi, *f), advice(Lang::En, *f));
         }
     }
@@ -533,10 +475,7 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_keys_only() {
-        assert_eq!(
-            fill("a {x} b {y} {z", &[("x", &1), ("y", &"two")]),
-            "a 1 b two {z"
-        );
+        assert_eq!(fill("a {x} b {y} {z", &[("x", &1), ("y", &"two")]), "a 1 b two {z");
         assert_eq!(fill("{unknown}", &[]), "{unknown}");
     }
 }

@@ -15,10 +15,8 @@ fn progress(done: u64, total: Option<u64>) {
     let bar = PROGRESS.get_or_init(|| {
         let bar = ProgressBar::new(total.unwrap_or(0));
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     });
@@ -28,18 +26,14 @@ fn progress(done: u64, total: Option<u64>) {
 /// Writes to stdout or a file; a closed pipe (`| head`) ends quietly.
 fn emit(text: &str, output: Option<&std::path::Path>) -> Result<(), cxtriage::Error> {
     match output {
-        Some(path) => std::fs::write(path, text).map_err(|source| cxtriage::Error::Output {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|source| cxtriage::Error::Output { path: path.to_path_buf(), source })
+        }
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(cxtriage::Error::Output {
-                        path: "<stdout>".into(),
-                        source: e,
-                    })
+                    Err(cxtriage::Error::Output { path: "<stdout>".into(), source: e })
                 }
                 _ => Ok(()),
             }
@@ -64,10 +58,7 @@ fn run() -> Result<u8, cxtriage::Error> {
             Ok(report.exit_code() as u8)
         }
         Command::Faults(args) => {
-            emit(
-                &cxtriage::catalog(args.lang, args.format == CatalogFormat::Json),
-                None,
-            )?;
+            emit(&cxtriage::catalog(args.lang, args.format == CatalogFormat::Json), None)?;
             Ok(0)
         }
     }

@@ -86,11 +86,7 @@ impl Serialize for FaultId {
 impl std::str::FromStr for FaultId {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        FaultId::ALL
-            .iter()
-            .copied()
-            .find(|f| f.as_str() == s)
-            .ok_or(())
+        FaultId::ALL.iter().copied().find(|f| f.as_str() == s).ok_or(())
     }
 }
 
@@ -103,11 +99,7 @@ mod tests {
         assert_eq!(FaultId::ALL.len(), 26);
         let spec = include_str!("../../docs/faults.md");
         for f in FaultId::ALL {
-            assert!(
-                spec.contains(&format!("`{}` | {}", f.as_str(), f.side().as_str())),
-                "{}",
-                f.as_str()
-            );
+            assert!(spec.contains(&format!("`{}` | {}", f.as_str(), f.side().as_str())), "{}", f.as_str());
             assert_eq!(f.as_str().parse::<FaultId>(), Ok(*f));
         }
     }

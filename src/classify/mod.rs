@@ -24,15 +24,7 @@ const STALE_CALL_MS: i64 = 6 * 3600 * 1000;
 /// Above this many open calls, stale ones are dropped.
 const MAX_OPEN_CALLS: usize = 100_000;
 /// Words in a carrier's reason phrase that point at the bill rather than the call.
-const PAYMENT_WORDS: &[&str] = &[
-    "payment",
-    "balance",
-    "credit",
-    "suspend",
-    "insufficient",
-    "debt",
-    "unpaid",
-];
+const PAYMENT_WORDS: &[&str] = &["payment", "balance", "credit", "suspend", "insufficient", "debt", "unpaid"];
 /// A finding at or above this confidence counts for the verdict (faults.md).
 pub const VERDICT_CONFIDENCE: f64 = 0.5;
 
@@ -68,18 +60,10 @@ pub struct Subject {
 
 impl Subject {
     pub fn trunk(t: &TrunkState) -> Self {
-        Subject {
-            kind: SubjectKind::Trunk,
-            id: t.dn.clone(),
-            name: (!t.name.is_empty()).then(|| t.name.clone()),
-        }
+        Subject { kind: SubjectKind::Trunk, id: t.dn.clone(), name: (!t.name.is_empty()).then(|| t.name.clone()) }
     }
     pub fn of(kind: SubjectKind, id: impl Into<String>) -> Self {
-        Subject {
-            kind,
-            id: id.into(),
-            name: None,
-        }
+        Subject { kind, id: id.into(), name: None }
     }
 }
 
@@ -182,10 +166,7 @@ pub struct Stats {
     pub events_by_code: BTreeMap<LogCode, u64>,
 }
 
-fn serialize_codes<S: serde::Serializer>(
-    m: &BTreeMap<LogCode, u64>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_codes<S: serde::Serializer>(m: &BTreeMap<LogCode, u64>, s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(m.iter().map(|(k, v)| (k.to_string(), v)))
 }
 
@@ -197,6 +178,11 @@ pub struct Classifier {
     evidence_cap: usize,
 }
 
+/// Whether a reason phrase names the bill (case-insensitive, no allocation).
+fn mentions_payment(reason: &[u8]) -> bool {
+    PAYMENT_WORDS.iter().any(|w| reason.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes())))
+}
+
 fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -204,11 +190,7 @@ fn lossy(b: &[u8]) -> String {
 impl Classifier {
     pub fn new(evidence_cap: usize) -> Self {
         // Rules keep a little more than they show, so merging patterns never runs short.
-        Classifier {
-            state: SiteState::default(),
-            stats: Stats::default(),
-            evidence_cap: evidence_cap.max(1),
-        }
+        Classifier { state: SiteState::default(), stats: Stats::default(), evidence_cap: evidence_cap.max(1) }
     }
 
     fn trunk(&mut self, t: TrunkRef<'_>) -> u32 {
@@ -220,11 +202,7 @@ impl Classifier {
             return i;
         }
         let i = s.trunks.len() as u32;
-        s.trunks.push(TrunkState {
-            dn: lossy(t.dn),
-            name: lossy(t.name),
-            ..TrunkState::default()
-        });
+        s.trunks.push(TrunkState { dn: lossy(t.dn), name: lossy(t.name), ..TrunkState::default() });
         s.trunk_index.insert(t.dn.to_vec(), i);
         i
     }
@@ -233,14 +211,9 @@ impl Classifier {
         // Avoid allocating the key on the (common) lookup of a known extension.
         let key = String::from_utf8_lossy(ext);
         if !self.state.extensions.contains_key(&*key) {
-            self.state
-                .extensions
-                .insert(key.clone().into_owned(), ExtensionState::default());
+            self.state.extensions.insert(key.clone().into_owned(), ExtensionState::default());
         }
-        self.state
-            .extensions
-            .get_mut(&*key)
-            .expect("inserted above")
+        self.state.extensions.get_mut(&*key).expect("inserted above")
     }
 
     fn seen_ip(&mut self, ip: std::net::IpAddr, ts: Option<Timestamp>) -> &mut SourceState {
@@ -263,10 +236,7 @@ impl Classifier {
         match e.kind {
             EventKind::CallIncoming { call, from, .. } => {
                 self.stats.calls += 1;
-                let mut st = CallState {
-                    started: e.ts,
-                    ..CallState::default()
-                };
+                let mut st = CallState { started: e.ts, ..CallState::default() };
                 match from {
                     Party::Trunk { trunk, .. } => {
                         let i = self.trunk(trunk);
@@ -304,9 +274,7 @@ impl Classifier {
                 st.answered = true;
                 let st = *st;
                 match trunk {
-                    Some(i)
-                        if st.direction != Direction::Inbound || st.outbound_trunk.is_some() =>
-                    {
+                    Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => {
                         let t = &mut self.state.trunks[i as usize];
                         t.outbound_answered += 1;
                         t.last_outbound_answered = t.last_outbound_answered.max(e.ts);
@@ -324,22 +292,13 @@ impl Classifier {
                     }
                 }
             }
-            EventKind::CallFailed {
-                call,
-                number,
-                trunk,
-                status,
-                ..
-            } => {
+            EventKind::CallFailed { call, number, trunk, status, .. } => {
                 let named = trunk.map(|t| self.trunk(t));
                 let st = call.and_then(|c| self.state.calls.get_mut(&c));
                 let (on_trunk, inbound_leg) = match st {
                     Some(st) => {
                         st.failed = true;
-                        (
-                            named.or(st.outbound_trunk),
-                            st.outbound_trunk.is_none() && named.is_none(),
-                        )
+                        (named.or(st.outbound_trunk), st.outbound_trunk.is_none() && named.is_none())
                     }
                     None => (named, false),
                 };
@@ -358,8 +317,7 @@ impl Classifier {
                             run.sample_destinations.insert(lossy(number));
                         }
                     }
-                    let reason = String::from_utf8_lossy(status.reason).to_lowercase();
-                    if code == 402 || PAYMENT_WORDS.iter().any(|w| reason.contains(w)) {
+                    if code == 402 || mentions_payment(status.reason) {
                         run.payment_hint = true;
                     }
                 }
@@ -394,11 +352,7 @@ impl Classifier {
                     self.stats.calls_failed += 1;
                 }
             }
-            EventKind::DeviceInfo {
-                extension,
-                user_agent,
-                ip,
-            } => {
+            EventKind::DeviceInfo { extension, user_agent, ip } => {
                 let ext = self.extension(extension);
                 if !user_agent.is_empty() {
                     ext.user_agent = Some(lossy(user_agent));
@@ -459,11 +413,7 @@ impl Classifier {
                     t.run.registrations_refused_since_onset += 1;
                 }
             }
-            EventKind::NoRtp {
-                call,
-                remote_ip,
-                local_ip,
-            } => {
+            EventKind::NoRtp { call, remote_ip, local_ip } => {
                 let m = &mut self.state.media;
                 m.no_rtp.add(e, None, cap);
                 if m.calls.len() < DISTINCT_CAP {
@@ -491,9 +441,7 @@ impl Classifier {
         };
         let stats = &mut self.stats;
         self.state.calls.retain(|_, st| {
-            let keep = st
-                .started
-                .is_some_and(|s| now.millis() - s.millis() < STALE_CALL_MS);
+            let keep = st.started.is_some_and(|s| now.millis() - s.millis() < STALE_CALL_MS);
             if !keep && st.failed && !st.answered {
                 stats.calls_failed += 1;
             }
@@ -503,18 +451,10 @@ impl Classifier {
 
     /// Runs every rule and returns the findings in contract order.
     pub fn finish(&mut self, ctx: &RuleContext<'_>) -> Vec<Finding> {
-        let open_failed = self
-            .state
-            .calls
-            .values()
-            .filter(|c| c.failed && !c.answered)
-            .count() as u64;
+        let open_failed = self.state.calls.values().filter(|c| c.failed && !c.answered).count() as u64;
         self.stats.calls_failed += open_failed;
         self.state.calls.clear();
-        let mut findings: Vec<Finding> = rules::RULES
-            .iter()
-            .flat_map(|rule| rule(&self.state, ctx))
-            .collect();
+        let mut findings: Vec<Finding> = rules::RULES.iter().flat_map(|rule| rule(&self.state, ctx)).collect();
         sort_findings(&mut findings);
         findings
     }
@@ -533,17 +473,10 @@ pub fn sort_findings(f: &mut [Finding]) {
 
 /// The verdict of faults.md from the findings and what stayed unexplained.
 pub fn verdict(findings: &[Finding], unexplained_failures: u64) -> Verdict {
-    let counts = |side: Side| {
-        findings
-            .iter()
-            .any(|f| f.side == side && f.confidence >= VERDICT_CONFIDENCE)
-    };
+    let counts = |side: Side| findings.iter().any(|f| f.side == side && f.confidence >= VERDICT_CONFIDENCE);
     if counts(Side::User) {
         Verdict::FixFirst
-    } else if counts(Side::Carrier)
-        || counts(Side::Vendor)
-        || unexplained_failures >= rules::UNEXPLAINED_ESCALATE_MIN
-    {
+    } else if counts(Side::Carrier) || counts(Side::Vendor) || unexplained_failures >= rules::UNEXPLAINED_ESCALATE_MIN {
         Verdict::Escalate
     } else {
         Verdict::NoFaultFound

@@ -22,14 +22,8 @@ pub fn sniff(head: &[u8]) -> (Encoding, usize) {
             // No BOM: UTF-16 text of ASCII has a NUL in (nearly) every other byte.
             let sample = &head[..head.len().min(512) & !1];
             let pairs = sample.len() / 2;
-            let odd_nul = sample
-                .chunks_exact(2)
-                .filter(|p| p[1] == 0 && p[0] != 0)
-                .count();
-            let even_nul = sample
-                .chunks_exact(2)
-                .filter(|p| p[0] == 0 && p[1] != 0)
-                .count();
+            let odd_nul = sample.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0).count();
+            let even_nul = sample.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0).count();
             if pairs >= 4 && odd_nul * 10 >= pairs * 9 {
                 (Encoding::Utf16Le, 0)
             } else if pairs >= 4 && even_nul * 10 >= pairs * 9 {
@@ -53,14 +47,7 @@ pub struct Utf16Reader<R> {
 
 impl<R: Read> Utf16Reader<R> {
     pub fn new(inner: R, little_endian: bool) -> Self {
-        Utf16Reader {
-            inner,
-            little_endian,
-            raw: Vec::new(),
-            out: Vec::new(),
-            out_pos: 0,
-            eof: false,
-        }
+        Utf16Reader { inner, little_endian, raw: Vec::new(), out: Vec::new(), out_pos: 0, eof: false }
     }
 
     fn refill(&mut self) -> io::Result<()> {
@@ -80,11 +67,7 @@ impl<R: Read> Utf16Reader<R> {
                 .raw
                 .chunks_exact(2)
                 .map(|p| {
-                    if self.little_endian {
-                        u16::from_le_bytes([p[0], p[1]])
-                    } else {
-                        u16::from_be_bytes([p[0], p[1]])
-                    }
+                    if self.little_endian { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) }
                 })
                 .collect();
             // Keep a trailing high surrogate for the next read, unless the stream ended.
@@ -96,18 +79,13 @@ impl<R: Read> Utf16Reader<R> {
             for c in char::decode_utf16(units) {
                 let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
                 let mut tmp = [0u8; 4];
-                self.out
-                    .extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+                self.out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
             }
             self.raw.drain(..consumed);
             if self.eof && self.raw.len() == 1 {
                 // An odd trailing byte cannot be a character.
                 self.raw.clear();
-                self.out.extend_from_slice(
-                    char::REPLACEMENT_CHARACTER
-                        .encode_utf8(&mut [0u8; 4])
-                        .as_bytes(),
-                );
+                self.out.extend_from_slice(char::REPLACEMENT_CHARACTER.encode_utf8(&mut [0u8; 4]).as_bytes());
             }
         }
         Ok(())
@@ -134,10 +112,7 @@ pub fn read_up_to<R: Read + ?Sized>(r: &mut R, limit: usize) -> io::Result<Vec<u
 }
 
 /// Wraps `head` (already read) + `rest` into a UTF-8 stream without BOM.
-pub fn decoding_reader(
-    head: Vec<u8>,
-    rest: Box<dyn Read + Send>,
-) -> (Encoding, Box<dyn Read + Send>) {
+pub fn decoding_reader(head: Vec<u8>, rest: Box<dyn Read + Send>) -> (Encoding, Box<dyn Read + Send>) {
     let (enc, bom) = sniff(&head);
     let stream = io::Cursor::new(head).chain(rest);
     let mut stream: Box<dyn Read + Send> = Box::new(stream);
@@ -167,25 +142,13 @@ mod tests {
 
     #[test]
     fn boms_and_utf16() {
-        assert_eq!(
-            decode(b"\xEF\xBB\xBFabc".to_vec()),
-            (Encoding::Utf8, "abc".into())
-        );
+        assert_eq!(decode(b"\xEF\xBB\xBFabc".to_vec()), (Encoding::Utf8, "abc".into()));
         let text = "Máy nhánh 101 🙂\r\n";
-        let le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
+        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(decode(le), (Encoding::Utf16Le, text.into()));
-        let be: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(decode(be), (Encoding::Utf16Be, text.into()));
-        let no_bom: Vec<u8> = "2026/11/20 08:00:00 [CM504001]"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
+        let no_bom: Vec<u8> = "2026/11/20 08:00:00 [CM504001]".encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(decode(no_bom).0, Encoding::Utf16Le);
     }
 

@@ -99,13 +99,7 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         return Err(SkipReason::Archive("gzip"));
     }
     let probe = &sample[..sample.len().min(8192)];
-    if probe.contains(&0)
-        || probe
-            .iter()
-            .filter(|&&c| c < 0x09 || (0x0E..0x20).contains(&c))
-            .count()
-            * 20
-            > probe.len()
+    if probe.contains(&0) || probe.iter().filter(|&&c| c < 0x09 || (0x0E..0x20).contains(&c)).count() * 20 > probe.len()
     {
         return Err(SkipReason::Binary);
     }
@@ -123,15 +117,11 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
     }
     for l in nonblank.iter().take(HEADER_LINES) {
         let text = String::from_utf8_lossy(l).to_lowercase();
-        if l.starts_with(b"Call ")
-            && l[5..].iter().take_while(|c| c.is_ascii_digit()).count() > 0
-            && l.contains(&b',')
+        if l.starts_with(b"Call ") && l[5..].iter().take_while(|c| c.is_ascii_digit()).count() > 0 && l.contains(&b',')
         {
             return Err(SkipReason::NotYetAnalysed(Format::CdrLegacy));
         }
-        if (text.contains("event id") && text.contains("date & time"))
-            || text.starts_with("timegenerated,eventid")
-        {
+        if (text.contains("event id") && text.contains("date & time")) || text.starts_with("timegenerated,eventid") {
             return Err(SkipReason::NotYetAnalysed(Format::EventLogCsv));
         }
         if text.contains("cdr_id") && text.contains("termination_reason") {
@@ -143,17 +133,8 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         if text.contains("| log(") || text.contains("| warning(") {
             return Err(SkipReason::PreV8);
         }
-        let cells: Vec<String> = text
-            .split([',', ';', '\t'])
-            .map(|c| c.trim().trim_matches('"').to_owned())
-            .collect();
-        if cells.len() >= 3
-            && cells
-                .iter()
-                .filter(|c| CALL_LOG_SYNONYMS.contains(&c.as_str()))
-                .count()
-                >= 3
-        {
+        let cells: Vec<String> = text.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"').to_owned()).collect();
+        if cells.len() >= 3 && cells.iter().filter(|c| CALL_LOG_SYNONYMS.contains(&c.as_str())).count() >= 3 {
             return Err(SkipReason::NotYetAnalysed(Format::CallLogCsv));
         }
     }
@@ -162,9 +143,7 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         match parse::head(l) {
             Some(Head::Marker { code, .. }) if code.family == *b"MS" => ms += 1,
             Some(Head::Marker { .. }) => cm += 1,
-            Some(Head::Stamped { message, .. }) if parse::activity::by_text(message).is_some() => {
-                stamped += 1
-            }
+            Some(Head::Stamped { message, .. }) if parse::activity::by_text(message).is_some() => stamped += 1,
             _ => {}
         }
     }
@@ -191,24 +170,15 @@ mod tests {
     fn detects_each_kind() {
         assert_eq!(d("a.log", b"2026/11/20 08:00:00.000|1|3|Ntc|[CM504001]: Ext.1: x\n2026/11/20 08:00:01.000|1|3|Ntc|[CM504002]: Ext.1: y\n"), Ok(Format::ActivityLog));
         assert_eq!(
-            d(
-                "x.txt",
-                b"#Date: 2026/08/07\n17:18:36.205|7f| Warn|M.cpp(1): 5:[MS105000] C:1.1: No RTP\n"
-            ),
+            d("x.txt", b"#Date: 2026/08/07\n17:18:36.205|7f| Warn|M.cpp(1): 5:[MS105000] C:1.1: No RTP\n"),
             Ok(Format::MediaLog)
         );
         assert_eq!(
-            d(
-                "cdr.log",
-                b"Call 23193,00000172FF10D141_4445,00:00:56,2020/06/29 07:53:11\n"
-            ),
+            d("cdr.log", b"Call 23193,00000172FF10D141_4445,00:00:56,2020/06/29 07:53:11\n"),
             Err(SkipReason::NotYetAnalysed(Format::CdrLegacy))
         );
         assert_eq!(
-            d(
-                "e.csv",
-                b"\xEF\xBB\xBFEvent ID,Date & Time,Details,Level,Source\n"
-            ),
+            d("e.csv", b"\xEF\xBB\xBFEvent ID,Date & Time,Details,Level,Source\n"),
             Err(SkipReason::NotYetAnalysed(Format::EventLogCsv))
         );
         assert_eq!(
@@ -216,27 +186,15 @@ mod tests {
             Err(SkipReason::NotYetAnalysed(Format::EventLogCsv))
         );
         assert_eq!(
-            d(
-                "c.csv",
-                b"Call Time,Call ID,From,To,Direction,Status,Ringing,Talking,Cost\n"
-            ),
+            d("c.csv", b"Call Time,Call ID,From,To,Direction,Status,Ringing,Talking,Cost\n"),
             Err(SkipReason::NotYetAnalysed(Format::CallLogCsv))
         );
-        assert_eq!(
-            d("old.txt", b"12:03:20.734| Log(2): | Incoming | c1\n"),
-            Err(SkipReason::PreV8)
-        );
+        assert_eq!(d("old.txt", b"12:03:20.734| Log(2): | Incoming | c1\n"), Err(SkipReason::PreV8));
         assert_eq!(d("x.blrec", b"\x00\x01"), Err(SkipReason::BinaryLog));
-        assert_eq!(
-            d("b.zip", b"PK\x03\x04rest"),
-            Err(SkipReason::Archive("zip"))
-        );
+        assert_eq!(d("b.zip", b"PK\x03\x04rest"), Err(SkipReason::Archive("zip")));
         assert_eq!(d("n.txt", b"hello\nworld\n"), Err(SkipReason::NotALog));
         assert_eq!(d("e.txt", b""), Err(SkipReason::Empty));
         assert_eq!(d("e.txt", b"\n\n  \n"), Err(SkipReason::Empty));
-        assert_eq!(
-            d("p.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-            Err(SkipReason::Binary)
-        );
+        assert_eq!(d("p.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Err(SkipReason::Binary));
     }
 }

@@ -73,14 +73,12 @@ fn walk(p: &Path, out: &mut Vec<(String, Result<Source, io::Error>)>) {
     match std::fs::metadata(p) {
         Ok(m) if m.is_dir() => match std::fs::read_dir(p) {
             Ok(rd) => {
-                let mut entries: Vec<PathBuf> =
-                    rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
                 entries.sort();
                 for e in entries {
                     // Symlinked directories are not followed: they can loop.
-                    let is_link_dir = std::fs::symlink_metadata(&e)
-                        .is_ok_and(|m| m.file_type().is_symlink())
-                        && e.is_dir();
+                    let is_link_dir =
+                        std::fs::symlink_metadata(&e).is_ok_and(|m| m.file_type().is_symlink()) && e.is_dir();
                     if !is_link_dir {
                         walk(&e, out);
                     }
@@ -128,12 +126,7 @@ pub fn sniff(index: u32, path: String, source: Result<Source, io::Error>) -> Pla
         let (enc, mut stream) = decode::decoding_reader(head, raw);
         let sample = decode::read_up_to(&mut stream, SAMPLE_BYTES)?;
         plan.encoding = Some(enc);
-        let name = plan
-            .path
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or_default()
-            .to_owned();
+        let name = plan.path.rsplit(['/', '\\']).next().unwrap_or_default().to_owned();
         match detect::detect(&name, &raw_head, &sample) {
             Ok(format) => {
                 plan.format = format;
@@ -150,10 +143,7 @@ pub fn sniff(index: u32, path: String, source: Result<Source, io::Error>) -> Pla
         }
         if matches!(plan.source, Source::Stdin) {
             // Stdin cannot be reopened: keep what was read, in decoded form.
-            plan.held = Some(HeldStream {
-                head: sample,
-                rest: stream,
-            });
+            plan.held = Some(HeldStream { head: sample, rest: stream });
         }
         Ok(())
     })();
@@ -168,9 +158,7 @@ fn date_sample(sample: &[u8]) -> (DateDecision, Option<Timestamp>) {
     let mut votes = DateOrderVotes::default();
     for (line, _) in parse::lines(sample) {
         let stamp = match parse::head(line) {
-            Some(parse::Head::Marker { prefix, .. }) => {
-                parse::timestamp::parse_prefix(prefix).map(|(_, s)| s)
-            }
+            Some(parse::Head::Marker { prefix, .. }) => parse::timestamp::parse_prefix(prefix).map(|(_, s)| s),
             Some(parse::Head::Stamped { stamp, .. }) => Some(stamp),
             _ => None,
         };
@@ -216,17 +204,21 @@ const MAX_RECORD_LOOKBACK: usize = parse::CONTINUATION_CAP * 4;
 
 impl ChunkReader {
     pub fn new(reader: Box<dyn Read + Send>, chunk_size: usize) -> Self {
-        ChunkReader {
-            reader,
-            carry: Vec::new(),
-            chunk_size: chunk_size.max(1024),
-            eof: false,
-        }
+        ChunkReader { reader, carry: Vec::new(), chunk_size: chunk_size.max(1024), eof: false }
     }
 
     /// The next chunk, or `None` at the end of the stream.
     pub fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
-        let mut buf = std::mem::take(&mut self.carry);
+        self.next_chunk_into(Vec::new())
+    }
+
+    /// Like [`Self::next_chunk`], reusing `spare`'s allocation (fresh pages cost page faults).
+    pub fn next_chunk_into(&mut self, mut spare: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
+        spare.clear();
+        spare.reserve(self.chunk_size.min(1 << 30).max(self.carry.len()));
+        spare.extend_from_slice(&self.carry);
+        self.carry.clear();
+        let mut buf = spare;
         if !self.eof && buf.len() < self.chunk_size {
             let want = self.chunk_size - buf.len();
             let got = (&mut self.reader).take(want as u64).read_to_end(&mut buf)?;
@@ -239,7 +231,8 @@ impl ChunkReader {
             return Ok(Some(buf));
         }
         let cut = cut_point(&buf);
-        self.carry = buf.split_off(cut);
+        self.carry.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
         Ok(Some(buf))
     }
 }
@@ -277,10 +270,7 @@ mod tests {
         let mut r = ChunkReader::new(Box::new(io::Cursor::new(log.clone())), 1500);
         let mut joined = Vec::new();
         while let Some(c) = r.next_chunk().unwrap() {
-            assert!(
-                parse::head(parse::lines(&c).next().unwrap().0).is_some(),
-                "chunk starts mid-record"
-            );
+            assert!(parse::head(parse::lines(&c).next().unwrap().0).is_some(), "chunk starts mid-record");
             joined.extend_from_slice(&c);
         }
         assert_eq!(joined, log);

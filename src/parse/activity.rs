@@ -5,7 +5,7 @@
 //! record (with an unknown code, or none) is matched on its key phrases.
 
 use crate::event::{CallId, EventKind, Party, SipStatus, TrunkRef};
-use crate::parse::sip::{after, cause, ip, trim, uri};
+use crate::parse::sip::{after, cause, finder, ip, rfinder, trim, uri};
 use memchr::memmem;
 use nom::{
     IResult, Parser,
@@ -38,34 +38,34 @@ pub fn parse_cm(code: u32, msg: &[u8]) -> Option<EventKind<'_>> {
 
 /// Matches a message on its key phrases alone (unknown or missing code).
 pub fn by_text(msg: &[u8]) -> Option<EventKind<'_>> {
-    let has = |needle: &[u8]| memmem::find(msg, needle).is_some();
-    if has(b"has failed") && has(b"Cause:") {
+    let has = |f: &memmem::Finder<'_>| f.find(msg).is_some();
+    if has(finder!(b"has failed")) && has(finder!(b"Cause:")) {
         failed(msg)
-    } else if has(b"Incoming call from") {
+    } else if has(finder!(b"Incoming call from")) {
         incoming(msg)
-    } else if has(b"Making route(s)") || (has(b"Leg L:") && has(b"is terminated")) {
+    } else if has(finder!(b"Making route(s)")) || (has(finder!(b"Leg L:")) && has(finder!(b"is terminated"))) {
         Some(EventKind::CallProgress { call: call_id(msg) })
-    } else if has(b" to T:") || has(b"Calling T:") {
+    } else if has(finder!(b" to T:")) || has(finder!(b"Calling T:")) {
         routed(msg)
-    } else if has(b" has joined") {
+    } else if has(finder!(b" has joined")) {
         answered(msg)
-    } else if has(b"Attempt to reach") && has(b"Not Registered") {
+    } else if has(finder!(b"Attempt to reach")) && has(finder!(b"Not Registered")) {
         not_registered(msg)
-    } else if has(b"No known route") {
+    } else if has(finder!(b"No known route")) {
         no_route(msg)
-    } else if has(b"Normal call termination") || has(b"Call is terminated") {
+    } else if has(finder!(b"Normal call termination")) || has(finder!(b"Call is terminated")) {
         ended(msg)
-    } else if has(b"Device info:") {
+    } else if has(finder!(b"Device info:")) {
         device_info(msg)
-    } else if has(b"new contact is registered") {
+    } else if has(finder!(b"new contact is registered")) {
         extension_registered(msg)
-    } else if has(b"contact is unregistered") {
+    } else if has(finder!(b"contact is unregistered")) {
         extension_unregistered(msg)
-    } else if has(b"Authentication failed for") {
+    } else if has(finder!(b"Authentication failed for")) {
         auth_failed(msg)
-    } else if has(b"Registered line:") || has(b"Registration succeeded for") {
+    } else if has(finder!(b"Registered line:")) || has(finder!(b"Registration succeeded for")) {
         trunk_registered(msg)
-    } else if has(b"Registration failed for") {
+    } else if has(finder!(b"Registration failed for")) {
         trunk_registration_failed(msg)
     } else {
         None
@@ -78,7 +78,7 @@ fn digits(i: &[u8]) -> Res<'_, &[u8]> {
 
 /// `Call(C:1042.3)` anywhere in the message → call 1042. Also a leading `C:1042.1:`.
 pub fn call_id(msg: &[u8]) -> Option<CallId> {
-    let rest = after(msg, b"(C:").or_else(|| msg.strip_prefix(b"C:"))?;
+    let rest = after(msg, finder!(b"(C:")).or_else(|| msg.strip_prefix(b"C:"))?;
     let (_, d) = digits(rest).ok()?;
     parse_u64(d).map(CallId)
 }
@@ -102,13 +102,7 @@ fn line_party(i: &[u8]) -> Res<'_, Party<'_>> {
         [b'<' | b'>', b'<' | b'>', rest @ ..] => take_while(is_name_char).parse(rest)?,
         _ => (i, &i[..0]),
     };
-    Ok((
-        i,
-        Party::Trunk {
-            trunk: TrunkRef { dn, name: b"" },
-            number,
-        },
-    ))
+    Ok((i, Party::Trunk { trunk: TrunkRef { dn, name: b"" }, number }))
 }
 
 /// `Ln.10000@VNPT` (name up to `)` or the end).
@@ -116,18 +110,10 @@ fn ln_trunk(i: &[u8]) -> Res<'_, TrunkRef<'_>> {
     let (i, _) = tag(&b"Ln."[..]).parse(i)?;
     let (i, dn) = digits(i)?;
     let (i, name) = match i.strip_prefix(b"@") {
-        Some(rest) => {
-            take_while(|c| c != b')' && c != b']' && c != b';' && c != b'>').parse(rest)?
-        }
+        Some(rest) => take_while(|c| c != b')' && c != b']' && c != b';' && c != b'>').parse(rest)?,
         None => (i, &i[..0]),
     };
-    Ok((
-        i,
-        TrunkRef {
-            dn,
-            name: trim(name),
-        },
-    ))
+    Ok((i, TrunkRef { dn, name: trim(name) }))
 }
 
 /// `L:10000(VNPT)`. Call legs (`L:1043.1[...]`) do not match: they have no `(`.
@@ -136,33 +122,21 @@ fn l_trunk(i: &[u8]) -> Res<'_, TrunkRef<'_>> {
     let (i, dn) = digits(i)?;
     let (i, _) = tag(&b"("[..]).parse(i)?;
     let (i, name) = take_while(|c| c != b')').parse(i)?;
-    Ok((
-        i,
-        TrunkRef {
-            dn,
-            name: trim(name),
-        },
-    ))
+    Ok((i, TrunkRef { dn, name: trim(name) }))
 }
 
 /// The first trunk named anywhere in `msg`, in any of the three notations.
 pub fn find_trunk(msg: &[u8]) -> Option<TrunkRef<'_>> {
-    let ln =
-        memmem::find_iter(msg, b"Ln.").filter_map(|p| ln_trunk(&msg[p..]).ok().map(|r| (p, r.1)));
-    let line = memmem::find_iter(msg, b"Line:").filter_map(|p| {
-        line_party(&msg[p..])
-            .ok()
-            .and_then(|r| r.1.trunk())
-            .map(|t| (p, t))
-    });
+    let ln = finder!(b"Ln.").find_iter(msg).filter_map(|p| ln_trunk(&msg[p..]).ok().map(|r| (p, r.1)));
+    let line = finder!(b"Line:")
+        .find_iter(msg)
+        .filter_map(|p| line_party(&msg[p..]).ok().and_then(|r| r.1.trunk()).map(|t| (p, t)));
     // `L:` preceded by a letter is another word (`URL:`), not a trunk.
-    let l = memmem::find_iter(msg, b"L:")
+    let l = finder!(b"L:")
+        .find_iter(msg)
         .filter(|&p| p == 0 || !msg[p - 1].is_ascii_alphanumeric())
         .filter_map(|p| l_trunk(&msg[p..]).ok().map(|r| (p, r.1)));
-    ln.chain(line)
-        .chain(l)
-        .min_by_key(|(p, _)| *p)
-        .map(|(_, t)| t)
+    ln.chain(line).chain(l).min_by_key(|(p, _)| *p).map(|(_, t)| t)
 }
 
 /// A party in 3CX notation. `s` is the whole party text.
@@ -170,22 +144,17 @@ pub fn party(s: &[u8]) -> Party<'_> {
     let s = trim(s);
     let s = s.strip_prefix(b"T:").unwrap_or(s);
     if let Some(rest) = s.strip_prefix(b"Extn:").or_else(|| s.strip_prefix(b"Ext.")) {
-        let (_, ext) = take_while::<_, _, nom::error::Error<&[u8]>>(is_name_char)
-            .parse(rest)
-            .unwrap_or((rest, b""));
+        let (_, ext) = take_while::<_, _, nom::error::Error<&[u8]>>(is_name_char).parse(rest).unwrap_or((rest, b""));
         return Party::Extension(ext);
     }
     if let Ok((_, p)) = line_party(s) {
         return p;
     }
     // `0901234567@(Ln.10000@VNPT)`
-    if let Some(at) = memmem::find(s, b"@(Ln.") {
-        if let Ok((_, trunk)) = ln_trunk(&s[at + 2..]) {
-            return Party::Trunk {
-                trunk,
-                number: trim(&s[..at]),
-            };
-        }
+    if let Some(at) = finder!(b"@(Ln.").find(s)
+        && let Ok((_, trunk)) = ln_trunk(&s[at + 2..])
+    {
+        return Party::Trunk { trunk, number: trim(&s[..at]) };
     }
     if let Ok((_, trunk)) = l_trunk(s) {
         return Party::Trunk { trunk, number: b"" };
@@ -194,185 +163,142 @@ pub fn party(s: &[u8]) -> Party<'_> {
         return Party::Number(user);
     }
     let token = &s[..s.iter().position(|&c| !is_name_char(c)).unwrap_or(s.len())];
-    if token.is_empty() {
-        Party::Unknown
-    } else {
-        Party::Number(token)
-    }
+    if token.is_empty() { Party::Unknown } else { Party::Number(token) }
 }
 
 /// `Call(C:1042): Incoming call from <party> to <sip:...>`
 fn incoming(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let rest = after(msg, b"Incoming call from ")?;
-    let (from, to) = match memmem::rfind(rest, b" to ") {
+    let rest = after(msg, finder!(b"Incoming call from "))?;
+    let (from, to) = match rfinder!(b" to ").rfind(rest) {
         Some(p) => (&rest[..p], &rest[p + 4..]),
         None => (rest, &rest[..0]),
     };
     let to_number = uri(to).map_or_else(|| trim(to), |(u, _)| u);
-    Some(EventKind::CallIncoming {
-        call,
-        from: party(from),
-        to_number,
-    })
+    Some(EventKind::CallIncoming { call, from: party(from), to_number })
 }
 
 /// `Route 1: from L:.. to T:Line:10000>>0912345678@[Dev:...]` or `Calling T:<target>@[Dev:...] for L:..`
 fn routed(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let rest = after(msg, b"Calling T:").or_else(|| after(msg, b" to T:"))?;
-    let end = memmem::find(rest, b"@[")
-        .or_else(|| memmem::find(rest, b" for "))
-        .unwrap_or(rest.len());
-    Some(EventKind::CallRouted {
-        call,
-        target: party(&rest[..end]),
-    })
+    let rest = after(msg, finder!(b"Calling T:")).or_else(|| after(msg, finder!(b" to T:")))?;
+    let end = finder!(b"@[").find(rest).or_else(|| finder!(b" for ").find(rest)).unwrap_or(rest.len());
+    Some(EventKind::CallRouted { call, target: party(&rest[..end]) })
 }
 
 /// `Call(C:1043): Line:10000>>0912345678 has joined, contact <sip:...>`
 fn answered(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let head = &msg[..memmem::find(msg, b" has joined")?];
-    let start = memmem::rfind(head, b"): ").map_or(0, |p| p + 3);
-    Some(EventKind::CallAnswered {
-        call,
-        party: party(&head[start..]),
-    })
+    let head = &msg[..finder!(b" has joined").find(msg)?];
+    let start = rfinder!(b"): ").rfind(head).map_or(0, |p| p + 3);
+    Some(EventKind::CallAnswered { call, party: party(&head[start..]) })
 }
 
 /// `Call(C:1043): Call to <sip:0912345678@203.0.113.10:5060> has failed; Cause: 403 Forbidden; from IP:203.0.113.10:5060`
 fn failed(msg: &[u8]) -> Option<EventKind<'_>> {
     let status: SipStatus<'_> = cause(msg)?;
-    let target = after(msg, b"Call to ").unwrap_or(msg);
-    let target = &target[..memmem::find(target, b" has failed").unwrap_or(target.len())];
+    let target = after(msg, finder!(b"Call to ")).unwrap_or(msg);
+    let target = &target[..finder!(b" has failed").find(target).unwrap_or(target.len())];
     let number = match uri(target) {
         Some((user, _)) => user,
-        None => trim(target)
-            .trim_ascii()
-            .strip_prefix(b"'")
-            .map_or(trim(target), |t| t.strip_suffix(b"'").unwrap_or(t)),
+        None => {
+            trim(target).trim_ascii().strip_prefix(b"'").map_or(trim(target), |t| t.strip_suffix(b"'").unwrap_or(t))
+        }
     };
     Some(EventKind::CallFailed {
         call: call_id(msg),
         number,
         trunk: find_trunk(target),
         status,
-        from_ip: after(msg, b"from IP:").and_then(ip),
+        from_ip: after(msg, finder!(b"from IP:")).and_then(ip),
     })
 }
 
 /// `Attempt to reach <sip:103@...> failed. Reason: Not Registered`
 fn not_registered(msg: &[u8]) -> Option<EventKind<'_>> {
-    let rest = after(msg, b"Attempt to reach ")?;
+    let rest = after(msg, finder!(b"Attempt to reach "))?;
     let extension = match uri(rest) {
         Some((user, _)) => user,
-        None => match party(&rest[..memmem::find(rest, b" failed").unwrap_or(rest.len())]) {
+        None => match party(&rest[..finder!(b" failed").find(rest).unwrap_or(rest.len())]) {
             Party::Extension(e) | Party::Number(e) => e,
             _ => return None,
         },
     };
-    Some(EventKind::TargetNotRegistered {
-        call: call_id(msg),
-        extension,
-    })
+    Some(EventKind::TargetNotRegistered { call: call_id(msg), extension })
 }
 
 /// `No known route to target: <sip:0012345678@...>`
 fn no_route(msg: &[u8]) -> Option<EventKind<'_>> {
-    let rest = after(msg, b"No known route")?;
+    let rest = after(msg, finder!(b"No known route"))?;
     let number = uri(rest).map_or(&rest[..0], |(u, _)| u);
-    Some(EventKind::NoRoute {
-        call: call_id(msg),
-        number,
-    })
+    Some(EventKind::NoRoute { call: call_id(msg), number })
 }
 
 /// `Normal call termination. ... Reason: Cancelled` or `Call is terminated`.
 fn ended(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let cancelled = after(msg, b"Reason: ").is_some_and(|r| r.starts_with(b"Cancel"));
+    let cancelled = after(msg, finder!(b"Reason: ")).is_some_and(|r| r.starts_with(b"Cancel"));
     Some(EventKind::CallEnded { call, cancelled })
 }
 
 /// `Ext.101: ...` at the start of registration and device messages.
 fn leading_extension(msg: &[u8]) -> Option<&[u8]> {
-    let rest = msg
-        .strip_prefix(b"Ext.")
-        .or_else(|| msg.strip_prefix(b"Extn:"))?;
-    let (_, ext) = take_while1::<_, _, nom::error::Error<&[u8]>>(is_name_char)
-        .parse(rest)
-        .ok()?;
+    let rest = msg.strip_prefix(b"Ext.").or_else(|| msg.strip_prefix(b"Extn:"))?;
+    let (_, ext) = take_while1::<_, _, nom::error::Error<&[u8]>>(is_name_char).parse(rest).ok()?;
     Some(ext)
 }
 
 /// `Ext.101: Device info: ... UserAgent: [Yealink SIP-T46S 66.86.0.15] Contact: [sip:101@192.168.1.21:5062]`
 fn device_info(msg: &[u8]) -> Option<EventKind<'_>> {
     let extension = leading_extension(msg)?;
-    let user_agent = after(msg, b"UserAgent: [").map_or(&msg[..0], |r| {
-        &r[..memchr::memchr(b']', r).unwrap_or(r.len())]
-    });
-    let ip = after(msg, b"Contact: ").and_then(uri).and_then(|(_, h)| h);
-    Some(EventKind::DeviceInfo {
-        extension,
-        user_agent,
-        ip,
-    })
+    let user_agent =
+        after(msg, finder!(b"UserAgent: [")).map_or(&msg[..0], |r| &r[..memchr::memchr(b']', r).unwrap_or(r.len())]);
+    let ip = after(msg, finder!(b"Contact: ")).and_then(uri).and_then(|(_, h)| h);
+    Some(EventKind::DeviceInfo { extension, user_agent, ip })
 }
 
 /// `Ext.101: new contact is registered. Contact(s): [sip:101@192.168.1.21:5062;...]`
 fn extension_registered(msg: &[u8]) -> Option<EventKind<'_>> {
     let extension = leading_extension(msg)?;
-    let ip = after(msg, b"Contact(s):")
-        .and_then(uri)
-        .and_then(|(_, h)| h);
+    let ip = after(msg, finder!(b"Contact(s):")).and_then(uri).and_then(|(_, h)| h);
     Some(EventKind::ExtensionRegistered { extension, ip })
 }
 
 fn extension_unregistered(msg: &[u8]) -> Option<EventKind<'_>> {
-    Some(EventKind::ExtensionUnregistered {
-        extension: leading_extension(msg)?,
-    })
+    Some(EventKind::ExtensionUnregistered { extension: leading_extension(msg)? })
 }
 
 /// `Authentication failed for SipReq: REGISTER 192.168.1.10 tid=... cseq=REGISTER 105@192.168.1.45:5062 / 2 from(wire); Reason: ...`
 fn auth_failed(msg: &[u8]) -> Option<EventKind<'_>> {
-    let rest = after(msg, b"SipReq: ")?;
+    let rest = after(msg, finder!(b"SipReq: "))?;
     let method = &rest[..rest.iter().position(|&c| c == b' ').unwrap_or(rest.len())];
     // The source is the `user@ip:port` token after `cseq=<METHOD> ` (sometimes `contact=`).
-    let (user, ip) = after(rest, b"cseq=")
+    let (user, ip) = after(rest, finder!(b"cseq="))
         .and_then(|r| r.iter().position(|&c| c == b' ').map(|p| &r[p + 1..]))
         .map(|r| r.strip_prefix(b"contact=").unwrap_or(r))
         .and_then(|r| {
             let at = memchr::memchr(b'@', &r[..r.len().min(64)])?;
             let user = &r[..at];
-            (!user.contains(&b' '))
-                .then(|| (user.strip_prefix(b"sip:").unwrap_or(user), ip(&r[at + 1..])))
+            (!user.contains(&b' ')).then(|| (user.strip_prefix(b"sip:").unwrap_or(user), ip(&r[at + 1..])))
         })
         .unwrap_or((&rest[..0], None));
     let user = if user.is_empty() {
-        after(msg, b"username=\"")
-            .map_or(user, |r| &r[..memchr::memchr(b'"', r).unwrap_or(r.len())])
+        after(msg, finder!(b"username=\"")).map_or(user, |r| &r[..memchr::memchr(b'"', r).unwrap_or(r.len())])
     } else {
         user
     };
-    let ip = ip.or_else(|| after(msg, b"received=").and_then(crate::parse::sip::ip));
+    let ip = ip.or_else(|| after(msg, finder!(b"received=")).and_then(crate::parse::sip::ip));
     Some(EventKind::AuthFailed { method, user, ip })
 }
 
 fn trunk_registered(msg: &[u8]) -> Option<EventKind<'_>> {
-    Some(EventKind::TrunkRegistered {
-        trunk: find_trunk(msg)?,
-    })
+    Some(EventKind::TrunkRegistered { trunk: find_trunk(msg)? })
 }
 
 /// `Registration failed for: L:10001(Viettel); Cause: 401 Unauthorized; ...`
 fn trunk_registration_failed(msg: &[u8]) -> Option<EventKind<'_>> {
     let trunk = find_trunk(msg)?;
-    let status = cause(msg).unwrap_or(SipStatus {
-        code: 0,
-        reason: b"",
-    });
+    let status = cause(msg).unwrap_or(SipStatus { code: 0, reason: b"" });
     Some(EventKind::TrunkRegistrationFailed { trunk, status })
 }
 
@@ -386,51 +312,21 @@ mod tests {
 
     #[test]
     fn incoming_from_trunk_and_extension() {
-        let e = parse_cm(503001, b"Call(C:1042): Incoming call from 0901234567@(Ln.10000@VNPT) to <sip:02873001234@192.168.1.10:5060>");
-        let Some(EventKind::CallIncoming {
-            call,
-            from,
-            to_number,
-        }) = e
-        else {
-            panic!("{e:?}")
-        };
-        assert_eq!(call, CallId(1042));
-        assert_eq!(
-            from,
-            Party::Trunk {
-                trunk: TrunkRef {
-                    dn: b"10000",
-                    name: b"VNPT"
-                },
-                number: b"0901234567"
-            }
+        let e = parse_cm(
+            503001,
+            b"Call(C:1042): Incoming call from 0901234567@(Ln.10000@VNPT) to <sip:02873001234@192.168.1.10:5060>",
         );
+        let Some(EventKind::CallIncoming { call, from, to_number }) = e else { panic!("{e:?}") };
+        assert_eq!(call, CallId(1042));
+        assert_eq!(from, Party::Trunk { trunk: TrunkRef { dn: b"10000", name: b"VNPT" }, number: b"0901234567" });
         assert_eq!(to_number, b"02873001234");
-        let e = parse_cm(
-            503001,
-            b"Call(C:123.1): Incoming call from Extn:100 to <sip:0912@pbx>",
-        )
-        .unwrap();
+        let e = parse_cm(503001, b"Call(C:123.1): Incoming call from Extn:100 to <sip:0912@pbx>").unwrap();
+        assert!(matches!(e, EventKind::CallIncoming { from: Party::Extension(b"100"), .. }));
+        let e = parse_cm(503001, b"Call(C:7): Incoming call from Line:10001<<0281234567 to <sip:101@pbx>").unwrap();
         assert!(matches!(
             e,
             EventKind::CallIncoming {
-                from: Party::Extension(b"100"),
-                ..
-            }
-        ));
-        let e = parse_cm(
-            503001,
-            b"Call(C:7): Incoming call from Line:10001<<0281234567 to <sip:101@pbx>",
-        )
-        .unwrap();
-        assert!(matches!(
-            e,
-            EventKind::CallIncoming {
-                from: Party::Trunk {
-                    trunk: TrunkRef { dn: b"10001", .. },
-                    number: b"0281234567"
-                },
+                from: Party::Trunk { trunk: TrunkRef { dn: b"10001", .. }, number: b"0281234567" },
                 ..
             }
         ));
@@ -443,149 +339,74 @@ mod tests {
             e,
             EventKind::CallRouted {
                 call: CallId(1043),
-                target: Party::Trunk {
-                    trunk: TrunkRef {
-                        dn: b"10000",
-                        name: b""
-                    },
-                    number: b"0912345678"
-                }
+                target: Party::Trunk { trunk: TrunkRef { dn: b"10000", name: b"" }, number: b"0912345678" }
             }
         );
-        let e = parse_cm(503025, b"Call(C:1044): Calling T:Extn:102@[Dev:sip:102@192.168.1.22:5062] for L:1044.1[Line:10000<<0901234567]").unwrap();
-        assert_eq!(
-            e,
-            EventKind::CallRouted {
-                call: CallId(1044),
-                target: Party::Extension(b"102")
-            }
-        );
-        let e = parse_cm(503007, b"Call(C:1043): Line:10000>>0912345678 has joined, contact <sip:0912345678@203.0.113.10:5060>").unwrap();
-        assert!(matches!(
-            e,
-            EventKind::CallAnswered {
-                call: CallId(1043),
-                party: Party::Trunk { .. }
-            }
-        ));
+        let e = parse_cm(
+            503025,
+            b"Call(C:1044): Calling T:Extn:102@[Dev:sip:102@192.168.1.22:5062] for L:1044.1[Line:10000<<0901234567]",
+        )
+        .unwrap();
+        assert_eq!(e, EventKind::CallRouted { call: CallId(1044), target: Party::Extension(b"102") });
+        let e = parse_cm(
+            503007,
+            b"Call(C:1043): Line:10000>>0912345678 has joined, contact <sip:0912345678@203.0.113.10:5060>",
+        )
+        .unwrap();
+        assert!(matches!(e, EventKind::CallAnswered { call: CallId(1043), party: Party::Trunk { .. } }));
     }
 
     #[test]
     fn failures() {
         let e = parse_cm(503003, b"Call(C:1043): Call to <sip:0912345678@203.0.113.10:5060> has failed; Cause: 403 Forbidden; from IP:203.0.113.10:5060").unwrap();
-        let EventKind::CallFailed {
-            call,
-            number,
-            trunk,
-            status,
-            from_ip,
-        } = e
-        else {
-            panic!()
-        };
+        let EventKind::CallFailed { call, number, trunk, status, from_ip } = e else { panic!() };
         assert_eq!(
             (call, number, trunk, status.code, status.reason),
-            (
-                Some(CallId(1043)),
-                &b"0912345678"[..],
-                None,
-                403,
-                &b"Forbidden"[..]
-            )
+            (Some(CallId(1043)), &b"0912345678"[..], None, 403, &b"Forbidden"[..])
         );
         assert_eq!(from_ip, ip("203.0.113.10"));
         // Third-party placeholder form, unknown code: matched on text.
+        let e = parse_cm(999999, b"Call(C:3): Call to '100' has failed; Cause: 486 Busy Here").unwrap();
+        assert!(matches!(e, EventKind::CallFailed { number: b"100", status: SipStatus { code: 486, .. }, .. }));
         let e = parse_cm(
-            999999,
-            b"Call(C:3): Call to '100' has failed; Cause: 486 Busy Here",
+            503016,
+            b"Call(C:1050): Attempt to reach <sip:103@192.168.1.10:5060> failed. Reason: Not Registered",
         )
         .unwrap();
-        assert!(matches!(
-            e,
-            EventKind::CallFailed {
-                number: b"100",
-                status: SipStatus { code: 486, .. },
-                ..
-            }
-        ));
-        let e = parse_cm(503016, b"Call(C:1050): Attempt to reach <sip:103@192.168.1.10:5060> failed. Reason: Not Registered").unwrap();
-        assert_eq!(
-            e,
-            EventKind::TargetNotRegistered {
-                call: Some(CallId(1050)),
-                extension: b"103"
-            }
-        );
-        let e = parse_cm(
-            503014,
-            b"Call(C:1051): No known route to target: <sip:0012345678@192.168.1.10:5060>",
-        )
-        .unwrap();
-        assert_eq!(
-            e,
-            EventKind::NoRoute {
-                call: Some(CallId(1051)),
-                number: b"0012345678"
-            }
-        );
-        let e = parse_cm(
-            503020,
-            b"Call(C:1043): Normal call termination. Call originator: Extn:101. Reason: Cancelled",
-        )
-        .unwrap();
-        assert_eq!(
-            e,
-            EventKind::CallEnded {
-                call: CallId(1043),
-                cancelled: true
-            }
-        );
+        assert_eq!(e, EventKind::TargetNotRegistered { call: Some(CallId(1050)), extension: b"103" });
+        let e =
+            parse_cm(503014, b"Call(C:1051): No known route to target: <sip:0012345678@192.168.1.10:5060>").unwrap();
+        assert_eq!(e, EventKind::NoRoute { call: Some(CallId(1051)), number: b"0012345678" });
+        let e =
+            parse_cm(503020, b"Call(C:1043): Normal call termination. Call originator: Extn:101. Reason: Cancelled")
+                .unwrap();
+        assert_eq!(e, EventKind::CallEnded { call: CallId(1043), cancelled: true });
     }
 
     #[test]
     fn registrations_verbatim() {
         // The three CM texts verified from 3CX's own documentation.
-        let e = parse_cm(504001, b"Ext.100: new contact is registered. Contact(s): [sip:100@172.18.130.27:50386;rinstance=aa14540e328cb432]").unwrap();
-        assert_eq!(
-            e,
-            EventKind::ExtensionRegistered {
-                extension: b"100",
-                ip: ip("172.18.130.27")
-            }
-        );
         let e = parse_cm(
-            504002,
-            b"Ext.100: a contact is unregistered. Contact(s): []",
+            504001,
+            b"Ext.100: new contact is registered. Contact(s): [sip:100@172.18.130.27:50386;rinstance=aa14540e328cb432]",
         )
         .unwrap();
+        assert_eq!(e, EventKind::ExtensionRegistered { extension: b"100", ip: ip("172.18.130.27") });
+        let e = parse_cm(504002, b"Ext.100: a contact is unregistered. Contact(s): []").unwrap();
         assert_eq!(e, EventKind::ExtensionUnregistered { extension: b"100" });
         let e = parse_cm(102001, b"Authentication failed for SipReq: REGISTER 172.18.130.28 tid=917d3a45e8403958 cseq=REGISTER 100@172.18.130.28:42464 / 2 from(wire); Reason: Credentials don't match, check that authorization-ID and password match the ones in extension settings").unwrap();
-        assert_eq!(
-            e,
-            EventKind::AuthFailed {
-                method: b"REGISTER",
-                user: b"100",
-                ip: ip("172.18.130.28")
-            }
-        );
+        assert_eq!(e, EventKind::AuthFailed { method: b"REGISTER", user: b"100", ip: ip("172.18.130.28") });
         let e = by_text(b"Registered line: L:10004(InPhonex)").unwrap();
-        assert_eq!(
-            e,
-            EventKind::TrunkRegistered {
-                trunk: TrunkRef {
-                    dn: b"10004",
-                    name: b"InPhonex"
-                }
-            }
-        );
-        let e = parse_cm(504005, b"Registration failed for: L:10001(Viettel); Cause: 401 Unauthorized; from IP:203.0.113.20:5060").unwrap();
+        assert_eq!(e, EventKind::TrunkRegistered { trunk: TrunkRef { dn: b"10004", name: b"InPhonex" } });
+        let e = parse_cm(
+            504005,
+            b"Registration failed for: L:10001(Viettel); Cause: 401 Unauthorized; from IP:203.0.113.20:5060",
+        )
+        .unwrap();
         assert!(matches!(
             e,
             EventKind::TrunkRegistrationFailed {
-                trunk: TrunkRef {
-                    dn: b"10001",
-                    name: b"Viettel"
-                },
+                trunk: TrunkRef { dn: b"10001", name: b"Viettel" },
                 status: SipStatus { code: 401, .. }
             }
         ));
@@ -604,17 +425,9 @@ mod tests {
     fn trunk_notations() {
         assert_eq!(
             find_trunk(b"to 0017266002345@(Ln.10000@Telnyx LLC) has failed").unwrap(),
-            TrunkRef {
-                dn: b"10000",
-                name: b"Telnyx LLC"
-            }
+            TrunkRef { dn: b"10000", name: b"Telnyx LLC" }
         );
-        assert_eq!(
-            find_trunk(b"from L:1043.1[Extn:101] to T:Line:10002>>09")
-                .unwrap()
-                .dn,
-            b"10002"
-        );
+        assert_eq!(find_trunk(b"from L:1043.1[Extn:101] to T:Line:10002>>09").unwrap().dn, b"10002");
         assert!(find_trunk(b"from L:1043.1[Extn:101]").is_none());
     }
 

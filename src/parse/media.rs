@@ -2,13 +2,13 @@
 
 use crate::event::EventKind;
 use crate::parse::activity::call_id;
-use crate::parse::sip::{after, ip};
+use crate::parse::sip::{after, finder, ip};
 
 /// Parses an MS message (text after `[MSxxxxxx] `). `None` = no template matched.
 pub fn parse_ms(code: u32, msg: &[u8]) -> Option<EventKind<'_>> {
     match code {
         105000 => no_rtp(msg),
-        _ if memchr::memmem::find(msg, b"No RTP packets were received").is_some() => no_rtp(msg),
+        _ if finder!(b"No RTP packets were received").find(msg).is_some() => no_rtp(msg),
         _ => None,
     }
 }
@@ -17,8 +17,8 @@ pub fn parse_ms(code: u32, msg: &[u8]) -> Option<EventKind<'_>> {
 fn no_rtp(msg: &[u8]) -> Option<EventKind<'_>> {
     Some(EventKind::NoRtp {
         call: call_id(msg)?,
-        remote_ip: after(msg, b"remoteAddr=").and_then(ip),
-        local_ip: after(msg, b"localAddr=").and_then(ip),
+        remote_ip: after(msg, finder!(b"remoteAddr=")).and_then(ip),
+        local_ip: after(msg, finder!(b"localAddr=")).and_then(ip),
     })
 }
 
@@ -38,12 +38,6 @@ mod tests {
                 local_ip: Some("203.0.113.28".parse().unwrap())
             }
         );
-        assert!(
-            parse_ms(
-                210001,
-                b"Offer provided. Connection(proxy mode): 1.2.3.4:9000(9001)"
-            )
-            .is_none()
-        );
+        assert!(parse_ms(210001, b"Offer provided. Connection(proxy mode): 1.2.3.4:9000(9001)").is_none());
     }
 }

@@ -47,11 +47,7 @@ pub fn lines(buf: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Head<'a> {
     /// `prefix [CM503003]: message`
-    Marker {
-        code: LogCode,
-        prefix: &'a [u8],
-        message: &'a [u8],
-    },
+    Marker { code: LogCode, prefix: &'a [u8], message: &'a [u8] },
     /// A timestamped line without a marker (`Registered line: ...`).
     Stamped { stamp: RawStamp, message: &'a [u8] },
     /// `#Date: 2026/08/07` (days since the epoch).
@@ -64,18 +60,8 @@ fn find_marker(line: &[u8]) -> Option<(usize, LogCode)> {
     memchr::memchr_iter(b'[', window).find_map(|p| {
         let m = line.get(p..p + 10)?;
         let family = [m[1], m[2]];
-        let ok = (family == *b"CM" || family == *b"MS")
-            && m[3..9].iter().all(u8::is_ascii_digit)
-            && m[9] == b']';
-        ok.then(|| {
-            (
-                p,
-                LogCode {
-                    family,
-                    number: m[3..9].iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')),
-                },
-            )
-        })
+        let ok = (family == *b"CM" || family == *b"MS") && m[3..9].iter().all(u8::is_ascii_digit) && m[9] == b']';
+        ok.then(|| (p, LogCode { family, number: m[3..9].iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')) }))
     })
 }
 
@@ -89,12 +75,7 @@ fn skip_separators(mut s: &[u8]) -> &[u8] {
                 // A short field without spaces (thread id, level) is prefix; anything else is the message.
                 match memchr(b'|', rest) {
                     Some(n) if n <= 16 && !rest[..n].contains(&b' ') => s = &rest[n..],
-                    Some(n)
-                        if n <= 16
-                            && rest[..n]
-                                .iter()
-                                .all(|&c| c == b' ' || c.is_ascii_alphabetic()) =>
-                    {
+                    Some(n) if n <= 16 && rest[..n].iter().all(|&c| c == b' ' || c.is_ascii_alphabetic()) => {
                         s = &rest[n..]
                     }
                     _ => return rest,
@@ -108,18 +89,13 @@ fn skip_separators(mut s: &[u8]) -> &[u8] {
 /// Classifies a line as a record head, or `None` for a continuation / foreign line.
 pub fn head(line: &[u8]) -> Option<Head<'_>> {
     let line = line.strip_prefix(BOM).unwrap_or(line);
-    if let Some(rest) = line.strip_prefix(b"#Date: ") {
-        if let Some((y, m, d)) = timestamp::parse_date(sip::trim(rest)) {
-            return Timestamp::from_parts(y, m, d, 0, 0, 0, 0)
-                .map(|t| Head::DateHeader { day: t.days() });
-        }
+    if let Some(rest) = line.strip_prefix(b"#Date: ")
+        && let Some((y, m, d)) = timestamp::parse_date(sip::trim(rest))
+    {
+        return Timestamp::from_parts(y, m, d, 0, 0, 0, 0).map(|t| Head::DateHeader { day: t.days() });
     }
     if let Some((p, code)) = find_marker(line) {
-        return Some(Head::Marker {
-            code,
-            prefix: &line[..p],
-            message: skip_separators(&line[p + 10..]),
-        });
+        return Some(Head::Marker { code, prefix: &line[..p], message: skip_separators(&line[p + 10..]) });
     }
     let (rest, stamp) = timestamp::parse_prefix(line)?;
     let message = skip_separators(rest);
@@ -186,16 +162,32 @@ enum RecordState {
 
 /// Parses one chunk. `file` tags the events; `order` is the file's day/month order.
 pub fn parse_chunk(buf: &[u8], file: u32, order: DateOrder) -> ParsedChunk<'_> {
-    let mut out = ParsedChunk {
-        events: Vec::with_capacity(buf.len() / 128),
-        ..ParsedChunk::default()
-    };
+    parse_chunk_into(buf, file, order, Vec::new())
+}
+
+/// Empties an event vector and frees it of its borrow, keeping the allocation
+/// (in-place collect: same layout, so std reuses the buffer).
+pub fn recycle(mut v: Vec<Event<'_>>) -> Vec<Event<'static>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
+}
+
+/// [`parse_chunk`] reusing `events`' allocation.
+pub fn parse_chunk_into<'a>(
+    buf: &'a [u8],
+    file: u32,
+    order: DateOrder,
+    events: Vec<Event<'static>>,
+) -> ParsedChunk<'a> {
+    let mut events: Vec<Event<'a>> = events;
+    // A typical head line is over 100 bytes: reserve once rather than grow.
+    events.reserve(buf.len() / 128);
+    let mut out = ParsedChunk { events, ..ParsedChunk::default() };
     let mut state = RecordState::Outside;
     let mut seen_head = false;
-    let mut line_no = 0u64;
     let c = &mut out.counts;
-    for (line, len) in lines(buf) {
-        line_no += 1;
+    for (line_index, (line, len)) in lines(buf).enumerate() {
+        let line_no = line_index as u64 + 1;
         c.lines += 1;
         c.bytes += len as u64;
         let Some(h) = head(line) else {
@@ -232,11 +224,7 @@ pub fn parse_chunk(buf: &[u8], file: u32, order: DateOrder) -> ParsedChunk<'_> {
                 state = RecordState::Recognized(len);
                 continue;
             }
-            Head::Marker {
-                code,
-                prefix,
-                message,
-            } => {
+            Head::Marker { code, prefix, message } => {
                 let stamp = timestamp::parse_prefix(prefix).map(|(_, s)| s);
                 let kind = if code.family == *b"MS" {
                     media::parse_ms(code.number, message)
@@ -244,11 +232,7 @@ pub fn parse_chunk(buf: &[u8], file: u32, order: DateOrder) -> ParsedChunk<'_> {
                     activity::parse_cm(code.number, message)
                 };
                 // A marked record is 3CX's own even when its template is unknown to us.
-                (
-                    Some(code),
-                    stamp,
-                    Some(kind.unwrap_or(EventKind::Unclassified)),
-                )
+                (Some(code), stamp, Some(kind.unwrap_or(EventKind::Unclassified)))
             }
             Head::Stamped { stamp, message } => (None, Some(stamp), activity::by_text(message)),
         };
@@ -264,14 +248,7 @@ pub fn parse_chunk(buf: &[u8], file: u32, order: DateOrder) -> ParsedChunk<'_> {
         if relative {
             out.relative.push(out.events.len());
         }
-        out.events.push(Event {
-            file,
-            line: line_no,
-            ts,
-            code,
-            text: line.strip_prefix(BOM).unwrap_or(line),
-            kind,
-        });
+        out.events.push(Event { file, line: line_no, ts, code, text: line.strip_prefix(BOM).unwrap_or(line), kind });
     }
     out.ends_recognized = match state {
         RecordState::Outside => None,
@@ -282,30 +259,19 @@ pub fn parse_chunk(buf: &[u8], file: u32, order: DateOrder) -> ParsedChunk<'_> {
 }
 
 /// Puts a stamp on the calendar; time-only stamps use (and advance) the chunk's day.
-fn place(
-    stamp: Option<RawStamp>,
-    order: DateOrder,
-    d: &mut ChunkDating,
-) -> (Option<Timestamp>, bool) {
+fn place(stamp: Option<RawStamp>, order: DateOrder, d: &mut ChunkDating) -> (Option<Timestamp>, bool) {
     let Some(s) = stamp else { return (None, false) };
     if s.date != RawDate::None {
         return (timestamp::resolve(s, order, None), false);
     }
-    if d.last_time_of_day
-        .is_some_and(|prev| prev > s.time_of_day + MIDNIGHT_JUMP_MS)
-    {
+    if d.last_time_of_day.is_some_and(|prev| prev > s.time_of_day + MIDNIGHT_JUMP_MS) {
         d.day += 1;
     }
     if !d.absolute && d.first_relative_time_of_day.is_none() {
         d.first_relative_time_of_day = Some(s.time_of_day);
     }
     d.last_time_of_day = Some(s.time_of_day);
-    (
-        Some(Timestamp::from_millis(
-            d.day * MS_PER_DAY + i64::from(s.time_of_day),
-        )),
-        !d.absolute,
-    )
+    (Some(Timestamp::from_millis(d.day * MS_PER_DAY + i64::from(s.time_of_day))), !d.absolute)
 }
 
 /// Carries line numbers, record state and the `#Date:` day from chunk to chunk of one file.
@@ -335,10 +301,7 @@ impl FileCursor {
         for e in &mut chunk.events {
             e.line += base;
         }
-        let rollover = match (
-            self.last_time_of_day,
-            chunk.dating.first_relative_time_of_day,
-        ) {
+        let rollover = match (self.last_time_of_day, chunk.dating.first_relative_time_of_day) {
             (Some(prev), Some(first)) if prev > first + MIDNIGHT_JUMP_MS => 1,
             _ => 0,
         };
@@ -351,11 +314,7 @@ impl FileCursor {
                 _ => None,
             };
         }
-        self.day = if chunk.dating.absolute {
-            Some(chunk.dating.day)
-        } else {
-            start_day.map(|d| d + chunk.dating.day)
-        };
+        self.day = if chunk.dating.absolute { Some(chunk.dating.day) } else { start_day.map(|d| d + chunk.dating.day) };
         if chunk.dating.last_time_of_day.is_some() {
             self.last_time_of_day = chunk.dating.last_time_of_day;
         }
@@ -375,36 +334,22 @@ mod tests {
     fn heads() {
         assert!(matches!(
             head(b"2026/11/20 08:13:05.123|0B2C|3|Ntc|[CM503001]: Call(C:1)"),
-            Some(Head::Marker {
-                message: b"Call(C:1)",
-                ..
-            })
+            Some(Head::Marker { message: b"Call(C:1)", .. })
         ));
-        assert!(matches!(
-            head(b"\xEF\xBB\xBF20/11/2026 08:13:05 [CM504002]: Ext.1: a"),
-            Some(Head::Marker { .. })
-        ));
+        assert!(matches!(head(b"\xEF\xBB\xBF20/11/2026 08:13:05 [CM504002]: Ext.1: a"), Some(Head::Marker { .. })));
         let Some(Head::Stamped { message, .. }) =
             head(b"2026/11/20 08:13:05.123|0B2C|3|Ntc|Registered line: L:10000(VNPT)")
         else {
             panic!()
         };
         assert_eq!(message, b"Registered line: L:10000(VNPT)");
-        let Some(Head::Marker { message, code, .. }) = head(
-            b"17:18:36.205|7ff6e96c46c0| Warn|MSEndPoint.cpp(1086): 5:[MS105000] C:3218.1: No RTP",
-        ) else {
+        let Some(Head::Marker { message, code, .. }) =
+            head(b"17:18:36.205|7ff6e96c46c0| Warn|MSEndPoint.cpp(1086): 5:[MS105000] C:3218.1: No RTP")
+        else {
             panic!()
         };
-        assert_eq!(
-            (message, code.to_string().as_str()),
-            (&b"C:3218.1: No RTP"[..], "MS105000")
-        );
-        assert_eq!(
-            head(b"#Date: 2026/08/07"),
-            Some(Head::DateHeader {
-                day: timestamp::days_from_civil(2026, 8, 7)
-            })
-        );
+        assert_eq!((message, code.to_string().as_str()), (&b"C:3218.1: No RTP"[..], "MS105000"));
+        assert_eq!(head(b"#Date: 2026/08/07"), Some(Head::DateHeader { day: timestamp::days_from_civil(2026, 8, 7) }));
         assert_eq!(head(b"Via: SIP/2.0/UDP 1.2.3.4:5060"), None);
         assert_eq!(head(b"Content-Length: 0"), None);
         let far = [&[b'x'; 200][..], b"[CM503001]: x"].concat();
@@ -419,14 +364,8 @@ mod tests {
         cur.merge(&mut p);
         let c = cur.counts;
         assert_eq!(c.lines, 8);
-        assert_eq!(
-            (c.records, c.continuation, c.blank, c.unrecognized),
-            (2, 2, 1, 3)
-        );
-        assert_eq!(
-            c.lines,
-            c.records + c.continuation + c.blank + c.unrecognized
-        );
+        assert_eq!((c.records, c.continuation, c.blank, c.unrecognized), (2, 2, 1, 3));
+        assert_eq!(c.lines, c.records + c.continuation + c.blank + c.unrecognized);
         assert_eq!(c.bytes, log.len() as u64);
         assert_eq!(p.events.len(), 2);
         assert_eq!(p.events[0].line, 2);
@@ -437,7 +376,8 @@ mod tests {
     #[test]
     fn media_dates_roll_over_midnight_and_across_chunks() {
         let a = b"#Date: 2026/11/20\n23:59:58.000|t| Warn|x.cpp(1): 5:[MS105000] C:1.1: No RTP packets were received:remoteAddr=1.2.3.4:5\n";
-        let b = b"00:00:03.000|t| Warn|x.cpp(1): 5:[MS105000] C:2.1: No RTP packets were received:remoteAddr=1.2.3.4:5\n";
+        let b =
+            b"00:00:03.000|t| Warn|x.cpp(1): 5:[MS105000] C:2.1: No RTP packets were received:remoteAddr=1.2.3.4:5\n";
         let mut cur = FileCursor::default();
         let mut pa = parse_chunk(a, 0, DateOrder::DayFirst);
         cur.merge(&mut pa);

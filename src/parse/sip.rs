@@ -12,9 +12,30 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 type Res<'a, T> = IResult<&'a [u8], T>;
 type Err<'a> = nom::error::Error<&'a [u8]>;
 
-/// Finds `needle` in `hay` and returns what follows it.
-pub fn after<'a>(hay: &'a [u8], needle: &[u8]) -> Option<&'a [u8]> {
-    memmem::find(hay, needle).map(|p| &hay[p + needle.len()..])
+/// A substring searcher for a literal, compiled once per call site (building one
+/// per search showed up as the top cost of parsing).
+macro_rules! finder {
+    ($needle:literal) => {{
+        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new($needle));
+        &*FINDER
+    }};
+}
+pub(crate) use finder;
+
+/// The same, searching from the end.
+macro_rules! rfinder {
+    ($needle:literal) => {{
+        static FINDER: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new($needle));
+        &*FINDER
+    }};
+}
+pub(crate) use rfinder;
+
+/// Finds the needle in `hay` and returns what follows it.
+pub fn after<'a>(hay: &'a [u8], needle: &memmem::Finder<'_>) -> Option<&'a [u8]> {
+    needle.find(hay).map(|p| &hay[p + needle.needle().len()..])
 }
 
 /// Trims ASCII spaces and tabs on both ends.
@@ -31,69 +52,43 @@ pub fn trim(mut s: &[u8]) -> &[u8] {
 /// `Cause: 403 Forbidden; ...` → status 403, reason `Forbidden`.
 /// Also accepts 3CX's internal four-digit codes such as 1408.
 pub fn cause(msg: &[u8]) -> Option<SipStatus<'_>> {
-    let rest = after(msg, b"Cause: ").or_else(|| after(msg, b"Cause:"))?;
+    let rest = after(msg, finder!(b"Cause: ")).or_else(|| after(msg, finder!(b"Cause:")))?;
     status(rest).ok().map(|(_, s)| s)
 }
 
 /// `<code> <reason>` up to `;` or the end of the message.
 pub fn status(i: &[u8]) -> Res<'_, SipStatus<'_>> {
     let (i, digits) = take_while_m_n(3, 4, |c: u8| c.is_ascii_digit()).parse(i)?;
-    let code = digits
-        .iter()
-        .fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
+    let code = digits.iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
     let (i, _) = take_while(|c| c == b' ').parse(i)?;
     let (i, reason) = take_while(|c| c != b';' && c != b'\r' && c != b'\n').parse(i)?;
-    Ok((
-        i,
-        SipStatus {
-            code,
-            reason: trim(reason),
-        },
-    ))
+    Ok((i, SipStatus { code, reason: trim(reason) }))
 }
 
 /// An IPv4 address (port and anything after ignored) or a bracketed IPv6 one.
 pub fn ip(i: &[u8]) -> Option<IpAddr> {
-    if let Ok((_, v6)) = (
-        tag::<_, _, Err<'_>>(&b"["[..]),
-        take_while1(|c: u8| c.is_ascii_hexdigit() || c == b':'),
-    )
+    if let Ok((_, v6)) = (tag::<_, _, Err<'_>>(&b"["[..]), take_while1(|c: u8| c.is_ascii_hexdigit() || c == b':'))
         .map(|(_, a)| a)
         .parse(i)
     {
-        return std::str::from_utf8(v6)
-            .ok()?
-            .parse::<Ipv6Addr>()
-            .ok()
-            .map(IpAddr::V6);
+        return std::str::from_utf8(v6).ok()?.parse::<Ipv6Addr>().ok().map(IpAddr::V6);
     }
     let (_, v4) =
-        take_while1::<_, _, nom::error::Error<&[u8]>>(|c: u8| c.is_ascii_digit() || c == b'.')
-            .parse(i)
-            .ok()?;
-    std::str::from_utf8(v4)
-        .ok()?
-        .parse::<Ipv4Addr>()
-        .ok()
-        .map(IpAddr::V4)
+        take_while1::<_, _, nom::error::Error<&[u8]>>(|c: u8| c.is_ascii_digit() || c == b'.').parse(i).ok()?;
+    std::str::from_utf8(v4).ok()?.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
 }
 
 /// The user part and host of the first `sip:`/`sips:` URI in `s`: `sip:0912345678@203.0.113.10:5060`.
 pub fn uri(s: &[u8]) -> Option<(&[u8], Option<IpAddr>)> {
-    let p = memmem::find(s, b"sip:")?;
+    let p = finder!(b"sip:").find(s)?;
     let rest = &s[p + 4..];
     let (rest, user) =
-        opt((take_while(is_user_char), tag::<_, _, Err<'_>>(&b"@"[..])).map(|(u, _)| u))
-            .parse(rest)
-            .ok()?;
+        opt((take_while(is_user_char), tag::<_, _, Err<'_>>(&b"@"[..])).map(|(u, _)| u)).parse(rest).ok()?;
     Some((user.unwrap_or_default(), ip(rest)))
 }
 
 fn is_user_char(c: u8) -> bool {
-    !matches!(
-        c,
-        b'@' | b'>' | b';' | b' ' | b']' | b'<' | b',' | b'\'' | b'"' | b':'
-    )
+    !matches!(c, b'@' | b'>' | b';' | b' ' | b']' | b'<' | b',' | b'\'' | b'"' | b':')
 }
 
 /// Whether an address is reachable only inside a site (RFC 1918, CGNAT, loopback, link-local).
@@ -102,10 +97,7 @@ pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             let [a, b, ..] = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || (a == 100 && (64..128).contains(&b))
+            v4.is_private() || v4.is_loopback() || v4.is_link_local() || (a == 100 && (64..128).contains(&b))
         }
         IpAddr::V6(v6) => {
             let first = v6.segments()[0];
@@ -120,9 +112,7 @@ mod tests {
 
     #[test]
     fn causes() {
-        let s =
-            cause(b"Call to <sip:09@x> has failed; Cause: 402 Payment Required; from IP:1.2.3.4")
-                .unwrap();
+        let s = cause(b"Call to <sip:09@x> has failed; Cause: 402 Payment Required; from IP:1.2.3.4").unwrap();
         assert_eq!((s.code, s.reason), (402, &b"Payment Required"[..]));
         let s = cause(b"Call to '100' has failed; Cause: 486 Busy Here").unwrap();
         assert_eq!((s.code, s.reason), (486, &b"Busy Here"[..]));
@@ -139,14 +129,8 @@ mod tests {
         let (user, host) = uri(b"[sip:101@192.168.1.21:5062;rinstance=aa]").unwrap();
         assert_eq!(user, b"101");
         assert!(is_private(host.unwrap()));
-        assert_eq!(
-            uri(b"sip:203.0.113.1:5060").unwrap().1,
-            Some("203.0.113.1".parse().unwrap())
-        );
-        assert_eq!(
-            ip(b"[2001:db8::1]:5060"),
-            Some("2001:db8::1".parse().unwrap())
-        );
+        assert_eq!(uri(b"sip:203.0.113.1:5060").unwrap().1, Some("203.0.113.1".parse().unwrap()));
+        assert_eq!(ip(b"[2001:db8::1]:5060"), Some("2001:db8::1".parse().unwrap()));
         assert_eq!(ip(b"999.1.1.1"), None);
         assert!(!is_private("198.51.100.19".parse().unwrap()));
         assert!(is_private("100.64.0.1".parse().unwrap()));

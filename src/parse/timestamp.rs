@@ -40,9 +40,7 @@ impl Timestamp {
             return None;
         }
         let days = days_from_civil(y, mo, d);
-        Some(Timestamp(
-            days * MS_PER_DAY + i64::from(h * 3600 + mi * 60 + s) * MS_PER_SECOND + i64::from(ms),
-        ))
+        Some(Timestamp(days * MS_PER_DAY + i64::from(h * 3600 + mi * 60 + s) * MS_PER_SECOND + i64::from(ms)))
     }
 
     pub fn days(self) -> i64 {
@@ -57,14 +55,7 @@ impl Timestamp {
     pub fn fields(self) -> (i32, u32, u32, u32, u32, u32) {
         let (y, mo, d) = civil_from_days(self.days());
         let in_day = self.0.rem_euclid(MS_PER_DAY) / MS_PER_SECOND;
-        (
-            y,
-            mo,
-            d,
-            (in_day / 3600) as u32,
-            (in_day / 60 % 60) as u32,
-            (in_day % 60) as u32,
-        )
+        (y, mo, d, (in_day / 3600) as u32, (in_day / 60 % 60) as u32, (in_day % 60) as u32)
     }
 
     /// Parses a user-given bound: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` or with `T`.
@@ -74,16 +65,9 @@ impl Timestamp {
         if rest.is_empty() {
             return Timestamp::from_parts(y as i32, mo, d, 0, 0, 0, 0);
         }
-        let rest = rest
-            .strip_prefix(b" ")
-            .or_else(|| rest.strip_prefix(b"T"))?;
-        let (rest, (h, mi)) = (num(1, 2), tag(&b":"[..]), num(2, 2))
-            .map(|(h, _, m)| (h, m))
-            .parse(rest)
-            .ok()?;
-        let (rest, s) = opt((tag(&b":"[..]), num(2, 2)).map(|(_, s)| s))
-            .parse(rest)
-            .ok()?;
+        let rest = rest.strip_prefix(b" ").or_else(|| rest.strip_prefix(b"T"))?;
+        let (rest, (h, mi)) = (num(1, 2), tag(&b":"[..]), num(2, 2)).map(|(h, _, m)| (h, m)).parse(rest).ok()?;
+        let (rest, s) = opt((tag(&b":"[..]), num(2, 2)).map(|(_, s)| s)).parse(rest).ok()?;
         if !rest.is_empty() {
             return None;
         }
@@ -225,10 +209,7 @@ impl DateOrderVotes {
 
     /// The earliest stamp of the sample under `order`, for ordering files.
     pub fn first_resolved(&self, order: DateOrder) -> Option<Timestamp> {
-        self.stamps
-            .iter()
-            .filter_map(|s| resolve(*s, order, None))
-            .min()
+        self.stamps.iter().filter_map(|s| resolve(*s, order, None)).min()
     }
 
     pub fn decide(&self) -> DateDecision {
@@ -244,21 +225,13 @@ impl DateOrderVotes {
                 if m_bad < d_bad {
                     (DateOrder::MonthFirst, false, false)
                 } else {
-                    let any_ambiguous = self
-                        .stamps
-                        .iter()
-                        .any(|s| matches!(s.date, RawDate::Ambiguous { .. }));
+                    let any_ambiguous = self.stamps.iter().any(|s| matches!(s.date, RawDate::Ambiguous { .. }));
                     (DateOrder::DayFirst, any_ambiguous && d_bad == m_bad, false)
                 }
             }
         };
         let (fwd, back) = self.steps(order);
-        DateDecision {
-            order,
-            ambiguous,
-            mixed,
-            newest_first: back > fwd && back >= 2,
-        }
+        DateDecision { order, ambiguous, mixed, newest_first: back > fwd && back >= 2 }
     }
 }
 
@@ -283,14 +256,9 @@ pub fn resolve(stamp: RawStamp, order: DateOrder, day: Option<i64>) -> Option<Ti
 type Res<'a, T> = IResult<&'a [u8], T>;
 
 /// An unsigned decimal of `min..=max` digits.
-fn num<'a>(
-    min: usize,
-    max: usize,
-) -> impl Parser<&'a [u8], Output = u32, Error = nom::error::Error<&'a [u8]>> {
-    take_while_m_n(min, max, |c: u8| c.is_ascii_digit()).map(|d: &[u8]| {
-        d.iter()
-            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
-    })
+fn num<'a>(min: usize, max: usize) -> impl Parser<&'a [u8], Output = u32, Error = nom::error::Error<&'a [u8]>> {
+    take_while_m_n(min, max, |c: u8| c.is_ascii_digit())
+        .map(|d: &[u8]| d.iter().fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0')))
 }
 
 /// `YYYY/MM/DD` or `YYYY-MM-DD` alone (a `#Date:` header).
@@ -302,38 +270,19 @@ pub fn parse_date(i: &[u8]) -> Option<(i32, u32, u32)> {
 }
 
 fn ymd(i: &[u8]) -> Res<'_, (u32, u32, u32)> {
-    (num(4, 4), one_of("/-"), num(1, 2), one_of("/-"), num(1, 2))
-        .map(|(y, _, m, _, d)| (y, m, d))
-        .parse(i)
+    (num(4, 4), one_of("/-"), num(1, 2), one_of("/-"), num(1, 2)).map(|(y, _, m, _, d)| (y, m, d)).parse(i)
 }
 
 fn ambiguous_date(i: &[u8]) -> Res<'_, RawDate> {
-    (
-        num(1, 2),
-        one_of("/.-"),
-        num(1, 2),
-        one_of("/.-"),
-        alt((num(4, 4), num(2, 2))),
-    )
+    (num(1, 2), one_of("/.-"), num(1, 2), one_of("/.-"), alt((num(4, 4), num(2, 2))))
         .map(|(a, _, b, _, year)| RawDate::Ambiguous { a, b, year })
         .parse(i)
 }
 
 /// `H:MM:SS[.fff]` with an optional `AM`/`PM`; returns milliseconds since midnight.
 fn time_of_day(i: &[u8]) -> Res<'_, u32> {
-    let (i, (h, _, mi, _, s)) = (
-        num(1, 2),
-        tag(&b":"[..]),
-        num(2, 2),
-        tag(&b":"[..]),
-        num(2, 2),
-    )
-        .parse(i)?;
-    let (i, frac) = opt((
-        one_of(".,"),
-        take_while_m_n(1, 9, |c: u8| c.is_ascii_digit()),
-    ))
-    .parse(i)?;
+    let (i, (h, _, mi, _, s)) = (num(1, 2), tag(&b":"[..]), num(2, 2), tag(&b":"[..]), num(2, 2)).parse(i)?;
+    let (i, frac) = opt((one_of(".,"), take_while_m_n(1, 9, |c: u8| c.is_ascii_digit()))).parse(i)?;
     let ms = frac.map_or(0, |(_, d): (char, &[u8])| {
         // Normalise any precision to milliseconds.
         let mut v = 0u32;
@@ -343,63 +292,75 @@ fn time_of_day(i: &[u8]) -> Res<'_, u32> {
         v
     });
     let (i, _) = opt(tag(&b"Z"[..])).parse(i)?;
-    let (i, meridiem) = opt(alt((
-        tag(&b" AM"[..]),
-        tag(&b" PM"[..]),
-        tag(&b" am"[..]),
-        tag(&b" pm"[..]),
-    )))
-    .parse(i)?;
+    let (i, meridiem) = opt(alt((tag(&b" AM"[..]), tag(&b" PM"[..]), tag(&b" am"[..]), tag(&b" pm"[..])))).parse(i)?;
     let h = match meridiem {
         Some(m) if h <= 12 => {
             let pm = m[1] == b'P' || m[1] == b'p';
             (h % 12) + if pm { 12 } else { 0 }
         }
         Some(_) => {
-            return Err(nom::Err::Error(nom::error::Error::new(
-                i,
-                nom::error::ErrorKind::Verify,
-            )));
+            return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)));
         }
         None => h,
     };
     if h > 23 || mi > 59 || s > 60 {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )));
+        return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)));
     }
     Ok((i, ((h * 60 + mi) * 60 + s) * 1000 + ms))
 }
 
+/// `YYYY/MM/DD HH:MM:SS[.fff]` at fixed positions: the raw log's layout, parsed
+/// without combinators because it heads nearly every line of a large log.
+fn fast_ymd_hms(i: &[u8]) -> Option<(&[u8], RawStamp)> {
+    let b = i.get(..19)?;
+    let d = |k: usize| -> Option<u32> { b[k].is_ascii_digit().then(|| u32::from(b[k] - b'0')) };
+    let n2 = |k: usize| -> Option<u32> { Some(d(k)? * 10 + d(k + 1)?) };
+    if !matches!(b[4], b'/' | b'-') || b[7] != b[4] || !matches!(b[10], b' ' | b'T') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let year = n2(0)? * 100 + n2(2)?;
+    let (mo, day, h, mi, s) = (n2(5)?, n2(8)?, n2(11)?, n2(14)?, n2(17)?);
+    if h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut rest = &i[19..];
+    let mut ms = 0;
+    if let [b'.' | b',', tail @ ..] = rest {
+        let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count().min(9);
+        if digits == 0 {
+            return None;
+        }
+        for &c in tail[..digits.min(3)].iter() {
+            ms = ms * 10 + u32::from(c - b'0');
+        }
+        ms *= 10u32.pow(3 - digits.min(3) as u32);
+        rest = &tail[digits..];
+    }
+    // Leave AM/PM layouts to the general parser.
+    if rest.starts_with(b" AM") || rest.starts_with(b" PM") || rest.starts_with(b" am") || rest.starts_with(b" pm") {
+        return None;
+    }
+    let rest = rest.strip_prefix(b"Z").unwrap_or(rest);
+    Some((rest, RawStamp { date: RawDate::Ymd(year, mo, day), time_of_day: ((h * 60 + mi) * 60 + s) * 1000 + ms }))
+}
+
 /// Parses a timestamp at the start of `i` (after leading spaces); returns the rest.
 pub fn parse_prefix(i: &[u8]) -> Option<(&[u8], RawStamp)> {
-    let start = i
-        .iter()
-        .position(|&c| c != b' ' && c != b'\t')
-        .unwrap_or(i.len());
+    let start = i.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(i.len());
     let i = &i[start..];
+    if let Some(r) = fast_ymd_hms(i) {
+        return Some(r);
+    }
     if !i.first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
     let dated = |i| -> Res<'_, RawStamp> {
-        let (i, date) =
-            alt((ymd.map(|(y, m, d)| RawDate::Ymd(y, m, d)), ambiguous_date)).parse(i)?;
+        let (i, date) = alt((ymd.map(|(y, m, d)| RawDate::Ymd(y, m, d)), ambiguous_date)).parse(i)?;
         let (i, _) = one_of(" T").parse(i)?;
         let (i, time_of_day) = time_of_day(i)?;
         Ok((i, RawStamp { date, time_of_day }))
     };
-    let time_only = |i| {
-        time_of_day(i).map(|(i, t)| {
-            (
-                i,
-                RawStamp {
-                    date: RawDate::None,
-                    time_of_day: t,
-                },
-            )
-        })
-    };
+    let time_only = |i| time_of_day(i).map(|(i, t)| (i, RawStamp { date: RawDate::None, time_of_day: t }));
     alt((dated, time_only)).parse(i).ok()
 }
 
@@ -426,48 +387,20 @@ mod tests {
         assert_eq!(p1.date, RawDate::Ymd(2026, 1, 5));
         assert_eq!(p1.time_of_day, 37_572_123);
         let p2 = raw("2026/11/20 08:13:05.123|0B2C|3|Ntc|");
-        assert_eq!(
-            resolve(p2, DateOrder::DayFirst, None).unwrap().to_string(),
-            "2026-11-20T08:13:05"
-        );
+        assert_eq!(resolve(p2, DateOrder::DayFirst, None).unwrap().to_string(), "2026-11-20T08:13:05");
         let p3 = raw("05/12/2025 10:00:01 [CM503003]");
-        assert_eq!(
-            p3.date,
-            RawDate::Ambiguous {
-                a: 5,
-                b: 12,
-                year: 2025
-            }
-        );
-        assert_eq!(
-            resolve(p3, DateOrder::DayFirst, None).unwrap().to_string(),
-            "2025-12-05T10:00:01"
-        );
-        assert_eq!(
-            resolve(p3, DateOrder::MonthFirst, None)
-                .unwrap()
-                .to_string(),
-            "2025-05-12T10:00:01"
-        );
+        assert_eq!(p3.date, RawDate::Ambiguous { a: 5, b: 12, year: 2025 });
+        assert_eq!(resolve(p3, DateOrder::DayFirst, None).unwrap().to_string(), "2025-12-05T10:00:01");
+        assert_eq!(resolve(p3, DateOrder::MonthFirst, None).unwrap().to_string(), "2025-05-12T10:00:01");
         let en = raw("11/20/2026 1:05:09 PM [CM504001]");
-        assert_eq!(
-            resolve(en, DateOrder::MonthFirst, None)
-                .unwrap()
-                .to_string(),
-            "2026-11-20T13:05:09"
-        );
+        assert_eq!(resolve(en, DateOrder::MonthFirst, None).unwrap().to_string(), "2026-11-20T13:05:09");
         let midnight = raw("11/20/2026 12:05:09 AM");
         assert_eq!(midnight.time_of_day, 5 * 60_000 + 9000);
         let iso = raw("2026-09-06T21:37:39.5Z");
         assert_eq!(iso.time_of_day % 1000, 500);
         let tod = raw("17:18:36.205|7ff6e96c46c0| Warn|");
         assert_eq!(tod.date, RawDate::None);
-        assert_eq!(
-            resolve(tod, DateOrder::DayFirst, Some(20_777))
-                .unwrap()
-                .to_string(),
-            "2026-11-20T17:18:36"
-        );
+        assert_eq!(resolve(tod, DateOrder::DayFirst, Some(20_777)).unwrap().to_string(), "2026-11-20T17:18:36");
         assert!(parse_prefix(b"Via: SIP/2.0/UDP").is_none());
         assert!(parse_prefix(b"25:61:00 nope").is_none());
         assert!(resolve(raw("2026/02/30 10:00:00"), DateOrder::DayFirst, None).is_none());
@@ -488,12 +421,7 @@ mod tests {
         // 11/12 then 12/12 then 01/01: d/m gives Dec 11, Dec 12, Jan 1 (backwards);
         // m/d gives Nov 12, Dec 12, Jan 1 (backwards too) - use a clean case instead.
         let mut v = DateOrderVotes::default();
-        for s in [
-            "05/11/2026 08:00:00",
-            "06/11/2026 08:00:00",
-            "07/11/2026 08:00:00",
-            "08/11/2026 08:00:00",
-        ] {
+        for s in ["05/11/2026 08:00:00", "06/11/2026 08:00:00", "07/11/2026 08:00:00", "08/11/2026 08:00:00"] {
             v.add(raw(s));
         }
         // d/m: Nov 5,6,7,8 monotonic; m/d: May 11, Jun 11, Jul 11, Aug 11 monotonic too.
@@ -503,34 +431,41 @@ mod tests {
         assert!(!d.newest_first);
 
         let mut v = DateOrderVotes::default();
-        for s in [
-            "05/11/2026 10:00:00",
-            "05/11/2026 09:59:00",
-            "05/11/2026 09:00:00",
-        ] {
+        for s in ["05/11/2026 10:00:00", "05/11/2026 09:59:00", "05/11/2026 09:00:00"] {
             v.add(raw(s));
         }
         assert!(v.decide().newest_first);
     }
 
     #[test]
+    fn fast_path_agrees_with_the_general_parser() {
+        for s in [
+            "2026/11/20 08:13:05.123|x",
+            "2026-11-20T08:13:05Z",
+            "2026/11/20 08:13:05,5 [CM",
+            "2026/11/20 23:59:60.999999 y",
+        ] {
+            let fast = fast_ymd_hms(s.as_bytes()).expect(s);
+            let slow = {
+                let (rest, date) = (ymd.map(|(y, m, d)| RawDate::Ymd(y, m, d)), one_of(" T"))
+                    .map(|(d, _)| d)
+                    .parse(s.as_bytes())
+                    .unwrap();
+                let (rest, t) = time_of_day(rest).unwrap();
+                (rest, RawStamp { date, time_of_day: t })
+            };
+            assert_eq!(fast, slow, "{s}");
+        }
+        assert!(fast_ymd_hms(b"2026/11/20 1:05:09 PM").is_none());
+        assert!(fast_ymd_hms(b"2026/11/20 01:05:09 PM").is_none());
+        assert!(fast_ymd_hms(b"2026/11/20 25:05:09").is_none());
+    }
+
+    #[test]
     fn user_bounds() {
-        assert_eq!(
-            Timestamp::parse_user("2026-11-20").unwrap().to_string(),
-            "2026-11-20T00:00:00"
-        );
-        assert_eq!(
-            Timestamp::parse_user("2026-11-20 08:05")
-                .unwrap()
-                .to_string(),
-            "2026-11-20T08:05:00"
-        );
-        assert_eq!(
-            Timestamp::parse_user("2026-11-20T08:05:07")
-                .unwrap()
-                .to_string(),
-            "2026-11-20T08:05:07"
-        );
+        assert_eq!(Timestamp::parse_user("2026-11-20").unwrap().to_string(), "2026-11-20T00:00:00");
+        assert_eq!(Timestamp::parse_user("2026-11-20 08:05").unwrap().to_string(), "2026-11-20T08:05:00");
+        assert_eq!(Timestamp::parse_user("2026-11-20T08:05:07").unwrap().to_string(), "2026-11-20T08:05:07");
         assert!(Timestamp::parse_user("20/11/2026").is_none());
         assert!(Timestamp::parse_user("2026-11-20 8").is_none());
     }

@@ -118,9 +118,7 @@ pub fn skip_reason_text(lang: Lang, r: &SkipReason) -> String {
         SkipReason::BinaryLog => Msg::ReasonBinLog.text(lang).to_owned(),
         SkipReason::PreV8 => Msg::ReasonPreV8.text(lang).to_owned(),
         SkipReason::NotALog => Msg::ReasonNotLog.text(lang).to_owned(),
-        SkipReason::NotYetAnalysed(f) => {
-            fill(Msg::ReasonNotYet.text(lang), &[("format", &f.as_str())])
-        }
+        SkipReason::NotYetAnalysed(f) => fill(Msg::ReasonNotYet.text(lang), &[("format", &f.as_str())]),
         SkipReason::Archive(kind) => fill(Msg::ReasonArchive.text(lang), &[("kind", kind)]),
         SkipReason::Unreadable(e) => fill(Msg::ReasonUnreadable.text(lang), &[("error", e)]),
     }
@@ -134,20 +132,11 @@ pub fn no_input_message(lang: Lang, plans: &[Plan]) -> String {
         plans
             .iter()
             .map(|p| {
-                format!(
-                    "  {}: {}",
-                    p.path,
-                    p.skipped
-                        .as_ref()
-                        .map_or_else(String::new, |r| skip_reason_text(lang, r))
-                )
+                format!("  {}: {}", p.path, p.skipped.as_ref().map_or_else(String::new, |r| skip_reason_text(lang, r)))
             })
             .collect()
     };
-    fill(
-        Msg::ErrorNoInput.text(lang),
-        &[("files", &files.join("\n"))],
-    )
+    fill(Msg::ErrorNoInput.text(lang), &[("files", &files.join("\n"))])
 }
 
 pub fn side_text(lang: Lang, s: Side) -> &'static str {
@@ -178,10 +167,7 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
 
 pub fn period_text(lang: Lang, p: &Period) -> String {
     match (p.first, p.last) {
-        (Some(a), Some(b)) => fill(
-            Msg::PeriodLine.text(lang),
-            &[("first", &human_time(a)), ("last", &human_time(b))],
-        ),
+        (Some(a), Some(b)) => fill(Msg::PeriodLine.text(lang), &[("first", &human_time(a)), ("last", &human_time(b))]),
         _ => Msg::PeriodUnknown.text(lang).to_owned(),
     }
 }
@@ -190,31 +176,16 @@ pub fn human_time(t: Timestamp) -> String {
     t.to_string().replace('T', " ")
 }
 
-fn summary(
-    lang: Lang,
-    findings: &[Finding],
-    v: Verdict,
-    c: &Classifier,
-    records: u64,
-    period: &Period,
-) -> String {
+fn summary(lang: Lang, findings: &[Finding], v: Verdict, c: &Classifier, records: u64, period: &Period) -> String {
     let strong = |side: Side| {
-        findings
-            .iter()
-            .filter(move |f| f.side == side && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
+        findings.iter().filter(move |f| f.side == side && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
     };
     match v {
         Verdict::FixFirst => {
-            let main = strong(Side::User)
-                .next()
-                .expect("fix_first has a user finding");
+            let main = strong(Side::User).next().expect("fix_first has a user finding");
             fill(
                 Msg::SummaryFixFirst.text(lang),
-                &[
-                    ("n", &strong(Side::User).count()),
-                    ("title", &main.title),
-                    ("subject", &subject_text(lang, main)),
-                ],
+                &[("n", &strong(Side::User).count()), ("title", &main.title), ("subject", &subject_text(lang, main))],
             )
         }
         Verdict::Escalate => match strong(Side::Carrier).chain(strong(Side::Vendor)).next() {
@@ -226,29 +197,16 @@ fn summary(
                 Msg::SummaryEscalateUnexplained.text(lang),
                 &[
                     ("n", &c.state.unexplained_failures.count),
-                    (
-                        "codes",
-                        &crate::classify::rules::codes_text(&c.state.unexplained_failures),
-                    ),
+                    ("codes", &crate::classify::rules::codes_text(&c.state.unexplained_failures)),
                 ],
             ),
         },
         Verdict::NoFaultFound => {
-            let info: Vec<String> = findings
-                .iter()
-                .map(|f| format!("{} ({})", f.title, f.count))
-                .collect();
-            let args: [(&str, &dyn std::fmt::Display); 3] = [
-                ("records", &records),
-                ("period", &period_text(lang, period)),
-                ("info", &info.join("; ")),
-            ];
+            let info: Vec<String> = findings.iter().map(|f| format!("{} ({})", f.title, f.count)).collect();
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("records", &records), ("period", &period_text(lang, period)), ("info", &info.join("; "))];
             fill(
-                if info.is_empty() {
-                    Msg::SummaryNoFault.text(lang)
-                } else {
-                    Msg::SummaryNoFaultInfo.text(lang)
-                },
+                if info.is_empty() { Msg::SummaryNoFault.text(lang) } else { Msg::SummaryNoFaultInfo.text(lang) },
                 &args,
             )
         }
@@ -277,11 +235,7 @@ pub fn build(
         .map(|(p, o)| InputReport {
             path: p.path.clone(),
             format: p.format,
-            bytes: if p.skipped.is_none() {
-                o.counts.bytes
-            } else {
-                p.size().unwrap_or(0)
-            },
+            bytes: if p.skipped.is_none() { o.counts.bytes } else { p.size().unwrap_or(0) },
             lines: o.counts.lines,
             records: o.counts.records,
             unrecognized: o.counts.unrecognized,
@@ -296,37 +250,23 @@ pub fn build(
         })
         .collect();
     let records: u64 = inputs.iter().map(|i| i.records).sum();
-    let period = Period {
-        first: c.state.first,
-        last: c.state.last,
-    };
+    let period = Period { first: c.state.first, last: c.state.last };
     let mut trunks: Vec<TrunkInfo> = c
         .state
         .trunks
         .iter()
-        .map(|t| TrunkInfo {
-            id: t.dn.clone(),
-            name: (!t.name.is_empty()).then(|| t.name.clone()),
-        })
+        .map(|t| TrunkInfo { id: t.dn.clone(), name: (!t.name.is_empty()).then(|| t.name.clone()) })
         .collect();
     trunks.sort_by(|a, b| a.id.cmp(&b.id));
     let v = verdict(&findings, c.state.unexplained_failures.count);
     Report {
         schema: SCHEMA,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
         lang,
         verdict: v,
         summary: summary(lang, &findings, v, c, records, &period),
         period,
-        pbx: Pbx {
-            version: None,
-            os: None,
-            fqdn: opts.fqdn.clone(),
-            trunks,
-        },
+        pbx: Pbx { version: None, os: None, fqdn: opts.fqdn.clone(), trunks },
         inputs,
         findings,
         stats: c.stats.clone(),

@@ -17,21 +17,10 @@ pub fn render(r: &Report) -> String {
         Verdict::Escalate => Msg::VerdictEscalate,
         Verdict::NoFaultFound => Msg::VerdictNoFault,
     };
-    let _ = writeln!(
-        o,
-        "cxtriage {} — {}: {}",
-        r.tool.version,
-        t(Msg::LabelVerdict),
-        t(verdict)
-    );
+    let _ = writeln!(o, "cxtriage {} — {}: {}", r.tool.version, t(Msg::LabelVerdict), t(verdict));
     let _ = writeln!(o, "{}\n", r.summary);
 
-    let _ = writeln!(
-        o,
-        "{} ({})\n{RULE}",
-        t(Msg::LabelFindings),
-        r.findings.len()
-    );
+    let _ = writeln!(o, "{} ({})\n{RULE}", t(Msg::LabelFindings), r.findings.len());
     if r.findings.is_empty() {
         let _ = writeln!(o, "{}", t(Msg::LabelNoFindings));
     }
@@ -54,22 +43,13 @@ pub fn render(r: &Report) -> String {
             f.count
         );
         if let (Some(a), Some(b)) = (f.first_seen, f.last_seen) {
-            let _ = writeln!(
-                o,
-                "   {}: {} → {}",
-                t(Msg::LabelPeriod),
-                human_time(a),
-                human_time(b)
-            );
+            let _ = writeln!(o, "   {}: {} → {}", t(Msg::LabelPeriod), human_time(a), human_time(b));
         }
         let _ = writeln!(o, "   {}: {}", t(Msg::LabelWhy), f.explanation);
         let _ = writeln!(o, "   {}: {}", t(Msg::LabelAdvice), f.advice);
         if !f.alternatives.is_empty() {
-            let alts: Vec<String> = f
-                .alternatives
-                .iter()
-                .map(|a| format!("{} ({})", title(lang, *a), a.as_str()))
-                .collect();
+            let alts: Vec<String> =
+                f.alternatives.iter().map(|a| format!("{} ({})", title(lang, *a), a.as_str())).collect();
             let _ = writeln!(o, "   {}: {}", t(Msg::LabelAlternatives), alts.join("; "));
         }
         if !f.evidence.is_empty() {
@@ -85,14 +65,7 @@ pub fn render(r: &Report) -> String {
     for i in &r.inputs {
         match &i.skipped_reason {
             Some(reason) => {
-                let _ = writeln!(
-                    o,
-                    "  {}",
-                    fill(
-                        t(Msg::InputSkipped),
-                        &[("path", &i.path), ("reason", reason)]
-                    )
-                );
+                let _ = writeln!(o, "  {}", fill(t(Msg::InputSkipped), &[("path", &i.path), ("reason", reason)]));
             }
             None => {
                 let mut line = fill(
@@ -112,21 +85,13 @@ pub fn render(r: &Report) -> String {
                     line.push_str(&format!("; {}", t(Msg::DateOrderAmbiguous)));
                 }
                 if let Some(e) = &i.error {
-                    line.push_str(&format!(
-                        "; {}",
-                        fill(t(Msg::ReasonUnreadable), &[("error", e)])
-                    ));
+                    line.push_str(&format!("; {}", fill(t(Msg::ReasonUnreadable), &[("error", e)])));
                 }
                 let _ = writeln!(o, "  {line}");
             }
         }
     }
-    let _ = writeln!(
-        o,
-        "  {}: {}",
-        t(Msg::LabelPeriod),
-        period_text(lang, &r.period)
-    );
+    let _ = writeln!(o, "  {}: {}", t(Msg::LabelPeriod), period_text(lang, &r.period));
     let s = &r.stats;
     let _ = writeln!(
         o,

@@ -19,21 +19,13 @@ pub fn is_scanner(ip: IpAddr, src: &SourceState, s: &SiteState) -> bool {
     if is_private(ip) || src.failures.count == 0 {
         return false;
     }
-    let unknown: u64 = src
-        .users
-        .iter()
-        .filter(|(u, _)| !s.extensions.contains_key(*u))
-        .map(|(_, n)| n)
-        .sum();
+    let unknown: u64 = src.users.iter().filter(|(u, _)| !s.extensions.contains_key(*u)).map(|(_, n)| n).sum();
     src.users.len() >= SCANNER_MIN_USERS || unknown >= SCANNER_MIN_UNKNOWN_FAILURES
 }
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
-    let attackers: Vec<(&IpAddr, &SourceState)> = s
-        .sources
-        .iter()
-        .filter(|(ip, src)| is_scanner(**ip, src, s))
-        .collect();
+    let attackers: Vec<(&IpAddr, &SourceState)> =
+        s.sources.iter().filter(|(ip, src)| is_scanner(**ip, src, s)).collect();
     if attackers.is_empty() {
         return Vec::new();
     }
@@ -41,10 +33,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut users = std::collections::BTreeSet::new();
     for (_, src) in &attackers {
         tally.count += src.failures.count;
-        tally.first = tally
-            .first
-            .min(src.failures.first)
-            .or(tally.first.or(src.failures.first));
+        tally.first = tally.first.min(src.failures.first).or(tally.first.or(src.failures.first));
         tally.last = tally.last.max(src.failures.last);
         for l in &src.failures.evidence.lines {
             if tally.evidence.lines.len() < ctx.evidence_cap {
@@ -81,14 +70,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             ("n", &tally.count),
             ("ips", &ips.len()),
             ("users", &users.len()),
-            (
-                "sample",
-                &sample
-                    .iter()
-                    .map(|u| u.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
+            ("sample", &sample.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")),
             ("first", &when(tally.first)),
             ("last", &when(tally.last)),
         ],

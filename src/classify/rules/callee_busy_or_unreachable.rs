@@ -12,23 +12,11 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if t.count == 0 {
         return Vec::new();
     }
-    let text = ctx.msg(
-        Msg::CalleeBusyMain,
-        &[("n", &t.count), ("codes", &codes_text(t))],
-    );
-    let by_code: serde_json::Map<String, serde_json::Value> = t
-        .codes
-        .iter()
-        .map(|(c, n)| (c.to_string(), (*n).into()))
-        .collect();
+    let text = ctx.msg(Msg::CalleeBusyMain, &[("n", &t.count), ("codes", &codes_text(t))]);
+    let by_code: serde_json::Map<String, serde_json::Value> =
+        t.codes.iter().map(|(c, n)| (c.to_string(), (*n).into())).collect();
     vec![
-        ctx.finding(
-            FaultId::CalleeBusyOrUnreachable,
-            0.9,
-            Subject::of(SubjectKind::System, "calls"),
-            t,
-            text,
-        )
-        .detail("by_code", by_code),
+        ctx.finding(FaultId::CalleeBusyOrUnreachable, 0.9, Subject::of(SubjectKind::System, "calls"), t, text)
+            .detail("by_code", by_code),
     ]
 }

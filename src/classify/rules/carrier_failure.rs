@@ -16,12 +16,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let run = &t.run;
         let server = run.failures.code_count(trunk_unpaid::SERVER_ERROR_CODES);
         // 503 sits in both families; it counts here only alongside other 5xx.
-        let server_like = server
-            + if server > 0 {
-                run.failures.code_count(&[503])
-            } else {
-                0
-            };
+        let server_like = server + if server > 0 { run.failures.code_count(&[503]) } else { 0 };
         if server == 0
             || (server_like as f64) < trunk_unpaid::MIN_REFUSED_SHARE * run.failures.count as f64
             || run.refused_destinations.len() < MIN_DISTINCT_DESTINATIONS
@@ -39,15 +34,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             ],
         );
         out.push(
-            ctx.finding(
-                FaultId::CarrierFailure,
-                0.65,
-                Subject::trunk(t),
-                &run.failures,
-                text,
-            )
-            .alternatives(&[FaultId::TrunkUnpaid, FaultId::TrunkChannelLimit])
-            .detail("distinct_destinations", run.refused_destinations.len()),
+            ctx.finding(FaultId::CarrierFailure, 0.65, Subject::trunk(t), &run.failures, text)
+                .alternatives(&[FaultId::TrunkUnpaid, FaultId::TrunkChannelLimit])
+                .detail("distinct_destinations", run.refused_destinations.len()),
         );
     }
     out

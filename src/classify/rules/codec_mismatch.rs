@@ -15,18 +15,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let confidence = if t.count >= MIN_FAILURES { 0.7 } else { 0.45 };
-    let text = ctx.msg(
-        Msg::CodecMismatchMain,
-        &[("n", &t.count), ("codes", &codes_text(t))],
-    );
+    let text = ctx.msg(Msg::CodecMismatchMain, &[("n", &t.count), ("codes", &codes_text(t))]);
     vec![
-        ctx.finding(
-            FaultId::CodecMismatch,
-            confidence,
-            Subject::of(SubjectKind::System, "codecs"),
-            t,
-            text,
-        )
-        .alternatives(&[FaultId::CarrierFailure]),
+        ctx.finding(FaultId::CodecMismatch, confidence, Subject::of(SubjectKind::System, "codecs"), t, text)
+            .alternatives(&[FaultId::CarrierFailure]),
     ]
 }

@@ -20,15 +20,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             // Each call that could not ring the phone makes the pattern clearer.
             let c = 0.55 + 0.1 * (failed.min(4) - 1) as f64 + if went_offline { 0.05 } else { 0.0 };
             (c, st.not_registered.clone())
-        } else if went_offline
-            && minutes_between(st.last_unregistered, s.last) >= OFFLINE_QUIET_MIN_MINUTES
-        {
-            let mut t = Tally {
-                count: 1,
-                first: st.last_unregistered,
-                last: st.last_unregistered,
-                ..Tally::default()
-            };
+        } else if went_offline && minutes_between(st.last_unregistered, s.last) >= OFFLINE_QUIET_MIN_MINUTES {
+            let mut t = Tally { count: 1, first: st.last_unregistered, last: st.last_unregistered, ..Tally::default() };
             t.evidence = st.unregistered_evidence.clone();
             (0.35, t)
         } else {
@@ -37,22 +30,21 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let mut text = if failed > 0 {
             ctx.msg(
                 Msg::ExtensionNotRegisteredCalls,
-                &[
-                    ("n", &failed),
-                    ("ext", ext),
-                    ("first", &when(tally.first)),
-                    ("last", &when(tally.last)),
-                ],
+                &[("n", &failed), ("ext", ext), ("first", &when(tally.first)), ("last", &when(tally.last))],
             )
         } else {
             ctx.msg(Msg::ExtensionNotRegisteredQuiet, &[("ext", ext)])
         };
         if went_offline {
             text.push(' ');
-            text.push_str(&ctx.msg(
-                Msg::ExtensionWentOffline,
-                &[("time", &when(st.last_unregistered))],
-            ));
+            text.push_str(&ctx.msg(Msg::ExtensionWentOffline, &[("time", &when(st.last_unregistered))]));
+        }
+        // A phone that fails authentication is offline because of its password.
+        if let Some((ip, src)) = s.sources.iter().find(|(_, src)| {
+            src.users.contains_key(ext) && src.last_registration.is_none_or(|r| Some(r) < src.failures.last)
+        }) {
+            text.push(' ');
+            text.push_str(&ctx.msg(Msg::ExtensionNotRegisteredAuth, &[("ip", ip), ("n", &src.users[ext])]));
         }
         if let Some(ua) = &st.user_agent {
             let ip = st.ip.map_or_else(String::new, |i| i.to_string());
@@ -69,22 +61,15 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         // The unregistration line is the strongest evidence of when it started.
         if failed > 0 {
             let mut ev = ctx.evidence(&st.unregistered_evidence);
-            ev.extend(f.evidence.drain(..));
+            ev.append(&mut f.evidence);
             ev.truncate(ctx.evidence_cap);
             f.evidence = ev;
         }
         out.push(
-            f.alternatives(&[
-                FaultId::ExtensionAuthFailed,
-                FaultId::IpBlacklisted,
-                FaultId::ForwardingOrDnd,
-            ])
-            .detail(
-                "went_offline_at",
-                st.last_unregistered.map(|t| t.to_string()),
-            )
-            .detail("device", st.user_agent.clone())
-            .detail("device_ip", st.ip.map(|i| i.to_string())),
+            f.alternatives(&[FaultId::ExtensionAuthFailed, FaultId::IpBlacklisted, FaultId::ForwardingOrDnd])
+                .detail("went_offline_at", st.last_unregistered.map(|t| t.to_string()))
+                .detail("device", st.user_agent.clone())
+                .detail("device_ip", st.ip.map(|i| i.to_string())),
         );
     }
     out

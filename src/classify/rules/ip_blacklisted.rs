@@ -25,10 +25,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         if src.max_burst < MIN_BURST || brute_force_attack::is_scanner(*ip, src, s) {
             continue;
         }
-        let silent_after = src.last_seen <= src.failures.last
-            && src
-                .last_registration
-                .is_none_or(|r| Some(r) < src.failures.first);
+        let silent_after =
+            src.last_seen <= src.failures.last && src.last_registration.is_none_or(|r| Some(r) < src.failures.first);
         let silence = minutes_between(src.failures.last, s.last);
         if !silent_after || silence < MIN_SILENCE_MINUTES {
             continue;
@@ -44,17 +42,12 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 ("silence", &silence),
             ],
         );
-        let ext = s
-            .ip_to_extension
-            .get(ip)
-            .cloned()
-            .or_else(|| src.users.keys().next().cloned());
+        let ext = s.ip_to_extension.get(ip).cloned().or_else(|| src.users.keys().next().cloned());
         if private {
             text.push(' ');
-            text.push_str(&ctx.msg(
-                Msg::IpBlacklistedPrivate,
-                &[("ip", ip), ("ext", &ext.clone().unwrap_or_default())],
-            ));
+            text.push_str(
+                &ctx.msg(Msg::IpBlacklistedPrivate, &[("ip", ip), ("ext", &ext.clone().unwrap_or_default())]),
+            );
         }
         out.push(
             ctx.finding(
@@ -64,10 +57,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 &src.failures,
                 text,
             )
-            .alternatives(&[
-                FaultId::ExtensionAuthFailed,
-                FaultId::ExtensionNotRegistered,
-            ])
+            .alternatives(&[FaultId::ExtensionAuthFailed, FaultId::ExtensionNotRegistered])
             .detail("private_ip", private)
             .detail("extension", ext)
             .detail("silent_minutes", silence),

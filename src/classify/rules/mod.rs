@@ -45,11 +45,7 @@ pub const UNEXPLAINED_ESCALATE_MIN: u64 = 3;
 pub fn codes_text(t: &Tally) -> String {
     let mut codes: Vec<(u16, u64)> = t.codes.iter().map(|(c, n)| (*c, *n)).collect();
     codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    codes
-        .iter()
-        .map(|(c, n)| format!("{c} ×{n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A time for explanations, or a dash when the log had none.

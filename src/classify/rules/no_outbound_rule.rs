@@ -20,22 +20,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         _ => 0.45,
     };
     let numbers: Vec<String> = s.no_route_numbers.iter().cloned().collect();
-    let text = ctx.msg(
-        Msg::NoOutboundRuleMain,
-        &[("n", &t.count), ("numbers", &numbers.join(", "))],
-    );
+    let text = ctx.msg(Msg::NoOutboundRuleMain, &[("n", &t.count), ("numbers", &numbers.join(", "))]);
     vec![
-        ctx.finding(
-            FaultId::NoOutboundRule,
-            confidence,
-            Subject::of(SubjectKind::System, "outbound_rules"),
-            t,
-            text,
-        )
-        .alternatives(&[
-            FaultId::NumberFormatInvalid,
-            FaultId::DestinationNotPermitted,
-        ])
-        .detail("numbers", numbers),
+        ctx.finding(FaultId::NoOutboundRule, confidence, Subject::of(SubjectKind::System, "outbound_rules"), t, text)
+            .alternatives(&[FaultId::NumberFormatInvalid, FaultId::DestinationNotPermitted])
+            .detail("numbers", numbers),
     ]
 }

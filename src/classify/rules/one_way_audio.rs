@@ -27,37 +27,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if m.private_remote_from_public_local > 0 {
         confidence += 0.1;
     }
-    let top = m
-        .by_remote_ip
-        .iter()
-        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)));
+    let top = m.by_remote_ip.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)));
     let (subject, mut text) = match top {
         Some((ip, ids)) if ids.len() * 2 >= calls => {
             let ext = s.ip_to_extension.get(ip);
             let mut subject = Subject::of(SubjectKind::Ip, ip.to_string());
             subject.name = ext.map(|e| format!("Ext.{e}"));
-            let who = ext.map_or_else(String::new, |e| {
-                ctx.msg(Msg::OneWayAudioExtension, &[("ext", e)])
-            });
-            (
-                subject,
-                ctx.msg(
-                    Msg::OneWayAudioMain,
-                    &[
-                        ("n", &calls),
-                        ("top", &ids.len()),
-                        ("ip", ip),
-                        ("who", &who),
-                    ],
-                ),
-            )
+            let who = ext.map_or_else(String::new, |e| ctx.msg(Msg::OneWayAudioExtension, &[("ext", e)]));
+            (subject, ctx.msg(Msg::OneWayAudioMain, &[("n", &calls), ("top", &ids.len()), ("ip", ip), ("who", &who)]))
         }
         _ => (
             Subject::of(SubjectKind::System, "media"),
-            ctx.msg(
-                Msg::OneWayAudioSpread,
-                &[("n", &calls), ("ips", &m.by_remote_ip.len())],
-            ),
+            ctx.msg(Msg::OneWayAudioSpread, &[("n", &calls), ("ips", &m.by_remote_ip.len())]),
         ),
     };
     if m.private_remote_from_public_local > 0 {

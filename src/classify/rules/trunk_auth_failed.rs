@@ -21,22 +21,15 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let rf = &t.registration_failures;
         let credentials = rf.code_count(CREDENTIAL_CODES);
         let forbidden = rf.code_count(FORBIDDEN_CODES);
-        let (confidence, alternatives): (f64, &[FaultId]) =
-            if credentials >= MIN_FAILED_REGISTRATIONS {
-                (
-                    if credentials >= 5 { 0.9 } else { 0.85 },
-                    &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed],
-                )
-            } else if forbidden >= MIN_FAILED_REGISTRATIONS {
-                // With calls barred too, the suspended account explains both (trunk_unpaid).
-                let barred = trunk_unpaid::pattern(t).is_some();
-                (
-                    if barred { 0.4 } else { 0.6 },
-                    &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed],
-                )
-            } else {
-                continue;
-            };
+        let (confidence, alternatives): (f64, &[FaultId]) = if credentials >= MIN_FAILED_REGISTRATIONS {
+            (if credentials >= 5 { 0.9 } else { 0.85 }, &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed])
+        } else if forbidden >= MIN_FAILED_REGISTRATIONS {
+            // With calls barred too, the suspended account explains both (trunk_unpaid).
+            let barred = trunk_unpaid::pattern(t).is_some();
+            (if barred { 0.4 } else { 0.6 }, &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed])
+        } else {
+            continue;
+        };
         let text = ctx.msg(
             Msg::TrunkAuthFailedMain,
             &[
@@ -48,15 +41,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             ],
         );
         out.push(
-            ctx.finding(
-                FaultId::TrunkAuthFailed,
-                confidence,
-                Subject::trunk(t),
-                rf,
-                text,
-            )
-            .alternatives(alternatives)
-            .detail("registrations_ok_before", t.registrations_ok),
+            ctx.finding(FaultId::TrunkAuthFailed, confidence, Subject::trunk(t), rf, text)
+                .alternatives(alternatives)
+                .detail("registrations_ok_before", t.registrations_ok),
         );
     }
     out

@@ -63,11 +63,7 @@ pub fn pattern(t: &TrunkState) -> Option<Pattern> {
     }
     let distinct = run.refused_destinations.len();
     let strong = hard > 0 && hard >= soft;
-    let needed = if strong {
-        MIN_DISTINCT_DESTINATIONS
-    } else {
-        MIN_DISTINCT_DESTINATIONS_SOFT
-    };
+    let needed = if strong { MIN_DISTINCT_DESTINATIONS } else { MIN_DISTINCT_DESTINATIONS_SOFT };
     if distinct < needed {
         return None;
     }
@@ -84,11 +80,7 @@ pub fn pattern(t: &TrunkState) -> Option<Pattern> {
         confidence += 0.05;
     }
     Some(Pattern {
-        mode: if fully {
-            Mode::FullyBarred
-        } else {
-            Mode::OutboundBarred
-        },
+        mode: if fully { Mode::FullyBarred } else { Mode::OutboundBarred },
         confidence: confidence.min(0.95),
         strong,
     })
@@ -117,14 +109,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         match p.mode {
             Mode::FullyBarred => {
                 text.push(' ');
-                text.push_str(&ctx.msg(
-                    Msg::TrunkUnpaidFully,
-                    &[("n", &run.registrations_refused_since_onset)],
-                ));
+                text.push_str(&ctx.msg(Msg::TrunkUnpaidFully, &[("n", &run.registrations_refused_since_onset)]));
             }
-            Mode::OutboundBarred
-                if run.inbound_answered_since_onset > 0 || run.registrations_ok_since_onset > 0 =>
-            {
+            Mode::OutboundBarred if run.inbound_answered_since_onset > 0 || run.registrations_ok_since_onset > 0 => {
                 text.push(' ');
                 text.push_str(&ctx.msg(
                     Msg::TrunkUnpaidOneWay,
@@ -142,51 +129,28 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             .trunks
             .iter()
             .filter(|o| {
-                o.dn != t.dn
-                    && o.last_outbound_answered.is_some()
-                    && o.last_outbound_answered >= run.failures.first
+                o.dn != t.dn && o.last_outbound_answered.is_some() && o.last_outbound_answered >= run.failures.first
             })
             .collect();
         if let Some(o) = failover.first() {
             text.push(' ');
             text.push_str(&ctx.msg(Msg::TrunkUnpaidFailover, &[("other", &display(o))]));
         }
-        let mut alternatives = vec![
-            FaultId::TrunkIpNotAllowed,
-            FaultId::DestinationNotPermitted,
-            FaultId::TrunkAuthFailed,
-        ];
+        let mut alternatives =
+            vec![FaultId::TrunkIpNotAllowed, FaultId::DestinationNotPermitted, FaultId::TrunkAuthFailed];
         if !p.strong {
             alternatives.insert(0, FaultId::CarrierFailure);
         }
         let mut f = ctx
-            .finding(
-                FaultId::TrunkUnpaid,
-                p.confidence,
-                Subject::trunk(t),
-                &run.failures,
-                text,
-            )
+            .finding(FaultId::TrunkUnpaid, p.confidence, Subject::trunk(t), &run.failures, text)
             .alternatives(&alternatives)
             .detail("mode", p.mode.as_str())
             .detail("distinct_destinations", run.refused_destinations.len())
             .detail("refused_calls", run.refused)
-            .detail(
-                "inbound_answered_since_onset",
-                run.inbound_answered_since_onset,
-            )
-            .detail(
-                "registrations_ok_since_onset",
-                run.registrations_ok_since_onset,
-            )
-            .detail(
-                "registrations_refused_since_onset",
-                run.registrations_refused_since_onset,
-            )
-            .detail(
-                "sample_destinations",
-                run.sample_destinations.iter().cloned().collect::<Vec<_>>(),
-            );
+            .detail("inbound_answered_since_onset", run.inbound_answered_since_onset)
+            .detail("registrations_ok_since_onset", run.registrations_ok_since_onset)
+            .detail("registrations_refused_since_onset", run.registrations_refused_since_onset)
+            .detail("sample_destinations", run.sample_destinations.iter().cloned().collect::<Vec<_>>());
         if let Some(o) = failover.first() {
             f = f.detail("failover_trunk", o.dn.clone());
         }
@@ -197,9 +161,5 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
 
 /// `10000 (VNPT)`, or the bare DN.
 pub fn display(t: &TrunkState) -> String {
-    if t.name.is_empty() {
-        t.dn.clone()
-    } else {
-        format!("{} ({})", t.dn, t.name)
-    }
+    if t.name.is_empty() { t.dn.clone() } else { format!("{} ({})", t.dn, t.name) }
 }

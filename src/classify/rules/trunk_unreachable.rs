@@ -21,19 +21,11 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         // never picks up also yields 408 on some carriers.
         let run = &t.run.failures;
         let call_timeouts = run.code_count(TIMEOUT_CODES);
-        let call_timeouts = if call_timeouts == run.count {
-            call_timeouts
-        } else {
-            0
-        };
+        let call_timeouts = if call_timeouts == run.count { call_timeouts } else { 0 };
         if reg_timeouts + call_timeouts < MIN_TIMEOUTS {
             continue;
         }
-        let basis = if reg_timeouts >= call_timeouts {
-            rf
-        } else {
-            run
-        };
+        let basis = if reg_timeouts >= call_timeouts { rf } else { run };
         let text = ctx.msg(
             Msg::TrunkUnreachableMain,
             &[
@@ -44,16 +36,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             ],
         );
         out.push(
-            ctx.finding(
-                FaultId::TrunkUnreachable,
-                0.75,
-                Subject::trunk(t),
-                basis,
-                text,
-            )
-            .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed])
-            .detail("registration_timeouts", reg_timeouts)
-            .detail("call_timeouts", call_timeouts),
+            ctx.finding(FaultId::TrunkUnreachable, 0.75, Subject::trunk(t), basis, text)
+                .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed])
+                .detail("registration_timeouts", reg_timeouts)
+                .detail("call_timeouts", call_timeouts),
         );
     }
     out
