@@ -1,0 +1,334 @@
+//! End-to-end tests of the `cxtriage` binary: exit codes, the JSON contract, inputs
+//! of every kind, and the conclusion for every bundled sample.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cxtriage"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample(case: &str) -> PathBuf {
+    root().join("sample-logs").join(case)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("binary runs")
+}
+
+fn json_of(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["check", "-f", "json", "-q"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    let v =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (v, out.status.code().expect("exit code"))
+}
+
+fn faults(r: &Value) -> Vec<(String, String)> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["confidence"].as_f64().unwrap() >= 0.5 && f["side"] != "info")
+        .map(|f| (f["fault"].as_str().unwrap().to_owned(), f["subject"]["id"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn every_sample_gives_its_documented_conclusion() {
+    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+        ("unpaid-trunk", "fix_first", &[("trunk_unpaid", "10000")]),
+        ("wrong-trunk-credentials", "fix_first", &[("trunk_auth_failed", "10001")]),
+        (
+            "extension-wrong-password",
+            "fix_first",
+            &[
+                ("extension_auth_failed", "105"),
+                ("extension_not_registered", "105"),
+                ("ip_blacklisted", "192.168.1.45"),
+            ],
+        ),
+        ("phone-offline", "fix_first", &[("extension_not_registered", "103")]),
+        ("one-way-audio", "fix_first", &[("one_way_audio", "198.51.100.19")]),
+        ("brute-force", "fix_first", &[("brute_force_attack", "internet")]),
+        ("healthy-busy-site", "no_fault_found", &[]),
+    ];
+    for (case, verdict, expected) in cases {
+        let path = sample(case);
+        let (r, code) = json_of(&[path.to_str().unwrap(), "--lang", "en"]);
+        assert_eq!(r["verdict"], *verdict, "{case}");
+        assert_eq!(code, if *verdict == "no_fault_found" { 0 } else { 1 }, "{case}");
+        let mut got = faults(&r);
+        got.sort();
+        let mut want: Vec<(String, String)> = expected.iter().map(|(f, s)| (f.to_string(), s.to_string())).collect();
+        want.sort();
+        assert_eq!(got, want, "{case}");
+    }
+    let (r, _) = json_of(&[sample("unpaid-trunk").to_str().unwrap()]);
+    assert_eq!(r["findings"][0]["details"]["mode"], "outbound_barred");
+}
+
+#[test]
+fn text_report_is_vietnamese_by_default_and_english_on_request() {
+    let path = sample("unpaid-trunk");
+    let vi = run(&["check", "-q", path.to_str().unwrap()]);
+    let vi = String::from_utf8(vi.stdout).unwrap();
+    assert!(vi.contains("CẦN XỬ LÝ TRƯỚC"), "{vi}");
+    assert!(vi.contains("Trung kế nợ cước"), "{vi}");
+    assert!(vi.contains("đóng cước"), "{vi}");
+    let en = run(&["check", "-q", "--lang", "en", path.to_str().unwrap()]);
+    let en = String::from_utf8(en.stdout).unwrap();
+    assert!(
+        en.starts_with("cxtriage ") && en.contains("FIX FIRST") && en.contains("bill for this trunk number is paid"),
+        "{en}"
+    );
+    // The verdict comes first, before any finding.
+    assert!(en.find("FIX FIRST").unwrap() < en.find("Findings").unwrap());
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let (r, _) = json_of(&[sample("unpaid-trunk").to_str().unwrap()]);
+    let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+    for k in ["schema", "tool", "lang", "verdict", "summary", "period", "pbx", "inputs", "findings", "stats", "ticket"]
+    {
+        assert!(keys.contains(&k), "missing {k}");
+    }
+    assert_eq!(r["schema"], "cxtriage.report.v1");
+    assert_eq!(r["tool"]["name"], "cxtriage");
+    assert_eq!(r["lang"], "vi");
+    assert!(r["period"]["first"].as_str().unwrap().len() == 19);
+    assert_eq!(r["pbx"]["trunks"][0]["id"], "10000");
+    let f = &r["findings"][0];
+    for k in [
+        "fault",
+        "side",
+        "confidence",
+        "title",
+        "subject",
+        "count",
+        "first_seen",
+        "last_seen",
+        "explanation",
+        "advice",
+        "alternatives",
+        "details",
+        "evidence",
+    ] {
+        assert!(f.get(k).is_some(), "finding lacks {k}");
+    }
+    let input = &r["inputs"][0];
+    for k in ["path", "format", "bytes", "lines", "records", "unrecognized", "skipped_reason"] {
+        assert!(input.get(k).is_some(), "input lacks {k}");
+    }
+    assert_eq!(input["format"], "activity_log");
+    assert!(r["stats"]["events_by_code"]["CM503003"].as_u64().unwrap() > 0);
+    // Evidence points at the real line of the file.
+    let ev = &f["evidence"][0];
+    let text = std::fs::read_to_string(ev["path"].as_str().unwrap()).unwrap();
+    let line = text.lines().nth(ev["line"].as_u64().unwrap() as usize - 1).unwrap();
+    assert_eq!(line, ev["text"].as_str().unwrap());
+}
+
+#[test]
+fn same_bytes_for_any_thread_count_and_chunk_layout() {
+    let path = sample("phone-offline");
+    let p = path.to_str().unwrap();
+    let one = run(&["check", "-f", "json", "-q", "-j", "1", p]).stdout;
+    let two = run(&["check", "-f", "json", "-q", "-j", "2", p]).stdout;
+    let again = run(&["check", "-f", "json", "-q", p]).stdout;
+    assert_eq!(one, two);
+    assert_eq!(one, again);
+    // Tiny chunks: records must never be split, whatever the boundaries.
+    let all = cxtriage::check(&cxtriage::CheckOptions {
+        paths: vec![sample("extension-wrong-password")],
+        ..Default::default()
+    })
+    .unwrap();
+    let tiny = cxtriage::check(&cxtriage::CheckOptions {
+        paths: vec![sample("extension-wrong-password")],
+        chunk_size: 1024,
+        ..Default::default()
+    })
+    .unwrap();
+    use cxtriage::report::{OutputFormat, render};
+    assert_eq!(render(&all, OutputFormat::Json), render(&tiny, OutputFormat::Json));
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn reads_standard_input() {
+    let log = std::fs::read(sample("unpaid-trunk").join("3CXPhoneSystem.log")).unwrap();
+    let mut child =
+        bin().args(["check", "-f", "json", "-q", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(&log).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["inputs"][0]["path"], "-");
+    assert_eq!(faults(&r), vec![("trunk_unpaid".to_owned(), "10000".to_owned())]);
+}
+
+#[test]
+fn utf16_bom_crlf_and_newest_first_copies_read_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(sample("unpaid-trunk").join("3CXPhoneSystem.log")).unwrap();
+    let (plain, _) = json_of(&[write(dir.path(), "plain.log", text.as_bytes()).to_str().unwrap()]);
+    let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(crlf.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let mut reversed: Vec<&str> = text.lines().collect();
+    reversed.reverse();
+    let reversed = reversed.join("\n");
+    for (name, bytes) in
+        [("crlf.log", crlf.as_bytes().to_vec()), ("utf16.log", utf16), ("newest-first.txt", reversed.into_bytes())]
+    {
+        let p = write(dir.path(), name, &bytes);
+        let (r, code) = json_of(&[p.to_str().unwrap()]);
+        assert_eq!(code, 1, "{name}");
+        assert_eq!(faults(&r), faults(&plain), "{name}");
+        assert_eq!(r["findings"][0]["count"], plain["findings"][0]["count"], "{name}");
+        assert_eq!(r["inputs"][0]["records"], plain["inputs"][0]["records"], "{name}");
+        assert_eq!(r["inputs"][0]["newest_first"], name == "newest-first.txt", "{name}");
+    }
+}
+
+#[test]
+fn continuation_lines_stay_with_their_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(sample("unpaid-trunk").join("3CXPhoneSystem.log")).unwrap();
+    let mut verbose = String::new();
+    for line in text.lines() {
+        verbose.push_str(line);
+        verbose.push('\n');
+        if line.contains("[CM503003]") {
+            verbose.push_str(
+                "SIP/2.0 403 Forbidden\nVia: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bK1\nCall-ID: abc@pbx\n\nv=0\n",
+            );
+        }
+    }
+    let (r, _) = json_of(&[write(dir.path(), "verbose.log", verbose.as_bytes()).to_str().unwrap()]);
+    let input = &r["inputs"][0];
+    let (lines, records, cont, blank, unrec) = (
+        input["lines"].as_u64().unwrap(),
+        input["records"].as_u64().unwrap(),
+        input["continuation_lines"].as_u64().unwrap(),
+        input["blank_lines"].as_u64().unwrap(),
+        input["unrecognized"].as_u64().unwrap(),
+    );
+    assert_eq!(lines, records + cont + blank + unrec);
+    assert_eq!(unrec, 0);
+    assert!(cont > 0 && blank > 0);
+    assert_eq!(faults(&r), vec![("trunk_unpaid".to_owned(), "10000".to_owned())]);
+}
+
+#[test]
+fn unknown_files_are_listed_and_do_not_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.txt", b"Dear support,\nour phones do not work.\n");
+    write(dir.path(), "photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10");
+    write(dir.path(), "old.blrec", b"\x01\x02binary");
+    std::fs::copy(sample("unpaid-trunk").join("3CXPhoneSystem.log"), dir.path().join("3CXPhoneSystem.log")).unwrap();
+    let (r, code) = json_of(&[dir.path().to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 1);
+    let inputs = r["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 4);
+    let unknown: Vec<&Value> = inputs.iter().filter(|i| i["format"] == "unknown").collect();
+    assert_eq!(unknown.len(), 3);
+    assert!(unknown.iter().all(|i| i["skipped_reason"].as_str().is_some_and(|s| !s.is_empty())));
+    let blrec = inputs.iter().find(|i| i["path"].as_str().unwrap().ends_with("old.blrec")).unwrap();
+    assert!(blrec["skipped_reason"].as_str().unwrap().contains("3cxBinLogViewer"));
+}
+
+#[test]
+fn no_readable_log_exits_2_naming_each_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = write(dir.path(), "notes.txt", b"hello\nworld\n");
+    let empty = write(dir.path(), "empty.log", b"");
+    let out = run(&["check", "--lang", "en", notes.to_str().unwrap(), empty.to_str().unwrap(), "/no/such/file.log"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("notes.txt") && err.contains("empty.log") && err.contains("/no/such/file.log"), "{err}");
+    assert!(err.contains("3CXPhoneSystem.log"), "says what to send instead: {err}");
+    assert!(out.stdout.is_empty());
+    // Vietnamese by default.
+    let out = run(&["check", notes.to_str().unwrap()]);
+    assert!(String::from_utf8(out.stderr).unwrap().contains("Hãy gửi"));
+}
+
+#[test]
+fn the_real_cdr_corpus_is_recognised_and_explained() {
+    let corpus = root().join("../shared/corpus/real/cdr-legacy-2020.log");
+    if !corpus.exists() {
+        eprintln!("skipped: {} not present", corpus.display());
+        return;
+    }
+    let out = run(&["check", "--lang", "en", corpus.to_str().unwrap()]);
+    // This version does not analyse CDRs yet: it must say so, not misread them.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("cdr_legacy"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(run(&["check", "--format", "pdf", "x"]).status.code(), Some(2));
+    assert_eq!(run(&["check", "--since", "yesterday", "x"]).status.code(), Some(2));
+    assert_eq!(run(&["--version"]).status.code(), Some(0));
+}
+
+#[test]
+fn time_window_limits_what_is_classified() {
+    let p = sample("unpaid-trunk");
+    // The barring starts at 10:05; before it the trunk was fine.
+    let (r, code) = json_of(&[p.to_str().unwrap(), "--until", "2026-11-20 10:00"]);
+    assert_eq!(code, 0, "{}", r["summary"]);
+    assert!(faults(&r).is_empty());
+    assert!(r["period"]["last"].as_str().unwrap() <= "2026-11-20T10:00:00");
+    let (r, _) = json_of(&[p.to_str().unwrap(), "--since", "2026-11-20"]);
+    assert_eq!(faults(&r), vec![("trunk_unpaid".to_owned(), "10000".to_owned())]);
+}
+
+#[test]
+fn faults_command_prints_the_catalogue() {
+    let out = run(&["faults", "--format", "json", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 26);
+    assert!(ids.contains(&"trunk_unpaid") && ids.contains(&"queue_calls_lost"));
+    let text = String::from_utf8(run(&["faults"]).stdout).unwrap();
+    assert!(text.contains("Trung kế nợ cước"));
+}
+
+#[test]
+fn report_can_be_written_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("report.json");
+    let out = run(&[
+        "check",
+        "-q",
+        "-f",
+        "json",
+        "-o",
+        out_path.to_str().unwrap(),
+        sample("healthy-busy-site").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let v: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+    assert_eq!(v["verdict"], "no_fault_found");
+    let bad = run(&["check", "-q", "-o", "/no/such/dir/r.txt", sample("healthy-busy-site").to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8(bad.stderr).unwrap().contains("/no/such/dir/r.txt"));
+}
