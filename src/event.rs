@@ -91,8 +91,8 @@ pub enum EventKind<'a> {
     DeviceInfo { extension: &'a [u8], user_agent: &'a [u8], ip: Option<IpAddr> },
     /// CM504001.
     ExtensionRegistered { extension: &'a [u8], ip: Option<IpAddr> },
-    /// CM504002.
-    ExtensionUnregistered { extension: &'a [u8] },
+    /// CM504002. `contacts_left`: another device of the extension is still registered.
+    ExtensionUnregistered { extension: &'a [u8], contacts_left: bool },
     /// CM102001: a SIP request failed authentication.
     AuthFailed { method: &'a [u8], user: &'a [u8], ip: Option<IpAddr> },
     /// `Registered line:` / CM504004.

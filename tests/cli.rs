@@ -41,9 +41,12 @@ fn faults(r: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// (sample folder, verdict, the (fault, subject) pairs that count for the verdict).
+type Expected = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
 #[test]
 fn every_sample_gives_its_documented_conclusion() {
-    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+    let cases: &[Expected] = &[
         ("unpaid-trunk", "fix_first", &[("trunk_unpaid", "10000")]),
         ("wrong-trunk-credentials", "fix_first", &[("trunk_auth_failed", "10001")]),
         (

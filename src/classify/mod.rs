@@ -310,6 +310,9 @@ impl Classifier {
                     run.failures.add(e, Some(code), cap);
                     if REFUSAL_CODES.contains(&code) {
                         run.refused += 1;
+                        if run.first_refused.is_none() {
+                            run.first_refused = e.ts;
+                        }
                         if run.refused_destinations.len() < DISTINCT_CAP {
                             run.refused_destinations.insert(number_key(number));
                         }
@@ -355,7 +358,10 @@ impl Classifier {
             EventKind::DeviceInfo { extension, user_agent, ip } => {
                 let ext = self.extension(extension);
                 if !user_agent.is_empty() {
-                    ext.user_agent = Some(lossy(user_agent));
+                    // Phones re-identify on every registration: allocate only on change.
+                    if ext.user_agent.as_deref().map(str::as_bytes) != Some(user_agent) {
+                        ext.user_agent = Some(lossy(user_agent));
+                    }
                 }
                 if let Some(ip) = ip {
                     ext.ip = Some(ip);
@@ -371,14 +377,20 @@ impl Classifier {
                 ext.not_registered.reset();
                 if let Some(ip) = ip {
                     ext.ip = Some(ip);
-                    self.state.ip_to_extension.insert(ip, lossy(extension));
+                    if self.state.ip_to_extension.get(&ip).map(String::as_bytes) != Some(extension) {
+                        self.state.ip_to_extension.insert(ip, lossy(extension));
+                    }
                     let src = self.seen_ip(ip, e.ts);
                     src.registrations += 1;
                     src.last_registration = src.last_registration.max(e.ts);
                 }
             }
-            EventKind::ExtensionUnregistered { extension } => {
+            EventKind::ExtensionUnregistered { extension, contacts_left } => {
                 let ext = self.extension(extension);
+                if contacts_left {
+                    // Another of its devices is still registered: the extension is reachable.
+                    return;
+                }
                 ext.registered = Some(false);
                 ext.last_unregistered = ext.last_unregistered.max(e.ts);
                 ext.unregistered_evidence.clear();
@@ -409,7 +421,7 @@ impl Classifier {
                 let t = &mut self.state.trunks[i as usize];
                 t.registration_failures.add(e, Some(status.code), cap);
                 t.registration_failures_total += 1;
-                if t.run.failures.count > 0 && matches!(status.code, 401 | 402 | 403 | 407 | 603) {
+                if t.run.failures.count > 0 && rules::trunk_unpaid::REGISTRATION_BARRING_CODES.contains(&status.code) {
                     t.run.registrations_refused_since_onset += 1;
                 }
             }

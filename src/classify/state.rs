@@ -122,6 +122,8 @@ pub struct OutboundRun {
     /// Destinations refused (codes the catalogue ties to barring or carrier trouble).
     pub refused_destinations: HashSet<u64, FxBuildHasher>,
     pub refused: u64,
+    /// When the first refusal of this run came (an earlier busy call is not the onset).
+    pub first_refused: Option<Timestamp>,
     /// Some response named payment, balance, credit or suspension.
     pub payment_hint: bool,
     pub inbound_since_onset: u64,
@@ -187,11 +189,15 @@ pub const BURST_WINDOW_MS: i64 = 10 * 60 * 1000;
 impl SourceState {
     pub fn record_failure(&mut self, e: &Event<'_>, user: &[u8], method: &[u8], cap: usize) {
         self.failures.add(e, None, cap);
-        if self.users.len() < DISTINCT_CAP || self.users.contains_key(&*String::from_utf8_lossy(user)) {
-            *self.users.entry(String::from_utf8_lossy(user).into_owned()).or_default() += 1;
+        let user = String::from_utf8_lossy(user);
+        if let Some(n) = self.users.get_mut(&*user) {
+            *n += 1;
+        } else if self.users.len() < DISTINCT_CAP {
+            self.users.insert(user.into_owned(), 1);
         }
-        if self.methods.len() < 16 {
-            self.methods.insert(String::from_utf8_lossy(method).into_owned());
+        let method = String::from_utf8_lossy(method);
+        if self.methods.len() < 16 && !self.methods.contains(&*method) {
+            self.methods.insert(method.into_owned());
         }
         if let Some(t) = e.ts {
             self.window.push_back(t);

@@ -264,8 +264,11 @@ fn extension_registered(msg: &[u8]) -> Option<EventKind<'_>> {
     Some(EventKind::ExtensionRegistered { extension, ip })
 }
 
+/// `Ext.100: a contact is unregistered. Contact(s): []` (a list naming `sip:` URIs means
+/// other devices of the extension are still registered).
 fn extension_unregistered(msg: &[u8]) -> Option<EventKind<'_>> {
-    Some(EventKind::ExtensionUnregistered { extension: leading_extension(msg)? })
+    let contacts_left = after(msg, finder!(b"Contact(s):")).is_some_and(|r| finder!(b"sip:").find(r).is_some());
+    Some(EventKind::ExtensionUnregistered { extension: leading_extension(msg)?, contacts_left })
 }
 
 /// `Authentication failed for SipReq: REGISTER 192.168.1.10 tid=... cseq=REGISTER 105@192.168.1.45:5062 / 2 from(wire); Reason: ...`
@@ -393,7 +396,10 @@ mod tests {
         .unwrap();
         assert_eq!(e, EventKind::ExtensionRegistered { extension: b"100", ip: ip("172.18.130.27") });
         let e = parse_cm(504002, b"Ext.100: a contact is unregistered. Contact(s): []").unwrap();
-        assert_eq!(e, EventKind::ExtensionUnregistered { extension: b"100" });
+        assert_eq!(e, EventKind::ExtensionUnregistered { extension: b"100", contacts_left: false });
+        let e =
+            parse_cm(504002, b"Ext.100: a contact is unregistered. Contact(s): [sip:100@192.168.1.7:5060]").unwrap();
+        assert_eq!(e, EventKind::ExtensionUnregistered { extension: b"100", contacts_left: true });
         let e = parse_cm(102001, b"Authentication failed for SipReq: REGISTER 172.18.130.28 tid=917d3a45e8403958 cseq=REGISTER 100@172.18.130.28:42464 / 2 from(wire); Reason: Credentials don't match, check that authorization-ID and password match the ones in extension settings").unwrap();
         assert_eq!(e, EventKind::AuthFailed { method: b"REGISTER", user: b"100", ip: ip("172.18.130.28") });
         let e = by_text(b"Registered line: L:10004(InPhonex)").unwrap();

@@ -9,17 +9,22 @@ use crate::i18n::Msg;
 /// Server errors to this many different numbers with no success between: one 503 is
 /// a passing overload, three destinations in a row is the carrier being down.
 pub const MIN_DISTINCT_DESTINATIONS: usize = 3;
+/// Server-side failures (Q.850 34/38/41/42 map to 503).
+pub const SERVER_CODES: &[u16] = &[500, 502, 503, 504];
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &s.trunks {
         let run = &t.run;
-        let server = run.failures.code_count(trunk_unpaid::SERVER_ERROR_CODES);
-        // 503 sits in both families; it counts here only alongside other 5xx.
-        let server_like = server + if server > 0 { run.failures.code_count(&[503]) } else { 0 };
+        let server = run.failures.code_count(SERVER_CODES);
+        // 503 alone is also what some carriers answer for a barred account (trunk_unpaid);
+        // it is an outage when other 5xx come with it or the registration fails too.
+        let registration_down = t.registration_failures.codes.keys().any(|c| (500..600).contains(c));
+        let only_503 = server == run.failures.code_count(&[503]);
         if server == 0
-            || (server_like as f64) < trunk_unpaid::MIN_REFUSED_SHARE * run.failures.count as f64
+            || (server as f64) < trunk_unpaid::MIN_REFUSED_SHARE * run.failures.count as f64
             || run.refused_destinations.len() < MIN_DISTINCT_DESTINATIONS
+            || (only_503 && !registration_down)
         {
             continue;
         }

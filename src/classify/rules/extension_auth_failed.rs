@@ -17,23 +17,28 @@ pub const MIN_BURST: u64 = 3;
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (ip, src) in &s.sources {
-        // A later successful registration from the same address means the password was fixed.
-        let unresolved = src.last_registration.is_none_or(|r| Some(r) < src.failures.last);
-        if brute_force_attack::is_scanner(*ip, src, s) || src.max_burst < MIN_BURST || !unresolved {
+        if brute_force_attack::is_scanner(*ip, src, s) || src.max_burst < MIN_BURST {
             continue;
         }
         for (user, &n) in &src.users {
-            let known = s.extensions.contains_key(user);
-            // A phone of the company: on the LAN, or a known extension's remote phone.
-            if n < MIN_FAILURES || !(is_private(*ip) || known) {
+            let ext = s.extensions.get(user);
+            // Fixed when the phone (or the extension, from any address) registers after the failures.
+            let resolved = src.last_registration.is_some_and(|r| Some(r) > src.failures.last)
+                || ext.and_then(|e| e.last_registered).is_some_and(|r| Some(r) > src.failures.last);
+            let remote_phone = brute_force_attack::single_extension_number(src);
+            // A phone of the company: on the LAN, a known extension's remote phone, or a
+            // single extension number retried from outside.
+            if n < MIN_FAILURES || resolved || !(is_private(*ip) || ext.is_some() || remote_phone) {
                 continue;
             }
             // A phone kept offline by its wrong password is the root cause of the calls that fail.
-            let offline_now =
-                s.extensions.get(user).is_some_and(|e| e.registered == Some(false) || e.not_registered.count > 0);
-            let confidence = if is_private(*ip) { 0.75 } else { 0.6 }
-                + if n >= 10 { 0.1 } else { 0.0 }
-                + if offline_now { 0.05 } else { 0.0 };
+            let offline_now = ext.is_some_and(|e| e.registered == Some(false) || e.not_registered.count > 0);
+            let base = match (is_private(*ip), ext.is_some()) {
+                (true, _) => 0.75,
+                (false, true) => 0.6,
+                (false, false) => 0.5,
+            };
+            let confidence = base + if n >= 10 { 0.1 } else { 0.0 } + if offline_now { 0.05 } else { 0.0 };
             let text = ctx.msg(
                 Msg::ExtensionAuthFailedMain,
                 &[

@@ -18,7 +18,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let went_offline = st.registered == Some(false);
         let (confidence, tally) = if failed > 0 {
             // Each call that could not ring the phone makes the pattern clearer.
-            let c = 0.55 + 0.1 * (failed.min(4) - 1) as f64 + if went_offline { 0.05 } else { 0.0 };
+            // One call can meet a phone mid-reboot; offline for good, or calls again and
+            // again, is the fault.
+            let c = 0.45 + 0.1 * (failed.min(4) - 1) as f64 + if went_offline { 0.05 } else { 0.0 };
             (c, st.not_registered.clone())
         } else if went_offline && minutes_between(st.last_unregistered, s.last) >= OFFLINE_QUIET_MIN_MINUTES {
             let mut t = Tally { count: 1, first: st.last_unregistered, last: st.last_unregistered, ..Tally::default() };

@@ -24,7 +24,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         _ => 0.4,
     };
     // A private address in the remote SDP of a public PBX is NAT not being handled.
-    if m.private_remote_from_public_local > 0 {
+    if m.private_remote_from_public_local > 0 && calls >= MIN_CALLS {
         confidence += 0.1;
     }
     let top = m.by_remote_ip.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)));

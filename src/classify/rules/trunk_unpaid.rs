@@ -23,6 +23,8 @@ pub const MIN_REFUSED_SHARE: f64 = 0.8;
 pub const BARRING_CODES: &[u16] = &[402, 403];
 /// Codes that bar on some platforms but also mean callee or network trouble.
 pub const SOFT_BARRING_CODES: &[u16] = &[480, 503, 603];
+/// Registration refusals that mean a barred account (401/407 mean wrong credentials).
+pub const REGISTRATION_BARRING_CODES: &[u16] = &[402, 403, 603];
 /// Server errors: a carrier outage (carrier_failure), not a bill.
 pub const SERVER_ERROR_CODES: &[u16] = &[500, 502, 504];
 
@@ -67,9 +69,17 @@ pub fn pattern(t: &TrunkState) -> Option<Pattern> {
     if distinct < needed {
         return None;
     }
-    let fully = run.registrations_refused_since_onset > 0 && run.registrations_ok_since_onset == 0;
+    // A registration refused by a 5xx is the carrier being down (carrier_failure).
+    if t.registration_failures.codes.keys().any(|c| (500..600).contains(c)) {
+        return None;
+    }
+    // What happened last decides: carriers bar outgoing calls first and the trunk keeps
+    // refreshing for a while; "both ways" is when its registration is refused now.
+    let fully =
+        run.registrations_refused_since_onset > 0 && t.registration_failures.code_count(REGISTRATION_BARRING_CODES) > 0;
     let alive = run.inbound_answered_since_onset > 0 || run.registrations_ok_since_onset > 0;
-    let mut confidence: f64 = if strong { 0.7 } else { 0.5 };
+    // Soft codes alone stay under the verdict line unless the trunk is visibly alive.
+    let mut confidence: f64 = if strong { 0.7 } else { 0.45 };
     if run.payment_hint {
         confidence += 0.15;
     }
@@ -95,7 +105,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let mut text = ctx.msg(
             Msg::TrunkUnpaidMain,
             &[
-                ("onset", &when(run.failures.first)),
+                ("onset", &when(run.first_refused.or(run.failures.first))),
                 ("failed", &run.failures.count),
                 ("trunk", &trunk),
                 ("codes", &codes_text(&run.failures)),

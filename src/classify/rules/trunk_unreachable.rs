@@ -9,8 +9,11 @@ use crate::i18n::Msg;
 /// Timeouts in a row with no success since: one lost packet is normal on the
 /// internet, three consecutive requests unanswered are not.
 pub const MIN_TIMEOUTS: u64 = 3;
-/// Request Timeout, 3CX's internal "no response" and a gateway timeout.
-pub const TIMEOUT_CODES: &[u16] = &[408, 1408, 504];
+/// Request Timeout and 3CX's internal "no response" (504 is the carrier answering: carrier_failure).
+pub const TIMEOUT_CODES: &[u16] = &[408, 1408];
+/// Calls alone need more timeouts in a row: some carriers answer 408 when a callee
+/// never picks up, so a few are ordinary.
+pub const MIN_CALL_TIMEOUTS: u64 = 5;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -22,9 +25,13 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let run = &t.run.failures;
         let call_timeouts = run.code_count(TIMEOUT_CODES);
         let call_timeouts = if call_timeouts == run.count { call_timeouts } else { 0 };
-        if reg_timeouts + call_timeouts < MIN_TIMEOUTS {
+        let confidence = if reg_timeouts >= MIN_TIMEOUTS {
+            0.75
+        } else if call_timeouts >= MIN_CALL_TIMEOUTS {
+            0.55
+        } else {
             continue;
-        }
+        };
         let basis = if reg_timeouts >= call_timeouts { rf } else { run };
         let text = ctx.msg(
             Msg::TrunkUnreachableMain,
@@ -36,8 +43,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             ],
         );
         out.push(
-            ctx.finding(FaultId::TrunkUnreachable, 0.75, Subject::trunk(t), basis, text)
-                .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed])
+            ctx.finding(FaultId::TrunkUnreachable, confidence, Subject::trunk(t), basis, text)
+                .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed, FaultId::CalleeBusyOrUnreachable])
                 .detail("registration_timeouts", reg_timeouts)
                 .detail("call_timeouts", call_timeouts),
         );
