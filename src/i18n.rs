@@ -122,6 +122,11 @@ messages! {
     SubjectIp => "địa chỉ IP", "IP address";
     SubjectNumber => "số", "number";
     SubjectSystem => "hệ thống", "system";
+    SubjectInternet => "các địa chỉ IP công cộng", "public IP addresses";
+    SubjectCalls => "các cuộc gọi", "calls";
+    SubjectMedia => "âm thanh (media)", "audio (media)";
+    SubjectCodecs => "codec", "codecs";
+    SubjectOutboundRules => "quy tắc gọi ra", "outbound rules";
 
     // Input handling.
     ReasonEmpty => "tệp rỗng", "empty file";

@@ -159,7 +159,14 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
     }
     .text(lang);
     match (&f.subject.kind, &f.subject.name) {
-        (SubjectKind::System, _) => kind.to_owned(),
+        (SubjectKind::System, _) => match f.subject.id.as_str() {
+            "internet" => Msg::SubjectInternet.text(lang).to_owned(),
+            "calls" => Msg::SubjectCalls.text(lang).to_owned(),
+            "media" => Msg::SubjectMedia.text(lang).to_owned(),
+            "codecs" => Msg::SubjectCodecs.text(lang).to_owned(),
+            "outbound_rules" => Msg::SubjectOutboundRules.text(lang).to_owned(),
+            _ => kind.to_owned(),
+        },
         (_, Some(name)) => format!("{kind} {} ({name})", f.subject.id),
         (_, None) => format!("{kind} {}", f.subject.id),
     }
