@@ -30,6 +30,51 @@ fn parser(c: &mut Criterion) {
     g.finish();
 }
 
+/// Legacy CDR lines in the 20-field layout of the real corpus, deterministic.
+fn synthetic_cdr(bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes + 512);
+    let mut x: u64 = 0x2020_0629;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut id = 23_000u64;
+    while out.len() < bytes {
+        id += 1;
+        let r = next();
+        let (h, m, s) = (8 + r % 10, (r >> 8) % 60, (r >> 16) % 60);
+        let ext = 100 + (r >> 24) % 90;
+        let num = 200_000_000 + (r >> 32) % 700_000_000;
+        let line = match r % 10 {
+            0 => format!(
+                "Call {id},00000172FF350EC3_{id},,2020/06/29 {h:02}:{m:02}:{s:02},,2020/06/29 {h:02}:{m:02}:{s:02},Failed,Ext.{ext},0{num},{ext},0{num},0{num},,,,,,,,\n"
+            ),
+            1..=4 => format!(
+                "Call {id},00000172FF10D141_{id},00:01:{s:02},2020/06/29 {h:02}:{m:02}:{s:02},2020/06/29 {h:02}:{m:02}:{s:02},2020/06/29 {h:02}:{m:02}:{s:02},TerminatedByDst,Ext.{ext},0{num},{ext},10001,0{num},,,,,1,0.95,default,Chain: Ext.{ext};0{num};\n"
+            ),
+            _ => format!(
+                "Call {id},00000172FF13E364_{id},00:03:{s:02},2020/06/29 {h:02}:{m:02}:{s:02},2020/06/29 {h:02}:{m:02}:{s:02},2020/06/29 {h:02}:{m:02}:{s:02},TerminatedBySrc,0{num},Ext.611,10000,611,611,ReplacedDst,Ext.{ext},{ext},,,,,Chain: 0{num};Ext.611;Ext.{ext};\n"
+            ),
+        };
+        out.extend_from_slice(line.as_bytes());
+    }
+    out
+}
+
+fn cdr_reader(c: &mut Criterion) {
+    let cdr = synthetic_cdr(32 << 20);
+    let layout = cxtriage::parse::cdr::CdrLayout::default();
+    let mut g = c.benchmark_group("parse_cdr_legacy_one_core");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(cdr.len() as u64));
+    g.bench_function("twenty_fields", |b| {
+        b.iter(|| black_box(parse::parse_cdr_chunk_into(black_box(&cdr), 0, &layout, Vec::new()).events.len()))
+    });
+    g.finish();
+}
+
 fn pipeline(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut g = c.benchmark_group("check_pipeline");
@@ -45,5 +90,5 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parser, pipeline);
+criterion_group!(benches, parser, cdr_reader, pipeline);
 criterion_main!(benches);

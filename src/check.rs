@@ -9,8 +9,9 @@ use crate::classify::{Classifier, RuleContext};
 use crate::error::Error;
 use crate::event::Event;
 use crate::i18n::Lang;
+use crate::input::detect::Format;
 use crate::input::{self, ChunkReader, Plan};
-use crate::parse::{self, FileCursor, LineCounts, timestamp::Timestamp};
+use crate::parse::{self, FileCursor, LineCounts, cdr::CdrLayout, timestamp::Timestamp};
 use crate::report::{self, Report};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -36,6 +37,10 @@ pub struct CheckOptions {
     /// Called with the bytes read so far (progress bar).
     pub progress: Option<fn(u64, Option<u64>)>,
     pub fqdn: Option<String>,
+    /// Minutes east of UTC of the PBX's local time, for inputs written in UTC.
+    pub utc_offset_minutes: i32,
+    /// Field order of legacy CDR lines (`--cdr-fields`).
+    pub cdr_layout: CdrLayout,
 }
 
 impl Default for CheckOptions {
@@ -51,6 +56,8 @@ impl Default for CheckOptions {
             chunk_size: CHUNK_SIZE,
             progress: None,
             fqdn: None,
+            cdr_layout: CdrLayout::default(),
+            utc_offset_minutes: 7 * 60,
         }
     }
 }
@@ -105,9 +112,24 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
     loop {
         source.fill(&mut batch, batch_len);
         if batch.is_empty() {
-            break;
+            // Either all is read, or the next input is a CSV export, read whole.
+            let Some((i, format, mut stream)) = source.next_whole() else { break };
+            let mut observe = |e: &Event<'_>| {
+                if sink.inside(e) {
+                    sink.classifier.observe(e);
+                }
+            };
+            let read = match format {
+                Format::CdrV20 => parse::cdr_v20::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe),
+                _ => parse::call_log::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe),
+            };
+            match read {
+                Ok(counts) => sink.cursors[i].counts = counts,
+                Err(e) => source.errors.push((i, e.to_string())),
+            }
+            continue;
         }
-        let parsed = parse_batch(&batch, &mut spare_events);
+        let parsed = parse_batch(&batch, &mut spare_events, opts);
         spare_events = sink.fold(&batch, parsed);
         // Keep the buffers: fresh pages cost a page fault each, and that dominated
         // the parallel part before they were reused.
@@ -132,6 +154,7 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
 struct Job {
     input: usize,
     bytes: Vec<u8>,
+    format: Format,
     order: parse::timestamp::DateOrder,
     newest_first: bool,
 }
@@ -141,7 +164,7 @@ struct ChunkSource<'p> {
     plans: &'p mut [Plan],
     order: Vec<usize>,
     next: usize,
-    current: Option<(usize, ChunkReader, parse::timestamp::DateOrder, bool)>,
+    current: Option<(usize, ChunkReader, Format, parse::timestamp::DateOrder, bool)>,
     errors: Vec<(usize, String)>,
     /// Chunk buffers to reuse.
     spare: Vec<Vec<u8>>,
@@ -151,11 +174,32 @@ struct ChunkSource<'p> {
 }
 
 impl ChunkSource<'_> {
-    /// Appends up to `n` chunks to `batch` (fewer only at the end of all inputs).
+    /// The next input if it is read whole (CSV exports: quoted fields span lines, so
+    /// they are not cut into chunks), opened.
+    fn next_whole(&mut self) -> Option<(usize, Format, Box<dyn std::io::Read + Send>)> {
+        while let Some(&i) = self.order.get(self.next) {
+            let plan = &mut self.plans[i];
+            if !is_whole_file(plan.format) {
+                return None;
+            }
+            self.next += 1;
+            match plan.stream() {
+                Ok(s) => return Some((i, plan.format, s)),
+                Err(e) => self.errors.push((i, e.to_string())),
+            }
+        }
+        None
+    }
+
+    /// Appends up to `n` chunks to `batch` (fewer at the end of all inputs, or before
+    /// an input that is read whole).
     fn fill(&mut self, batch: &mut Vec<Job>, n: usize) {
         while batch.len() < n {
             if self.current.is_none() {
                 let Some(&i) = self.order.get(self.next) else { break };
+                if is_whole_file(self.plans[i].format) {
+                    break;
+                }
                 self.next += 1;
                 let plan = &mut self.plans[i];
                 let newest_first = plan.dates.is_some_and(|d| d.newest_first);
@@ -163,16 +207,16 @@ impl ChunkSource<'_> {
                 // A newest-first copy is read whole: its records are reversed as a unit.
                 let size = if newest_first { usize::MAX / 2 } else { self.opts.chunk_size };
                 match plan.stream() {
-                    Ok(s) => self.current = Some((i, ChunkReader::new(s, size), order, newest_first)),
+                    Ok(s) => self.current = Some((i, ChunkReader::new(s, size), plan.format, order, newest_first)),
                     Err(e) => self.errors.push((i, e.to_string())),
                 }
                 continue;
             }
-            let Some((i, reader, order, newest_first)) = self.current.as_mut() else { break };
+            let Some((i, reader, format, order, newest_first)) = self.current.as_mut() else { break };
             match reader.next_chunk_into(self.spare.pop().unwrap_or_default()) {
                 Ok(Some(bytes)) => {
                     self.read += bytes.len() as u64;
-                    batch.push(Job { input: *i, bytes, order: *order, newest_first: *newest_first });
+                    batch.push(Job { input: *i, bytes, format: *format, order: *order, newest_first: *newest_first });
                 }
                 Ok(None) => self.current = None,
                 Err(e) => {
@@ -187,6 +231,10 @@ impl ChunkSource<'_> {
     }
 }
 
+fn is_whole_file(f: Format) -> bool {
+    matches!(f, Format::CdrV20 | Format::CallLogCsv)
+}
+
 /// Where parsed chunks go, in order.
 struct Sink<'s> {
     cursors: &'s mut [FileCursor],
@@ -195,16 +243,32 @@ struct Sink<'s> {
 }
 
 /// Parses a batch's chunks in parallel, reusing event vectors from the previous batch.
-fn parse_batch<'a>(batch: &'a [Job], spare: &mut Vec<Vec<Event<'static>>>) -> Vec<parse::ParsedChunk<'a>> {
+fn parse_batch<'a>(
+    batch: &'a [Job],
+    spare: &mut Vec<Vec<Event<'static>>>,
+    opts: &CheckOptions,
+) -> Vec<parse::ParsedChunk<'a>> {
     let vecs: Vec<Vec<Event<'static>>> = (0..batch.len()).map(|_| spare.pop().unwrap_or_default()).collect();
-    batch.par_iter().zip(vecs).map(|(j, v)| parse::parse_chunk_into(&j.bytes, j.input as u32, j.order, v)).collect()
+    batch
+        .par_iter()
+        .zip(vecs)
+        .map(|(j, v)| match j.format {
+            Format::CdrLegacy => parse::parse_cdr_chunk_into(&j.bytes, j.input as u32, &opts.cdr_layout, v),
+            _ => parse::parse_chunk_into(&j.bytes, j.input as u32, j.order, v),
+        })
+        .collect()
 }
 
 impl Sink<'_> {
+    /// Whether an event falls in the `--since` / `--until` window (undated events do).
+    fn inside(&self, e: &Event<'_>) -> bool {
+        let o = self.opts;
+        e.ts.is_none_or(|t| o.since.is_none_or(|s| t >= s) && o.until.is_none_or(|u| t <= u))
+    }
+
     /// Folds a parsed batch into the classifier, in input and chunk order; gives back
     /// the emptied event vectors for reuse.
     fn fold(&mut self, batch: &[Job], mut parsed: Vec<parse::ParsedChunk<'_>>) -> Vec<Vec<Event<'static>>> {
-        let opts = self.opts;
         for (job, chunk) in batch.iter().zip(parsed.iter_mut()) {
             self.cursors[job.input].merge(chunk);
             if job.newest_first {
@@ -212,9 +276,7 @@ impl Sink<'_> {
                 chunk.events.reverse();
             }
             for e in &chunk.events {
-                let inside =
-                    e.ts.is_none_or(|t| opts.since.is_none_or(|s| t >= s) && opts.until.is_none_or(|u| t <= u));
-                if inside {
+                if self.inside(e) {
                     self.classifier.observe(e);
                 }
             }

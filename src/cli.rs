@@ -2,6 +2,7 @@
 
 use crate::check::CheckOptions;
 use crate::i18n::Lang;
+use crate::parse::cdr::CdrLayout;
 use crate::parse::timestamp::{MS_PER_DAY, Timestamp};
 use crate::report::OutputFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -47,6 +48,13 @@ pub struct CheckArgs {
     /// Only events up to this time (a bare date includes that whole day).
     #[arg(long, value_name = "TIME", value_parser = parse_until)]
     pub until: Option<Timestamp>,
+    /// Offset of the PBX's local time, for inputs written in UTC (v20 CDR exports).
+    #[arg(long, value_name = "+HH:MM", default_value = "+07:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    pub utc_offset: i32,
+    /// Field order of legacy CDR lines when the admin changed it (comma-separated, as in
+    /// the 3CX CDR settings: historyid,callid,duration,time-start,...).
+    #[arg(long, value_name = "LIST", value_parser = parse_cdr_fields)]
+    pub cdr_fields: Option<CdrLayout>,
     /// Evidence lines kept per finding.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub evidence: usize,
@@ -80,6 +88,26 @@ pub struct FaultsArgs {
 
 const TIME_HELP: &str = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS], e.g. 2026-11-20 08:00";
 
+/// `+07:00`, `-03:30`, `+7` → minutes east of UTC.
+fn parse_offset(s: &str) -> Result<i32, String> {
+    let err = || format!("expected an offset like +07:00 or -03:30, got '{s}'");
+    let (sign, rest) = match s.trim().as_bytes().first() {
+        Some(b'+') => (1, &s.trim()[1..]),
+        Some(b'-') => (-1, &s.trim()[1..]),
+        _ => (1, s.trim()),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i32, i32) = (h.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?);
+    if !(0..=14).contains(&h) || !(0..60).contains(&m) {
+        return Err(err());
+    }
+    Ok(sign * (h * 60 + m))
+}
+
+fn parse_cdr_fields(s: &str) -> Result<CdrLayout, String> {
+    CdrLayout::parse(s)
+}
+
 fn parse_since(s: &str) -> Result<Timestamp, String> {
     Timestamp::parse_user(s).ok_or_else(|| TIME_HELP.to_owned())
 }
@@ -101,6 +129,8 @@ impl CheckArgs {
             redact: !self.no_redact,
             threads: self.threads,
             fqdn: self.fqdn.clone(),
+            utc_offset_minutes: self.utc_offset,
+            cdr_layout: self.cdr_fields.clone().unwrap_or_default(),
             ..CheckOptions::default()
         }
     }

@@ -62,6 +62,101 @@ pub struct SipStatus<'a> {
     pub reason: &'a [u8],
 }
 
+/// How a call ended, one vocabulary for every 3CX generation (input-formats.md §4–§6):
+/// v15–v18 `TerminatedBySrc`, `Failed`, `NoRouteExists`... and v20 `no_route`, `busy`...
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Talked (answered, then either side hung up).
+    Answered,
+    /// Ended before an answer by the caller hanging up while it rang.
+    Cancelled,
+    /// Failed without a stated reason (legacy `Failed`).
+    Failed,
+    Busy,
+    NoAnswer,
+    Declined,
+    /// The number or target does not exist.
+    NotFound,
+    Timeout,
+    /// No outbound rule / route matched (`NoRouteExists`, `no_route`).
+    NoRoute,
+    /// The target extension has no registered phone or is in DND (`NotAvailable`, `not_registered`).
+    NotAvailable,
+    LicenseLimit,
+    /// `destination_prohibited`, `invalid_dialcode`, country blocking.
+    DestinationProhibited,
+    /// Outbound calls disabled for the extension (`external_call_disabled`, `caller_disabled`).
+    ExternalCallDisabled,
+    /// `server_error`, `forwarding_loop`.
+    ServerError,
+    /// Unanswered, with no reason given (a v20 row that did not connect).
+    Unanswered,
+    Other,
+}
+
+/// Why a call was diverted (legacy `reason-changed`, v20 `creation_forward_reason`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Divert {
+    NotRegistered,
+    NoAnswer,
+    Busy,
+    /// Office hours, holidays, out of office, breaks.
+    Schedule,
+    /// DND or forward-all.
+    ForwardAll,
+    /// Queue forwarding (`QFwdToDNA`, polling).
+    Queue,
+    /// Transfers (`ReplacedDst`, `ReplacedSrc`): ordinary call handling, not a divert.
+    Transfer,
+    Other,
+}
+
+/// Which way a call went, as a call record tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallDirection {
+    Inbound,
+    Outbound,
+    Internal,
+}
+
+/// One call as a call record tells it (legacy CDR line, v20 `cdroutput` row, console call log).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallRecord<'a> {
+    /// 3CX's call id (`00000172FF10D141_4445`, v20 `call_history_id`, call-log `Call ID`).
+    pub call_id: &'a [u8],
+    /// The call number shared with activity logs (`…_4445` → `C:4445`), when known.
+    pub call_number: Option<CallId>,
+    pub started: Option<Timestamp>,
+    pub answered: Option<Timestamp>,
+    pub ended: Option<Timestamp>,
+    pub direction: CallDirection,
+    pub from: Party<'a>,
+    /// Where the call was placed: an extension, or a trunk with the external number.
+    pub to: Party<'a>,
+    /// What the caller dialled.
+    pub dialled: &'a [u8],
+    pub outcome: Outcome,
+    /// The record's own words for the outcome, for evidence.
+    pub reason: &'a [u8],
+    pub divert: Option<Divert>,
+    /// `EndCall` was the destination (legacy `to-dn` / v20 `endcall` entity).
+    pub to_end_call: bool,
+}
+
+impl CallRecord<'_> {
+    /// The external or internal number the call went to.
+    pub fn to_number(&self) -> &[u8] {
+        match self.to {
+            Party::Trunk { number, .. } => number,
+            Party::Extension(n) | Party::Number(n) => n,
+            Party::Unknown => self.dialled,
+        }
+    }
+}
+
 /// What happened, per template of input-formats.md §1.5 and §2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind<'a> {
@@ -101,6 +196,8 @@ pub enum EventKind<'a> {
     TrunkRegistrationFailed { trunk: TrunkRef<'a>, status: SipStatus<'a> },
     /// MS105000: no RTP from the remote side of a call leg.
     NoRtp { call: CallId, remote_ip: Option<IpAddr>, local_ip: Option<IpAddr> },
+    /// A call record (CDR, call log).
+    Call(CallRecord<'a>),
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

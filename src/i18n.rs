@@ -106,6 +106,8 @@ messages! {
     InputSkipped => "{path}: bỏ qua — {reason}", "{path}: skipped — {reason}";
     StatsLine => "{calls} cuộc gọi ({failed} lỗi), {regs} lần đăng ký thành công, {regs_failed} lần đăng ký / xác thực lỗi",
         "{calls} calls ({failed} failed), {regs} successful registrations, {regs_failed} failed registrations / authentications";
+    RecordStatsLine => "Nhật ký cuộc gọi: {calls} cuộc (gọi đến {inbound}, gọi đi {outbound}, nội bộ {internal}), {answered} cuộc được trả lời; tối đa {peak} cuộc đồng thời ({peak_at}); giờ bận nhất: {hours}",
+        "Call records: {calls} calls ({inbound} inbound, {outbound} outbound, {internal} internal), {answered} answered; at most {peak} at once ({peak_at}); busiest hours: {hours}";
     PeriodLine => "từ {first} đến {last}", "from {first} to {last}";
     PeriodUnknown => "không rõ thời gian", "no timestamps";
     DateOrderAmbiguous => "ngày/tháng không phân biệt được, đã hiểu theo kiểu Việt Nam (ngày/tháng)",
@@ -127,6 +129,15 @@ messages! {
     SubjectMedia => "âm thanh (media)", "audio (media)";
     SubjectCodecs => "codec", "codecs";
     SubjectOutboundRules => "quy tắc gọi ra", "outbound rules";
+    SubjectLicense => "bản quyền 3CX", "3CX license";
+    SubjectPremium => "số 1800/1900", "1800/1900 numbers";
+    SubjectInternational => "cuộc gọi quốc tế", "international calls";
+    SubjectInboundRules => "quy tắc gọi vào", "inbound rules";
+    SubjectNumbers => "số đã quay", "dialled numbers";
+    SubjectOutbound => "cuộc gọi ra", "outbound calls";
+    SubjectPbx => "tổng đài 3CX", "the 3CX PBX";
+    SubjectProhibited => "hướng gọi bị cấm", "prohibited destinations";
+    SubjectExternalDisabled => "quyền gọi ra của máy nhánh", "extensions' outbound permission";
 
     // Input handling.
     ReasonEmpty => "tệp rỗng", "empty file";
@@ -147,6 +158,18 @@ messages! {
     // Rule explanations.
     TrunkUnpaidMain => "Từ {onset}, {failed} cuộc gọi ra qua trung kế {trunk} bị từ chối ({codes}) tới {distinct} số khác nhau, và sau đó không có cuộc gọi ra nào qua trung kế này thành công.",
         "Since {onset}, {failed} outbound call(s) on trunk {trunk} were refused ({codes}) to {distinct} different numbers, and no outbound call on this trunk succeeded after that.";
+    TrunkUnpaidRecords => "Theo nhật ký cuộc gọi (CDR), từ {onset} có {failed} cuộc gọi ra thất bại tới {distinct} số khác nhau và không có cuộc gọi ra nào thành công sau đó.",
+        "From the call records (CDR): since {onset}, {failed} outbound calls failed to {distinct} different numbers and no outbound call succeeded after that.";
+    TrunkUnpaidRecordsInbound => "Cuộc gọi đến vẫn được trả lời ({inbound} cuộc kể từ đó): dấu hiệu nhà mạng khóa chiều gọi đi (khóa 1 chiều).",
+        "Inbound calls are still answered ({inbound} since then): the sign of a carrier barring outgoing calls (one-way barring).";
+    TrunkUnpaidRecordsConfirm => "CDR không ghi mã lỗi SIP: nhật ký hoạt động (3CXPhoneSystem.log) hoặc Event Log (sự kiện 12294) cùng thời điểm sẽ cho biết mã nhà mạng trả về (402/403/603) để khẳng định.",
+        "Call records carry no SIP code: the activity log (3CXPhoneSystem.log) or the Event Log (event 12294) of the same period shows the carrier's answer (402/403/603) and would confirm it.";
+    TrunkUnpaidRecordsJoined => "{n} cuộc trong số đó khớp với nhật ký hoạt động, nhà mạng trả về: {codes}.",
+        "{n} of them match the activity log, where the carrier answered: {codes}.";
+    TrunkUnpaidJoinedRecords => "Nhật ký cuộc gọi (CDR) ghi nhận chính các cuộc này là thất bại ({n} dòng khớp theo mã cuộc gọi).",
+        "The call records (CDR) list these same calls as failed ({n} rows match by call id).";
+    TrunkFailoverRecords => "Trung kế {a} đã thực hiện {n} cuộc gọi ra thành công, cuộc cuối lúc {last}; sau đó không còn cuộc gọi ra nào qua trung kế này, trong khi trung kế {b} thực hiện {m} cuộc: 3CX có vẻ đã tự chuyển sang trung kế dự phòng vì trung kế chính bị từ chối.",
+        "Trunk {a} carried {n} answered outbound calls, the last at {last}; after that it carried none while trunk {b} carried {m}: 3CX looks to have failed over to the backup because the primary trunk was refused.";
     TrunkUnpaidPaymentHint => "Phản hồi của nhà mạng nhắc tới thanh toán hoặc số dư (402 Payment Required hoặc tương tự).",
         "The carrier's answer mentions payment or balance (402 Payment Required or similar).";
     TrunkUnpaidOneWay => "Trong khi đó trung kế vẫn hoạt động ({registrations} lần đăng ký lại thành công, {inbound} cuộc gọi đến được trả lời): dấu hiệu điển hình của việc nhà mạng khóa chiều gọi đi do nợ cước (khóa 1 chiều).",
@@ -189,6 +212,26 @@ messages! {
         "{n} call(s) were refused for lack of a common codec ({codes}).";
     NoOutboundRuleMain => "{n} cuộc gọi ra không khớp quy tắc gọi ra nào (số đã quay: {numbers}).",
         "{n} outbound call(s) matched no outbound rule (numbers dialled: {numbers}).";
+    LicenseLimitRecords => "{n} cuộc gọi bị từ chối vì đã đạt giới hạn cuộc gọi đồng thời của bản quyền (license_limit_reached).",
+        "{n} call(s) were refused because the license's simultaneous-call limit was reached (license_limit_reached).";
+    LicenseLimitCeiling => "Số cuộc gọi đồng thời chạm đúng mức {peak} — bằng một cỡ bản quyền 3CX — {episodes} lần (lần đầu lúc {at}), và {failures} cuộc gọi thất bại đúng lúc đang ở mức đó: nhiều khả năng bản quyền đang giới hạn số cuộc gọi.",
+        "Simultaneous calls hit exactly {peak} — a 3CX license size — {episodes} times (first at {at}), and {failures} calls failed while at that level: the license most likely caps the calls.";
+    DestinationProhibitedRecords => "{n} cuộc gọi bị 3CX chặn vì hướng gọi không được phép (destination_prohibited).",
+        "{n} call(s) were blocked by 3CX because the destination is not allowed (destination_prohibited).";
+    ExternalCallsDisabledRecords => "{n} cuộc gọi ra bị chặn vì máy nhánh không được phép gọi ra ngoài (external_call_disabled).",
+        "{n} outbound call(s) were blocked because the extension may not call outside (external_call_disabled).";
+    DestinationClassRefused => "{n} cuộc gọi tới số {class} đều thất bại ({numbers}) trong khi {ok} cuộc gọi tới số thông thường thành công: hướng gọi này bị chặn.",
+        "{n} call(s) to {class} numbers all failed ({numbers}) while {ok} calls to ordinary numbers succeeded: this destination class is barred.";
+    ClassPremium => "1800/1900 (dịch vụ)", "1800/1900 (service)";
+    ClassInternational => "quốc tế", "international";
+    NumberFormatMain => "{n} cuộc gọi thất bại tới số theo định dạng cũ đã bị thay đổi ({numbers}): di động 11 số đã chuyển sang 10 số từ 2018, mã vùng cố định đổi từ 2017.",
+        "{n} failed call(s) went to numbers in a retired format ({numbers}): 11-digit mobiles became 10-digit in 2018, landline area codes changed in 2017.";
+    InboundNotRoutedMain => "{n} cuộc gọi đến từ trung kế không được định tuyến (không có quy tắc gọi vào phù hợp).",
+        "{n} incoming call(s) from a trunk could not be routed (no matching inbound rule).";
+    ForwardingMain => "{n} cuộc gọi được chuyển hướng do DND, chuyển tiếp, không trả lời / bận, giờ làm việc hoặc ngày lễ: đây là cấu hình, không phải lỗi.",
+        "{n} call(s) were diverted by DND, forwarding, no answer / busy, office hours or holidays: configuration, not a fault.";
+    PbxServiceRecords => "{n} cuộc gọi kết thúc vì lỗi máy chủ 3CX (server_error / forwarding_loop).",
+        "{n} call(s) ended with a 3CX server error (server_error / forwarding_loop).";
     CalleeBusyMain => "{n} cuộc gọi kết thúc bình thường theo phía bị gọi ({codes}): bận, không nghe máy, người gọi hủy hoặc sai số. Đây không phải lỗi tổng đài.",
         "{n} call(s) ended the ordinary way at the called side ({codes}): busy, no answer, cancelled by the caller or wrong number. This is not a PBX fault.";
 }

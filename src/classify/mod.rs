@@ -6,10 +6,11 @@
 //! so their order does not matter and each can be tested alone.
 
 pub mod catalog;
+pub mod numbering;
 pub mod rules;
 pub mod state;
 
-use crate::event::{Event, EventKind, LogCode, Party, TrunkRef};
+use crate::event::{CallRecord, Event, EventKind, LogCode, Party, TrunkRef};
 use crate::i18n::{Lang, Msg};
 use crate::parse::sip::is_private;
 use crate::parse::timestamp::Timestamp;
@@ -23,6 +24,8 @@ use std::collections::BTreeMap;
 const STALE_CALL_MS: i64 = 6 * 3600 * 1000;
 /// Above this many open calls, stale ones are dropped.
 const MAX_OPEN_CALLS: usize = 100_000;
+/// Outbound log failures remembered for joining call records to them (16 bytes each).
+const MAX_JOINED_FAILURES: usize = 1_000_000;
 /// Words in a carrier's reason phrase that point at the bill rather than the call.
 const PAYMENT_WORDS: &[&str] = &["payment", "balance", "credit", "suspend", "insufficient", "debt", "unpaid"];
 /// A finding at or above this confidence counts for the verdict (faults.md).
@@ -164,6 +167,68 @@ pub struct Stats {
     pub registrations_failed: u64,
     #[serde(serialize_with = "serialize_codes")]
     pub events_by_code: BTreeMap<LogCode, u64>,
+    /// What the call records (CDR, call logs) say; `null` when none were read.
+    pub call_records: Option<RecordStats>,
+}
+
+/// Per-trunk counts from call records.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TrunkCalls {
+    pub inbound: u64,
+    pub inbound_answered: u64,
+    pub outbound: u64,
+    pub outbound_answered: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HourCount {
+    pub hour: u32,
+    pub calls: u64,
+}
+
+/// The context a technician looks at first: traffic by direction, outcome, trunk and hour.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RecordStats {
+    pub calls: u64,
+    pub by_direction: BTreeMap<crate::event::CallDirection, u64>,
+    pub by_outcome: BTreeMap<crate::event::Outcome, u64>,
+    pub trunks: BTreeMap<String, TrunkCalls>,
+    pub peak_concurrency: u64,
+    pub peak_at: Option<Timestamp>,
+    /// The three busiest hours of the day (local time), most calls first.
+    pub busiest_hours: Vec<HourCount>,
+}
+
+impl RecordStats {
+    fn of(r: &RecordState) -> Self {
+        let c = r.concurrency();
+        let mut hours: Vec<HourCount> =
+            (0..24).filter(|&h| r.hours[h] > 0).map(|h| HourCount { hour: h as u32, calls: r.hours[h] }).collect();
+        hours.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.hour.cmp(&b.hour)));
+        hours.truncate(3);
+        RecordStats {
+            calls: r.calls,
+            by_direction: r.by_direction.clone(),
+            by_outcome: r.by_outcome.clone(),
+            trunks: r
+                .trunks
+                .iter()
+                .filter(|(dn, _)| !dn.is_empty())
+                .map(|(dn, t)| {
+                    let calls = TrunkCalls {
+                        inbound: t.inbound,
+                        inbound_answered: t.inbound_answered,
+                        outbound: t.outbound,
+                        outbound_answered: t.outbound_answered,
+                    };
+                    (dn.clone(), calls)
+                })
+                .collect(),
+            peak_concurrency: c.peak,
+            peak_at: c.peak_at,
+            busiest_hours: hours,
+        }
+    }
 }
 
 fn serialize_codes<S: serde::Serializer>(m: &BTreeMap<LogCode, u64>, s: S) -> Result<S::Ok, S::Error> {
@@ -303,6 +368,11 @@ impl Classifier {
                     None => (named, false),
                 };
                 let code = status.code;
+                if let (Some(c), Some(_), false) = (call, on_trunk, inbound_leg)
+                    && self.state.log_failures.len() < MAX_JOINED_FAILURES
+                {
+                    self.state.log_failures.insert(c, code);
+                }
                 if let (Some(i), false) = (on_trunk, inbound_leg) {
                     let t = &mut self.state.trunks[i as usize];
                     t.outbound_failures_total += 1;
@@ -322,6 +392,13 @@ impl Classifier {
                     }
                     if code == 402 || mentions_payment(status.reason) {
                         run.payment_hint = true;
+                    }
+                }
+                if matches!(code, 404 | 410 | 484 | 604) && numbering::obsolete(number).is_some() {
+                    let r = &mut self.state.records;
+                    r.obsolete_numbers.add(e, Some(code), cap);
+                    if r.obsolete_samples.len() < 5 {
+                        r.obsolete_samples.insert(lossy(number));
                     }
                 }
                 if CODEC_CODES.contains(&code) {
@@ -441,7 +518,158 @@ impl Classifier {
                     }
                 }
             }
+            EventKind::Call(rec) => self.observe_record(e, &rec),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}
+        }
+    }
+
+    /// Folds one call record (CDR, call log) into the record view of the site.
+    fn observe_record(&mut self, e: &Event<'_>, rec: &CallRecord<'_>) {
+        use crate::event::{CallDirection as D, Outcome as O};
+        let cap = self.evidence_cap;
+        let answered = rec.outcome == O::Answered;
+        self.stats.calls += 1;
+        if !answered && rec.outcome != O::Cancelled {
+            self.stats.calls_failed += 1;
+        }
+        let r = &mut self.state.records;
+        r.calls += 1;
+        *r.by_direction.entry(rec.direction).or_default() += 1;
+        *r.by_outcome.entry(rec.outcome).or_default() += 1;
+        if let Some(t) = rec.started {
+            r.hours[t.fields().3 as usize] += 1;
+            let end = rec.ended.unwrap_or(t);
+            if r.intervals.len() < MAX_INTERVALS {
+                r.intervals.push((t.millis(), end.millis().max(t.millis())));
+            }
+            if !answered && rec.outcome != O::Cancelled && r.failure_times.len() < MAX_INTERVALS {
+                r.failure_times.push(t.millis());
+            }
+        }
+        if let Some(d) = rec.divert {
+            r.diverts.entry(d).or_default().add(e, None, cap);
+        }
+        let trunk_dn = |p: &Party<'_>| p.trunk().map(|t| lossy(t.dn));
+        match rec.direction {
+            D::Inbound => {
+                let t = r.trunks.entry(trunk_dn(&rec.from).unwrap_or_default()).or_default();
+                t.inbound += 1;
+                if answered {
+                    t.inbound_answered += 1;
+                    if r.run.failures.count > 0 {
+                        r.run.inbound_answered_since_onset += 1;
+                    }
+                }
+                if rec.outcome == O::NoRoute {
+                    r.inbound_unrouted.add(e, None, cap);
+                }
+            }
+            D::Outbound => {
+                let number = match rec.to {
+                    Party::Trunk { number, .. } if !number.is_empty() => number,
+                    Party::Number(n) => n,
+                    _ => rec.dialled,
+                };
+                if let Some(dn) = trunk_dn(&rec.to) {
+                    let t = r.trunks.entry(dn).or_default();
+                    t.outbound += 1;
+                    if answered {
+                        t.outbound_answered += 1;
+                        t.first_outbound_answered = t.first_outbound_answered.or(rec.started);
+                        t.last_outbound_answered = t.last_outbound_answered.max(rec.started);
+                    }
+                }
+                if answered && numbering::obsolete(number).is_some() {
+                    r.obsolete_answered += 1;
+                }
+                let class = if numbering::is_premium(number) {
+                    Some(&mut r.premium)
+                } else if numbering::is_international(number) {
+                    Some(&mut r.international)
+                } else {
+                    None
+                };
+                match (class, answered) {
+                    (Some(c), true) => c.answered += 1,
+                    (None, true) => r.domestic_answered += 1,
+                    // Busy or unanswered every time, while ordinary numbers work, counts too:
+                    // that is how a barred 1900 number often looks in a call log.
+                    (Some(c), false)
+                        if matches!(
+                            rec.outcome,
+                            O::Failed | O::Declined | O::NotFound | O::Busy | O::NoAnswer | O::Unanswered
+                        ) =>
+                    {
+                        c.failed.add(e, None, cap);
+                        if c.numbers.len() < 5 {
+                            c.numbers.insert(lossy(number));
+                        }
+                    }
+                    _ => {}
+                }
+                if matches!(
+                    rec.outcome,
+                    O::Failed
+                        | O::Busy
+                        | O::NoAnswer
+                        | O::Cancelled
+                        | O::NotFound
+                        | O::Declined
+                        | O::Unanswered
+                        | O::Timeout
+                ) {
+                    *r.callee_outcomes.entry(rec.outcome).or_default() += 1;
+                    self.state.callee_outcomes.add(e, None, cap);
+                }
+                match rec.outcome {
+                    O::Answered => r.run = RecordRun::default(),
+                    // Refused before reaching anyone: what a barred trunk does to every call.
+                    O::Failed | O::Declined => {
+                        r.run.failures.add(e, None, cap);
+                        if r.run.destinations.len() < DISTINCT_CAP {
+                            r.run.destinations.insert(number_key(number));
+                        }
+                        if r.run.sample_destinations.len() < 5 {
+                            r.run.sample_destinations.insert(lossy(number));
+                        }
+                        if let Some(c) = rec.call_number
+                            && r.run.call_numbers.len() < DISTINCT_CAP
+                        {
+                            r.run.call_numbers.push(c);
+                        }
+                    }
+                    O::Busy | O::NoAnswer | O::Cancelled | O::Unanswered | O::Timeout if r.run.failures.count > 0 => {
+                        r.run.reached += 1
+                    }
+                    _ => {}
+                }
+                if matches!(rec.outcome, O::Failed | O::NotFound) && numbering::obsolete(number).is_some() {
+                    r.obsolete_numbers.add(e, None, cap);
+                    if r.obsolete_samples.len() < 5 {
+                        r.obsolete_samples.insert(lossy(number));
+                    }
+                }
+            }
+            D::Internal => {}
+        }
+        match rec.outcome {
+            O::LicenseLimit => r.license_limit.add(e, None, cap),
+            O::ExternalCallDisabled => r.external_disabled.add(e, None, cap),
+            O::DestinationProhibited => r.prohibited.add(e, None, cap),
+            O::ServerError => r.server_errors.add(e, None, cap),
+            O::NoRoute if rec.direction != D::Inbound => {
+                self.state.no_route.add(e, None, cap);
+                if self.state.no_route_numbers.len() < 10 {
+                    let n = if rec.dialled.is_empty() { rec.to_number() } else { rec.dialled };
+                    self.state.no_route_numbers.insert(lossy(n));
+                }
+            }
+            _ => {}
+        }
+        // A call that could not ring an extension's phone (offline, or DND).
+        let not_registered = rec.outcome == O::NotAvailable || rec.divert == Some(crate::event::Divert::NotRegistered);
+        if not_registered && let Party::Extension(ext) = rec.to {
+            self.extension(ext).not_registered.add(e, None, cap);
         }
     }
 
@@ -466,6 +694,9 @@ impl Classifier {
         let open_failed = self.state.calls.values().filter(|c| c.failed && !c.answered).count() as u64;
         self.stats.calls_failed += open_failed;
         self.state.calls.clear();
+        if self.state.records.calls > 0 {
+            self.stats.call_records = Some(RecordStats::of(&self.state.records));
+        }
         let mut findings: Vec<Finding> = rules::RULES.iter().flat_map(|rule| rule(&self.state, ctx)).collect();
         sort_findings(&mut findings);
         findings

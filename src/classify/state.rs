@@ -263,4 +263,129 @@ pub struct SiteState {
     pub unexplained_failures: Tally,
     pub first: Option<Timestamp>,
     pub last: Option<Timestamp>,
+    pub records: RecordState,
+    /// SIP codes of outbound failures in activity logs, by call number: joins call records to them.
+    pub log_failures: HashMap<CallId, u16, FxBuildHasher>,
+}
+
+/// Outbound failures seen in call records since the last answered outbound call:
+/// the behavioural view of a barred trunk when no SIP code is available.
+#[derive(Clone, Debug, Default)]
+pub struct RecordRun {
+    pub failures: Tally,
+    pub destinations: HashSet<u64, FxBuildHasher>,
+    /// Outbound attempts since the onset that reached a callee (busy, no answer, cancelled while ringing).
+    pub reached: u64,
+    pub inbound_answered_since_onset: u64,
+    pub sample_destinations: BTreeSet<String>,
+    /// Call numbers of the failed rows, to join them to activity-log lines.
+    pub call_numbers: Vec<CallId>,
+}
+
+/// Answered outbound calls per trunk, from call records.
+#[derive(Clone, Debug, Default)]
+pub struct RecordTrunk {
+    pub inbound: u64,
+    pub inbound_answered: u64,
+    pub outbound: u64,
+    pub outbound_answered: u64,
+    pub first_outbound_answered: Option<Timestamp>,
+    pub last_outbound_answered: Option<Timestamp>,
+}
+
+/// A class of destinations that carriers or 3CX may forbid.
+#[derive(Clone, Debug, Default)]
+pub struct DestinationClass {
+    pub answered: u64,
+    pub failed: Tally,
+    pub numbers: BTreeSet<String>,
+}
+
+/// What call records (CDR, call logs) tell.
+#[derive(Clone, Debug, Default)]
+pub struct RecordState {
+    pub calls: u64,
+    pub by_direction: BTreeMap<crate::event::CallDirection, u64>,
+    pub by_outcome: BTreeMap<crate::event::Outcome, u64>,
+    pub trunks: BTreeMap<String, RecordTrunk>,
+    pub run: RecordRun,
+    /// (start, end) of calls in milliseconds, for concurrency; bounded.
+    pub intervals: Vec<(i64, i64)>,
+    /// Start times of calls that failed, for "failures at the concurrency ceiling".
+    pub failure_times: Vec<i64>,
+    pub hours: [u64; 24],
+    pub license_limit: Tally,
+    pub external_disabled: Tally,
+    pub server_errors: Tally,
+    pub inbound_unrouted: Tally,
+    pub obsolete_numbers: Tally,
+    /// Answered outbound calls to numbers of a "retired" format: the format still works
+    /// here (a site outside Vietnam, or a carrier that maps it), so it is no fault.
+    pub obsolete_answered: u64,
+    pub obsolete_samples: BTreeSet<String>,
+    /// Failed outbound calls to a number that is fine by format (wrong, unknown, busy).
+    pub premium: DestinationClass,
+    pub international: DestinationClass,
+    pub domestic_answered: u64,
+    pub prohibited: Tally,
+    pub diverts: BTreeMap<crate::event::Divert, Tally>,
+    /// Ordinary outcomes of outbound calls (busy, no answer, cancelled, wrong number...).
+    pub callee_outcomes: BTreeMap<crate::event::Outcome, u64>,
+}
+
+/// At most this many call intervals are kept for concurrency (16 bytes each).
+pub const MAX_INTERVALS: usize = 4_000_000;
+
+/// Simultaneous calls over time, from call records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Concurrency {
+    pub peak: u64,
+    pub peak_at: Option<Timestamp>,
+    /// Separate times the peak was reached (rising to it from below).
+    pub episodes: u64,
+    /// Failed calls that started while the peak was in use.
+    pub failures_at_peak: u64,
+}
+
+impl RecordState {
+    /// Sweeps call starts and ends in time order (an end before a start at the same
+    /// millisecond: back-to-back calls are not simultaneous).
+    pub fn concurrency(&self) -> Concurrency {
+        let mut points: Vec<(i64, i32)> = Vec::with_capacity(self.intervals.len() * 2);
+        for &(s, e) in &self.intervals {
+            points.push((s, 1));
+            points.push((e, -1));
+        }
+        points.sort_unstable();
+        let mut c = Concurrency::default();
+        let mut now: i64 = 0;
+        for &(t, d) in &points {
+            now += i64::from(d);
+            if now as u64 > c.peak {
+                c = Concurrency {
+                    peak: now as u64,
+                    peak_at: Some(Timestamp::from_millis(t)),
+                    episodes: 1,
+                    failures_at_peak: 0,
+                };
+            } else if d == 1 && now as u64 == c.peak {
+                c.episodes += 1;
+            }
+        }
+        // Second pass: failures that started while the peak was in use.
+        let mut failures = self.failure_times.clone();
+        failures.sort_unstable();
+        let (mut now, mut i) = (0i64, 0usize);
+        for f in failures {
+            while i < points.len() && points[i].0 <= f {
+                now += i64::from(points[i].1);
+                i += 1;
+            }
+            // The failed call itself was counted as started: look at the others.
+            if c.peak > 0 && now as u64 >= c.peak {
+                c.failures_at_peak += 1;
+            }
+        }
+        c
+    }
 }

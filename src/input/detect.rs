@@ -35,7 +35,7 @@ impl Format {
 
     /// Formats this version analyses.
     pub fn is_analysed(self) -> bool {
-        matches!(self, Format::ActivityLog | Format::MediaLog)
+        matches!(self, Format::ActivityLog | Format::MediaLog | Format::CdrLegacy | Format::CdrV20 | Format::CallLogCsv)
     }
 }
 
@@ -119,13 +119,13 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         let text = String::from_utf8_lossy(l).to_lowercase();
         if l.starts_with(b"Call ") && l[5..].iter().take_while(|c| c.is_ascii_digit()).count() > 0 && l.contains(&b',')
         {
-            return Err(SkipReason::NotYetAnalysed(Format::CdrLegacy));
+            return Ok(Format::CdrLegacy);
         }
         if (text.contains("event id") && text.contains("date & time")) || text.starts_with("timegenerated,eventid") {
             return Err(SkipReason::NotYetAnalysed(Format::EventLogCsv));
         }
         if text.contains("cdr_id") && text.contains("termination_reason") {
-            return Err(SkipReason::NotYetAnalysed(Format::CdrV20));
+            return Ok(Format::CdrV20);
         }
         if text.contains("system info") || text.starts_with("version = ") {
             return Err(SkipReason::NotYetAnalysed(Format::SystemInfo));
@@ -135,7 +135,7 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         }
         let cells: Vec<String> = text.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"').to_owned()).collect();
         if cells.len() >= 3 && cells.iter().filter(|c| CALL_LOG_SYNONYMS.contains(&c.as_str())).count() >= 3 {
-            return Err(SkipReason::NotYetAnalysed(Format::CallLogCsv));
+            return Ok(Format::CallLogCsv);
         }
     }
     let (mut cm, mut ms, mut stamped) = (0usize, 0usize, 0usize);
@@ -175,7 +175,7 @@ mod tests {
         );
         assert_eq!(
             d("cdr.log", b"Call 23193,00000172FF10D141_4445,00:00:56,2020/06/29 07:53:11\n"),
-            Err(SkipReason::NotYetAnalysed(Format::CdrLegacy))
+            Ok(Format::CdrLegacy)
         );
         assert_eq!(
             d("e.csv", b"\xEF\xBB\xBFEvent ID,Date & Time,Details,Level,Source\n"),
@@ -187,7 +187,7 @@ mod tests {
         );
         assert_eq!(
             d("c.csv", b"Call Time,Call ID,From,To,Direction,Status,Ringing,Talking,Cost\n"),
-            Err(SkipReason::NotYetAnalysed(Format::CallLogCsv))
+            Ok(Format::CallLogCsv)
         );
         assert_eq!(d("old.txt", b"12:03:20.734| Log(2): | Incoming | c1\n"), Err(SkipReason::PreV8));
         assert_eq!(d("x.blrec", b"\x00\x01"), Err(SkipReason::BinaryLog));

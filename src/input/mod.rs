@@ -130,7 +130,8 @@ pub fn sniff(index: u32, path: String, source: Result<Source, io::Error>) -> Pla
         match detect::detect(&name, &raw_head, &sample) {
             Ok(format) => {
                 plan.format = format;
-                let (dates, first) = date_sample(&sample);
+                let (dates, first) =
+                    if format == Format::CdrLegacy { cdr_date_sample(&sample) } else { date_sample(&sample) };
                 plan.dates = Some(dates);
                 plan.first_ts = first;
             }
@@ -151,6 +152,16 @@ pub fn sniff(index: u32, path: String, source: Result<Source, io::Error>) -> Pla
         plan.skipped = Some(SkipReason::Unreadable(e.to_string()));
     }
     plan
+}
+
+/// CDR times are year-first (`yyyy/MM/dd`): only the first start time is needed.
+fn cdr_date_sample(sample: &[u8]) -> (DateDecision, Option<Timestamp>) {
+    let layout = parse::cdr::CdrLayout::default();
+    let mut scratch = Vec::new();
+    let first = parse::lines(sample)
+        .filter_map(|(l, _)| parse::cdr::parse_line(l, &layout, &mut scratch))
+        .find_map(|r| r.started);
+    (DateOrderVotes::default().decide(), first)
 }
 
 /// The day/month order and direction of a file, from the stamps of its sample.

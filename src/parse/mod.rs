@@ -7,6 +7,9 @@
 //! a blank, or unrecognised.
 
 pub mod activity;
+pub mod call_log;
+pub mod cdr;
+pub mod cdr_v20;
 pub mod media;
 pub mod sip;
 pub mod timestamp;
@@ -255,6 +258,48 @@ pub fn parse_chunk_into<'a>(
         RecordState::Recognized(_) => Some(true),
         RecordState::Unrecognized => Some(false),
     };
+    out
+}
+
+/// Parses a chunk of legacy CDR lines (one record per line, no continuation).
+pub fn parse_cdr_chunk_into<'a>(
+    buf: &'a [u8],
+    file: u32,
+    layout: &cdr::CdrLayout,
+    events: Vec<Event<'static>>,
+) -> ParsedChunk<'a> {
+    let mut events: Vec<Event<'a>> = events;
+    events.reserve(buf.len() / 160);
+    let mut out = ParsedChunk { events, ..ParsedChunk::default() };
+    let mut scratch = Vec::with_capacity(32);
+    let c = &mut out.counts;
+    for (line_index, (line, len)) in lines(buf).enumerate() {
+        c.lines += 1;
+        c.bytes += len as u64;
+        let line = line.strip_prefix(BOM).unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            c.blank += 1;
+            continue;
+        }
+        match cdr::parse_line(line, layout, &mut scratch) {
+            Some(rec) => {
+                c.records += 1;
+                out.events.push(Event {
+                    file,
+                    line: line_index as u64 + 1,
+                    ts: rec.started,
+                    code: None,
+                    text: line,
+                    kind: EventKind::Call(rec),
+                });
+            }
+            None => {
+                c.unrecognized += 1;
+                c.bytes_unrecognized += len as u64;
+            }
+        }
+    }
+    out.ends_recognized = Some(false);
     out
 }
 

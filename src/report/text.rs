@@ -107,5 +107,27 @@ pub fn render(r: &Report) -> String {
             ]
         )
     );
+    if let Some(c) = &s.call_records {
+        use crate::event::{CallDirection as D, Outcome};
+        let dir = |d: D| c.by_direction.get(&d).copied().unwrap_or(0);
+        let hours: Vec<String> = c.busiest_hours.iter().map(|h| format!("{:02}h ({})", h.hour, h.calls)).collect();
+        let _ = writeln!(
+            o,
+            "  {}",
+            fill(
+                t(Msg::RecordStatsLine),
+                &[
+                    ("calls", &c.calls),
+                    ("inbound", &dir(D::Inbound)),
+                    ("outbound", &dir(D::Outbound)),
+                    ("internal", &dir(D::Internal)),
+                    ("answered", &c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0)),
+                    ("peak", &c.peak_concurrency),
+                    ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), human_time)),
+                    ("hours", &hours.join(", ")),
+                ]
+            )
+        );
+    }
     o
 }

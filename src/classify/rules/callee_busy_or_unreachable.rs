@@ -12,7 +12,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if t.count == 0 {
         return Vec::new();
     }
-    let text = ctx.msg(Msg::CalleeBusyMain, &[("n", &t.count), ("codes", &codes_text(t))]);
+    // SIP codes from logs; outcomes from call records, which carry no code.
+    let mut parts = vec![codes_text(t)];
+    parts.extend(s.records.callee_outcomes.iter().map(|(o, n)| {
+        let name = serde_json::to_value(o).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        format!("{name} ×{n}")
+    }));
+    parts.retain(|p| !p.is_empty());
+    let text = ctx.msg(Msg::CalleeBusyMain, &[("n", &t.count), ("codes", &parts.join(", "))]);
     let by_code: serde_json::Map<String, serde_json::Value> =
         t.codes.iter().map(|(c, n)| (c.to_string(), (*n).into())).collect();
     vec![

@@ -7,11 +7,17 @@ pub mod brute_force_attack;
 pub mod callee_busy_or_unreachable;
 pub mod carrier_failure;
 pub mod codec_mismatch;
+pub mod destination_not_permitted;
 pub mod extension_auth_failed;
 pub mod extension_not_registered;
+pub mod forwarding_or_dnd;
+pub mod inbound_not_routed;
 pub mod ip_blacklisted;
+pub mod license_call_limit;
 pub mod no_outbound_rule;
+pub mod number_format_invalid;
 pub mod one_way_audio;
+pub mod pbx_service_failure;
 pub mod trunk_auth_failed;
 pub mod trunk_unpaid;
 pub mod trunk_unreachable;
@@ -35,6 +41,12 @@ pub const RULES: &[Rule] = &[
     codec_mismatch::evaluate,
     no_outbound_rule::evaluate,
     callee_busy_or_unreachable::evaluate,
+    license_call_limit::evaluate,
+    destination_not_permitted::evaluate,
+    number_format_invalid::evaluate,
+    inbound_not_routed::evaluate,
+    pbx_service_failure::evaluate,
+    forwarding_or_dnd::evaluate,
 ];
 
 /// Failed calls that no rule explains before the verdict says "escalate": one or

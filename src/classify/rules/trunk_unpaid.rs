@@ -8,7 +8,7 @@
 use crate::classify::catalog::FaultId;
 use crate::classify::rules::{codes_text, when};
 use crate::classify::state::{SiteState, TrunkState};
-use crate::classify::{Finding, RuleContext, Subject};
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
 
 /// faults.md: ">= 3 distinct destinations in the window". Fewer can be wrong numbers.
@@ -166,10 +166,151 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         }
         out.push(f);
     }
+    let from_records = from_records(s, ctx, &out);
+    // Calls in the records that the log also saw: the log's finding shows both.
+    let joined = s.records.run.call_numbers.iter().filter(|c| s.log_failures.contains_key(c)).count();
+    if joined > 0
+        && let Some(f) = out.first_mut()
+    {
+        f.details.insert("cdr_rows_joined".to_owned(), joined.into());
+        f.explanation.push(' ');
+        f.explanation.push_str(&ctx.msg(Msg::TrunkUnpaidJoinedRecords, &[("n", &joined)]));
+        // One call-record line beside the log lines, so the ticket shows both views.
+        if let Some(line) = ctx.evidence(&s.records.run.failures.evidence).into_iter().next() {
+            if f.evidence.len() >= ctx.evidence_cap {
+                f.evidence.pop();
+            }
+            f.evidence.push(line);
+        }
+    }
+    out.extend(from_records);
     out
 }
 
 /// `10000 (VNPT)`, or the bare DN.
 pub fn display(t: &TrunkState) -> String {
     if t.name.is_empty() { t.dn.clone() } else { format!("{} ({})", t.dn, t.name) }
+}
+
+/// Distinct numbers that must fail in call records before they say "barred": with no
+/// SIP code to tell a refusal from a wrong number, the pattern needs more calls.
+pub const MIN_DISTINCT_DESTINATIONS_RECORDS: usize = 5;
+/// A primary trunk is one that carried at least this many answered outbound calls...
+pub const PRIMARY_MIN_CALLS: u64 = 10;
+/// ...and then none for this long while another trunk carried the outbound traffic.
+pub const FAILOVER_SILENCE_MINUTES: i64 = 120;
+
+/// The trunk-unpaid pattern as call records show it (no SIP codes), joined to the
+/// activity log's SIP codes when the same calls are there.
+pub fn from_records(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Finding]) -> Vec<Finding> {
+    let r = &s.records;
+    let run = &r.run;
+    let failed = run.failures.count;
+    let joined: Vec<u16> = run.call_numbers.iter().filter_map(|c| s.log_failures.get(c).copied()).collect();
+    let mut joined_codes = serde_json::Map::new();
+    for c in &joined {
+        let n = joined_codes.entry(c.to_string()).or_insert(0.into());
+        *n = (n.as_u64().unwrap_or(0) + 1).into();
+    }
+    if failed == 0
+        || run.destinations.len() < MIN_DISTINCT_DESTINATIONS_RECORDS
+        || (failed as f64) < MIN_REFUSED_SHARE * (failed + run.reached) as f64
+    {
+        return failover(s, ctx, log_findings);
+    }
+    // The activity log already concluded with SIP codes: one finding, not two.
+    if !log_findings.is_empty() {
+        return Vec::new();
+    }
+    let onset = run.failures.first;
+    // The trunk that carried outbound calls before the onset is the one refusing now.
+    let primary = r
+        .trunks
+        .iter()
+        .filter(|(dn, t)| !dn.is_empty() && t.last_outbound_answered.is_some() && t.last_outbound_answered <= onset)
+        .max_by_key(|(dn, t)| (t.outbound_answered, std::cmp::Reverse((*dn).clone())));
+    let subject = match primary {
+        Some((dn, _)) => s
+            .trunks
+            .iter()
+            .find(|t| &t.dn == dn)
+            .map(Subject::trunk)
+            .unwrap_or_else(|| Subject::of(SubjectKind::Trunk, dn.clone())),
+        None => Subject::of(SubjectKind::System, "outbound"),
+    };
+    let mut text = ctx.msg(
+        Msg::TrunkUnpaidRecords,
+        &[("onset", &when(onset)), ("failed", &failed), ("distinct", &run.destinations.len())],
+    );
+    if run.inbound_answered_since_onset > 0 {
+        text.push(' ');
+        text.push_str(&ctx.msg(Msg::TrunkUnpaidRecordsInbound, &[("inbound", &run.inbound_answered_since_onset)]));
+    }
+    text.push(' ');
+    if joined.is_empty() {
+        text.push_str(&ctx.msg(Msg::TrunkUnpaidRecordsConfirm, &[]));
+    } else {
+        let codes: Vec<String> = joined_codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+        text.push_str(&ctx.msg(Msg::TrunkUnpaidRecordsJoined, &[("n", &joined.len()), ("codes", &codes.join(", "))]));
+    }
+    let confidence = 0.55 + if run.inbound_answered_since_onset > 0 { 0.1 } else { 0.0 };
+    vec![
+        ctx.finding(FaultId::TrunkUnpaid, confidence, subject, &run.failures, text)
+            .alternatives(&[FaultId::TrunkAuthFailed, FaultId::TrunkUnreachable, FaultId::DestinationNotPermitted])
+            .detail("mode", Mode::OutboundBarred.as_str())
+            .detail("source", "call_records")
+            .detail("distinct_destinations", run.destinations.len())
+            .detail("inbound_answered_since_onset", run.inbound_answered_since_onset)
+            .detail("sample_destinations", run.sample_destinations.iter().cloned().collect::<Vec<_>>())
+            .detail("joined_sip_codes", joined_codes),
+    ]
+}
+
+/// A primary trunk that stopped carrying outbound calls while a backup took over:
+/// 3CX fails over silently on 402/403/503/603, so this is often the only trace.
+fn failover(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Finding]) -> Vec<Finding> {
+    let r = &s.records;
+    let total: u64 = r.trunks.values().map(|t| t.outbound_answered).sum();
+    let Some((a_dn, a)) = r
+        .trunks
+        .iter()
+        .filter(|(dn, t)| {
+            !dn.is_empty() && t.outbound_answered >= PRIMARY_MIN_CALLS && 2 * t.outbound_answered >= total
+        })
+        .max_by_key(|(_, t)| t.outbound_answered)
+    else {
+        return Vec::new();
+    };
+    let Some((b_dn, b)) = r.trunks.iter().find(|(dn, t)| {
+        *dn != a_dn && t.outbound_answered >= PRIMARY_MIN_CALLS && t.first_outbound_answered > a.last_outbound_answered
+    }) else {
+        return Vec::new();
+    };
+    let silent = crate::classify::rules::minutes_between(a.last_outbound_answered, b.last_outbound_answered);
+    if silent < FAILOVER_SILENCE_MINUTES || log_findings.iter().any(|f| &f.subject.id == a_dn) {
+        return Vec::new();
+    }
+    let text = ctx.msg(
+        Msg::TrunkFailoverRecords,
+        &[
+            ("a", a_dn),
+            ("n", &a.outbound_answered),
+            ("last", &when(a.last_outbound_answered)),
+            ("b", b_dn),
+            ("m", &b.outbound_answered),
+        ],
+    );
+    let tally = crate::classify::state::Tally {
+        count: b.outbound_answered,
+        first: b.first_outbound_answered,
+        last: b.last_outbound_answered,
+        ..Default::default()
+    };
+    vec![
+        ctx.finding(FaultId::TrunkUnpaid, 0.45, Subject::of(SubjectKind::Trunk, a_dn.clone()), &tally, text)
+            .alternatives(&[FaultId::TrunkAuthFailed, FaultId::TrunkUnreachable, FaultId::TrunkIpNotAllowed])
+            .detail("mode", Mode::OutboundBarred.as_str())
+            .detail("source", "call_records")
+            .detail("failover_trunk", b_dn.clone()),
+    ]
 }

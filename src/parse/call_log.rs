@@ -1,0 +1,765 @@
+//! Console Call Log / Call Reports CSV exports (input-formats.md §6): one row per call,
+//! headers in the console's language, dates in its locale.
+//!
+//! The header is the first of the first 10 rows naming at least 3 known columns (rows
+//! above it are preamble: the French export has five); the delimiter is whichever of
+//! `,` `;` `\t` finds it. Day/month order is decided once per file from all its rows,
+//! so the file is read whole (these exports are small) and passed over twice.
+//! Line accounting is [`CsvRows`]'s: the header row counts as a record.
+
+use super::LineCounts;
+use super::cdr;
+use super::cdr_v20::{CsvRows, header_key_into, join_row, sniff_delimiter, value};
+use super::timestamp::{self, DateOrder, DateOrderVotes, RawDate, RawStamp};
+use crate::event::{CallDirection, CallId, CallRecord, Event, EventKind, Outcome, Party};
+use std::io::{self, Read};
+
+/// Larger than any console export: past it the input is something else, or needs splitting.
+const MAX_BYTES: u64 = 256 << 20;
+/// Known column names a row needs to be the header (§0, §6).
+const MIN_HITS: usize = 3;
+const HOUR_MS: u32 = 3_600_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Col {
+    /// Date and time, or the date alone when a separate time column exists.
+    Time,
+    TimeOfDay,
+    Caller,
+    Callee,
+    Status,
+    Ringing,
+    Talking,
+    CallId,
+    Direction,
+    Reason,
+}
+const NCOLS: usize = 10;
+
+/// What a header cell names. `Some(None)`: a known column this reader does not use.
+fn column_of(key: &str) -> Option<Option<Col>> {
+    Some(Some(match key {
+        "call time" | "date" | "start time" | "time started" | "date time" | "date/time" | "date et heure"
+        | "date/heure" | "heure de début" | "thời gian" | "ngày giờ" | "thời gian gọi" | "thời điểm" | "ngày" => {
+            Col::Time
+        }
+        "time" | "heure" | "giờ" => Col::TimeOfDay,
+        "caller id" | "caller" | "from" | "source" | "appelant" | "de" | "người gọi" | "số gọi" | "số gọi đi"
+        | "từ" => Col::Caller,
+        "destination"
+        | "to"
+        | "callee"
+        | "called"
+        | "appelé"
+        | "destinataire"
+        | "à"
+        | "số nhận"
+        | "người nhận"
+        | "đích"
+        | "số được gọi"
+        | "đến" => Col::Callee,
+        "status" | "call status" | "result" | "statut" | "état" | "trạng thái" | "kết quả" => Col::Status,
+        "ringing"
+        | "ring time"
+        | "ringing time"
+        | "sonnerie"
+        | "durée de sonnerie"
+        | "đổ chuông"
+        | "thời gian đổ chuông" => Col::Ringing,
+        "talking"
+        | "talk time"
+        | "talking time"
+        | "duration"
+        | "conversation"
+        | "durée"
+        | "durée de conversation"
+        | "đàm thoại"
+        | "thời gian đàm thoại"
+        | "thời lượng" => Col::Talking,
+        "call id" | "callid" | "call_id" | "id appel" | "id cuộc gọi" | "mã cuộc gọi" => Col::CallId,
+        "direction" | "call direction" | "sens" | "hướng" | "hướng gọi" => Col::Direction,
+        "reason" | "termination reason" | "raison" | "motif" | "lý do" => Col::Reason,
+        "cost" | "coût" | "cout" | "chi phí" | "cước" | "totaux" => return Some(None),
+        _ => return None,
+    }))
+}
+
+/// Column positions of a header row.
+#[derive(Clone, Debug)]
+struct Header {
+    cols: [Option<usize>; NCOLS],
+    width: usize,
+    hits: usize,
+}
+
+impl Header {
+    /// The row as a header, when it names at least [`MIN_HITS`] known columns.
+    fn detect(rec: &csv::ByteRecord, key: &mut String) -> Option<Header> {
+        // Header cells are short words without digits; most data rows stop here
+        // before any cell is lower-cased.
+        let wordy = rec.iter().filter(|c| !c.is_empty() && c.len() <= 64 && !c.iter().any(u8::is_ascii_digit)).count();
+        if wordy < MIN_HITS {
+            return None;
+        }
+        let mut h = Header { cols: [None; NCOLS], width: rec.len(), hits: 0 };
+        for (i, cell) in rec.iter().enumerate() {
+            header_key_into(cell, key);
+            if let Some(col) = column_of(key) {
+                h.hits += 1;
+                if let Some(c) = col {
+                    let slot = &mut h.cols[c as usize];
+                    *slot = slot.or(Some(i));
+                }
+            }
+        }
+        (h.hits >= MIN_HITS).then_some(h)
+    }
+
+    fn get<'r>(&self, rec: &'r csv::ByteRecord, c: Col) -> &'r [u8] {
+        self.cols[c as usize].and_then(|i| rec.get(i)).map_or(&b""[..], value)
+    }
+
+    /// A data row fits when it has the header's width; trailing empty extras are tolerated.
+    fn fits(&self, rec: &csv::ByteRecord) -> bool {
+        rec.len() == self.width || (rec.len() > self.width && rec.iter().skip(self.width).all(|f| value(f).is_empty()))
+    }
+
+    /// The row's start, not yet placed on the calendar (day/month order unknown).
+    fn stamp(&self, rec: &csv::ByteRecord, scratch: &mut Vec<u8>) -> Option<RawStamp> {
+        // Without a combined column, a lone "time" column holds the whole stamp.
+        let (date, tod) = match self.cols[Col::Time as usize] {
+            Some(_) => (self.get(rec, Col::Time), Some(self.get(rec, Col::TimeOfDay))),
+            None => (self.get(rec, Col::TimeOfDay), None),
+        };
+        if let Some(s) = stamp_of(date) {
+            return Some(s);
+        }
+        let tod = tod.filter(|t| !t.is_empty())?;
+        scratch.clear();
+        scratch.extend_from_slice(date);
+        scratch.push(b' ');
+        scratch.extend_from_slice(tod);
+        stamp_of(scratch)
+    }
+}
+
+/// A dated stamp: ISO, `dd/MM/yyyy HH:mm:ss`, `M/d/yyyy h:mm:ss tt`, and Vietnamese
+/// Windows' `SA`/`CH` (sáng/chiều: AM/PM), which the shared parser does not know.
+fn stamp_of(field: &[u8]) -> Option<RawStamp> {
+    let (rest, mut s) = timestamp::parse_prefix(field)?;
+    if s.date == RawDate::None {
+        return None;
+    }
+    match rest.trim_ascii().get(..2) {
+        Some(m) if m.eq_ignore_ascii_case(b"CH") && s.time_of_day < 12 * HOUR_MS => s.time_of_day += 12 * HOUR_MS,
+        Some(m) if m.eq_ignore_ascii_case(b"SA") && (12 * HOUR_MS..13 * HOUR_MS).contains(&s.time_of_day) => {
+            s.time_of_day -= 12 * HOUR_MS
+        }
+        _ => {}
+    }
+    Some(s)
+}
+
+/// `HH:MM:SS`, `MM:SS` or seconds (a fraction ignored) → seconds.
+fn seconds(d: &[u8]) -> Option<i64> {
+    let d = d.trim_ascii();
+    if d.is_empty() {
+        return None;
+    }
+    let mut total = 0i64;
+    for (n, part) in d.split(|&c| c == b':').enumerate() {
+        let int = part.trim_ascii().split(|&c| c == b'.' || c == b',').next().unwrap_or_default();
+        if n >= 3 || int.is_empty() || int.len() > 9 || !int.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        total = total * 60 + int.iter().fold(0i64, |a, &c| a * 10 + i64::from(c - b'0'));
+    }
+    Some(total)
+}
+
+/// Lower-cases `s` into `out` (reused) for the word tables.
+fn lower_into<'o>(s: &[u8], out: &'o mut String) -> &'o str {
+    out.clear();
+    for ch in String::from_utf8_lossy(s).chars() {
+        out.extend(ch.to_lowercase());
+    }
+    out.as_str()
+}
+
+/// Status words of the consoles (EN, VI, FR); others go through [`cdr::outcome`].
+fn status_outcome(s: &str) -> Option<Outcome> {
+    Some(match s {
+        "answered" | "connected" | "completed" | "đã trả lời" | "trả lời" | "đã nghe" | "thành công" | "répondu"
+        | "repondu" | "appel répondu" => Outcome::Answered,
+        "missed" | "unanswered" | "not answered" | "no answer" | "noanswer" | "nhỡ" | "gọi nhỡ" | "cuộc gọi nhỡ"
+        | "bị nhỡ" | "không trả lời" | "chưa trả lời" | "manqué" | "manque" | "appel manqué" | "perdu"
+        | "non répondu" | "sans réponse" => Outcome::NoAnswer,
+        "busy" | "bận" | "máy bận" | "occupé" | "occupe" => Outcome::Busy,
+        "failed" | "thất bại" | "lỗi" | "không thành công" | "échoué" | "echoue" | "échec" | "echec" => {
+            Outcome::Failed
+        }
+        "cancelled" | "canceled" | "đã hủy" | "đã huỷ" | "hủy" | "huỷ" | "annulé" | "annule" => {
+            Outcome::Cancelled
+        }
+        "rejected" | "declined" | "từ chối" | "bị từ chối" | "rejeté" | "refusé" => Outcome::Declined,
+        _ => return None,
+    })
+}
+
+/// Reason words (`Lý do`, `Reason`, `Raison`) that name a failure. Who hung up
+/// (`Người gọi kết thúc`) says nothing about the outcome and is left out.
+fn reason_outcome(s: &str) -> Option<Outcome> {
+    Some(match s {
+        "không được phép"
+        | "bị cấm"
+        | "not permitted"
+        | "not allowed"
+        | "destination prohibited"
+        | "prohibited"
+        | "non autorisé"
+        | "interdit" => Outcome::DestinationProhibited,
+        "không trả lời" | "không nhấc máy" | "pas de réponse" => Outcome::NoAnswer,
+        "máy bận" | "line busy" | "ligne occupée" => Outcome::Busy,
+        "không tìm thấy" | "số không tồn tại" | "not found" | "introuvable" => Outcome::NotFound,
+        "không có tuyến" | "no route" | "aucune route" => Outcome::NoRoute,
+        "không khả dụng" | "chưa đăng ký" | "not available" | "not registered" | "indisponible" | "non enregistré" => {
+            Outcome::NotAvailable
+        }
+        "hết giấy phép" | "vượt giới hạn giấy phép" | "license limit" | "license limit reached" => {
+            Outcome::LicenseLimit
+        }
+        _ => return None,
+    })
+}
+
+/// How much an outcome says: nothing, a plain ending, a named failure.
+fn rank(o: Outcome) -> u8 {
+    match o {
+        Outcome::Other | Outcome::Unanswered => 0,
+        Outcome::Answered | Outcome::NoAnswer | Outcome::Cancelled | Outcome::Failed => 1,
+        _ => 2,
+    }
+}
+
+fn direction_of(s: &str) -> Option<CallDirection> {
+    Some(match s {
+        "inbound"
+        | "incoming"
+        | "in"
+        | "gọi đến"
+        | "cuộc gọi đến"
+        | "đến"
+        | "entrant"
+        | "entrante"
+        | "entrée"
+        | "appel entrant" => CallDirection::Inbound,
+        "outbound" | "outgoing" | "out" | "gọi đi" | "cuộc gọi đi" | "đi" | "sortant" | "sortante" | "sortie"
+        | "appel sortant" => CallDirection::Outbound,
+        "internal" | "nội bộ" | "interne" | "local" => CallDirection::Internal,
+        _ => return None,
+    })
+}
+
+/// `Nguyen Van A (101)` → extension 101 (the last parenthesised number; a long one is
+/// an external number); `Ext.101` → extension; anything else as written.
+fn party(v: &[u8]) -> Party<'_> {
+    if v.is_empty() {
+        return Party::Unknown;
+    }
+    let mut end = v.len();
+    while let Some(close) = v[..end].iter().rposition(|&c| c == b')') {
+        let Some(open) = v[..close].iter().rposition(|&c| c == b'(') else { break };
+        let inner = v[open + 1..close].trim_ascii();
+        let digits = inner.iter().filter(|c| c.is_ascii_digit()).count();
+        if digits >= 7 && cdr::is_external_number(inner) {
+            return Party::Number(inner);
+        }
+        if digits > 0 && digits == inner.len() {
+            return Party::Extension(inner);
+        }
+        end = open;
+    }
+    if let Some(ext) = v.get(..4).filter(|p| p.eq_ignore_ascii_case(b"ext.")).and_then(|_| v.get(4..)) {
+        return Party::Extension(ext.trim_ascii());
+    }
+    Party::Number(v)
+}
+
+fn external(p: &Party<'_>) -> bool {
+    matches!(p, Party::Number(n) if cdr::is_external_number(n))
+}
+
+fn call_number_of(id: &[u8]) -> Option<CallId> {
+    if !id.is_empty() && id.len() <= 18 && id.iter().all(u8::is_ascii_digit) {
+        return Some(CallId(id.iter().fold(0u64, |a, &c| a * 10 + u64::from(c - b'0'))));
+    }
+    cdr::call_number(id)
+}
+
+/// Reused buffers of the second pass.
+#[derive(Default)]
+struct Scratch {
+    text: Vec<u8>,
+    date: Vec<u8>,
+    lower: String,
+}
+
+/// Builds one row's record and hands it to `sink`; `false` when the row is unreadable.
+fn emit_row(
+    h: &Header,
+    rec: &csv::ByteRecord,
+    line: u64,
+    order: DateOrder,
+    file: u32,
+    s: &mut Scratch,
+    sink: &mut dyn FnMut(&Event<'_>),
+) -> bool {
+    let Some(started) = h.stamp(rec, &mut s.date).and_then(|st| timestamp::resolve(st, order, None)) else {
+        return false;
+    };
+    let (from, to) = (party(h.get(rec, Col::Caller)), party(h.get(rec, Col::Callee)));
+    let (status, reason_col) = (h.get(rec, Col::Status), h.get(rec, Col::Reason));
+    let talking = h.get(rec, Col::Talking);
+    let (ring_s, talk_s) = (seconds(h.get(rec, Col::Ringing)), seconds(talking));
+    let talked = match talk_s {
+        Some(t) => t > 0,
+        None => talking.iter().any(|c| (b'1'..=b'9').contains(c)),
+    };
+    let said = |words: &[u8], lower: &mut String| -> Option<Outcome> {
+        (!words.is_empty()).then(|| {
+            let l = lower_into(words, lower);
+            status_outcome(l).or_else(|| reason_outcome(l)).unwrap_or_else(|| cdr::outcome(words, talked))
+        })
+    };
+    let by_status = said(status, &mut s.lower);
+    let by_reason = said(reason_col, &mut s.lower);
+    // The status summarises (`Bận`, `Nhỡ`); a reason naming the failure (`Không được
+    // phép`) is more precise and wins, but never over an answer.
+    let (outcome, words) = match (by_status, by_reason) {
+        _ if talked => (Outcome::Answered, if status.is_empty() { reason_col } else { status }),
+        (Some(Outcome::Answered), _) => (Outcome::Answered, status),
+        (st, Some(r)) if rank(r) > 0 && rank(r) >= st.map_or(0, rank) => (r, reason_col),
+        (Some(st), _) => (st, status),
+        (None, Some(r)) => (r, reason_col),
+        (None, None) => (Outcome::Unanswered, &b""[..]),
+    };
+    let direction = direction_of(lower_into(h.get(rec, Col::Direction), &mut s.lower)).unwrap_or(
+        // No usable column: an external caller is inbound, an external callee outbound.
+        if external(&from) {
+            CallDirection::Inbound
+        } else if external(&to) {
+            CallDirection::Outbound
+        } else {
+            CallDirection::Internal
+        },
+    );
+    let at = |secs: i64| started.add_millis(secs.saturating_mul(1000));
+    let ring = ring_s.unwrap_or(0);
+    let answered = (outcome == Outcome::Answered).then(|| at(ring));
+    let ended = (ring_s.is_some() || talk_s.is_some()).then(|| at(ring.saturating_add(talk_s.unwrap_or(0))));
+    let dialled = match to {
+        Party::Extension(n) | Party::Number(n) => n,
+        _ => &b""[..],
+    };
+    let call_id = h.get(rec, Col::CallId);
+    let record = CallRecord {
+        call_id,
+        call_number: call_number_of(call_id),
+        started: Some(started),
+        answered,
+        ended,
+        direction,
+        from,
+        to,
+        dialled,
+        outcome,
+        reason: words,
+        divert: None,
+        to_end_call: false,
+    };
+    join_row(rec, &mut s.text);
+    sink(&Event { file, line, ts: Some(started), code: None, text: &s.text, kind: EventKind::Call(record) });
+    true
+}
+
+/// One pass over the rows: blank, header, preamble and unfit rows are handled here;
+/// `data` judges the rest (`false` = unrecognised).
+fn pass(
+    buf: &[u8],
+    delimiter: u8,
+    mut data: impl FnMut(&Header, &csv::ByteRecord, u64) -> bool,
+) -> io::Result<LineCounts> {
+    let mut rows = CsvRows::new(buf, delimiter);
+    let mut header: Option<Header> = None;
+    let mut key = String::new();
+    while let Some(span) = rows.next_row()? {
+        if rows.is_blank() {
+            rows.count_blank(span);
+            continue;
+        }
+        // A header anywhere (concatenated exports) re-maps the columns.
+        if let Some(h) = Header::detect(&rows.rec, &mut key) {
+            header = Some(h);
+            rows.count_record(span);
+            continue;
+        }
+        let ok = match &header {
+            Some(h) if h.fits(&rows.rec) => data(h, &rows.rec, span.line),
+            _ => false,
+        };
+        if ok {
+            rows.count_record(span);
+        } else {
+            rows.count_unrecognized(span);
+        }
+    }
+    Ok(rows.finish())
+}
+
+fn header_score(rec: &csv::ByteRecord, key: &mut String) -> usize {
+    Header::detect(rec, key).map_or(0, |h| h.hits)
+}
+
+/// Whether a decoded sample (first ≤256 KiB, BOM already stripped) looks like this format.
+pub fn sniff(sample: &[u8]) -> bool {
+    let mut key = String::new();
+    sniff_delimiter(sample, |r| header_score(r, &mut key)).is_some()
+}
+
+/// Reads a whole export, pushing one event per data row to `sink` in file order.
+/// Call-log times are the console's local time: `utc_offset_minutes` is not applied.
+pub fn read(
+    reader: &mut dyn Read,
+    file: u32,
+    utc_offset_minutes: i32,
+    sink: &mut dyn FnMut(&Event<'_>),
+) -> io::Result<LineCounts> {
+    let _ = utc_offset_minutes;
+    read_capped(reader, file, MAX_BYTES, sink)
+}
+
+fn read_capped(reader: &mut dyn Read, file: u32, cap: u64, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
+    let mut buf = Vec::new();
+    Read::take(&mut *reader, cap.saturating_add(1)).read_to_end(&mut buf)?;
+    if buf.len() as u64 > cap {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("call log export larger than {} MiB: export a shorter period", cap >> 20),
+        ));
+    }
+    let mut key = String::new();
+    let delimiter = sniff_delimiter(&buf, |r| header_score(r, &mut key)).map_or(b',', |(d, _)| d);
+    // First pass: the day/month order, from every row's date.
+    let mut votes = DateOrderVotes::default();
+    let mut date = Vec::new();
+    pass(&buf, delimiter, |h, rec, _| {
+        if let Some(st) = h.stamp(rec, &mut date) {
+            votes.add(st);
+        }
+        true
+    })?;
+    let order = votes.decide().order;
+    let mut scratch = Scratch::default();
+    pass(&buf, delimiter, |h, rec, line| emit_row(h, rec, line, order, file, &mut scratch, sink))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Got {
+        line: u64,
+        ts: String,
+        call_id: String,
+        call_number: Option<u64>,
+        answered: Option<String>,
+        ended: Option<String>,
+        direction: CallDirection,
+        from: String,
+        to: String,
+        outcome: Outcome,
+        reason: String,
+        text: String,
+    }
+
+    fn show(p: &Party<'_>) -> String {
+        let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        match p {
+            Party::Extension(e) => format!("ext:{}", s(e)),
+            Party::Trunk { trunk, number } => format!("trunk:{}/{}", s(trunk.dn), s(number)),
+            Party::Number(n) => format!("num:{}", s(n)),
+            Party::Unknown => "unknown".into(),
+        }
+    }
+
+    fn run_bytes(input: &[u8]) -> (Vec<Got>, LineCounts) {
+        let mut got = Vec::new();
+        let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let counts = read(&mut &input[..], 7, 420, &mut |e| {
+            assert_eq!((e.file, e.code), (7, None));
+            let EventKind::Call(r) = e.kind else { panic!("not a call: {e:?}") };
+            assert_eq!(e.ts, r.started);
+            got.push(Got {
+                line: e.line,
+                ts: e.ts.map(|t| t.to_string()).unwrap_or_default(),
+                call_id: s(r.call_id),
+                call_number: r.call_number.map(|c| c.0),
+                answered: r.answered.map(|t| t.to_string()),
+                ended: r.ended.map(|t| t.to_string()),
+                direction: r.direction,
+                from: show(&r.from),
+                to: show(&r.to),
+                outcome: r.outcome,
+                reason: s(r.reason),
+                text: s(e.text),
+            });
+        })
+        .expect("reading a slice");
+        assert_eq!(
+            counts.lines,
+            counts.records + counts.continuation + counts.blank + counts.unrecognized,
+            "{counts:?}"
+        );
+        assert_eq!(counts.bytes, input.len() as u64);
+        // One event per data row, in file order, each on a line of the file.
+        assert!(got.windows(2).all(|w| w[0].line < w[1].line), "{got:?}");
+        assert!(got.iter().all(|g| g.line >= 1 && g.line <= counts.lines), "{got:?} {counts:?}");
+        assert!(got.len() as u64 <= counts.records);
+        (got, counts)
+    }
+
+    fn run(input: &str) -> (Vec<Got>, LineCounts) {
+        run_bytes(input.as_bytes())
+    }
+
+    #[test]
+    fn v20_call_reports_header_and_rows() {
+        // §6: the v20 header, rows from the fixture templates (i = 5, 7), plus two of ours.
+        let (got, c) = run("Call Time,Call ID,From,To,Direction,Status,Ringing,Talking,Cost\n\
+            2026-09-22T22:01:05,0000-5,09516047180,FAX (8888),Inbound,Answered,00:00:00,00:00:39,0.00\n\
+            2026-09-22T10:07:00,id-7,\"Hoehne, Info (837)\",02117,Inbound,Answered,00:00:07,00:01:12,0.00\n\
+            2026-09-22 10:08:00,4711,Nguyen Van A (101),0912345678,Outbound,Unanswered,00:00:30,00:00:00,0.00\n\
+            2026-09-22 10:09:00,C_12,Nguyen Van A (101),+84 912 345 678,,Busy,00:00:00,00:00:00,0.00\n");
+        assert_eq!((c.lines, c.records, c.unrecognized, c.blank, c.continuation), (5, 5, 0, 0, 0));
+        assert_eq!(got.len(), 4);
+        let g = &got[0];
+        assert_eq!((g.line, g.ts.as_str(), g.call_id.as_str()), (2, "2026-09-22T22:01:05", "0000-5"));
+        assert_eq!((g.from.as_str(), g.to.as_str()), ("num:09516047180", "ext:8888"));
+        assert_eq!(
+            (g.direction, g.outcome, g.reason.as_str()),
+            (CallDirection::Inbound, Outcome::Answered, "Answered")
+        );
+        assert_eq!(g.answered.as_deref(), Some("2026-09-22T22:01:05"));
+        assert_eq!(g.ended.as_deref(), Some("2026-09-22T22:01:44"));
+        assert_eq!(g.text, "2026-09-22T22:01:05,0000-5,09516047180,FAX (8888),Inbound,Answered,00:00:00,00:00:39,0.00");
+        let g = &got[1];
+        assert_eq!((g.from.as_str(), g.to.as_str(), g.direction), ("ext:837", "num:02117", CallDirection::Inbound));
+        assert_eq!(g.answered.as_deref(), Some("2026-09-22T10:07:07"));
+        let g = &got[2];
+        assert_eq!((g.direction, g.outcome, g.call_number), (CallDirection::Outbound, Outcome::NoAnswer, Some(4711)));
+        assert_eq!(g.answered, None);
+        let g = &got[3];
+        // No direction given: extension → external number is outbound.
+        assert_eq!((g.direction, g.outcome, g.call_number), (CallDirection::Outbound, Outcome::Busy, Some(12)));
+        assert_eq!(g.to, "num:+84 912 345 678");
+    }
+
+    #[test]
+    fn v16_header_with_month_first_dates_decided_per_file() {
+        // 03/04 alone is ambiguous; 03/25 later in the file settles month-first for both.
+        let (got, _) = run("Call Time,Caller ID,Destination,Status,Ringing,Talking,Reason\r\n\
+            3/4/2026 1:05:09 PM,Nguyen Van A (101),0912345678,answered,00:00:05,00:02:00,\r\n\
+            3/25/2026 9:00:00 AM,0912345678,Tran Thi B (102),missed,00:00:30,00:00:00,Terminated by caller\r\n\
+            3/25/2026 12:10:00 AM,Tran Thi B (102),Nguyen Van A (101),,00:00:30,00:00:00,NoAnswer\r\n");
+        assert_eq!(got.len(), 3);
+        assert_eq!((got[0].ts.as_str(), got[0].direction), ("2026-03-04T13:05:09", CallDirection::Outbound));
+        assert_eq!(got[0].ended.as_deref(), Some("2026-03-04T13:07:14"));
+        assert_eq!((got[1].ts.as_str(), got[1].direction), ("2026-03-25T09:00:00", CallDirection::Inbound));
+        assert_eq!((got[1].outcome, got[1].reason.as_str()), (Outcome::NoAnswer, "missed"));
+        // No status: the reason column speaks.
+        assert_eq!((got[2].ts.as_str(), got[2].direction), ("2026-03-25T00:10:00", CallDirection::Internal));
+        assert_eq!((got[2].outcome, got[2].reason.as_str()), (Outcome::NoAnswer, "NoAnswer"));
+    }
+
+    #[test]
+    fn a_reason_naming_the_failure_beats_the_status() {
+        // As in the Vietnamese sample: calls to 1900 numbers refused by the PBX.
+        let (got, _) = run("\u{FEFF}Thời gian,Người gọi,Số nhận,Trạng thái,Đổ chuông,Đàm thoại,Lý do\r\n\
+            03/12/2026 16:55:59,Lê Hoàng Nam (102),19001749,Bận,00:00:00,00:00:00,Không được phép\r\n\
+            03/12/2026 17:11:12,Lê Hoàng Nam (102),19001749,Nhỡ,00:00:00,00:00:00,Không được phép\r\n\
+            03/12/2026 17:21:08,02892327916,Trần Thị Bích (107),Nhỡ,00:00:29,00:00:00,Không trả lời\r\n\
+            03/12/2026 17:33:58,Lê Hoàng Nam (102),02899354665,Đã trả lời,00:00:09,00:00:00,Người nhận kết thúc\r\n\
+            03/12/2026 17:34:58,Lê Hoàng Nam (102),02899354665,Nhỡ,00:00:09,00:00:00,Người gọi kết thúc\r\n");
+        let o: Vec<_> = got.iter().map(|g| (g.outcome, g.reason.as_str(), g.direction)).collect();
+        assert_eq!(
+            o,
+            [
+                (Outcome::DestinationProhibited, "Không được phép", CallDirection::Outbound),
+                (Outcome::DestinationProhibited, "Không được phép", CallDirection::Outbound),
+                (Outcome::NoAnswer, "Không trả lời", CallDirection::Inbound),
+                (Outcome::Answered, "Đã trả lời", CallDirection::Outbound),
+                (Outcome::NoAnswer, "Nhỡ", CallDirection::Outbound),
+            ]
+        );
+        // 03/12 alone: the Vietnamese default, day first.
+        assert_eq!(got[0].ts, "2026-12-03T16:55:59");
+    }
+
+    #[test]
+    fn french_export_with_five_preamble_lines_and_semicolons() {
+        let (got, c) = run("Rapport d'appels\n\
+            Société;Exemple SARL\n\
+            Période;01/11/2026 - 30/11/2026\n\
+            Généré le;01/12/2026 08:00:00\n\
+            Extension;Toutes\n\
+            Date;Appelant;Destination;Statut;Sonnerie;Conversation;Totaux\n\
+            05/11/2026 08:15:00;Dupont Jean (201);0612345678;Répondu;00:00:04;00:03:10;00:03:14\n\
+            06/11/2026 14:00:00;0612345678;Martin Paul (202);Manqué;00:00:25;00:00:00;00:00:25\n\
+            13/11/2026 09:00:00;Dupont Jean (201);Martin Paul (202);Occupé;00:00:00;00:00:00;00:00:00\n\
+            Totaux;;;;;;00:03:39\n");
+        assert_eq!((c.lines, c.records, c.unrecognized, c.blank), (10, 4, 6, 0));
+        assert_eq!(got.len(), 3);
+        assert_eq!(got.iter().map(|g| g.line).collect::<Vec<_>>(), [7, 8, 9]);
+        // 13/11 makes the file day-first: 05/11 is 5 November.
+        assert_eq!((got[0].ts.as_str(), got[0].outcome), ("2026-11-05T08:15:00", Outcome::Answered));
+        assert_eq!((got[0].from.as_str(), got[0].direction), ("ext:201", CallDirection::Outbound));
+        assert_eq!((got[1].outcome, got[1].direction), (Outcome::NoAnswer, CallDirection::Inbound));
+        assert_eq!((got[2].outcome, got[2].direction), (Outcome::Busy, CallDirection::Internal));
+    }
+
+    #[test]
+    fn vietnamese_headers_words_and_sa_ch_times() {
+        let (got, c) = run("THỜI GIAN,Người gọi,Số nhận,Trạng thái,Đổ chuông,Đàm thoại,Hướng,Lý do\n\
+            20/11/2026 2:05:09 CH,Nguyễn Văn A (101),0912345678,Đã trả lời,00:00:05,00:01:00,Gọi đi,\n\
+            21/11/2026 9:00:00 SA,0987654321,Trần Thị B (102),Nhỡ,00:00:20,00:00:00,Gọi đến,Người gọi gác máy\n\
+            20/11/2026 12:30:00 SA,Nguyễn Văn A (101),Trần Thị B (102),Bận,00:00:00,00:00:00,Nội bộ,\n\
+            20/11/2026 12:30:00 CH,Nguyễn Văn A (101),Trần Thị B (102),Thất bại,00:00:00,00:00:00,Nội bộ,\n");
+        assert_eq!((c.records, c.unrecognized), (5, 0));
+        let want = [
+            ("2026-11-20T14:05:09", CallDirection::Outbound, Outcome::Answered, "ext:101", "num:0912345678"),
+            ("2026-11-21T09:00:00", CallDirection::Inbound, Outcome::NoAnswer, "num:0987654321", "ext:102"),
+            ("2026-11-20T00:30:00", CallDirection::Internal, Outcome::Busy, "ext:101", "ext:102"),
+            ("2026-11-20T12:30:00", CallDirection::Internal, Outcome::Failed, "ext:101", "ext:102"),
+        ];
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!((g.ts.as_str(), g.direction, g.outcome, g.from.as_str(), g.to.as_str()), w);
+        }
+        assert_eq!(got[1].reason, "Nhỡ");
+        // `;` variant with other Vietnamese names, split date and time columns.
+        let (got, _) = run("Ngày;Giờ;Số gọi;Đích;Trạng thái\n25/07/2025;11:41:48;101;0912345678;nhỡ\n");
+        assert_eq!((got[0].ts.as_str(), got[0].outcome), ("2025-07-25T11:41:48", Outcome::NoAnswer));
+        assert_eq!((got[0].from.as_str(), got[0].direction), ("num:101", CallDirection::Outbound));
+    }
+
+    #[test]
+    fn multiline_quoted_fields_bom_crlf_and_blank_lines() {
+        let input = "\u{FEFF}\"Call Time\",\"Caller ID\",\"Destination\",\"Status\",\"Ringing\",\"Talking\"\r\n\
+            \"2026-11-20 08:00:00\",\"Nguyen Van A\r\n(101)\",\"0912345678\",\"answered\",\"00:00:05\",\"00:00:10\"\r\n\
+            \r\n\
+            \r\n\
+            \"2026-11-20 08:05:00\",\"Tran \"\"B\"\" (102)\",\"103\",\"missed\",\"00:00:10\",\"00:00:00\"";
+        let (got, c) = run(input);
+        assert_eq!((c.lines, c.records, c.continuation, c.blank, c.unrecognized), (6, 3, 1, 2, 0));
+        assert_eq!((got[0].line, got[0].from.as_str(), got[0].outcome), (2, "ext:101", Outcome::Answered));
+        assert_eq!(got[0].text, "2026-11-20 08:00:00,Nguyen Van A  (101),0912345678,answered,00:00:05,00:00:10");
+        assert_eq!((got[1].line, got[1].from.as_str(), got[1].to.as_str()), (6, "ext:102", "num:103"));
+        assert_eq!(got[1].direction, CallDirection::Internal);
+    }
+
+    #[test]
+    fn garbage_rows_are_unrecognized() {
+        let (got, c) = run_bytes(
+            b"junk before\nCall Time,From,To,Status\n2026-11-20 08:00:00,101,102,answered\nshort,row\n\
+              not a time,101,102,answered\n\xff\xfe\x00,\x01,\x02,\x03\n2026-11-20 08:01:00,101,102,answered,,\n,,,\n",
+        );
+        assert_eq!(got.len(), 2);
+        assert_eq!(got.iter().map(|g| g.line).collect::<Vec<_>>(), [3, 7]);
+        assert_eq!((c.lines, c.records, c.unrecognized, c.blank), (8, 3, 4, 1));
+        assert!(c.bytes_unrecognized >= 11);
+    }
+
+    #[test]
+    fn oversized_input_is_refused_clearly() {
+        let input = "Call Time,From,To,Status\n".repeat(10);
+        let err = read_capped(&mut input.as_bytes(), 0, 100, &mut |_| {}).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("larger than"), "{err}");
+        let ok = read_capped(&mut input.as_bytes(), 0, input.len() as u64, &mut |_| {}).unwrap();
+        assert_eq!(ok.lines, 10);
+    }
+
+    #[test]
+    fn sniffs() {
+        assert!(sniff(b"Call Time,Call ID,From,To,Direction,Status,Ringing,Talking,Cost\n"));
+        assert!(sniff(b"Call Time,Caller ID,Destination,Status,Ringing,Talking\n"));
+        assert!(sniff("a\nb\nc\nd\ne\nDate;Appelant;Destination;Statut;Sonnerie;Conversation;Totaux\n".as_bytes()));
+        assert!(sniff("Thời gian\tNgười gọi\tSố nhận\tTrạng thái\n".as_bytes()));
+        assert!(sniff(b"\"Call Time\" , \"From\" , \"To\"\n"));
+        assert!(!sniff(b"cdr_id,call_history_id,termination_reason,cdr_started_at\n"));
+        assert!(!sniff(b"Call 23193,00000172FF10D141_4445,00:00:56,2020/06/29 07:53:11\n"));
+        assert!(!sniff(b"2026/11/20 08:00:00.000|1|3|Ntc|[CM504001]: Ext.101: from, to, status\n"));
+        assert!(!sniff(b"Event ID,Date & Time,Details\n"));
+        assert!(!sniff(b"name,value,status,from\n"));
+        assert!(!sniff(b"Call Time,From\n"));
+        assert!(!sniff(b""));
+        let late = format!("{}Call Time,From,To,Status\n", "x\n".repeat(10));
+        assert!(!sniff(late.as_bytes()));
+    }
+
+    #[test]
+    fn parties_durations_and_stamps() {
+        assert_eq!(party(b"Hoehne, Info (837)"), Party::Extension(b"837"));
+        assert_eq!(party(b"Nguyen (Sales) (101) (x)"), Party::Extension(b"101"));
+        assert_eq!(party(b"Client (0912 345 678)"), Party::Number(b"0912 345 678"));
+        assert_eq!(party(b"Ext.105"), Party::Extension(b"105"));
+        assert_eq!(party(b"(("), Party::Number(b"(("));
+        assert_eq!(party(b""), Party::Unknown);
+        assert_eq!(seconds(b"01:02:03"), Some(3723));
+        assert_eq!(seconds(b"2:03"), Some(123));
+        assert_eq!(seconds(b"39.5"), Some(39));
+        assert_eq!(seconds(b"1:2:3:4"), None);
+        assert_eq!(seconds(b"abc"), None);
+        assert_eq!(seconds(b"99999999999999999999"), None);
+        assert!(stamp_of(b"11:41:48").is_none());
+        assert!(stamp_of(b"25/07/2025").is_none());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_every_line_is_counted() {
+        let header = "Call Time,Call ID,From,To,Direction,Status,Ringing,Talking\n";
+        let nasty: Vec<Vec<u8>> = vec![
+            vec![],
+            b"\n".to_vec(),
+            b"\r".to_vec(),
+            b"\"".to_vec(),
+            b"\xEF\xBB\xBF".to_vec(),
+            b"\xEF\xBB\xBF\r\n\r\n".to_vec(),
+            format!("{header}\"").into_bytes(),
+            format!("{header}\"\n\n").into_bytes(),
+            format!("{header}{}\n", ",".repeat(7)).into_bytes(),
+            format!("{header}2026-11-20 08:00:00,(,),((101,)(,{},x,99999999999999999999:1,1:1:1:1\n", "\u{A0}")
+                .into_bytes(),
+            format!("{header}12/31/9999 11:59:59 PM,1,2,3,4,5,{0},{0}\n", "9".repeat(9)).into_bytes(),
+            format!("{header}{}\n", "\u{FEFF};".repeat(8)).into_bytes(),
+            b"Date;Date;Date\n\xff\n\xc3\n".to_vec(),
+        ];
+        for input in &nasty {
+            run_bytes(input);
+            sniff(input);
+        }
+        let alphabet = "\"\n\r,;\t a1:/-()PM\u{FEFF}ĐđCH".as_bytes();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..2000 {
+            let mut input = header.as_bytes().to_vec();
+            for _ in 0..(seed % 200) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                input.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            run_bytes(&input);
+            sniff(&input);
+        }
+    }
+}
