@@ -151,6 +151,8 @@ messages! {
         "{format} recognised, but this version does not analyse it yet; send the activity log (3CXPhoneSystem.log) too";
     ReasonArchive => "tệp nén ({kind}): phiên bản này chưa đọc được, hãy giải nén rồi chạy lại với thư mục vừa giải nén",
         "compressed file ({kind}): this version cannot read it yet; extract it and run again on the extracted folder";
+    CdrFieldsHint => "không dòng CDR nào khớp thứ tự trường mặc định của 3CX: hãy chạy lại với --cdr-fields theo đúng thứ tự trong cài đặt CDR của tổng đài",
+        "no CDR line fits 3CX's default field order: run again with --cdr-fields in the order set in the PBX's CDR settings";
     ReasonUnreadable => "không đọc được: {error}", "cannot be read: {error}";
     ErrorNoInput => "Không có tệp nào là nhật ký 3CX đọc được:\n{files}\nHãy gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log / Server status log), nhật ký 3CXMediaServer.log, hoặc bản xuất Event Log.",
         "None of the inputs is a readable 3CX log:\n{files}\nSend the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log / Server status log page), the 3CXMediaServer.log, or an Event Log export.";

@@ -66,7 +66,11 @@ fn every_sample_gives_its_documented_conclusion() {
         (
             "cdr-v20-export",
             "fix_first",
-            &[("license_call_limit", "license"), ("extension_not_registered", "105"), ("no_outbound_rule", "outbound_rules")],
+            &[
+                ("license_call_limit", "license"),
+                ("extension_not_registered", "105"),
+                ("no_outbound_rule", "outbound_rules"),
+            ],
         ),
         ("call-log-csv", "fix_first", &[("destination_not_permitted", "prohibited")]),
     ];

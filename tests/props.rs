@@ -21,6 +21,26 @@ fn line() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// CDR-like rows: real layouts with fields dropped, swapped or garbled.
+fn cdr_row() -> impl Strategy<Value = Vec<u8>> {
+    let field = prop_oneof![
+        Just("Call 23193".to_owned()),
+        Just("00000172FF10D141_4445".to_owned()),
+        Just("2020/06/29 07:53:11".to_owned()),
+        Just("00:00:56".to_owned()),
+        Just("TerminatedByDst".to_owned()),
+        Just("NoRouteExists".to_owned()),
+        Just("Ext.114".to_owned()),
+        Just("10001".to_owned()),
+        Just("EndCall".to_owned()),
+        Just("Chain: Ext.114;0232354095;".to_owned()),
+        Just("\"".to_owned()),
+        "[ -~]{0,12}",
+    ];
+    (proptest::collection::vec(field, 0..28), prop_oneof![Just("\n"), Just("\r\n"), Just("")])
+        .prop_map(|(fields, eol)| format!("{}{eol}", fields.join(",")).into_bytes())
+}
+
 fn log() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec((line(), prop_oneof![Just(&b"\n"[..]), Just(&b"\r\n"[..]), Just(&b""[..])]), 0..40)
         .prop_map(|ls| {
@@ -64,6 +84,19 @@ proptest! {
         let (_, mut r) = decode::decoding_reader(bytes.clone(), Box::new(std::io::empty()));
         let mut out = Vec::new();
         prop_assert!(r.read_to_end(&mut out).is_ok());
+    }
+
+    #[test]
+    fn cdr_reader_accounts_for_every_line(rows in proptest::collection::vec(cdr_row(), 0..30)) {
+        let bytes: Vec<u8> = rows.concat();
+        let layout = cxtriage::parse::cdr::CdrLayout::default();
+        let mut cursor = FileCursor::default();
+        let mut chunk = cxtriage::parse::parse_cdr_chunk_into(&bytes, 0, &layout, Vec::new());
+        cursor.merge(&mut chunk);
+        let c = cursor.counts;
+        prop_assert_eq!(c.bytes, bytes.len() as u64);
+        prop_assert_eq!(c.lines, c.records + c.continuation + c.blank + c.unrecognized);
+        prop_assert_eq!(chunk.events.len() as u64, c.records);
     }
 
     #[test]

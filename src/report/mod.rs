@@ -229,6 +229,12 @@ fn summary(lang: Lang, findings: &[Finding], v: Verdict, c: &Classifier, records
     }
 }
 
+/// A CDR none of whose lines fits the field order was written in another order.
+fn cdr_layout_hint(lang: Lang, format: Format, c: &crate::parse::LineCounts) -> Option<String> {
+    (format == Format::CdrLegacy && c.records == 0 && c.unrecognized > 0)
+        .then(|| Msg::CdrFieldsHint.text(lang).to_owned())
+}
+
 /// Assembles the report model from everything the run produced.
 pub fn build(
     opts: &CheckOptions,
@@ -262,7 +268,7 @@ pub fn build(
             date_order: p.dates.map(|d| d.order),
             date_order_ambiguous: p.dates.is_some_and(|d| d.ambiguous),
             newest_first: p.dates.is_some_and(|d| d.newest_first),
-            error: o.error.clone(),
+            error: o.error.clone().or_else(|| cdr_layout_hint(lang, p.format, &o.counts)),
         })
         .collect();
     let records: u64 = inputs.iter().map(|i| i.records).sum();
