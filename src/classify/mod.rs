@@ -301,6 +301,9 @@ impl Classifier {
         match e.kind {
             EventKind::CallIncoming { call, from, .. } => {
                 self.stats.calls += 1;
+                if self.state.log_calls.len() < MAX_JOINED_FAILURES {
+                    self.state.log_calls.insert(call);
+                }
                 let mut st = CallState { started: e.ts, ..CallState::default() };
                 match from {
                     Party::Trunk { trunk, .. } => {
@@ -338,6 +341,11 @@ impl Classifier {
                 let st = self.state.calls.entry(call).or_default();
                 st.answered = true;
                 let st = *st;
+                let timeline_trunk = match trunk {
+                    Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => Some(i),
+                    _ => st.inbound_trunk.filter(|_| st.direction == Direction::Inbound),
+                };
+                self.tick(e.ts, timeline_trunk, Tick::Completed);
                 match trunk {
                     Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => {
                         let t = &mut self.state.trunks[i as usize];
@@ -368,6 +376,8 @@ impl Classifier {
                     None => (named, false),
                 };
                 let code = status.code;
+                let trunk_failure = on_trunk.filter(|_| !inbound_leg);
+                self.tick(e.ts, trunk_failure, Tick::Failed);
                 if let (Some(c), Some(_), false) = (call, on_trunk, inbound_leg)
                     && self.state.log_failures.len() < MAX_JOINED_FAILURES
                 {
@@ -476,6 +486,7 @@ impl Classifier {
             EventKind::AuthFailed { method, user, ip } => {
                 if method.eq_ignore_ascii_case(b"REGISTER") {
                     self.stats.registrations_failed += 1;
+                    self.tick(e.ts, None, Tick::RegistrationFailure);
                 }
                 if let Some(ip) = ip {
                     self.seen_ip(ip, e.ts).record_failure(e, user, method, cap);
@@ -494,6 +505,7 @@ impl Classifier {
             }
             EventKind::TrunkRegistrationFailed { trunk, status } => {
                 self.stats.registrations_failed += 1;
+                self.tick(e.ts, None, Tick::RegistrationFailure);
                 let i = self.trunk(trunk);
                 let t = &mut self.state.trunks[i as usize];
                 t.registration_failures.add(e, Some(status.code), cap);
@@ -528,9 +540,20 @@ impl Classifier {
         use crate::event::{CallDirection as D, Outcome as O};
         let cap = self.evidence_cap;
         let answered = rec.outcome == O::Answered;
-        self.stats.calls += 1;
-        if !answered && rec.outcome != O::Cancelled {
-            self.stats.calls_failed += 1;
+        // The activity log already told this call (with SIP codes): it is counted once,
+        // and only the record view and the join learn from the row.
+        let seen_in_log = rec.call_number.is_some_and(|c| self.state.log_calls.contains(&c));
+        if !seen_in_log {
+            let trunk = rec.from.trunk().or(rec.to.trunk()).map(|t| self.trunk(t));
+            match rec.outcome {
+                O::Answered => self.tick(rec.started, trunk, Tick::Completed),
+                O::Cancelled => {}
+                _ => self.tick(rec.started, trunk, Tick::Failed),
+            }
+            self.stats.calls += 1;
+            if !answered && rec.outcome != O::Cancelled {
+                self.stats.calls_failed += 1;
+            }
         }
         let r = &mut self.state.records;
         r.calls += 1;
@@ -619,7 +642,9 @@ impl Classifier {
                         | O::Timeout
                 ) {
                     *r.callee_outcomes.entry(rec.outcome).or_default() += 1;
-                    self.state.callee_outcomes.add(e, None, cap);
+                    if !seen_in_log {
+                        self.state.callee_outcomes.add(e, None, cap);
+                    }
                 }
                 match rec.outcome {
                     O::Answered => r.run = RecordRun::default(),
@@ -652,6 +677,10 @@ impl Classifier {
             }
             D::Internal => {}
         }
+        if seen_in_log {
+            return;
+        }
+        let r = &mut self.state.records;
         match rec.outcome {
             O::LicenseLimit => r.license_limit.add(e, None, cap),
             O::ExternalCallDisabled => r.external_disabled.add(e, None, cap),
@@ -670,6 +699,36 @@ impl Classifier {
         let not_registered = rec.outcome == O::NotAvailable || rec.divert == Some(crate::event::Divert::NotRegistered);
         if not_registered && let Party::Extension(ext) = rec.to {
             self.extension(ext).not_registered.add(e, None, cap);
+        }
+    }
+
+    /// Counts a moment for the timeline.
+    fn tick(&mut self, ts: Option<Timestamp>, trunk: Option<u32>, what: Tick) {
+        let Some(ts) = ts else { return };
+        let hour = ts.millis().div_euclid(3_600_000);
+        let hours = &mut self.state.hours;
+        if hours.len() >= MAX_TIMELINE_HOURS && !hours.contains_key(&hour) {
+            return;
+        }
+        let h = hours.entry(hour).or_default();
+        match what {
+            Tick::RegistrationFailure => h.registration_failures += 1,
+            Tick::Completed => h.completed += 1,
+            Tick::Failed => h.failed += 1,
+        }
+        if let (Some(i), Tick::Completed | Tick::Failed) = (trunk, what) {
+            let slot = match h.trunks.iter().position(|t| t.0 == i) {
+                Some(p) => p,
+                None => {
+                    h.trunks.push((i, 0, 0));
+                    h.trunks.len() - 1
+                }
+            };
+            if what == Tick::Completed {
+                h.trunks[slot].1 += 1;
+            } else {
+                h.trunks[slot].2 += 1;
+            }
         }
     }
 

@@ -264,8 +264,13 @@ pub struct SiteState {
     pub first: Option<Timestamp>,
     pub last: Option<Timestamp>,
     pub records: RecordState,
+    /// Per hour (hours since the epoch): calls completed and failed per trunk, registration failures.
+    pub hours: BTreeMap<i64, HourAcc>,
     /// SIP codes of outbound failures in activity logs, by call number: joins call records to them.
     pub log_failures: HashMap<CallId, u16, FxBuildHasher>,
+    /// Calls the activity logs showed: a call record of one of them is the same call
+    /// seen twice, counted once.
+    pub log_calls: HashSet<CallId, FxBuildHasher>,
 }
 
 /// Outbound failures seen in call records since the last answered outbound call:
@@ -389,3 +394,24 @@ impl RecordState {
         c
     }
 }
+
+/// What one hour of the log shows, for the report's timeline.
+#[derive(Clone, Debug, Default)]
+pub struct HourAcc {
+    /// (trunk index, calls completed, calls failed) for the trunks active that hour.
+    pub trunks: Vec<(u32, u64, u64)>,
+    pub completed: u64,
+    pub failed: u64,
+    pub registration_failures: u64,
+}
+
+/// What a moment of the log counts for on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tick {
+    Completed,
+    Failed,
+    RegistrationFailure,
+}
+
+/// Hours kept on the timeline (over a year of logs; the rest is counted but not drawn).
+pub const MAX_TIMELINE_HOURS: usize = 24 * 400;

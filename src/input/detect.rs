@@ -33,6 +33,11 @@ impl Format {
         }
     }
 
+    /// Call records (one row per call) rather than logs (one line per event).
+    pub fn is_call_record(self) -> bool {
+        matches!(self, Format::CdrLegacy | Format::CdrV20 | Format::CallLogCsv)
+    }
+
     /// Formats this version analyses.
     pub fn is_analysed(self) -> bool {
         matches!(self, Format::ActivityLog | Format::MediaLog | Format::CdrLegacy | Format::CdrV20 | Format::CallLogCsv)

@@ -65,6 +65,41 @@ pub struct InputReport {
     pub error: Option<String>,
 }
 
+/// Calls per trunk in one hour.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrunkHour {
+    pub trunk: String,
+    pub completed: u64,
+    pub failed: u64,
+}
+
+/// One hour of the timeline (local time of the logs).
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineHour {
+    pub start: Timestamp,
+    /// Calls completed / failed in that hour (all calls, with or without a trunk).
+    pub completed: u64,
+    pub failed: u64,
+    pub registration_failures: u64,
+    pub trunks: Vec<TrunkHour>,
+}
+
+/// Where a finding starts on the timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineMarker {
+    pub fault: crate::classify::catalog::FaultId,
+    pub side: Side,
+    pub subject: String,
+    pub at: Timestamp,
+}
+
+/// The picture that shows "everything fails from 10:05": per hour, what worked and what failed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Timeline {
+    pub hours: Vec<TimelineHour>,
+    pub markers: Vec<TimelineMarker>,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Ticket {
     pub subject: String,
@@ -83,7 +118,9 @@ pub struct Report {
     pub inputs: Vec<InputReport>,
     pub findings: Vec<Finding>,
     pub stats: Stats,
-    /// The support e-mail; filled by `--format ticket` (not in this version: null).
+    /// Hour by hour, for the HTML chart (an extension of the contract).
+    pub timeline: Timeline,
+    /// The support e-mail of the support process (subject and body), in the report language.
     pub ticket: Option<Ticket>,
 }
 
@@ -281,6 +318,7 @@ pub fn build(
         .collect();
     trunks.sort_by(|a, b| a.id.cmp(&b.id));
     let v = verdict(&findings, c.state.unexplained_failures.count);
+    let timeline = timeline(c, &findings, lang);
     Report {
         schema: SCHEMA,
         tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
@@ -292,6 +330,51 @@ pub fn build(
         inputs,
         findings,
         stats: c.stats.clone(),
+        timeline,
         ticket: None,
     }
+}
+
+/// Hours from the first to the last event, gaps filled with zeros so the chart's
+/// x axis is time; findings marked where they start.
+fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
+    const HOUR_MS: i64 = 3_600_000;
+    let hours = &c.state.hours;
+    let (Some(first), Some(last)) = (hours.keys().next(), hours.keys().next_back()) else {
+        return Timeline::default();
+    };
+    let span = (last - first + 1) as usize;
+    let range: Vec<i64> = if span <= crate::classify::state::MAX_TIMELINE_HOURS {
+        (*first..=*last).collect()
+    } else {
+        hours.keys().copied().collect()
+    };
+    let dn = |i: u32| c.state.trunks.get(i as usize).map_or_else(String::new, |t| t.dn.clone());
+    let hours = range
+        .into_iter()
+        .map(|h| {
+            let acc = hours.get(&h);
+            let mut trunks: Vec<TrunkHour> = acc
+                .map(|a| {
+                    a.trunks.iter().map(|&(i, ok, ko)| TrunkHour { trunk: dn(i), completed: ok, failed: ko }).collect()
+                })
+                .unwrap_or_default();
+            trunks.sort_by(|a, b| a.trunk.cmp(&b.trunk));
+            TimelineHour {
+                start: Timestamp::from_millis(h * HOUR_MS),
+                completed: acc.map_or(0, |a| a.completed),
+                failed: acc.map_or(0, |a| a.failed),
+                registration_failures: acc.map_or(0, |a| a.registration_failures),
+                trunks,
+            }
+        })
+        .collect();
+    let markers = findings
+        .iter()
+        .filter(|f| f.side != Side::Info && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
+        .filter_map(|f| {
+            f.first_seen.map(|at| TimelineMarker { fault: f.fault, side: f.side, subject: subject_text(lang, f), at })
+        })
+        .collect();
+    Timeline { hours, markers }
 }

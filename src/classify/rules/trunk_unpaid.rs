@@ -164,6 +164,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         if let Some(o) = failover.first() {
             f = f.detail("failover_trunk", o.dn.clone());
         }
+        // The pattern starts at the first refusal, not at an ordinary busy call before it.
+        f.first_seen = run.first_refused.or(f.first_seen);
         out.push(f);
     }
     let from_records = from_records(s, ctx, &out);
@@ -218,8 +220,10 @@ pub fn from_records(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Findin
     {
         return failover(s, ctx, log_findings);
     }
-    // The activity log already concluded with SIP codes: one finding, not two.
-    if !log_findings.is_empty() {
+    // The activity log already concluded with SIP codes: one finding, not two. And when
+    // the log saw most of these calls but found no barring, its codes (busy, wrong
+    // number...) outweigh the records' bare "Failed".
+    if !log_findings.is_empty() || 2 * joined.len() as u64 >= failed {
         return Vec::new();
     }
     let onset = run.failures.first;
