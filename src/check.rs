@@ -5,6 +5,7 @@
 //! stays bounded by one batch of chunks (buffers reused from batch to batch) and
 //! the classifier's bounded state.
 
+use crate::classify::state::FxBuildHasher;
 use crate::classify::{Classifier, RuleContext};
 use crate::error::Error;
 use crate::event::Event;
@@ -14,6 +15,7 @@ use crate::input::{self, ChunkReader, Plan};
 use crate::parse::{self, FileCursor, LineCounts, cdr::CdrLayout, timestamp::Timestamp};
 use crate::report::{self, Report};
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// Bytes per chunk: large enough to amortise the batch hand-off, small enough that a
@@ -36,7 +38,10 @@ pub struct CheckOptions {
     pub chunk_size: usize,
     /// Called with the bytes read so far (progress bar).
     pub progress: Option<fn(u64, Option<u64>)>,
-    pub fqdn: Option<String>,
+    /// Facts for the support e-mail that the logs cannot tell.
+    pub ticket: crate::report::ticket::TicketFacts,
+    /// Replace phone numbers and public IPs by stable pseudonyms.
+    pub anonymize: bool,
     /// Minutes east of UTC of the PBX's local time, for inputs written in UTC.
     pub utc_offset_minutes: i32,
     /// Field order of legacy CDR lines (`--cdr-fields`).
@@ -55,7 +60,8 @@ impl Default for CheckOptions {
             threads: None,
             chunk_size: CHUNK_SIZE,
             progress: None,
-            fqdn: None,
+            ticket: Default::default(),
+            anonymize: false,
             cdr_layout: CdrLayout::default(),
             utc_offset_minutes: 7 * 60,
         }
@@ -66,6 +72,8 @@ impl Default for CheckOptions {
 #[derive(Clone, Debug, Default)]
 pub struct InputOutcome {
     pub counts: LineCounts,
+    /// Records that repeat another file's (a console copy of a log also given raw).
+    pub duplicates: u64,
     /// A read error part-way through (what was read before it is kept).
     pub error: Option<String>,
 }
@@ -98,6 +106,10 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
     let mut classifier = Classifier::new(opts.evidence);
     let mut cursors = vec![FileCursor::default(); plans.len()];
     let batch_len = rayon::current_num_threads() * CHUNKS_PER_THREAD;
+    // Two logs of one PBX can hold the same records (the raw file and a console copy
+    // of part of it): with several log files, a record seen before is skipped.
+    let log_files = order.iter().filter(|&&i| !plans[i].format.is_call_record()).count();
+    let mut duplicates = vec![0u64; plans.len()];
     let mut source = ChunkSource {
         plans: &mut plans,
         order,
@@ -109,7 +121,13 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
         total,
         opts,
     };
-    let mut sink = Sink { cursors: &mut cursors, classifier: &mut classifier, opts };
+    let mut sink = Sink {
+        cursors: &mut cursors,
+        classifier: &mut classifier,
+        opts,
+        seen: (log_files >= 2).then(HashSet::default),
+        duplicates: &mut duplicates,
+    };
     let mut batch = Vec::with_capacity(batch_len);
     let mut spare_events = Vec::new();
     loop {
@@ -139,13 +157,15 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
         source.spare.extend(batch.drain(..).map(|j| j.bytes));
     }
     let errors = std::mem::take(&mut source.errors);
+    drop(sink);
     drop(source);
     let mut outcomes = vec![InputOutcome::default(); plans.len()];
     for (i, e) in errors {
         outcomes[i].error = Some(e);
     }
-    for (o, c) in outcomes.iter_mut().zip(&cursors) {
+    for ((o, c), d) in outcomes.iter_mut().zip(&cursors).zip(&duplicates) {
         o.counts = c.counts;
+        o.duplicates = *d;
     }
     let paths: Vec<String> = plans.iter().map(|p| p.path.clone()).collect();
     let ctx = RuleContext { lang: opts.lang, evidence_cap: opts.evidence, paths: &paths };
@@ -243,6 +263,25 @@ struct Sink<'s> {
     cursors: &'s mut [FileCursor],
     classifier: &'s mut Classifier,
     opts: &'s CheckOptions,
+    /// Keys of the records seen so far, when several log files may overlap.
+    seen: Option<HashSet<u64, FxBuildHasher>>,
+    duplicates: &'s mut [u64],
+}
+
+/// Records remembered for duplicate detection (8 bytes each); past this, new ones are
+/// not remembered, so a later copy of them would be counted twice.
+const MAX_REMEMBERED_RECORDS: usize = 8_000_000;
+
+/// A record's identity across files: its second and its message, without the prefix
+/// (a console copy prints the time in another layout and drops the milliseconds).
+fn record_key(e: &Event<'_>) -> Option<u64> {
+    let t = e.ts?;
+    let message = match parse::head(e.text) {
+        Some(parse::Head::Marker { message, .. } | parse::Head::Stamped { message, .. }) => message,
+        _ => e.text,
+    };
+    let h = message.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    Some(h ^ (t.millis().div_euclid(1000) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
 /// Parses a batch's chunks in parallel, reusing event vectors from the previous batch.
@@ -263,6 +302,18 @@ fn parse_batch<'a>(
 }
 
 impl Sink<'_> {
+    fn is_duplicate(&mut self, input: usize, e: &Event<'_>) -> bool {
+        let (Some(seen), Some(key)) = (self.seen.as_mut(), record_key(e)) else { return false };
+        if seen.contains(&key) {
+            self.duplicates[input] += 1;
+            return true;
+        }
+        if seen.len() < MAX_REMEMBERED_RECORDS {
+            seen.insert(key);
+        }
+        false
+    }
+
     /// Whether an event falls in the `--since` / `--until` window (undated events do).
     fn inside(&self, e: &Event<'_>) -> bool {
         let o = self.opts;
@@ -279,9 +330,10 @@ impl Sink<'_> {
                 chunk.events.reverse();
             }
             for e in &chunk.events {
-                if self.inside(e) {
-                    self.classifier.observe(e);
+                if !self.inside(e) || self.is_duplicate(job.input, e) {
+                    continue;
                 }
+                self.classifier.observe(e);
             }
         }
         parsed.into_iter().map(|c| parse::recycle(c.events)).collect()

@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse one customer's logs and print the triage report.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the fault catalogue: id, side, title, advice.
     Faults(FaultsArgs),
 }
@@ -61,9 +61,34 @@ pub struct CheckArgs {
     /// Keep secrets (digest responses, SRTP keys, passwords) in evidence text.
     #[arg(long)]
     pub no_redact: bool,
-    /// The PBX's FQDN (admin console address), shown in the report.
-    #[arg(long, value_name = "FQDN")]
+    /// Replace phone numbers and public IP addresses by stable pseudonyms (to share a report outside).
+    #[arg(long)]
+    pub anonymize: bool,
+    /// For the ticket e-mail: the customer's company.
+    #[arg(long, value_name = "NAME", help_heading = "Ticket e-mail")]
+    pub company: Option<String>,
+    /// The 3CX partner the license was bought through.
+    #[arg(long, value_name = "NAME", help_heading = "Ticket e-mail")]
+    pub partner: Option<String>,
+    /// The 3CX license key.
+    #[arg(long, value_name = "KEY", help_heading = "Ticket e-mail")]
+    pub license_key: Option<String>,
+    /// The PBX's address (admin console), without any password.
+    #[arg(long, value_name = "FQDN", help_heading = "Ticket e-mail")]
     pub fqdn: Option<String>,
+    /// The PBX's main phone number.
+    #[arg(long, value_name = "NUMBER", help_heading = "Ticket e-mail")]
+    pub pbx_number: Option<String>,
+    /// Who support should contact (name, department, role).
+    #[arg(long, value_name = "NAME", help_heading = "Ticket e-mail")]
+    pub contact_name: Option<String>,
+    #[arg(long, value_name = "EMAIL", help_heading = "Ticket e-mail")]
+    pub contact_email: Option<String>,
+    #[arg(long, value_name = "PHONE", help_heading = "Ticket e-mail")]
+    pub contact_phone: Option<String>,
+    /// Skype / Viber / Zalo handle or group.
+    #[arg(long, value_name = "HANDLE", help_heading = "Ticket e-mail")]
+    pub chat: Option<String>,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
@@ -128,7 +153,18 @@ impl CheckArgs {
             until: self.until,
             redact: !self.no_redact,
             threads: self.threads,
-            fqdn: self.fqdn.clone(),
+            anonymize: self.anonymize,
+            ticket: crate::report::ticket::TicketFacts {
+                company: self.company.clone(),
+                partner: self.partner.clone(),
+                license_key: self.license_key.clone(),
+                fqdn: self.fqdn.clone(),
+                pbx_number: self.pbx_number.clone(),
+                contact_name: self.contact_name.clone(),
+                contact_email: self.contact_email.clone(),
+                contact_phone: self.contact_phone.clone(),
+                chat: self.chat.clone(),
+            },
             utc_offset_minutes: self.utc_offset,
             cdr_layout: self.cdr_fields.clone().unwrap_or_default(),
             ..CheckOptions::default()

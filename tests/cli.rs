@@ -388,3 +388,118 @@ fn report_can_be_written_to_a_file() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8(bad.stderr).unwrap().contains("/no/such/dir/r.txt"));
 }
+
+/// Secrets planted in head lines (as a flattened web copy of a verbose log has them).
+const SECRETS: &[&str] = &[
+    "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    "4d2a5c1e00aa",
+    "0a1b2c3d",
+    "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz",
+    "Pa55w0rd!",
+];
+
+fn secret_log(dir: &Path) -> PathBuf {
+    let mut log = String::new();
+    for i in 0..12 {
+        log.push_str(&format!(
+            "2026/11/20 08:0{}:{:02}.000|1|3|Wrn|[CM102001]: Authentication failed for SipReq: REGISTER 192.168.1.10 tid=ab cseq=REGISTER 105@192.168.1.45:5062 / {i} from(wire); Reason: Credentials don't match; Authorization: Digest username=\"105\",realm=\"3CXPhoneSystem\",nonce=\"4d2a5c1e00aa\",uri=\"sip:192.168.1.10\",response=\"9f8e7d6c5b4a39281706f5e4d3c2b1a0\",cnonce=\"0a1b2c3d\"\n",
+            i / 6,
+            i * 5 % 60
+        ));
+    }
+    for i in 0..3 {
+        log.push_str(&format!("2026/11/20 09:00:0{i}.000|1|3|Wrn|[CM503003]: Call(C:{i}): Call to <sip:0912345678@203.0.113.10:5060> has failed; Cause: 488 Not Acceptable Here; from IP:203.0.113.10:5060; a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz; provisioning https://admin:Pa55w0rd!@192.168.1.10/cfg\n"));
+    }
+    log.push_str("2026/11/20 10:30:00.000|1|3|Ntc|Registered line: L:10000(VNPT)\n");
+    write(dir, "verbose.log", log.as_bytes())
+}
+
+#[test]
+fn no_secret_in_any_format_and_never_in_the_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = secret_log(dir.path());
+    let p = p.to_str().unwrap();
+    for format in ["text", "json", "ticket"] {
+        let out = run(&["check", "-q", "--evidence", "20", "-f", format, p]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("REDACTED") || format == "ticket", "{format}: nothing was redacted?\n{text}");
+        for s in SECRETS {
+            assert!(!text.contains(s), "{format} leaks {s}");
+        }
+    }
+    // --no-redact keeps them for the technician, but the ticket e-mail never carries them.
+    let kept =
+        String::from_utf8(run(&["check", "-q", "--no-redact", "--evidence", "20", "-f", "json", p]).stdout).unwrap();
+    assert!(SECRETS.iter().all(|s| kept.contains(s)), "--no-redact should keep the evidence as logged");
+    let ticket =
+        String::from_utf8(run(&["check", "-q", "--no-redact", "--evidence", "20", "-f", "ticket", p]).stdout).unwrap();
+    for s in SECRETS {
+        assert!(!ticket.contains(s), "the ticket leaks {s} with --no-redact");
+    }
+    let with_fqdn =
+        String::from_utf8(run(&["check", "-q", "-f", "ticket", "--fqdn", "admin:Pa55w0rd!@pbx.example.vn", p]).stdout)
+            .unwrap();
+    assert!(!with_fqdn.contains("Pa55w0rd!") && with_fqdn.contains("https://pbx.example.vn"), "{with_fqdn}");
+}
+
+#[test]
+fn ticket_follows_the_support_process() {
+    let p = sample("unpaid-trunk");
+    let out = run(&[
+        "check",
+        "-q",
+        "-f",
+        "ticket",
+        p.to_str().unwrap(),
+        "--company",
+        "Công ty TNHH Minh An",
+        "--partner",
+        "IDB Partner",
+        "--license-key",
+        "ABCD-1234",
+        "--contact-email",
+        "it@example.vn",
+    ]);
+    let t = String::from_utf8(out.stdout).unwrap();
+    let first = t.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "Tiêu đề: IDB Partner / Công ty TNHH Minh An - license ABCD-1234 - Trung kế nợ cước / bị khóa: bị chặn gọi đi (hoặc cả hai chiều)"
+    );
+    for field in [
+        "Tên công ty: Công ty TNHH Minh An",
+        "Mua qua Partner 3CX: IDB Partner",
+        "License key: ABCD-1234",
+        "Số tổng đài: [số tổng đài]",
+        "3. Lỗi dịch vụ:",
+        "Bước 1",
+        "Email: it@example.vn",
+        "Điện thoại: [số di động]",
+        "TeamViewer",
+    ] {
+        assert!(t.contains(field), "missing {field:?}\n{t}");
+    }
+    assert!(t.contains("403 Forbidden"), "the findings' evidence goes with the e-mail");
+    let en =
+        String::from_utf8(run(&["check", "-q", "-f", "ticket", "--lang", "en", p.to_str().unwrap()]).stdout).unwrap();
+    assert!(
+        en.starts_with("Subject: [partner] / [company name] - license [license key] - Carrier account unpaid"),
+        "{en}"
+    );
+    // The JSON report carries the same e-mail.
+    let (r, _) = json_of(&[p.to_str().unwrap()]);
+    assert!(r["ticket"]["subject"].as_str().unwrap().contains("[tên công ty]"));
+    assert!(r["ticket"]["body"].as_str().unwrap().contains("Kính gửi"));
+}
+
+#[test]
+fn anonymize_hides_phone_numbers_and_public_ips_stably() {
+    let p = sample("unpaid-trunk");
+    let a = String::from_utf8(run(&["check", "-q", "-f", "json", "--anonymize", p.to_str().unwrap()]).stdout).unwrap();
+    let b = String::from_utf8(run(&["check", "-q", "-f", "json", "--anonymize", p.to_str().unwrap()]).stdout).unwrap();
+    assert_eq!(a, b, "pseudonyms are stable");
+    assert!(!a.contains("203.0.113.10") && !a.contains("0908412376"), "identifying values remain");
+    assert!(a.contains("tel-") && a.contains("ip-"));
+    // What technicians need stays: trunk DN, extension numbers, private addresses, codes.
+    assert!(a.contains("\"10000\"") && a.contains("403 Forbidden"));
+}

@@ -621,14 +621,28 @@ fn trunk_unpaid_not_for_unavailable_callees_mixed_with_answered_calls() {
     assert_eq!(r.verdict, Verdict::NoFaultFound, "{}", show(&r));
 }
 
-/// Refusals to `refused` numbers plus `busy` busy calls, all after the last success.
+/// Refusals to `refused` numbers, then `busy` busy calls (callees reached after the onset).
 fn refusals_with_busy(refused: usize, busy: usize) -> Report {
     let mut log = site_with_working_trunk();
+    refuse_distinct(&mut log, "10000", refused, 403, "Forbidden");
     for i in 0..busy {
         log.outbound_failed("10000", &mobile(100 + i), 486, "Busy Here");
     }
-    refuse_distinct(&mut log, "10000", refused, 403, "Forbidden");
     run(&log)
+}
+
+#[test]
+fn trunk_unpaid_onset_is_the_first_refusal_not_an_earlier_busy_call() {
+    // Busy callees in the morning, then every call refused: barred from the first refusal.
+    let mut log = site_with_working_trunk();
+    for i in 0..3 {
+        log.outbound_failed("10000", &mobile(100 + i), 486, "Busy Here");
+    }
+    refuse_distinct(&mut log, "10000", trunk_unpaid::MIN_DISTINCT_DESTINATIONS, 403, "Forbidden");
+    let r = run(&log);
+    let f = the(&r, FaultId::TrunkUnpaid);
+    assert_eq!(f.count, trunk_unpaid::MIN_DISTINCT_DESTINATIONS as u64);
+    assert!(f.evidence.iter().all(|e| e.text.contains("403")), "{:?}", f.evidence);
 }
 
 #[test]

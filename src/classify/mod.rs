@@ -339,13 +339,17 @@ impl Classifier {
             EventKind::CallAnswered { call, party } => {
                 let trunk = party.trunk().map(|t| self.trunk(t));
                 let st = self.state.calls.entry(call).or_default();
+                // 3CX logs a "has joined" line per party: the call is completed once.
+                let first_answer = !st.answered;
                 st.answered = true;
                 let st = *st;
                 let timeline_trunk = match trunk {
                     Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => Some(i),
                     _ => st.inbound_trunk.filter(|_| st.direction == Direction::Inbound),
                 };
-                self.tick(e.ts, timeline_trunk, Tick::Completed);
+                if first_answer {
+                    self.tick(e.ts, timeline_trunk, Tick::Completed);
+                }
                 match trunk {
                     Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => {
                         let t = &mut self.state.trunks[i as usize];
@@ -355,7 +359,7 @@ impl Classifier {
                         t.run = OutboundRun::default();
                     }
                     _ => {
-                        if let (Direction::Inbound, Some(i)) = (st.direction, st.inbound_trunk) {
+                        if let (Direction::Inbound, Some(i), true) = (st.direction, st.inbound_trunk, first_answer) {
                             let t = &mut self.state.trunks[i as usize];
                             t.inbound_answered += 1;
                             if t.run.failures.count > 0 {
@@ -378,30 +382,37 @@ impl Classifier {
                 let code = status.code;
                 let trunk_failure = on_trunk.filter(|_| !inbound_leg);
                 self.tick(e.ts, trunk_failure, Tick::Failed);
-                if let (Some(c), Some(_), false) = (call, on_trunk, inbound_leg)
+                if let (Some(c), Some(i), false) = (call, on_trunk, inbound_leg)
                     && self.state.log_failures.len() < MAX_JOINED_FAILURES
                 {
-                    self.state.log_failures.insert(c, code);
+                    self.state.log_failures.insert(c, (i, code));
                 }
                 if let (Some(i), false) = (on_trunk, inbound_leg) {
                     let t = &mut self.state.trunks[i as usize];
                     t.outbound_failures_total += 1;
                     let run = &mut t.run;
-                    run.failures.add(e, Some(code), cap);
-                    if REFUSAL_CODES.contains(&code) {
-                        run.refused += 1;
-                        if run.first_refused.is_none() {
-                            run.first_refused = e.ts;
+                    // A run starts at the carrier's first refusal or timeout; busy or
+                    // unanswered calls before it are ordinary and not part of it.
+                    let starts_run = REFUSAL_CODES.contains(&code) || matches!(code, 408 | 1408);
+                    if run.failures.count == 0 && !starts_run {
+                        // Nothing to record: the trunk's history is "no run yet".
+                    } else {
+                        run.failures.add(e, Some(code), cap);
+                        if REFUSAL_CODES.contains(&code) {
+                            run.refused += 1;
+                            if run.first_refused.is_none() {
+                                run.first_refused = e.ts;
+                            }
+                            if run.refused_destinations.len() < DISTINCT_CAP {
+                                run.refused_destinations.insert(number_key(number));
+                            }
+                            if run.sample_destinations.len() < 5 {
+                                run.sample_destinations.insert(lossy(number));
+                            }
                         }
-                        if run.refused_destinations.len() < DISTINCT_CAP {
-                            run.refused_destinations.insert(number_key(number));
+                        if code == 402 || mentions_payment(status.reason) {
+                            run.payment_hint = true;
                         }
-                        if run.sample_destinations.len() < 5 {
-                            run.sample_destinations.insert(lossy(number));
-                        }
-                    }
-                    if code == 402 || mentions_payment(status.reason) {
-                        run.payment_hint = true;
                     }
                 }
                 if matches!(code, 404 | 410 | 484 | 604) && numbering::obsolete(number).is_some() {
@@ -561,9 +572,12 @@ impl Classifier {
         *r.by_outcome.entry(rec.outcome).or_default() += 1;
         if let Some(t) = rec.started {
             r.hours[t.fields().3 as usize] += 1;
+            // Calls that talked or rang held a slot for their length; a refused call
+            // (ended a second after it started) did not, and must not raise the peak.
             let end = rec.ended.unwrap_or(t);
-            if r.intervals.len() < MAX_INTERVALS {
-                r.intervals.push((t.millis(), end.millis().max(t.millis())));
+            let held = matches!(rec.outcome, O::Answered | O::Cancelled | O::NoAnswer | O::Unanswered | O::Timeout);
+            if held && end > t && r.intervals.len() < MAX_INTERVALS {
+                r.intervals.push((t.millis(), end.millis()));
             }
             if !answered && rec.outcome != O::Cancelled && r.failure_times.len() < MAX_INTERVALS {
                 r.failure_times.push(t.millis());
@@ -598,8 +612,14 @@ impl Classifier {
                     t.outbound += 1;
                     if answered {
                         t.outbound_answered += 1;
-                        t.first_outbound_answered = t.first_outbound_answered.or(rec.started);
-                        t.last_outbound_answered = t.last_outbound_answered.max(rec.started);
+                        if t.first_outbound_answered.is_none() {
+                            t.first_outbound_answered = rec.started;
+                            t.first_answered_line = Some(EvidenceLine::of(e));
+                        }
+                        if rec.started >= t.last_outbound_answered {
+                            t.last_outbound_answered = rec.started;
+                            t.last_answered_line = Some(EvidenceLine::of(e));
+                        }
                     }
                 }
                 if answered && numbering::obsolete(number).is_some() {
@@ -614,7 +634,10 @@ impl Classifier {
                 };
                 match (class, answered) {
                     (Some(c), true) => c.answered += 1,
-                    (None, true) => r.domestic_answered += 1,
+                    (None, true) => {
+                        r.domestic_answered += 1;
+                        r.last_domestic_answered = r.last_domestic_answered.max(rec.started);
+                    }
                     // Busy or unanswered every time, while ordinary numbers work, counts too:
                     // that is how a barred 1900 number often looks in a call log.
                     (Some(c), false)
@@ -630,7 +653,7 @@ impl Classifier {
                     }
                     _ => {}
                 }
-                if matches!(
+                let ordinary = matches!(
                     rec.outcome,
                     O::Failed
                         | O::Busy
@@ -640,11 +663,10 @@ impl Classifier {
                         | O::Declined
                         | O::Unanswered
                         | O::Timeout
-                ) {
+                );
+                if ordinary && !seen_in_log {
                     *r.callee_outcomes.entry(rec.outcome).or_default() += 1;
-                    if !seen_in_log {
-                        self.state.callee_outcomes.add(e, None, cap);
-                    }
+                    self.state.callee_outcomes.add(e, None, cap);
                 }
                 match rec.outcome {
                     O::Answered => r.run = RecordRun::default(),
@@ -683,8 +705,20 @@ impl Classifier {
         let r = &mut self.state.records;
         match rec.outcome {
             O::LicenseLimit => r.license_limit.add(e, None, cap),
-            O::ExternalCallDisabled => r.external_disabled.add(e, None, cap),
-            O::DestinationProhibited => r.prohibited.add(e, None, cap),
+            O::ExternalCallDisabled | O::DestinationProhibited => {
+                let tally =
+                    if rec.outcome == O::DestinationProhibited { &mut r.prohibited } else { &mut r.external_disabled };
+                tally.add(e, None, cap);
+                if r.prohibited_numbers.len() < 5 {
+                    let n = if rec.dialled.is_empty() { rec.to_number() } else { rec.dialled };
+                    r.prohibited_numbers.insert(lossy(n));
+                }
+                if let Party::Extension(x) = rec.from
+                    && r.prohibited_callers.len() < 5
+                {
+                    r.prohibited_callers.insert(lossy(x));
+                }
+            }
             O::ServerError => r.server_errors.add(e, None, cap),
             O::NoRoute if rec.direction != D::Inbound => {
                 self.state.no_route.add(e, None, cap);

@@ -267,7 +267,7 @@ pub struct SiteState {
     /// Per hour (hours since the epoch): calls completed and failed per trunk, registration failures.
     pub hours: BTreeMap<i64, HourAcc>,
     /// SIP codes of outbound failures in activity logs, by call number: joins call records to them.
-    pub log_failures: HashMap<CallId, u16, FxBuildHasher>,
+    pub log_failures: HashMap<CallId, (u32, u16), FxBuildHasher>,
     /// Calls the activity logs showed: a call record of one of them is the same call
     /// seen twice, counted once.
     pub log_calls: HashSet<CallId, FxBuildHasher>,
@@ -296,6 +296,8 @@ pub struct RecordTrunk {
     pub outbound_answered: u64,
     pub first_outbound_answered: Option<Timestamp>,
     pub last_outbound_answered: Option<Timestamp>,
+    pub first_answered_line: Option<EvidenceLine>,
+    pub last_answered_line: Option<EvidenceLine>,
 }
 
 /// A class of destinations that carriers or 3CX may forbid.
@@ -332,7 +334,11 @@ pub struct RecordState {
     pub premium: DestinationClass,
     pub international: DestinationClass,
     pub domestic_answered: u64,
+    pub last_domestic_answered: Option<Timestamp>,
     pub prohibited: Tally,
+    /// Who dialled what, for prohibited and disabled calls (a few of each).
+    pub prohibited_numbers: BTreeSet<String>,
+    pub prohibited_callers: BTreeSet<String>,
     pub diverts: BTreeMap<crate::event::Divert, Tally>,
     /// Ordinary outcomes of outbound calls (busy, no answer, cancelled, wrong number...).
     pub callee_outcomes: BTreeMap<crate::event::Outcome, u64>,
@@ -357,7 +363,8 @@ impl RecordState {
     /// millisecond: back-to-back calls are not simultaneous).
     pub fn concurrency(&self) -> Concurrency {
         let mut points: Vec<(i64, i32)> = Vec::with_capacity(self.intervals.len() * 2);
-        for &(s, e) in &self.intervals {
+        // A call of no length overlaps nothing (and would let the count dip below zero).
+        for &(s, e) in self.intervals.iter().filter(|(s, e)| e > s) {
             points.push((s, 1));
             points.push((e, -1));
         }

@@ -1,9 +1,13 @@
 //! The report: one model ([`Report`], the JSON contract of interface.md) and one
 //! renderer per output format.
 
+pub mod anonymize;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod redact;
 pub mod text;
+pub mod ticket;
 
 use crate::check::{CheckOptions, InputOutcome};
 use crate::classify::catalog::Side;
@@ -63,6 +67,10 @@ pub struct InputReport {
     pub newest_first: bool,
     /// A read error part-way through; what came before it was analysed.
     pub error: Option<String>,
+    /// What to do when the file was read but understood poorly (e.g. `--cdr-fields`).
+    pub hint: Option<String>,
+    /// Records skipped because another file already had them (a copy of the same log).
+    pub duplicates_skipped: u64,
 }
 
 /// Calls per trunk in one hour.
@@ -139,12 +147,21 @@ impl Report {
 pub enum OutputFormat {
     Text,
     Json,
+    /// Ticket-ready Markdown (ticketing systems, GitHub).
+    Markdown,
+    /// One self-contained page with the timeline chart.
+    Html,
+    /// The support e-mail: subject line and body.
+    Ticket,
 }
 
 pub fn render(r: &Report, f: OutputFormat) -> String {
     match f {
         OutputFormat::Text => text::render(r),
         OutputFormat::Json => json::render(r),
+        OutputFormat::Markdown => markdown::render(r),
+        OutputFormat::Html => html::render(r),
+        OutputFormat::Ticket => ticket::render(r),
     }
 }
 
@@ -305,7 +322,9 @@ pub fn build(
             date_order: p.dates.map(|d| d.order),
             date_order_ambiguous: p.dates.is_some_and(|d| d.ambiguous),
             newest_first: p.dates.is_some_and(|d| d.newest_first),
-            error: o.error.clone().or_else(|| cdr_layout_hint(lang, p.format, &o.counts)),
+            error: o.error.clone(),
+            hint: cdr_layout_hint(lang, p.format, &o.counts),
+            duplicates_skipped: o.duplicates,
         })
         .collect();
     let records: u64 = inputs.iter().map(|i| i.records).sum();
@@ -319,20 +338,25 @@ pub fn build(
     trunks.sort_by(|a, b| a.id.cmp(&b.id));
     let v = verdict(&findings, c.state.unexplained_failures.count);
     let timeline = timeline(c, &findings, lang);
-    Report {
+    let mut report = Report {
         schema: SCHEMA,
         tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
         lang,
         verdict: v,
         summary: summary(lang, &findings, v, c, records, &period),
         period,
-        pbx: Pbx { version: None, os: None, fqdn: opts.fqdn.clone(), trunks },
+        pbx: Pbx { version: None, os: None, fqdn: opts.ticket.fqdn.clone(), trunks },
         inputs,
         findings,
         stats: c.stats.clone(),
         timeline,
         ticket: None,
+    };
+    if opts.anonymize {
+        anonymize::report(&mut report);
     }
+    report.ticket = Some(ticket::build(&report, &opts.ticket));
+    report
 }
 
 /// Hours from the first to the last event, gaps filled with zeros so the chart's

@@ -87,6 +87,12 @@ pub fn render(r: &Report) -> String {
                 if let Some(e) = &i.error {
                     line.push_str(&format!("; {}", fill(t(Msg::ReasonUnreadable), &[("error", e)])));
                 }
+                if let Some(h) = &i.hint {
+                    line.push_str(&format!("; {h}"));
+                }
+                if i.duplicates_skipped > 0 {
+                    line.push_str(&format!("; {}", fill(t(Msg::InputDuplicates), &[("n", &i.duplicates_skipped)])));
+                }
                 let _ = writeln!(o, "  {line}");
             }
         }

@@ -18,10 +18,24 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         (&r.external_disabled, "external_calls_disabled", Msg::ExternalCallsDisabledRecords),
     ] {
         if tally.count > 0 {
-            let text = ctx.msg(msg, &[("n", &tally.count)]);
+            let numbers: Vec<String> = r.prohibited_numbers.iter().cloned().collect();
+            let callers: Vec<String> = r.prohibited_callers.iter().cloned().collect();
+            let mut text = ctx.msg(msg, &[("n", &tally.count)]);
+            if !numbers.is_empty() {
+                text.push(' ');
+                text.push_str(&ctx.msg(
+                    Msg::ProhibitedWho,
+                    &[
+                        ("numbers", &numbers.join(", ")),
+                        ("exts", &if callers.is_empty() { "—".to_owned() } else { callers.join(", ") }),
+                    ],
+                ));
+            }
             out.push(
                 ctx.finding(FaultId::DestinationNotPermitted, 0.8, Subject::of(SubjectKind::System, id), tally, text)
-                    .alternatives(&[FaultId::NoOutboundRule]),
+                    .alternatives(&[FaultId::NoOutboundRule])
+                    .detail("numbers", r.prohibited_numbers.iter().cloned().collect::<Vec<_>>())
+                    .detail("extensions", r.prohibited_callers.iter().cloned().collect::<Vec<_>>()),
             );
         }
     }
@@ -30,7 +44,11 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         [(&r.premium, "1800_1900", Msg::ClassPremium), (&r.international, "international", Msg::ClassInternational)]
     {
         let label = label.text(ctx.lang);
-        if class.failed.count >= MIN_CLASS_FAILURES && class.answered == 0 && r.domestic_answered > 0 {
+        // Ordinary numbers must work while the class fails: when everything fails from
+        // some moment on, the trunk is barred (trunk_unpaid), not one destination class.
+        let others_work_meanwhile =
+            r.last_domestic_answered.is_some() && r.last_domestic_answered >= class.failed.first;
+        if class.failed.count >= MIN_CLASS_FAILURES && class.answered == 0 && others_work_meanwhile {
             let numbers: Vec<String> = class.numbers.iter().cloned().collect();
             let text = ctx.msg(
                 Msg::DestinationClassRefused,

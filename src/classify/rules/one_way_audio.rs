@@ -32,9 +32,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         Some((ip, ids)) if ids.len() * 2 >= calls => {
             let ext = s.ip_to_extension.get(ip);
             let mut subject = Subject::of(SubjectKind::Ip, ip.to_string());
-            subject.name = ext.map(|e| format!("Ext.{e}"));
+            subject.name = ext.map(|e| ctx.msg(Msg::SubjectExtensionName, &[("ext", e)]));
             let who = ext.map_or_else(String::new, |e| ctx.msg(Msg::OneWayAudioExtension, &[("ext", e)]));
-            (subject, ctx.msg(Msg::OneWayAudioMain, &[("n", &calls), ("top", &ids.len()), ("ip", ip), ("who", &who)]))
+            let text = if ids.len() == calls {
+                ctx.msg(Msg::OneWayAudioAll, &[("n", &calls), ("ip", ip), ("who", &who)])
+            } else {
+                ctx.msg(Msg::OneWayAudioMain, &[("n", &calls), ("top", &ids.len()), ("ip", ip), ("who", &who)])
+            };
+            (subject, text)
         }
         _ => (
             Subject::of(SubjectKind::System, "media"),

@@ -170,10 +170,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     }
     let from_records = from_records(s, ctx, &out);
     // Calls in the records that the log also saw: the log's finding shows both.
-    let joined = s.records.run.call_numbers.iter().filter(|c| s.log_failures.contains_key(c)).count();
-    if joined > 0
-        && let Some(f) = out.first_mut()
-    {
+    // Each joined row goes to the finding of the trunk its log line named.
+    for f in out.iter_mut() {
+        let Some(&i) = s.trunk_index.get(f.subject.id.as_bytes()) else { continue };
+        let joined =
+            s.records.run.call_numbers.iter().filter(|c| s.log_failures.get(c).is_some_and(|j| j.0 == i)).count();
+        if joined == 0 {
+            continue;
+        }
         f.details.insert("cdr_rows_joined".to_owned(), joined.into());
         f.explanation.push(' ');
         f.explanation.push_str(&ctx.msg(Msg::TrunkUnpaidJoinedRecords, &[("n", &joined)]));
@@ -202,22 +206,28 @@ pub const PRIMARY_MIN_CALLS: u64 = 10;
 /// ...and then none for this long while another trunk carried the outbound traffic.
 pub const FAILOVER_SILENCE_MINUTES: i64 = 120;
 
+/// Whether the call records alone show the barring pattern (whichever finding reports it).
+pub fn records_barred(s: &SiteState) -> bool {
+    let run = &s.records.run;
+    let failed = run.failures.count;
+    failed > 0
+        && run.destinations.len() >= MIN_DISTINCT_DESTINATIONS_RECORDS
+        && (failed as f64) >= MIN_REFUSED_SHARE * (failed + run.reached) as f64
+}
+
 /// The trunk-unpaid pattern as call records show it (no SIP codes), joined to the
 /// activity log's SIP codes when the same calls are there.
 pub fn from_records(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Finding]) -> Vec<Finding> {
     let r = &s.records;
     let run = &r.run;
     let failed = run.failures.count;
-    let joined: Vec<u16> = run.call_numbers.iter().filter_map(|c| s.log_failures.get(c).copied()).collect();
+    let joined: Vec<u16> = run.call_numbers.iter().filter_map(|c| s.log_failures.get(c).map(|j| j.1)).collect();
     let mut joined_codes = serde_json::Map::new();
     for c in &joined {
         let n = joined_codes.entry(c.to_string()).or_insert(0.into());
         *n = (n.as_u64().unwrap_or(0) + 1).into();
     }
-    if failed == 0
-        || run.destinations.len() < MIN_DISTINCT_DESTINATIONS_RECORDS
-        || (failed as f64) < MIN_REFUSED_SHARE * (failed + run.reached) as f64
-    {
+    if !records_barred(s) {
         return failover(s, ctx, log_findings);
     }
     // The activity log already concluded with SIP codes: one finding, not two. And when
@@ -272,49 +282,48 @@ pub fn from_records(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Findin
 
 /// A primary trunk that stopped carrying outbound calls while a backup took over:
 /// 3CX fails over silently on 402/403/503/603, so this is often the only trace.
+/// Prefix routing (each trunk used all day for its own numbers) does not match: the
+/// backup must start carrying calls only after the primary stopped.
 fn failover(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Finding]) -> Vec<Finding> {
     let r = &s.records;
-    let total: u64 = r.trunks.values().map(|t| t.outbound_answered).sum();
-    let Some((a_dn, a)) = r
-        .trunks
-        .iter()
-        .filter(|(dn, t)| {
-            !dn.is_empty() && t.outbound_answered >= PRIMARY_MIN_CALLS && 2 * t.outbound_answered >= total
-        })
-        .max_by_key(|(_, t)| t.outbound_answered)
-    else {
-        return Vec::new();
-    };
-    let Some((b_dn, b)) = r.trunks.iter().find(|(dn, t)| {
-        *dn != a_dn && t.outbound_answered >= PRIMARY_MIN_CALLS && t.first_outbound_answered > a.last_outbound_answered
-    }) else {
-        return Vec::new();
-    };
-    let silent = crate::classify::rules::minutes_between(a.last_outbound_answered, b.last_outbound_answered);
-    if silent < FAILOVER_SILENCE_MINUTES || log_findings.iter().any(|f| &f.subject.id == a_dn) {
-        return Vec::new();
+    let busy = |t: &crate::classify::state::RecordTrunk| t.outbound_answered >= PRIMARY_MIN_CALLS;
+    for (a_dn, a) in r.trunks.iter().filter(|(dn, t)| !dn.is_empty() && busy(t)) {
+        let Some((b_dn, b)) = r
+            .trunks
+            .iter()
+            .find(|(dn, t)| *dn != a_dn && busy(t) && t.first_outbound_answered > a.last_outbound_answered)
+        else {
+            continue;
+        };
+        let silent = crate::classify::rules::minutes_between(a.last_outbound_answered, b.last_outbound_answered);
+        if silent < FAILOVER_SILENCE_MINUTES || log_findings.iter().any(|f| &f.subject.id == a_dn) {
+            continue;
+        }
+        let text = ctx.msg(
+            Msg::TrunkFailoverRecords,
+            &[
+                ("a", a_dn),
+                ("n", &a.outbound_answered),
+                ("last", &when(a.last_outbound_answered)),
+                ("b", b_dn),
+                ("m", &b.outbound_answered),
+            ],
+        );
+        let mut tally = crate::classify::state::Tally {
+            count: b.outbound_answered,
+            first: a.last_outbound_answered,
+            last: b.last_outbound_answered,
+            ..Default::default()
+        };
+        // The primary's last call and the backup's first: where the handover shows.
+        tally.evidence.lines.extend(a.last_answered_line.iter().chain(b.first_answered_line.iter()).cloned());
+        return vec![
+            ctx.finding(FaultId::TrunkUnpaid, 0.45, Subject::of(SubjectKind::Trunk, a_dn.clone()), &tally, text)
+                .alternatives(&[FaultId::TrunkAuthFailed, FaultId::TrunkUnreachable, FaultId::TrunkIpNotAllowed])
+                .detail("mode", Mode::OutboundBarred.as_str())
+                .detail("source", "call_records")
+                .detail("failover_trunk", b_dn.clone()),
+        ];
     }
-    let text = ctx.msg(
-        Msg::TrunkFailoverRecords,
-        &[
-            ("a", a_dn),
-            ("n", &a.outbound_answered),
-            ("last", &when(a.last_outbound_answered)),
-            ("b", b_dn),
-            ("m", &b.outbound_answered),
-        ],
-    );
-    let tally = crate::classify::state::Tally {
-        count: b.outbound_answered,
-        first: b.first_outbound_answered,
-        last: b.last_outbound_answered,
-        ..Default::default()
-    };
-    vec![
-        ctx.finding(FaultId::TrunkUnpaid, 0.45, Subject::of(SubjectKind::Trunk, a_dn.clone()), &tally, text)
-            .alternatives(&[FaultId::TrunkAuthFailed, FaultId::TrunkUnreachable, FaultId::TrunkIpNotAllowed])
-            .detail("mode", Mode::OutboundBarred.as_str())
-            .detail("source", "call_records")
-            .detail("failover_trunk", b_dn.clone()),
-    ]
+    Vec::new()
 }

@@ -1,0 +1,853 @@
+//! Self-contained HTML report: one file that opens from an e-mail attachment.
+//!
+//! Inline CSS and inline SVG only: no script, no font, image or style loaded from
+//! anywhere. Light and dark colour schemes, printable. Same content and order as the
+//! terminal report, with the hour-by-hour timeline chart after the summary. The same
+//! report always gives the same bytes.
+
+use super::{Report, TimelineHour, human_time, period_text, side_text, subject_text};
+use crate::classify::{Finding, VERDICT_CONFIDENCE, Verdict};
+use crate::i18n::{Lang, Msg, fill, title};
+use crate::parse::timestamp::Timestamp;
+use std::fmt::Write;
+
+const HOUR_MS: i64 = 3_600_000;
+
+pub fn render(r: &Report) -> String {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let verdict = verdict_msg(r.verdict);
+    let mut o = String::with_capacity(64 * 1024);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"color-scheme\" content=\"light dark\">\n\
+         <meta name=\"generator\" content=\"{} {}\">\n<title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        lang.as_str(),
+        esc(r.tool.name),
+        esc(r.tool.version),
+        esc(r.tool.name),
+        esc(&r.summary),
+    );
+
+    // Verdict banner and summary.
+    let _ = write!(
+        o,
+        "<header class=\"verdict v-{}\" id=\"verdict\">\n<p class=\"tool\">{} {}</p>\n<h1>{}</h1>\n\
+         <p class=\"summary\">{}</p>\n<p class=\"period\">{}: {}</p>\n</header>\n",
+        verdict_class(r.verdict),
+        esc(r.tool.name),
+        esc(r.tool.version),
+        esc(t(verdict)),
+        esc(&r.summary),
+        esc(t(Msg::LabelPeriod)),
+        esc(&period_text(lang, &r.period)),
+    );
+
+    // The timeline.
+    let _ = writeln!(o, "<section id=\"timeline-section\">\n<h2>{}</h2>", esc(&label(lang, Label::Timeline)));
+    if r.timeline.hours.is_empty() {
+        let _ = writeln!(o, "<p class=\"note\" id=\"timeline-empty\">{}</p>", esc(&label(lang, Label::NoTimeline)));
+    } else {
+        o.push_str("<div class=\"chart\">\n");
+        chart(&mut o, r);
+        o.push_str("</div>\n");
+    }
+    o.push_str("</section>\n");
+
+    // Findings.
+    let _ = writeln!(o, "<section id=\"findings\">\n<h2>{} ({})</h2>", esc(t(Msg::LabelFindings)), r.findings.len());
+    if r.findings.is_empty() {
+        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(t(Msg::LabelNoFindings)));
+    }
+    for (n, f) in r.findings.iter().enumerate() {
+        finding(&mut o, lang, n + 1, f);
+    }
+    o.push_str("</section>\n");
+
+    inputs(&mut o, r);
+    stats(&mut o, r);
+
+    let _ = write!(o, "<footer>{} {}</footer>\n</main>\n</body>\n</html>\n", esc(r.tool.name), esc(r.tool.version));
+    o
+}
+
+fn verdict_msg(v: Verdict) -> Msg {
+    match v {
+        Verdict::FixFirst => Msg::VerdictFixFirst,
+        Verdict::Escalate => Msg::VerdictEscalate,
+        Verdict::NoFaultFound => Msg::VerdictNoFault,
+    }
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::FixFirst => "fix",
+        Verdict::Escalate => "escalate",
+        Verdict::NoFaultFound => "ok",
+    }
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters other than tab / newline cannot appear in HTML text.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn finding(o: &mut String, lang: Lang, n: usize, f: &Finding) {
+    let t = |m: Msg| m.text(lang);
+    let low = f.confidence < VERDICT_CONFIDENCE;
+    let _ = writeln!(
+        o,
+        "<article class=\"finding s-{}{}\" id=\"finding-{n}\">",
+        f.side.as_str(),
+        if low { " low" } else { "" }
+    );
+    let _ = write!(o, "<h3><span class=\"num\">{n}.</span> {}", esc(&f.title));
+    if low {
+        let _ = write!(o, " <span class=\"lowtag\">({})</span>", esc(t(Msg::LabelLowConfidence)));
+    }
+    o.push_str("</h3>\n<dl class=\"facts\">\n");
+    let fact = |o: &mut String, k: Msg, v: &str| {
+        let _ = writeln!(o, "<div><dt>{}</dt><dd>{v}</dd></div>", esc(t(k)));
+    };
+    fact(o, Msg::LabelSubject, &esc(&subject_text(lang, f)));
+    fact(o, Msg::LabelSide, &format!("<span class=\"side\">{}</span>", esc(side_text(lang, f.side))));
+    fact(o, Msg::LabelConfidence, &format!("{:.0}%", f.confidence * 100.0));
+    fact(o, Msg::LabelCount, &f.count.to_string());
+    if let (Some(a), Some(b)) = (f.first_seen, f.last_seen) {
+        fact(o, Msg::LabelPeriod, &format!("{} → {}", esc(&human_time(a)), esc(&human_time(b))));
+    }
+    o.push_str("</dl>\n");
+    let _ = writeln!(o, "<p class=\"why\"><strong>{}:</strong> {}</p>", esc(t(Msg::LabelWhy)), esc(&f.explanation));
+    let _ =
+        writeln!(o, "<div class=\"advice\"><strong>{}:</strong> {}</div>", esc(t(Msg::LabelAdvice)), esc(&f.advice));
+    if !f.alternatives.is_empty() {
+        let alts: Vec<String> =
+            f.alternatives.iter().map(|a| format!("{} (<code>{}</code>)", esc(title(lang, *a)), a.as_str())).collect();
+        let _ = writeln!(
+            o,
+            "<p class=\"alts\"><strong>{}:</strong> {}</p>",
+            esc(t(Msg::LabelAlternatives)),
+            alts.join("; ")
+        );
+    }
+    if !f.evidence.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p class=\"evh\"><strong>{}:</strong></p>\n<pre class=\"evidence\">",
+            esc(t(Msg::LabelEvidence))
+        );
+        for e in &f.evidence {
+            let _ = write!(
+                o,
+                "<span class=\"ev\"><span class=\"loc\">{}:{}</span>  {}</span>",
+                esc(&e.path),
+                e.line,
+                esc(&e.text)
+            );
+        }
+        o.push_str("</pre>\n");
+    }
+    o.push_str("</article>\n");
+}
+
+fn inputs(o: &mut String, r: &Report) {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let _ = writeln!(
+        o,
+        "<section id=\"inputs\">\n<h2>{}</h2>\n<table class=\"inputs\">\n<tbody>",
+        esc(t(Msg::LabelInputs))
+    );
+    for i in &r.inputs {
+        let _ = write!(
+            o,
+            "<tr{}><td class=\"path\"><code>{}</code></td>",
+            if i.skipped_reason.is_some() { " class=\"skipped\"" } else { "" },
+            esc(&i.path)
+        );
+        match &i.skipped_reason {
+            Some(reason) => {
+                // "path: skipped — reason", without the path already in the first column.
+                let line = fill(t(Msg::InputSkipped), &[("path", &""), ("reason", reason)]);
+                let line = line.trim_start_matches(':').trim_start();
+                let _ = write!(o, "<td class=\"fmt\"><code>{}</code></td><td>{}</td>", i.format.as_str(), esc(line));
+            }
+            None => {
+                let mut notes = vec![input_counts(lang, i.lines, i.records, i.unrecognized)];
+                if i.newest_first {
+                    notes.push(t(Msg::NewestFirst).to_owned());
+                }
+                if i.date_order_ambiguous {
+                    notes.push(t(Msg::DateOrderAmbiguous).to_owned());
+                }
+                if let Some(e) = &i.error {
+                    notes.push(fill(t(Msg::ReasonUnreadable), &[("error", e)]));
+                }
+                let _ = write!(
+                    o,
+                    "<td class=\"fmt\"><code>{}</code></td><td>{}</td>",
+                    i.format.as_str(),
+                    esc(&notes.join("; "))
+                );
+            }
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn stats(o: &mut String, r: &Report) {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let s = &r.stats;
+    let _ = writeln!(o, "<section id=\"stats\">\n<h2>{}</h2>", esc(t(Msg::LabelStats)));
+    let _ = writeln!(o, "<p>{}: {}</p>", esc(t(Msg::LabelPeriod)), esc(&period_text(lang, &r.period)));
+    let line = fill(
+        t(Msg::StatsLine),
+        &[
+            ("calls", &s.calls),
+            ("failed", &s.calls_failed),
+            ("regs", &s.registrations),
+            ("regs_failed", &s.registrations_failed),
+        ],
+    );
+    let _ = writeln!(o, "<p>{}</p>", esc(&line));
+    if let Some(c) = &s.call_records {
+        use crate::event::{CallDirection as D, Outcome};
+        let dir = |d: D| c.by_direction.get(&d).copied().unwrap_or(0);
+        let hours: Vec<String> = c.busiest_hours.iter().map(|h| format!("{:02}h ({})", h.hour, h.calls)).collect();
+        let line = fill(
+            t(Msg::RecordStatsLine),
+            &[
+                ("calls", &c.calls),
+                ("inbound", &dir(D::Inbound)),
+                ("outbound", &dir(D::Outbound)),
+                ("internal", &dir(D::Internal)),
+                ("answered", &c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0)),
+                ("peak", &c.peak_concurrency),
+                ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), human_time)),
+                ("hours", &hours.join(", ")),
+            ],
+        );
+        let _ = writeln!(o, "<p id=\"call-records\">{}</p>", esc(&line));
+    }
+    o.push_str("</section>\n");
+}
+
+// ───────────────────────────── words of the chart ─────────────────────────────
+
+/// The chart's words. i18n.rs has no keys for them yet, so each is taken from the
+/// nearest existing message; when the `Timeline*` / `InputCounts` keys exist, each arm
+/// becomes `Msg::Timeline….text(lang)`.
+#[derive(Clone, Copy)]
+enum Label {
+    /// Heading of the chart section. Proposed: TimelineHeading.
+    Timeline,
+    /// Lane of every call. Proposed: TimelineAllCalls.
+    AllCalls,
+    /// Proposed: TimelineCompleted.
+    Completed,
+    /// Proposed: TimelineFailed.
+    Failed,
+    /// Proposed: TimelineRegFailures.
+    RegFailures,
+    /// Proposed: TimelineMarkers.
+    Markers,
+    /// Proposed: TimelineEmpty.
+    NoTimeline,
+    /// Proposed: TimelineAria ("{period}").
+    Aria,
+}
+
+fn label(lang: Lang, l: Label) -> String {
+    match l {
+        Label::Timeline => Msg::TimelineHeading,
+        Label::AllCalls => Msg::TimelineAllCalls,
+        Label::Completed => Msg::TimelineCompleted,
+        Label::Failed => Msg::TimelineFailed,
+        Label::RegFailures => Msg::TimelineRegFailures,
+        Label::Markers => Msg::TimelineMarkers,
+        Label::NoTimeline => Msg::TimelineEmpty,
+        Label::Aria => Msg::TimelineAria,
+    }
+    .text(lang)
+    .to_owned()
+}
+
+/// "N lines, N records, N unrecognised lines" of one input.
+fn input_counts(lang: Lang, lines: u64, records: u64, unrecognized: u64) -> String {
+    fill(Msg::InputCounts.text(lang), &[("lines", &lines), ("records", &records), ("unrecognized", &unrecognized)])
+}
+
+// ───────────────────────────────── the chart ─────────────────────────────────
+
+/// Most bars drawn per lane; longer periods are drawn with several hours per bar.
+const MAX_BINS: i64 = 600;
+/// Width of the drawing (user units = CSS pixels at 100 %), unless the bars need more.
+const WIDTH: f64 = 1000.0;
+const MIN_SLOT: f64 = 1.6;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 56.0;
+const FONT: f64 = 12.0;
+const SMALL: f64 = 11.0;
+const ALL_H: f64 = 150.0;
+const TRUNK_H: f64 = 90.0;
+const LANE_HEAD: f64 = 24.0;
+const LANE_GAP: f64 = 14.0;
+const MARKER_ROWS: usize = 4;
+const MARKER_ROW_H: f64 = 15.0;
+
+/// Width of a text in user units, roughly (sans-serif, Vietnamese included).
+fn text_w(s: &str, size: f64) -> f64 {
+    s.chars().count() as f64 * size * 0.56
+}
+
+/// One bar: the calls of `bin` in one lane.
+#[derive(Clone, Copy, Default)]
+struct Count {
+    completed: u64,
+    failed: u64,
+}
+
+struct Lane {
+    name: String,
+    height: f64,
+    bins: Vec<Count>,
+}
+
+/// Hours per bar: 1, or the smallest clock-friendly step that keeps the bars countable.
+fn bin_hours(span: i64) -> i64 {
+    let bins = |b: i64| (span + b - 1) / b;
+    [1, 2, 3, 4, 6, 12, 24].into_iter().find(|b| bins(*b) <= MAX_BINS).unwrap_or_else(|| {
+        let days = bins(24 * MAX_BINS);
+        24 * days.max(1)
+    })
+}
+
+/// A round maximum for an axis and its step: steps of 1, 2 or 5 × 10ⁿ, at most 4 of them.
+fn nice_axis(max: u64) -> (u64, u64) {
+    let max = max.max(1);
+    let mut p = 1u64;
+    loop {
+        for m in [1, 2, 5] {
+            let step = m * p;
+            if max.div_ceil(step) <= 4 {
+                return (max.div_ceil(step) * step, step);
+            }
+        }
+        p = p.saturating_mul(10);
+    }
+}
+
+fn hhmm(t: Timestamp) -> String {
+    let (_, _, _, h, mi, _) = t.fields();
+    format!("{h:02}:{mi:02}")
+}
+
+fn date(t: Timestamp) -> String {
+    let (y, mo, d, ..) = t.fields();
+    format!("{y:04}-{mo:02}-{d:02}")
+}
+
+fn f1(x: f64) -> String {
+    // One decimal, no "-0.0": the same input always gives the same bytes.
+    let s = format!("{:.1}", x);
+    let s = s.strip_suffix(".0").map_or(s.clone(), str::to_owned);
+    if s == "-0" { "0".to_owned() } else { s }
+}
+
+/// First word-ish part of a fault title ("Trunk registration rejected: wrong credentials"
+/// → "Trunk registration rejected"), for a marker's short label.
+fn short_title(s: &str) -> &str {
+    let cut = s.find([':', '(']).unwrap_or(s.len());
+    s[..cut].trim()
+}
+
+fn ellipsis(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out = out.trim_end().to_owned();
+        out.push('…');
+        out
+    }
+}
+
+fn chart(o: &mut String, r: &Report) {
+    let lang = r.lang;
+    let hours: &[TimelineHour] = &r.timeline.hours;
+    let hour_of = |t: Timestamp| t.millis().div_euclid(HOUR_MS);
+    // From the first to the last hour, widened to every marker so none is drawn off its time.
+    let times = || hours.iter().map(|h| hour_of(h.start)).chain(r.timeline.markers.iter().map(|m| hour_of(m.at)));
+    let (Some(first), Some(last)) = (times().min(), times().max()) else {
+        return;
+    };
+    let b = bin_hours(last - first + 1);
+    let h0 = first.div_euclid(b) * b;
+    let nb = (last.div_euclid(b) * b - h0) / b + 1;
+    let nbu = nb as usize;
+    let bin_of = |h: i64| ((h - h0) / b) as usize;
+    let bin_start = |i: usize| Timestamp::from_millis((h0 + i as i64 * b) * HOUR_MS);
+
+    // Lanes: every call, then one per trunk.
+    let mut trunk_ids: Vec<&str> = hours.iter().flat_map(|h| h.trunks.iter().map(|t| t.trunk.as_str())).collect();
+    trunk_ids.sort_unstable();
+    trunk_ids.dedup();
+    let mut lanes = vec![Lane { name: label(lang, Label::AllCalls), height: ALL_H, bins: vec![Count::default(); nbu] }];
+    for id in &trunk_ids {
+        let name = r.pbx.trunks.iter().find(|t| t.id == *id).and_then(|t| t.name.as_deref());
+        let kind = Msg::SubjectTrunk.text(lang);
+        let name = match name {
+            Some(n) => format!("{kind} {id} ({n})"),
+            None if id.is_empty() => kind.to_owned(),
+            None => format!("{kind} {id}"),
+        };
+        lanes.push(Lane { name, height: TRUNK_H, bins: vec![Count::default(); nbu] });
+    }
+    let mut regs = vec![0u64; nbu];
+    for h in hours {
+        let i = bin_of(hour_of(h.start));
+        lanes[0].bins[i].completed += h.completed;
+        lanes[0].bins[i].failed += h.failed;
+        regs[i] += h.registration_failures;
+        for th in &h.trunks {
+            if let Ok(k) = trunk_ids.binary_search(&th.trunk.as_str()) {
+                lanes[k + 1].bins[i].completed += th.completed;
+                lanes[k + 1].bins[i].failed += th.failed;
+            }
+        }
+    }
+    let reg_max = regs.iter().copied().max().unwrap_or(0);
+
+    // Horizontal geometry.
+    let width = WIDTH.max(LEFT + RIGHT + nb as f64 * MIN_SLOT);
+    let pw = width - LEFT - RIGHT;
+    let slot = pw / nb as f64;
+    let bar_w = if slot >= 4.0 { (slot * 0.72).min(30.0) } else { slot };
+    let x_of_ms = |ms: i64| LEFT + (ms - h0 * HOUR_MS) as f64 / (b * HOUR_MS) as f64 * slot;
+
+    // Legend (wrapped into rows) at the top.
+    let (completed_l, failed_l, reg_l, markers_l) = (
+        label(lang, Label::Completed),
+        label(lang, Label::Failed),
+        label(lang, Label::RegFailures),
+        label(lang, Label::Markers),
+    );
+    let mut legend: Vec<(&str, &str)> = vec![("ok", &completed_l), ("ko", &failed_l)];
+    if reg_max > 0 {
+        legend.push(("reg", &reg_l));
+    }
+    if !r.timeline.markers.is_empty() {
+        legend.push(("mk", &markers_l));
+    }
+    let mut legend_items = String::new();
+    let (mut lx, mut ly) = (LEFT, 0.0);
+    for (class, text) in &legend {
+        let w = 22.0 + text_w(text, FONT) + 18.0;
+        if lx + w > width - RIGHT && lx > LEFT {
+            lx = LEFT;
+            ly += 18.0;
+        }
+        let swatch = match *class {
+            "reg" => format!(
+                "<line class=\"reg\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><circle class=\"regdot\" cx=\"{}\" cy=\"{}\" r=\"3\"/>",
+                f1(lx),
+                f1(ly + 8.0),
+                f1(lx + 16.0),
+                f1(ly + 8.0),
+                f1(lx + 8.0),
+                f1(ly + 8.0)
+            ),
+            "mk" => format!(
+                "<line class=\"mkline\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>",
+                f1(lx + 8.0),
+                f1(ly),
+                f1(ly + 16.0)
+            ),
+            c => format!(
+                "<rect class=\"{c}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"12\" rx=\"2\"/>",
+                f1(lx + 1.0),
+                f1(ly + 2.0)
+            ),
+        };
+        let _ =
+            write!(legend_items, "{swatch}<text x=\"{}\" y=\"{}\">{}</text>", f1(lx + 22.0), f1(ly + 12.5), esc(text));
+        lx += w;
+    }
+    let legend_h = ly + 24.0;
+
+    // Markers: labels in rows above the lanes, so close ones do not overlap.
+    let one_day = first.div_euclid(24) == last.div_euclid(24);
+    struct Mk {
+        x: f64,
+        row: usize,
+        anchor_end: bool,
+        text: String,
+        tip: String,
+        at: Timestamp,
+        target: Option<usize>,
+    }
+    let mut marks: Vec<Mk> = Vec::new();
+    let mut row_ends = [f64::NEG_INFINITY; MARKER_ROWS];
+    let mut sorted: Vec<&super::TimelineMarker> = r.timeline.markers.iter().collect();
+    sorted.sort_by(|a, b| a.at.cmp(&b.at).then(a.fault.as_str().cmp(b.fault.as_str())).then(a.subject.cmp(&b.subject)));
+    for m in sorted {
+        let x = x_of_ms(m.at.millis()).clamp(LEFT, LEFT + pw);
+        let when = if one_day { hhmm(m.at) } else { format!("{} {}", date(m.at), hhmm(m.at)) };
+        let text = format!("{when} {}", ellipsis(short_title(title(lang, m.fault)), 48));
+        let w = text_w(&text, SMALL) + 6.0;
+        let anchor_end = x + w > LEFT + pw + RIGHT - 4.0;
+        let (a, z) = if anchor_end { (x - w, x) } else { (x, x + w) };
+        // First row whose last label ends before this one starts (markers come in time order).
+        let row = (0..MARKER_ROWS).find(|&k| row_ends[k] + 12.0 <= a).unwrap_or(MARKER_ROWS - 1);
+        row_ends[row] = row_ends[row].max(z);
+        let target = r
+            .findings
+            .iter()
+            .position(|f| f.fault == m.fault && f.first_seen == Some(m.at) && subject_text(lang, f) == m.subject);
+        let tip = format!("{} — {}: {}", human_time(m.at), title(lang, m.fault), m.subject);
+        marks.push(Mk { x, row, anchor_end, text, tip, at: m.at, target });
+    }
+    let rows_used = marks.iter().map(|m| m.row + 1).max().unwrap_or(0);
+    let marker_h = rows_used as f64 * MARKER_ROW_H + if rows_used > 0 { 4.0 } else { 0.0 };
+
+    // Vertical geometry.
+    let lanes_top = legend_h + marker_h;
+    let mut tops = Vec::with_capacity(lanes.len());
+    let mut y = lanes_top;
+    for lane in &lanes {
+        tops.push(y);
+        y += LANE_HEAD + lane.height + LANE_GAP;
+    }
+    let plot_bottom = y - LANE_GAP;
+    let axis_y = plot_bottom;
+    let height = axis_y + 36.0;
+
+    let period = period_text(lang, &r.period);
+    let aria = format!("{} ({period})", label(lang, Label::Aria));
+    let _ = writeln!(
+        o,
+        "<svg id=\"timeline\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" class=\"{}\" data-hours-per-bar=\"{b}\">",
+        esc(&aria),
+        f1(width),
+        f1(height),
+        f1(width),
+        f1(height),
+        if width > WIDTH { "wide" } else { "fit" },
+    );
+    let _ = writeln!(o, "<g class=\"legend\">{legend_items}</g>");
+
+    // Day boundaries inside the period (faint, across every lane), while days are wide enough.
+    let day_px = 24.0 / b as f64 * slot;
+    for i in 1..nbu {
+        let s = bin_start(i);
+        if day_px >= 12.0 && s.days() != bin_start(i - 1).days() {
+            let x = LEFT + i as f64 * slot;
+            let _ = writeln!(
+                o,
+                "<line class=\"day\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>",
+                f1(x),
+                f1(lanes_top),
+                f1(axis_y)
+            );
+        }
+    }
+
+    let time_range = |i: usize| {
+        let a = bin_start(i);
+        let z = Timestamp::from_millis(a.millis() + b * HOUR_MS);
+        if b < 24 && a.days() == z.add_millis(-1).days() {
+            format!("{} {}–{}", date(a), hhmm(a), hhmm(z))
+        } else {
+            format!("{} {} – {} {}", date(a), hhmm(a), date(z), hhmm(z))
+        }
+    };
+
+    // Lane names are drawn last, over the markers' lines.
+    let mut lane_names = String::new();
+    for (k, lane) in lanes.iter().enumerate() {
+        let top = tops[k] + LANE_HEAD;
+        let bottom = top + lane.height;
+        let max = lane.bins.iter().map(|c| c.completed + c.failed).max().unwrap_or(0);
+        let (ymax, step) = nice_axis(max);
+        let y_of = |v: u64| bottom - v as f64 / ymax as f64 * lane.height;
+        let _ = writeln!(o, "<g class=\"lane\" data-lane=\"{k}\">");
+        let _ = write!(
+            lane_names,
+            "<text class=\"lanename\" x=\"{}\" y=\"{}\">{}</text>",
+            f1(LEFT),
+            f1(tops[k] + 14.0),
+            esc(&lane.name)
+        );
+        // Grid and left axis.
+        let mut v = 0;
+        while v <= ymax {
+            let yy = y_of(v);
+            let _ = writeln!(
+                o,
+                "<line class=\"{class}\" x1=\"{x1}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\"/><text class=\"ytick\" x=\"{tx}\" y=\"{ty}\">{v}</text>",
+                class = if v == 0 { "base" } else { "grid" },
+                x1 = f1(LEFT),
+                y = f1(yy),
+                x2 = f1(LEFT + pw),
+                tx = f1(LEFT - 6.0),
+                ty = f1(yy + 4.0)
+            );
+            v += step;
+        }
+        // Bars: completed at the bottom, failed on top; the whole column is the tooltip's target.
+        for (i, c) in lane.bins.iter().enumerate() {
+            let x = LEFT + i as f64 * slot;
+            let mut tip = format!(
+                "{} · {}: {}: {} · {}: {}",
+                time_range(i),
+                lane.name,
+                completed_l,
+                c.completed,
+                failed_l,
+                c.failed
+            );
+            if k == 0 && reg_max > 0 {
+                let _ = write!(tip, " · {}: {}", reg_l, regs[i]);
+            }
+            let _ = write!(
+                o,
+                "<g class=\"bar\"><title>{}</title><rect class=\"hit\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                esc(&tip),
+                f1(x),
+                f1(top),
+                f1(slot),
+                f1(lane.height)
+            );
+            let bx = x + (slot - bar_w) / 2.0;
+            let y_ok = y_of(c.completed);
+            if c.completed > 0 {
+                let _ = write!(
+                    o,
+                    "<rect class=\"ok\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    f1(bx),
+                    f1(y_ok),
+                    f1(bar_w),
+                    f1(bottom - y_ok)
+                );
+            }
+            if c.failed > 0 {
+                let y_ko = y_of(c.completed + c.failed);
+                let _ = write!(
+                    o,
+                    "<rect class=\"ko\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    f1(bx),
+                    f1(y_ko),
+                    f1(bar_w),
+                    f1(y_ok - y_ko)
+                );
+            }
+            o.push_str("</g>\n");
+        }
+        // Registration failures: a line on its own scale (right axis), in the first lane.
+        if k == 0 && reg_max > 0 {
+            let (rmax, rstep) = nice_axis(reg_max);
+            let ry = |v: u64| bottom - v as f64 / rmax as f64 * lane.height;
+            let mut v = 0;
+            while v <= rmax {
+                let _ = writeln!(
+                    o,
+                    "<text class=\"rtick\" x=\"{}\" y=\"{}\">{v}</text>",
+                    f1(LEFT + pw + 6.0),
+                    f1(ry(v) + 4.0)
+                );
+                v += rstep;
+            }
+            let pts: Vec<String> = regs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| format!("{},{}", f1(LEFT + (i as f64 + 0.5) * slot), f1(ry(*v))))
+                .collect();
+            let _ = writeln!(o, "<polyline class=\"reg\" points=\"{}\"/>", pts.join(" "));
+            if slot >= 6.0 {
+                for (i, v) in regs.iter().enumerate().filter(|(_, v)| **v > 0) {
+                    let _ = writeln!(
+                        o,
+                        "<circle class=\"regdot\" cx=\"{}\" cy=\"{}\" r=\"3\"><title>{}: {}: {v}</title></circle>",
+                        f1(LEFT + (i as f64 + 0.5) * slot),
+                        f1(ry(*v)),
+                        esc(&time_range(i)),
+                        esc(&reg_l)
+                    );
+                }
+            }
+        }
+        o.push_str("</g>\n");
+    }
+
+    // X axis: a label every few hours so they never collide; the date where the day changes.
+    let label_w =
+        |hours: i64| if hours >= 24 { text_w("2026-11-20", SMALL) + 14.0 } else { text_w("00:00", SMALL) + 14.0 };
+    let step = [1i64, 2, 3, 4, 6, 12, 24, 48, 72, 168, 336, 720, 2160, 4320, 8760]
+        .into_iter()
+        .filter(|s| s % b == 0)
+        .find(|s| (*s / b) as f64 * slot >= label_w(*s))
+        .unwrap_or_else(|| {
+            let per = (label_w(24 * b) / slot).ceil() as i64;
+            per * b
+        });
+    let _ = writeln!(o, "<g class=\"xaxis\">");
+    let mut last_day: Option<i64> = None;
+    for i in 0..=nbu {
+        let h = h0 + i as i64 * b;
+        if h.rem_euclid(step) != 0 {
+            continue;
+        }
+        let x = LEFT + i as f64 * slot;
+        if x > LEFT + pw + 0.01 {
+            break;
+        }
+        let t = Timestamp::from_millis(h * HOUR_MS);
+        let _ = write!(
+            o,
+            "<line class=\"tick\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>",
+            f1(x),
+            f1(axis_y),
+            f1(axis_y + 4.0)
+        );
+        if step >= 24 {
+            let _ = write!(o, "<text class=\"xdate\" x=\"{}\" y=\"{}\">{}</text>", f1(x), f1(axis_y + 16.0), date(t));
+        } else {
+            let _ = write!(o, "<text class=\"xtick\" x=\"{}\" y=\"{}\">{}</text>", f1(x), f1(axis_y + 16.0), hhmm(t));
+            if last_day != Some(t.days()) {
+                let _ =
+                    write!(o, "<text class=\"xdate\" x=\"{}\" y=\"{}\">{}</text>", f1(x), f1(axis_y + 30.0), date(t));
+            }
+        }
+        last_day = Some(t.days());
+        o.push('\n');
+    }
+    o.push_str("</g>\n");
+
+    // Markers last, so they are drawn over the bars.
+    for m in &marks {
+        let ly = legend_h + (m.row as f64 + 1.0) * MARKER_ROW_H - 3.0;
+        let (open, close) = match m.target {
+            Some(n) => (format!("<a href=\"#finding-{}\">", n + 1), "</a>"),
+            None => (String::new(), ""),
+        };
+        let _ = writeln!(
+            o,
+            "{open}<g class=\"marker\" data-at=\"{}\"><title>{}</title><line class=\"mkline\" x1=\"{2}\" y1=\"{3}\" x2=\"{2}\" y2=\"{4}\"/><text class=\"mktext\" x=\"{5}\" y=\"{6}\" text-anchor=\"{7}\">{8}</text></g>{close}",
+            m.at,
+            esc(&m.tip),
+            f1(m.x),
+            f1(ly - 10.0),
+            f1(axis_y),
+            f1(if m.anchor_end { m.x - 3.0 } else { m.x + 3.0 }),
+            f1(ly),
+            if m.anchor_end { "end" } else { "start" },
+            esc(&m.text),
+        );
+    }
+    let _ = writeln!(o, "<g class=\"names\">{lane_names}</g>");
+    o.push_str("</svg>\n");
+}
+
+/// The page's only style sheet: system fonts, light / dark / print.
+const CSS: &str = r#"
+:root{--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--code:#eff2f5;
+--ok:#3fb950;--ko:#cf222e;--reg:#8250df;--mk:#1f2328;--grid:#e6eaef;
+--fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;
+--user:#bc4c00;--carrier:#8250df;--vendor:#0969da;--info:#818b98;--advice:#fff8c5;--advice-bd:#d4a72c}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--card:#151b23;
+--code:#1d232b;--ok:#3fb950;--ko:#f85149;--reg:#bc8cff;--mk:#f0f6fc;--grid:#262c36;
+--fix-bg:#3d1d00;--fix-bd:#f0883e;--esc-bg:#0c2d6b;--esc-bd:#4493f8;--okv-bg:#04260f;--okv-bd:#3fb950;
+--user:#f0883e;--carrier:#bc8cff;--vendor:#4493f8;--info:#9198a1;--advice:#2e2607;--advice-bd:#9e6a03}}
+*{box-sizing:border-box}
+html{background:var(--bg);color:var(--fg)}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",sans-serif}
+main{max-width:1060px;margin:0 auto;padding:20px 24px 40px}
+h1{font-size:1.35em;margin:.1em 0 .35em;line-height:1.3}
+h2{font-size:1.2em;margin:1.6em 0 .6em;padding-bottom:.25em;border-bottom:1px solid var(--line)}
+h3{font-size:1.05em;margin:0 0 .5em;line-height:1.35}
+code,pre{font-family:ui-monospace,"SFMono-Regular","Cascadia Mono",Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace;font-size:.88em}
+.verdict{border:2px solid;border-left-width:10px;border-radius:8px;padding:14px 18px}
+.verdict p{margin:.3em 0}
+.v-fix{background:var(--fix-bg);border-color:var(--fix-bd)}
+.v-escalate{background:var(--esc-bg);border-color:var(--esc-bd)}
+.v-ok{background:var(--okv-bg);border-color:var(--okv-bd)}
+.tool{color:var(--muted);font-size:.85em}
+.summary{font-size:1.05em}
+.period,.note{color:var(--muted)}
+.chart{overflow-x:auto;border:1px solid var(--line);border-radius:8px;padding:10px 6px 4px;background:var(--bg)}
+#timeline{display:block;font-family:inherit}
+#timeline.fit{width:100%;height:auto}
+#timeline text{fill:var(--fg);font-size:12px}
+#timeline .ytick{text-anchor:end;fill:var(--muted);font-size:11px}
+#timeline .rtick{fill:var(--reg);font-size:11px}
+#timeline .xtick,#timeline .xdate{text-anchor:middle;fill:var(--muted);font-size:11px}
+#timeline .xdate{font-weight:600}
+#timeline .lanename,#timeline .mktext{paint-order:stroke;stroke:var(--bg);stroke-width:4px;stroke-linejoin:round}
+#timeline .lanename{font-weight:600}
+#timeline .grid{stroke:var(--grid);stroke-width:1}
+#timeline .base,#timeline .tick{stroke:var(--muted);stroke-width:1}
+#timeline .day{stroke:var(--muted);stroke-width:1;stroke-dasharray:2 3;opacity:.6}
+#timeline .ok{fill:var(--ok)}
+#timeline .ko{fill:var(--ko)}
+#timeline .hit{fill:transparent}
+#timeline .bar:hover .hit{fill:var(--grid)}
+#timeline .reg{fill:none;stroke:var(--reg);stroke-width:2;stroke-linejoin:round}
+#timeline .regdot{fill:var(--reg)}
+#timeline .mkline{stroke:var(--mk);stroke-width:1.5;stroke-dasharray:5 3}
+#timeline .mktext{font-size:11px;font-weight:600}
+#timeline a:hover .mktext{text-decoration:underline}
+.finding{border:1px solid var(--line);border-left:6px solid var(--info);border-radius:8px;padding:12px 16px;margin:0 0 14px;background:var(--card)}
+.s-user{border-left-color:var(--user)}.s-carrier{border-left-color:var(--carrier)}.s-vendor{border-left-color:var(--vendor)}
+.finding.low{opacity:.85}
+.lowtag{font-weight:normal;color:var(--muted);font-size:.9em}
+.num{color:var(--muted)}
+.facts{display:flex;flex-wrap:wrap;gap:4px 22px;margin:0 0 .6em}
+.facts div{display:flex;gap:6px}
+.facts dt{color:var(--muted)}.facts dt::after{content:":"}
+.facts dd{margin:0;font-weight:600}
+.why,.alts,.evh{margin:.45em 0}
+.advice{background:var(--advice);border-left:4px solid var(--advice-bd);padding:8px 12px;border-radius:4px;margin:.5em 0}
+pre.evidence{background:var(--code);border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:.3em 0 0;white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.45}
+.ev{display:block;padding-left:2.5em;text-indent:-2.5em}
+.ev+.ev{border-top:1px dashed var(--line);margin-top:2px;padding-top:2px}
+.loc{color:var(--muted)}
+table.inputs{border-collapse:collapse;width:100%;font-size:.93em}
+table.inputs td{border-top:1px solid var(--line);padding:6px 8px;vertical-align:top}
+table.inputs td.path{overflow-wrap:anywhere}
+table.inputs td.fmt{white-space:nowrap}
+tr.skipped td{color:var(--muted)}
+footer{margin-top:2em;color:var(--muted);font-size:.85em}
+@media print{
+:root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--reg:#8250df;--mk:#000;--grid:#ddd;
+--fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;
+--user:#bc4c00;--carrier:#8250df;--vendor:#0969da;--info:#818b98;--advice:#fff8c5;--advice-bd:#d4a72c}
+@page{margin:12mm}
+html,body{background:#fff;color:#000}
+body{font-size:11pt}
+main{max-width:none;padding:0}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.chart{overflow:visible;border:none;padding:0}
+#timeline,#timeline.fit{width:100%;height:auto}
+.verdict,.chart,.finding,tr{break-inside:avoid}
+h2,h3{break-after:avoid}
+pre.evidence{white-space:pre-wrap;overflow-wrap:anywhere}
+.finding.low{opacity:1}
+}
+"#;
