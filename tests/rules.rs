@@ -1194,7 +1194,7 @@ fn one_way_audio_fires_at_min_calls() {
     let r = run(&remote_phone_without_audio(one_way_audio::MIN_CALLS, HOME_ROUTER, PBX));
     let f = the(&r, FaultId::OneWayAudio);
     assert_eq!(f.subject.id, HOME_ROUTER);
-    assert_eq!(f.subject.name.as_deref(), Some("Ext.108"));
+    assert_eq!(f.subject.name.as_deref(), Some("extension 108"));
     assert_eq!(f.confidence, 0.65);
     assert_eq!(f.details["calls_without_rtp"], one_way_audio::MIN_CALLS);
     assert_eq!(f.details["remote_private"], false);
