@@ -80,6 +80,8 @@ messages! {
         "No fault on the customer's side. Needs someone else to act: {title} — {subject}. Send this report to support.";
     SummaryEscalateUnexplained => "Không thấy lỗi phía khách hàng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}). Hãy gửi báo cáo này cho bộ phận hỗ trợ.",
         "No fault on the customer's side, but {n} failed call(s) have no explanation ({codes}). Send this report to support.";
+    SupportNeedsMaintenance => "Lưu ý: bản quyền / gói bảo trì 3CX đã hết hạn; quy trình hỗ trợ chỉ áp dụng cho license còn hạn bảo trì, hãy gia hạn trước khi gửi yêu cầu.",
+        "Note: the 3CX license / maintenance has expired; support is given only to licenses with active maintenance, so renew it before sending a request.";
     SummaryNoFault => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi nào.",
         "Read {records} record(s) ({period}); no fault was found.";
     SummaryNoFaultInfo => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi. Ghi nhận: {info}.",

@@ -163,11 +163,14 @@ fn json_follows_the_contract() {
 fn same_bytes_for_any_thread_count_and_chunk_layout() {
     let path = sample("phone-offline");
     let p = path.to_str().unwrap();
-    let one = run(&["check", "-f", "json", "-q", "-j", "1", p]).stdout;
-    let two = run(&["check", "-f", "json", "-q", "-j", "2", p]).stdout;
-    let again = run(&["check", "-f", "json", "-q", p]).stdout;
-    assert_eq!(one, two);
-    assert_eq!(one, again);
+    for format in ["text", "json", "markdown", "html", "ticket"] {
+        let one = run(&["check", "-f", format, "-q", "-j", "1", p]).stdout;
+        let two = run(&["check", "-f", format, "-q", "-j", "2", p]).stdout;
+        let again = run(&["check", "-f", format, "-q", p]).stdout;
+        assert!(!one.is_empty(), "{format}");
+        assert_eq!(one, two, "{format}: 1 vs 2 threads");
+        assert_eq!(one, again, "{format}: two runs");
+    }
     // Tiny chunks: records must never be split, whatever the boundaries.
     let all = cxtriage::check(&cxtriage::CheckOptions {
         paths: vec![sample("extension-wrong-password")],
@@ -419,10 +422,10 @@ fn no_secret_in_any_format_and_never_in_the_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let p = secret_log(dir.path());
     let p = p.to_str().unwrap();
-    for format in ["text", "json", "ticket"] {
+    for format in ["text", "json", "markdown", "html", "ticket"] {
         let out = run(&["check", "-q", "--evidence", "20", "-f", format, p]);
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.contains("REDACTED") || format == "ticket", "{format}: nothing was redacted?\n{text}");
+        assert!(text.contains("REDACTED"), "{format}: nothing was redacted?\n{text}");
         for s in SECRETS {
             assert!(!text.contains(s), "{format} leaks {s}");
         }

@@ -356,7 +356,7 @@ fn finish(o: String) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::classify::catalog::{FaultId, Side};
     use crate::classify::{EvidenceOut, Stats, Subject, SubjectKind};
@@ -367,7 +367,8 @@ mod tests {
         EvidenceOut { path: "logs/a.log".into(), line: 7, time: None, text: text.into() }
     }
 
-    fn report(findings: Vec<Finding>) -> Report {
+    /// A small hand-made report, for renderer tests.
+    pub(crate) fn report(findings: Vec<Finding>) -> Report {
         let ts = Timestamp::from_millis(1_795_000_000_000);
         Report {
             schema: super::super::SCHEMA,

@@ -338,12 +338,21 @@ pub fn build(
     trunks.sort_by(|a, b| a.id.cmp(&b.id));
     let v = verdict(&findings, c.state.unexplained_failures.count);
     let timeline = timeline(c, &findings, lang);
+    let mut summary = summary(lang, &findings, v, c, records, &period);
+    // The support process serves only licenses with active maintenance: say it up front.
+    if findings.iter().any(|f| {
+        f.fault == crate::classify::catalog::FaultId::LicenseExpired
+            && f.confidence >= crate::classify::VERDICT_CONFIDENCE
+    }) {
+        summary.push(' ');
+        summary.push_str(Msg::SupportNeedsMaintenance.text(lang));
+    }
     let mut report = Report {
         schema: SCHEMA,
         tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
         lang,
         verdict: v,
-        summary: summary(lang, &findings, v, c, records, &period),
+        summary,
         period,
         pbx: Pbx { version: None, os: None, fqdn: opts.ticket.fqdn.clone(), trunks },
         inputs,

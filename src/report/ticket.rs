@@ -176,6 +176,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_expired_license_is_said_plainly() {
+        use crate::classify::{Finding, Subject};
+        let expired = Finding {
+            fault: FaultId::LicenseExpired,
+            side: Side::User,
+            confidence: 0.9,
+            title: "3CX license / maintenance / subscription expired or expiring".into(),
+            subject: Subject::of(SubjectKind::System, "license"),
+            count: 1,
+            first_seen: None,
+            last_seen: None,
+            explanation: "Subscription expired on 2026-10-01.".into(),
+            advice: "Renew.".into(),
+            alternatives: vec![],
+            details: Default::default(),
+            evidence: vec![],
+        };
+        let r = crate::report::markdown::tests::report(vec![expired]);
+        let t = build(&r, &TicketFacts::default());
+        assert!(t.body.contains(Msg::TicketMaintenance.text(r.lang)), "{}", t.body);
+        let without = build(&crate::report::markdown::tests::report(vec![]), &TicketFacts::default());
+        assert!(!without.body.contains(Msg::TicketMaintenance.text(r.lang)));
+    }
+
+    #[test]
     fn console_link_drops_credentials() {
         assert_eq!(console_link("admin:s3cret@pbx.example.vn:5001/#/login"), "https://pbx.example.vn:5001");
         assert_eq!(console_link("https://pbx.example.vn"), "https://pbx.example.vn");
