@@ -157,6 +157,91 @@ impl CallRecord<'_> {
     }
 }
 
+/// One side of a v20 call-quality report (event 10034, input-formats.md §3.3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QualityParty<'a> {
+    /// `"102 Sales"`, `"5551234"` as the report prints it.
+    pub number: &'a [u8],
+    /// What that party heard, in hundredths of MOS (0 = not measured).
+    pub mos_from_pbx_centi: Option<u16>,
+    pub rx_packets: Option<u64>,
+    pub rx_lost: Option<u64>,
+    pub rx_jitter_ms: Option<u32>,
+    pub endpoint_type: &'a [u8],
+}
+
+/// A v20 Event Log entry, by event id (input-formats.md §3.2). Texts are the
+/// rendered `%n` values; classify by id and template, never by the `Level` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PbxEvent<'a> {
+    /// 4097 `Service started`.
+    ServiceStarted,
+    /// 4098 `Service got signal to stop: %1`.
+    ServiceStopped { reason: &'a [u8] },
+    /// 4100 `Trunk %1 has changed status to %2`.
+    TrunkStatus { trunk: &'a [u8], status: &'a [u8] },
+    /// 4102 `Trunk SBC '%1' ... has changed status to %4`.
+    SbcStatus { name: &'a [u8], up: bool },
+    /// 8193 `License limit is reached, active calls: %1`.
+    LicenseLimit { active_calls: Option<u32> },
+    /// 10010 / 10012 `3CX failed to update` / `Your 3CX Debian OS ... failed to update`.
+    UpdateFailed { os: bool },
+    /// 10025 `3CX logs and temporary files were deleted to conserve disk space`.
+    LogsDeletedForSpace,
+    /// 10026 `Your public IP has changed and 3CX updated FQDN records from %1 to %2`.
+    PublicIpChanged { from: &'a [u8], to: &'a [u8] },
+    /// 10034 call-quality JSON.
+    CallQuality { mos_centi: Option<u16>, reason: &'a [u8], party1: QualityParty<'a>, party2: QualityParty<'a> },
+    /// 12289 `Device %1 has reached max amount of calls`.
+    DeviceCallLimit { device: &'a [u8] },
+    /// 12290 / 12292 `The IP %1 has been blacklisted for %2 sec. Reason: %4`; `sip` from the Source column.
+    IpBlacklisted { ip: Option<IpAddr>, seconds: Option<u64>, reason: &'a [u8], sip: bool },
+    /// 12291 `SIP request (%1) from %2 was rejected. Reason: %3`.
+    RequestRejected { ip: Option<IpAddr>, reason: &'a [u8] },
+    /// 12293 `Registration at %1 has failed. Destination (%2) not reachable, DNS error`.
+    RegistrationUnreachable { target: &'a [u8] },
+    /// 12294 `Call or Registration to %1 has failed. %2 replied: %3`.
+    CarrierRefused { target: &'a [u8], number: &'a [u8], trunk: Option<TrunkRef<'a>>, status: SipStatus<'a> },
+    /// 12295 `STUN server %1:%2 could not be reached`.
+    StunUnreachable { server: &'a [u8] },
+    /// 12296 `Call from [%2] to [%1] rejected by Country Blocking Feature [%3]`.
+    CountryBlocked { from: &'a [u8], to: &'a [u8], country: &'a [u8] },
+    /// 12297 `There are no RTP ports available for media server`.
+    NoRtpPorts,
+    /// 30006 `Hard Disk is at or near capacity`.
+    DiskFull,
+    /// 30024 `This backup contains a different license key or FQDN`.
+    LicenseMismatch,
+    /// 30026 `Your 3CX Subscription will expire on %1`.
+    SubscriptionExpires { date: Option<Timestamp> },
+    /// 30035 `The following service(s) were interrupted: %1`.
+    ServicesInterrupted { services: &'a [u8] },
+    /// 30039 `Health Report: Firewall check: %1, SIP trunks: %2, Phone Templates: %3`.
+    HealthReport { firewall_ok: Option<bool>, trunks_ok: Option<bool> },
+    /// 30047 `Your local IP %1 has been changed to %2`.
+    LocalIpChanged { from: &'a [u8], to: &'a [u8] },
+    /// 30049 `External calls from ext.%1 is disabled by Administrator`.
+    ExternalCallsDisabled { extension: &'a [u8] },
+    /// 30051 `Unidentified Incoming Call. Review INVITE ...: %1` (source from Via / received=).
+    UnidentifiedIncoming { source: Option<IpAddr>, user: &'a [u8] },
+    /// 30052 `There was no user or outbound rule found for the number %1 that %2 dialed`.
+    NoRuleForNumber { number: &'a [u8], extension: &'a [u8] },
+    /// 30053 `A call placed by %1 was terminated due to a loop detected`.
+    ForwardingLoop { by: &'a [u8] },
+    /// 50011 `SSL Certificate renewal has failed. Error: %1`.
+    CertificateRenewalFailed { error: &'a [u8] },
+    /// 50025 `Error while activating license: %1`.
+    LicenseActivationFailed { error: &'a [u8] },
+    /// 50029 `Call from %1 to %2 dropped - not acknowledged in time`.
+    CallNotAcknowledged { from: &'a [u8], to: &'a [u8] },
+    /// 104 queue SLA breached.
+    QueueSlaBreached { queue: &'a [u8] },
+    /// 105 `Lost Call in Queue %2 (%1) from Caller ID '%3'`.
+    QueueCallLost { queue: &'a [u8] },
+    /// A known id with nothing to classify (backups, provisioning...), or an unknown one.
+    Other { id: u32 },
+}
+
 /// What happened, per template of input-formats.md §1.5 and §2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind<'a> {
@@ -198,6 +283,8 @@ pub enum EventKind<'a> {
     NoRtp { call: CallId, remote_ip: Option<IpAddr>, local_ip: Option<IpAddr> },
     /// A call record (CDR, call log).
     Call(CallRecord<'a>),
+    /// A v20 Event Log entry (console export or the bundle's `eventlog.csv`).
+    Pbx { id: u32, event: PbxEvent<'a> },
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

@@ -542,6 +542,7 @@ impl Classifier {
                 }
             }
             EventKind::Call(rec) => self.observe_record(e, &rec),
+            EventKind::Pbx { id, event } => self.observe_pbx(e, id, &event),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}
         }
     }
@@ -734,6 +735,11 @@ impl Classifier {
         if not_registered && let Party::Extension(ext) = rec.to {
             self.extension(ext).not_registered.add(e, None, cap);
         }
+    }
+
+    /// Folds one v20 Event Log entry (input-formats.md §3).
+    fn observe_pbx(&mut self, e: &Event<'_>, id: u32, event: &crate::event::PbxEvent<'_>) {
+        let _ = (e, id, event);
     }
 
     /// Counts a moment for the timeline.
