@@ -139,6 +139,12 @@ messages! {
     SubjectOutbound => "cuộc gọi ra", "outbound calls";
     SubjectPbx => "tổng đài 3CX", "the 3CX PBX";
     SubjectProhibited => "hướng gọi bị cấm", "prohibited destinations";
+    SubjectInternetLink => "đường Internet", "internet link";
+    SubjectFirewall => "tường lửa / NAT", "firewall / NAT";
+    SubjectDisk => "ổ đĩa tổng đài", "PBX disk";
+    SubjectQueues => "hàng đợi", "queues";
+    SubjectCarrier => "máy chủ nhà mạng", "carrier server";
+    SubjectPbxPart => "dịch vụ 3CX", "3CX services";
     SubjectExternalDisabled => "quyền gọi ra của máy nhánh", "extensions' outbound permission";
 
     // Input handling.
@@ -322,6 +328,40 @@ messages! {
         "{n} call(s) were diverted by DND, forwarding, no answer / busy, office hours or holidays: configuration, not a fault.";
     PbxServiceRecords => "{n} cuộc gọi kết thúc vì lỗi máy chủ 3CX (server_error / forwarding_loop).",
         "{n} call(s) ended with a 3CX server error (server_error / forwarding_loop).";
+    InternetDownMain => "Cả {n} trung kế ({trunks}) cùng mất kết nối tới nhà mạng (hết thời gian chờ) từ khoảng {at}: đường Internet của văn phòng có vấn đề, không phải một nhà mạng.",
+        "All {n} trunks ({trunks}) lost the carrier (timeouts) from about {at}: the office's internet link is down, not one carrier.";
+    FirewallMain => "Báo cáo sức khỏe của 3CX: kiểm tra tường lửa thất bại {checks} lần, không tới được máy chủ STUN {stun} lần, IP nội bộ thay đổi {local} lần.",
+        "3CX's own health checks: firewall check failed {checks} time(s), STUN server unreachable {stun} time(s), local IP changed {local} time(s).";
+    CallQualityMain => "{n} trong {total} báo cáo chất lượng cuộc gọi có MOS dưới 3.5; nhiều nhất là {party} ({m} cuộc).",
+        "{n} of {total} call-quality reports have a MOS under 3.5; the most for {party} ({m} calls).";
+    LicenseExpiredMain => "Gói đăng ký / bảo trì 3CX đã hết hạn ngày {date} ({days} ngày trước cuối nhật ký). Quy trình hỗ trợ yêu cầu license còn hạn bảo trì.",
+        "The 3CX subscription / maintenance expired on {date} ({days} days before the end of the log). The support process requires active maintenance.";
+    LicenseExpiringMain => "Gói đăng ký / bảo trì 3CX sẽ hết hạn ngày {date} (còn {days} ngày tính từ cuối nhật ký): hãy gia hạn để không bị gián đoạn hỗ trợ.",
+        "The 3CX subscription / maintenance expires on {date} ({days} days after the end of the log): renew it so that support is not interrupted.";
+    LicenseActivationMain => "{n} lần kích hoạt bản quyền 3CX thất bại.", "{n} failed 3CX license activation(s).";
+    LicenseLimitEvents => "3CX báo đạt giới hạn số cuộc gọi đồng thời của bản quyền {n} lần (sự kiện 8193).",
+        "3CX reported the license's simultaneous-call limit reached {n} time(s) (event 8193).";
+    DiskFullMain => "3CX báo ổ đĩa đầy hoặc gần đầy {n} lần (sự kiện 30006).", "3CX reported the disk at or near capacity {n} time(s) (event 30006).";
+    DiskLogsDeleted => "3CX đã xóa nhật ký và tệp tạm {n} lần để giải phóng ổ đĩa (sự kiện 10025): ổ đĩa sắp đầy.",
+        "3CX deleted logs and temporary files {n} time(s) to free disk space (event 10025): the disk is filling up.";
+    QueueLostMain => "Hàng đợi: {lost} khách gọi bỏ máy khi đang chờ, {sla} lần vượt thời gian chờ cho phép (SLA).",
+        "Queues: {lost} caller(s) gave up while waiting, {sla} SLA breach(es).";
+    TrunkIpChanged => "IP công cộng của văn phòng thay đổi lúc {changed}; từ {onset}, trung kế {trunk} (xác thực theo IP, không đăng ký) từ chối {n} cuộc gọi với 403: nhà mạng chưa cho phép IP mới.",
+        "The office's public IP changed at {changed}; from {onset}, trunk {trunk} (authenticated by IP, no registration) refused {n} calls with 403: the carrier does not allow the new IP yet.";
+    TrunkIpNoRegister => "Trung kế {trunk} không đăng ký (xác thực theo IP) và từ {onset} từ chối {n} cuộc gọi với 403: nhà mạng có thể không nhận IP công cộng hiện tại của tổng đài.",
+        "Trunk {trunk} does not register (authenticated by IP) and from {onset} refused {n} calls with 403: the carrier may not accept the PBX's current public IP.";
+    PbxNoRtpPorts => "Media server hết cổng RTP {n} lần (sự kiện 12297): cuộc gọi không có âm thanh.", "The media server ran out of RTP ports {n} time(s) (event 12297): calls get no audio.";
+    PbxServicesInterrupted => "Dịch vụ 3CX bị gián đoạn {n} lần (sự kiện 30035).", "3CX services were interrupted {n} time(s) (event 30035).";
+    PbxServiceStops => "Dịch vụ 3CX dừng {n} lần (sự kiện 4098).", "The 3CX service stopped {n} time(s) (event 4098).";
+    PbxUpdateFailed => "Cập nhật 3CX / hệ điều hành thất bại {n} lần (sự kiện 10010 / 10012).", "3CX / OS updates failed {n} time(s) (events 10010 / 10012).";
+    PbxForwardingLoop => "{n} cuộc gọi bị ngắt vì vòng lặp chuyển tiếp (sự kiện 30053).", "{n} call(s) were cut for a forwarding loop (event 30053).";
+    OneWayAudioEvents => "{ack} cuộc gọi bị ngắt vì không nhận được ACK đúng hạn (sự kiện 50029) và {oneway} báo cáo chất lượng không có RTP/RTCP một chiều (sự kiện 10034): âm thanh / tín hiệu không đi qua NAT hoặc tường lửa.",
+        "{ack} call(s) dropped because the ACK did not arrive in time (event 50029) and {oneway} quality report(s) show no RTP/RTCP one way (event 10034): media or signalling does not get through NAT or the firewall.";
+    IpBlacklistedEvent => "3CX đã chặn (blacklist) địa chỉ {ip} ({n} lần, sự kiện 12290 / 12292).", "3CX blacklisted {ip} ({n} time(s), events 12290 / 12292).";
+    BruteForceEvents => "{n} yêu cầu SIP bị từ chối, cuộc gọi không xác định hoặc bị chặn từ {ips} địa chỉ IP công cộng lạ, từ {first} đến {last}: có người dò quét tổng đài từ Internet.",
+        "{n} rejected SIP requests, unidentified calls or blacklistings from {ips} unknown public IP address(es), from {first} to {last}: someone on the internet is scanning the PBX.";
+    TrunkUnreachableDns => "3CX báo không tới được máy chủ của nhà mạng (lỗi DNS / không có đường) {n} lần, từ {first} (sự kiện 12293).",
+        "3CX could not reach the carrier's server (DNS error / unreachable) {n} time(s), from {first} (event 12293).";
     CalleeBusyMain => "{n} cuộc gọi kết thúc bình thường theo phía bị gọi ({codes}): bận, không nghe máy, người gọi hủy hoặc sai số. Đây không phải lỗi tổng đài.",
         "{n} call(s) ended the ordinary way at the called side ({codes}): busy, no answer, cancelled by the caller or wrong number. This is not a PBX fault.";
 }

@@ -24,6 +24,8 @@ use std::collections::BTreeMap;
 const STALE_CALL_MS: i64 = 6 * 3600 * 1000;
 /// Above this many open calls, stale ones are dropped.
 const MAX_OPEN_CALLS: usize = 100_000;
+/// A call-quality report under this MOS (in hundredths) is poor (faults.md: MOS < 3.5).
+pub const POOR_MOS_CENTI: u16 = 350;
 /// Outbound log failures remembered for joining call records to them (16 bytes each).
 const MAX_JOINED_FAILURES: usize = 1_000_000;
 /// Words in a carrier's reason phrase that point at the bill rather than the call.
@@ -369,7 +371,7 @@ impl Classifier {
                     }
                 }
             }
-            EventKind::CallFailed { call, number, trunk, status, .. } => {
+            EventKind::CallFailed { call, number, trunk, status, from_ip } => {
                 let named = trunk.map(|t| self.trunk(t));
                 let st = call.and_then(|c| self.state.calls.get_mut(&c));
                 let (on_trunk, inbound_leg) = match st {
@@ -381,6 +383,11 @@ impl Classifier {
                 };
                 let code = status.code;
                 let trunk_failure = on_trunk.filter(|_| !inbound_leg);
+                if let (Some(_), Some(ip)) = (trunk_failure, from_ip)
+                    && self.state.events.carrier_ips.len() < 64
+                {
+                    self.state.events.carrier_ips.insert(ip);
+                }
                 self.tick(e.ts, trunk_failure, Tick::Failed);
                 if let (Some(c), Some(i), false) = (call, on_trunk, inbound_leg)
                     && self.state.log_failures.len() < MAX_JOINED_FAILURES
@@ -737,9 +744,143 @@ impl Classifier {
         }
     }
 
-    /// Folds one v20 Event Log entry (input-formats.md §3).
+    /// Folds one v20 Event Log entry (input-formats.md §3). Entries that say what the
+    /// activity log would say (a carrier refusal, a missing rule) feed the same state,
+    /// so an event export and an activity log of one PBX reinforce each other.
     fn observe_pbx(&mut self, e: &Event<'_>, id: u32, event: &crate::event::PbxEvent<'_>) {
-        let _ = (e, id, event);
+        use crate::event::PbxEvent as P;
+        let cap = self.evidence_cap;
+        let ev = &mut self.state.events;
+        match *event {
+            P::ServiceStarted => ev.service_starts.add(e, None, cap),
+            P::ServiceStopped { .. } => ev.service_stops.add(e, None, cap),
+            P::TrunkStatus { trunk, status } => {
+                let entry = ev.trunk_status.entry(lossy(trunk)).or_default();
+                entry.0 = lossy(status);
+                entry.1.add(e, None, cap);
+            }
+            P::SbcStatus { up: false, .. } => ev.sbc_down.add(e, None, cap),
+            P::SbcStatus { up: true, .. } => {}
+            P::LicenseLimit { .. } => ev.license_limit.add(e, None, cap),
+            P::UpdateFailed { .. } => ev.update_failed.add(e, None, cap),
+            P::LogsDeletedForSpace => ev.logs_deleted.add(e, None, cap),
+            P::DiskFull => ev.disk_full.add(e, None, cap),
+            P::PublicIpChanged { .. } => ev.public_ip_changed.add(e, None, cap),
+            P::LocalIpChanged { .. } => ev.local_ip_changed.add(e, None, cap),
+            P::CallQuality { mos_centi, reason, party1, party2 } => {
+                ev.quality_reports += 1;
+                if mos_centi.is_some_and(|m| m > 0 && m < POOR_MOS_CENTI) {
+                    ev.poor_quality.add(e, None, cap);
+                    // The party that heard worst is the one to look at.
+                    let worst = [party1, party2]
+                        .into_iter()
+                        .filter(|p| p.mos_from_pbx_centi.is_some_and(|m| m > 0))
+                        .min_by_key(|p| p.mos_from_pbx_centi)
+                        .unwrap_or(party1);
+                    if ev.poor_quality_by_party.len() < DISTINCT_CAP {
+                        *ev.poor_quality_by_party.entry(lossy(worst.number)).or_default() += 1;
+                    }
+                }
+                let r = String::from_utf8_lossy(reason).to_ascii_lowercase();
+                if r.contains("no rtp") || r.contains("no rtcp") || r.contains("can't get through") {
+                    ev.one_sided_audio.add(e, None, cap);
+                }
+            }
+            P::CallNotAcknowledged { .. } => ev.not_acknowledged.add(e, None, cap),
+            P::IpBlacklisted { ip: Some(ip), sip, .. } => {
+                let entry = ev.blacklisted.entry(ip).or_default();
+                entry.0.add(e, None, cap);
+                entry.1 |= sip;
+            }
+            P::RequestRejected { ip: Some(ip), .. } => ev.scans.entry(ip).or_default().add(e, None, cap),
+            P::UnidentifiedIncoming { source, user } => match source {
+                // From the carrier: a real call no inbound rule took.
+                Some(ip) if ev.carrier_ips.contains(&ip) => self.state.records.inbound_unrouted.add(e, None, cap),
+                Some(ip) if !is_private(ip) => {
+                    let _ = user;
+                    ev.scans.entry(ip).or_default().add(e, None, cap);
+                }
+                _ => self.state.records.inbound_unrouted.add(e, None, cap),
+            },
+            P::RegistrationUnreachable { .. } => ev.unreachable.add(e, None, cap),
+            P::StunUnreachable { .. } => ev.stun_unreachable.add(e, None, cap),
+            P::HealthReport { firewall_ok: Some(false), .. } => ev.firewall_failed.add(e, None, cap),
+            P::NoRtpPorts => ev.no_rtp_ports.add(e, None, cap),
+            P::ServicesInterrupted { .. } => ev.services_interrupted.add(e, None, cap),
+            P::ForwardingLoop { .. } => ev.forwarding_loops.add(e, None, cap),
+            P::SubscriptionExpires { date: Some(d) } => {
+                if ev.subscription_expires.as_ref().is_none_or(|(old, _)| d < *old) {
+                    ev.subscription_expires = Some((d, EvidenceLine::of(e)));
+                }
+            }
+            P::LicenseActivationFailed { .. } => ev.license_activation_failed.add(e, None, cap),
+            P::QueueCallLost { .. } => ev.queue_lost.add(e, None, cap),
+            P::QueueSlaBreached { .. } => ev.queue_sla.add(e, None, cap),
+            P::CountryBlocked { to, .. } => {
+                let r = &mut self.state.records;
+                r.prohibited.add(e, None, cap);
+                if r.prohibited_numbers.len() < 5 {
+                    r.prohibited_numbers.insert(lossy(to));
+                }
+            }
+            P::ExternalCallsDisabled { extension } => {
+                let r = &mut self.state.records;
+                r.external_disabled.add(e, None, cap);
+                if r.prohibited_callers.len() < 5 {
+                    r.prohibited_callers.insert(lossy(extension));
+                }
+            }
+            P::NoRuleForNumber { number, .. } => {
+                self.state.no_route.add(e, None, cap);
+                if self.state.no_route_numbers.len() < 10 {
+                    self.state.no_route_numbers.insert(lossy(number));
+                }
+            }
+            P::CarrierRefused { number, trunk, status, .. } => {
+                // 12294 is the Event Log's CM503003 / CM504005: a refused call (or, with a
+                // credentials challenge, registration) on a trunk.
+                let Some(t) = trunk else { return };
+                let i = self.trunk(t);
+                let code = status.code;
+                if matches!(code, 401 | 407) {
+                    self.state.trunks[i as usize].registration_failures.add(e, Some(code), cap);
+                    self.stats.registrations_failed += 1;
+                    return;
+                }
+                self.tick(e.ts, Some(i), Tick::Failed);
+                let t = &mut self.state.trunks[i as usize];
+                t.outbound_failures_total += 1;
+                let run = &mut t.run;
+                if run.failures.count == 0 && !(REFUSAL_CODES.contains(&code) || matches!(code, 408 | 1408)) {
+                    return;
+                }
+                run.failures.add(e, Some(code), cap);
+                if REFUSAL_CODES.contains(&code) {
+                    run.refused += 1;
+                    if run.first_refused.is_none() {
+                        run.first_refused = e.ts;
+                    }
+                    if run.refused_destinations.len() < DISTINCT_CAP {
+                        run.refused_destinations.insert(number_key(number));
+                    }
+                    if run.sample_destinations.len() < 5 {
+                        run.sample_destinations.insert(lossy(number));
+                    }
+                }
+                if code == 402 || mentions_payment(status.reason) {
+                    run.payment_hint = true;
+                }
+            }
+            P::IpBlacklisted { ip: None, .. }
+            | P::RequestRejected { ip: None, .. }
+            | P::HealthReport { .. }
+            | P::SubscriptionExpires { date: None }
+            | P::DeviceCallLimit { .. }
+            | P::LicenseMismatch
+            | P::CertificateRenewalFailed { .. }
+            | P::Other { .. } => {}
+        }
+        let _ = id;
     }
 
     /// Counts a moment for the timeline.

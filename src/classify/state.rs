@@ -264,6 +264,7 @@ pub struct SiteState {
     pub first: Option<Timestamp>,
     pub last: Option<Timestamp>,
     pub records: RecordState,
+    pub events: EventState,
     /// Per hour (hours since the epoch): calls completed and failed per trunk, registration failures.
     pub hours: BTreeMap<i64, HourAcc>,
     /// SIP codes of outbound failures in activity logs, by call number: joins call records to them.
@@ -422,3 +423,43 @@ pub enum Tick {
 
 /// Hours kept on the timeline (over a year of logs; the rest is counted but not drawn).
 pub const MAX_TIMELINE_HOURS: usize = 24 * 400;
+
+/// What the v20 Event Log says beyond what feeds the trunk / extension / IP state.
+#[derive(Clone, Debug, Default)]
+pub struct EventState {
+    pub service_starts: Tally,
+    pub service_stops: Tally,
+    /// Trunk status changes (4100) per trunk text: the last status and the changes.
+    pub trunk_status: BTreeMap<String, (String, Tally)>,
+    pub sbc_down: Tally,
+    pub license_limit: Tally,
+    pub update_failed: Tally,
+    pub logs_deleted: Tally,
+    pub disk_full: Tally,
+    pub public_ip_changed: Tally,
+    pub local_ip_changed: Tally,
+    /// 10034 reports with MOS under the threshold, per party.
+    pub poor_quality: Tally,
+    pub poor_quality_by_party: BTreeMap<String, u64>,
+    pub quality_reports: u64,
+    /// 10034 reports where one side sent no RTP/RTCP.
+    pub one_sided_audio: Tally,
+    /// 50029: calls dropped because the ACK never came.
+    pub not_acknowledged: Tally,
+    /// 12290 / 12292 per address, with whether the SIP service blocked it.
+    pub blacklisted: BTreeMap<IpAddr, (Tally, bool)>,
+    /// 12291 / 30051 from addresses that are not the carrier's: scans.
+    pub scans: BTreeMap<IpAddr, Tally>,
+    pub unreachable: Tally,
+    pub stun_unreachable: Tally,
+    pub firewall_failed: Tally,
+    pub no_rtp_ports: Tally,
+    pub services_interrupted: Tally,
+    pub forwarding_loops: Tally,
+    pub subscription_expires: Option<(Timestamp, EvidenceLine)>,
+    pub license_activation_failed: Tally,
+    pub queue_lost: Tally,
+    pub queue_sla: Tally,
+    /// Addresses that answered as a carrier (12294 repliers, trunk failures' sources).
+    pub carrier_ips: BTreeSet<IpAddr>,
+}

@@ -228,6 +228,14 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
             "pbx" => Msg::SubjectPbx.text(lang).to_owned(),
             "prohibited" => Msg::SubjectProhibited.text(lang).to_owned(),
             "external_calls_disabled" => Msg::SubjectExternalDisabled.text(lang).to_owned(),
+            "internet_link" => Msg::SubjectInternetLink.text(lang).to_owned(),
+            "firewall" => Msg::SubjectFirewall.text(lang).to_owned(),
+            "disk" => Msg::SubjectDisk.text(lang).to_owned(),
+            "queues" => Msg::SubjectQueues.text(lang).to_owned(),
+            "carrier" => Msg::SubjectCarrier.text(lang).to_owned(),
+            "media_ports" | "services" | "restarts" | "update" | "forwarding_loop" => {
+                Msg::SubjectPbxPart.text(lang).to_owned()
+            }
             _ => kind.to_owned(),
         },
         (_, Some(name)) => format!("{kind} {} ({name})", f.subject.id),

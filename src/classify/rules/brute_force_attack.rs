@@ -34,7 +34,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let attackers: Vec<(&IpAddr, &SourceState)> =
         s.sources.iter().filter(|(ip, src)| is_scanner(**ip, src, s)).collect();
     if attackers.is_empty() {
-        return Vec::new();
+        return from_events(s, ctx);
     }
     let mut tally = Tally::default();
     let mut users = std::collections::BTreeSet::new();
@@ -88,5 +88,48 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             .detail("source_ips", ips)
             .detail("distinct_users", users.len())
             .detail("silenced_ips", blocked),
+    ]
+}
+
+/// Minimum Event Log entries (rejected requests, unidentified calls, blacklistings)
+/// from unknown public addresses before they read as a scan.
+pub const MIN_EVENT_SCANS: u64 = 5;
+
+/// From the Event Log alone: requests rejected (12291), unidentified INVITEs (30051)
+/// and blacklistings (12290/12292) of public addresses no extension uses.
+fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let ev = &s.events;
+    let unknown = |ip: &IpAddr| !is_private(*ip) && !s.ip_to_extension.contains_key(ip) && !ev.carrier_ips.contains(ip);
+    let mut tally = Tally::default();
+    let mut ips = std::collections::BTreeSet::new();
+    let scans = ev.scans.iter();
+    let blocked = ev.blacklisted.iter().map(|(ip, (t, _))| (ip, t));
+    for (ip, t) in scans.chain(blocked).filter(|(ip, _)| unknown(ip)) {
+        ips.insert(ip.to_string());
+        tally.count += t.count;
+        tally.first = tally.first.min(t.first).or(tally.first.or(t.first));
+        tally.last = tally.last.max(t.last);
+        for l in &t.evidence.lines {
+            if tally.evidence.lines.len() < ctx.evidence_cap {
+                tally.evidence.lines.push(l.clone());
+            }
+        }
+    }
+    if tally.count < MIN_EVENT_SCANS && ev.blacklisted.keys().filter(|ip| unknown(ip)).count() == 0 {
+        return Vec::new();
+    }
+    let ips: Vec<String> = ips.into_iter().collect();
+    let text = ctx.msg(
+        Msg::BruteForceEvents,
+        &[("n", &tally.count), ("ips", &ips.len()), ("first", &when(tally.first)), ("last", &when(tally.last))],
+    );
+    let subject = match ips.as_slice() {
+        [one] => Subject::of(SubjectKind::Ip, one.clone()),
+        _ => Subject::of(SubjectKind::System, "internet"),
+    };
+    vec![
+        ctx.finding(FaultId::BruteForceAttack, 0.7, subject, &tally, text)
+            .alternatives(&[FaultId::IpBlacklisted])
+            .detail("source_ips", ips),
     ]
 }

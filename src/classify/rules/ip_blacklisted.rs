@@ -20,7 +20,37 @@ pub const MIN_SILENCE_MINUTES: i64 = 15;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // 3CX said it: event 12290 / 12292. A company address (LAN, or where an extension
+    // registers from) is a phone locked out; an unknown public one is a scanner that
+    // anti-hacking stopped, which brute_force_attack reports.
+    for (ip, (t, _sip)) in &s.events.blacklisted {
+        let ext = s.ip_to_extension.get(ip).cloned();
+        let private = is_private(*ip);
+        if !private && ext.is_none() {
+            continue;
+        }
+        let mut text = ctx.msg(Msg::IpBlacklistedEvent, &[("ip", ip), ("n", &t.count)]);
+        text.push(' ');
+        text.push_str(
+            &ctx.msg(Msg::IpBlacklistedPrivate, &[("ip", ip), ("ext", &ext.clone().unwrap_or_else(|| "?".to_owned()))]),
+        );
+        out.push(
+            ctx.finding(
+                FaultId::IpBlacklisted,
+                if private { 0.9 } else { 0.75 },
+                Subject::of(SubjectKind::Ip, ip.to_string()),
+                t,
+                text,
+            )
+            .alternatives(&[FaultId::ExtensionAuthFailed, FaultId::BruteForceAttack])
+            .detail("private_ip", private)
+            .detail("extension", ext),
+        );
+    }
     for (ip, src) in &s.sources {
+        if s.events.blacklisted.contains_key(ip) && out.iter().any(|f| f.subject.id == ip.to_string()) {
+            continue;
+        }
         // A scanner that got blocked is the point of anti-hacking; brute_force_attack reports it.
         if src.max_burst < MIN_BURST || brute_force_attack::is_scanner(*ip, src, s) {
             continue;

@@ -16,6 +16,14 @@ pub const MIN_FAILURES_AT_PEAK: u64 = 2;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let r = &s.records;
+    if s.events.license_limit.count > 0 {
+        let t = &s.events.license_limit;
+        let text = ctx.msg(Msg::LicenseLimitEvents, &[("n", &t.count)]);
+        return vec![
+            ctx.finding(FaultId::LicenseCallLimit, 0.9, Subject::of(SubjectKind::System, "license"), t, text)
+                .alternatives(&[FaultId::TrunkChannelLimit]),
+        ];
+    }
     if r.license_limit.count > 0 {
         let text = ctx.msg(Msg::LicenseLimitRecords, &[("n", &r.license_limit.count)]);
         return vec![

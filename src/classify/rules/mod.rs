@@ -4,21 +4,28 @@
 //! To find the rule for a fault id, open `rules/<fault_id>.rs`.
 
 pub mod brute_force_attack;
+pub mod call_quality_poor;
 pub mod callee_busy_or_unreachable;
 pub mod carrier_failure;
 pub mod codec_mismatch;
 pub mod destination_not_permitted;
+pub mod disk_full;
 pub mod extension_auth_failed;
 pub mod extension_not_registered;
+pub mod firewall_check_failed;
 pub mod forwarding_or_dnd;
 pub mod inbound_not_routed;
+pub mod internet_down;
 pub mod ip_blacklisted;
 pub mod license_call_limit;
+pub mod license_expired;
 pub mod no_outbound_rule;
 pub mod number_format_invalid;
 pub mod one_way_audio;
 pub mod pbx_service_failure;
+pub mod queue_calls_lost;
 pub mod trunk_auth_failed;
+pub mod trunk_ip_not_allowed;
 pub mod trunk_unpaid;
 pub mod trunk_unreachable;
 
@@ -47,6 +54,13 @@ pub const RULES: &[Rule] = &[
     inbound_not_routed::evaluate,
     pbx_service_failure::evaluate,
     forwarding_or_dnd::evaluate,
+    internet_down::evaluate,
+    firewall_check_failed::evaluate,
+    call_quality_poor::evaluate,
+    license_expired::evaluate,
+    disk_full::evaluate,
+    queue_calls_lost::evaluate,
+    trunk_ip_not_allowed::evaluate,
 ];
 
 /// Failed calls that no rule explains before the verdict says "escalate": one or

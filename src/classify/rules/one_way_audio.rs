@@ -16,7 +16,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let m = &s.media;
     let calls = m.calls.len();
     if calls == 0 {
-        return Vec::new();
+        return from_events(s, ctx);
     }
     let mut confidence = match calls {
         n if n >= MANY_CALLS => 0.8,
@@ -58,4 +58,28 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             .detail("remote_addresses", m.by_remote_ip.len())
             .detail("remote_private", remote_private),
     ]
+}
+
+/// Without a media-server log: calls dropped for a missing ACK (50029) and quality
+/// reports with no RTP/RTCP one way (10034) are the same NAT problem seen elsewhere.
+fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let ev = &s.events;
+    let n = (ev.not_acknowledged.count + ev.one_sided_audio.count) as usize;
+    if n == 0 {
+        return Vec::new();
+    }
+    let t =
+        if ev.not_acknowledged.count >= ev.one_sided_audio.count { &ev.not_acknowledged } else { &ev.one_sided_audio };
+    let confidence = match n {
+        n if n >= MANY_CALLS => 0.75,
+        n if n >= MIN_CALLS => 0.6,
+        _ => 0.4,
+    };
+    let text =
+        ctx.msg(Msg::OneWayAudioEvents, &[("ack", &ev.not_acknowledged.count), ("oneway", &ev.one_sided_audio.count)]);
+    let mut f = ctx
+        .finding(FaultId::OneWayAudio, confidence, Subject::of(SubjectKind::System, "media"), t, text)
+        .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor]);
+    f.count = n as u64;
+    vec![f]
 }

@@ -2,24 +2,56 @@
 //! `forwarding_loop`). Escalate to the support desk.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::state::SiteState;
+use crate::classify::state::{SiteState, Tally};
 use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
 
 /// One server error can be a passing glitch; from two the PBX has a problem.
 pub const MIN_CALLS: u64 = 2;
 
+/// Service stops before a day of them is unusual (updates and reboots stop it once).
+pub const MIN_STOPS: u64 = 2;
+
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
-    let t = &s.records.server_errors;
-    if t.count == 0 {
-        return Vec::new();
+    let ev = &s.events;
+    let mut out = Vec::new();
+    // One finding per kind of failure: each has its own evidence and wording.
+    let expired = s.events.subscription_expires.as_ref().zip(s.last).is_some_and(|((d, _), end)| *d < end);
+    let kinds: [(&Tally, f64, Msg, &str); 5] = [
+        (&ev.no_rtp_ports, 0.8, Msg::PbxNoRtpPorts, "media_ports"),
+        (&ev.services_interrupted, 0.7, Msg::PbxServicesInterrupted, "services"),
+        (
+            &ev.service_stops,
+            if ev.service_stops.count >= MIN_STOPS { 0.55 } else { 0.35 },
+            Msg::PbxServiceStops,
+            "restarts",
+        ),
+        // An update that fails because maintenance expired is license_expired, not a 3CX fault.
+        (&ev.update_failed, if expired { 0.3 } else { 0.55 }, Msg::PbxUpdateFailed, "update"),
+        (&ev.forwarding_loops, 0.5, Msg::PbxForwardingLoop, "forwarding_loop"),
+    ];
+    for (t, confidence, msg, id) in kinds {
+        if t.count > 0 {
+            let text = ctx.msg(msg, &[("n", &t.count)]);
+            out.push(ctx.finding(
+                FaultId::PbxServiceFailure,
+                confidence,
+                Subject::of(SubjectKind::System, id),
+                t,
+                text,
+            ));
+        }
     }
-    let text = ctx.msg(Msg::PbxServiceRecords, &[("n", &t.count)]);
-    vec![ctx.finding(
-        FaultId::PbxServiceFailure,
-        if t.count >= MIN_CALLS { 0.6 } else { 0.4 },
-        Subject::of(SubjectKind::System, "pbx"),
-        t,
-        text,
-    )]
+    let t = &s.records.server_errors;
+    if t.count > 0 {
+        let text = ctx.msg(Msg::PbxServiceRecords, &[("n", &t.count)]);
+        out.push(ctx.finding(
+            FaultId::PbxServiceFailure,
+            if t.count >= MIN_CALLS { 0.6 } else { 0.4 },
+            Subject::of(SubjectKind::System, "pbx"),
+            t,
+            text,
+        ));
+    }
+    out
 }

@@ -99,8 +99,15 @@ pub fn pattern(t: &TrunkState) -> Option<Pattern> {
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &s.trunks {
-        let Some(p) = pattern(t) else { continue };
+        let Some(mut p) = pattern(t) else { continue };
         let run = &t.run;
+        // An address-authenticated trunk refusing everything right after the office's
+        // IP changed is trunk_ip_not_allowed first; keep this as the alternative.
+        let ip_auth = t.registrations_ok == 0 && t.registration_failures_total == 0;
+        let changed = s.events.public_ip_changed.first.or(s.events.local_ip_changed.first);
+        if ip_auth && changed.is_some() && changed <= run.first_refused && !run.payment_hint {
+            p.confidence = (p.confidence - 0.3).max(0.3);
+        }
         let trunk = display(t);
         let mut text = ctx.msg(
             Msg::TrunkUnpaidMain,

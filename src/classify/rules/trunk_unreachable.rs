@@ -9,6 +9,8 @@ use crate::i18n::Msg;
 /// Timeouts in a row with no success since: one lost packet is normal on the
 /// internet, three consecutive requests unanswered are not.
 pub const MIN_TIMEOUTS: u64 = 3;
+/// 12293 "not reachable, DNS error" this many times: one can be a resolver hiccup.
+pub const MIN_DNS_FAILURES: u64 = 2;
 /// Request Timeout and 3CX's internal "no response" (504 is the carrier answering: carrier_failure).
 pub const TIMEOUT_CODES: &[u16] = &[408, 1408];
 /// Calls alone need more timeouts in a row: some carriers answer 408 when a callee
@@ -17,6 +19,21 @@ pub const MIN_CALL_TIMEOUTS: u64 = 5;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // 12293: 3CX itself says the carrier's address does not resolve or answer.
+    let dns = &s.events.unreachable;
+    if dns.count >= MIN_DNS_FAILURES {
+        let text = ctx.msg(Msg::TrunkUnreachableDns, &[("n", &dns.count), ("first", &when(dns.first))]);
+        out.push(
+            ctx.finding(
+                FaultId::TrunkUnreachable,
+                0.75,
+                Subject::of(crate::classify::SubjectKind::System, "carrier"),
+                dns,
+                text,
+            )
+            .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed]),
+        );
+    }
     for t in &s.trunks {
         let rf = &t.registration_failures;
         let reg_timeouts = rf.code_count(TIMEOUT_CODES);

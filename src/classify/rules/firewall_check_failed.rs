@@ -1,0 +1,52 @@
+//! `firewall_check_failed`: the PBX's own checks say the firewall, STUN or the local
+//! address is wrong (events 30039, 12295, 30047).
+
+use crate::classify::catalog::FaultId;
+use crate::classify::state::{SiteState, Tally};
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+
+/// STUN unreachable once can be a passing network hiccup; twice is the firewall.
+pub const MIN_STUN_FAILURES: u64 = 2;
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let ev = &s.events;
+    let confidence = if ev.firewall_failed.count > 0 {
+        0.8
+    } else if ev.stun_unreachable.count >= MIN_STUN_FAILURES {
+        0.65
+    } else if ev.stun_unreachable.count + ev.local_ip_changed.count > 0 {
+        0.45
+    } else {
+        return Vec::new();
+    };
+    let mut tally = Tally::default();
+    for t in [&ev.firewall_failed, &ev.stun_unreachable, &ev.local_ip_changed] {
+        tally.count += t.count;
+        tally.first = tally.first.min(t.first).or(tally.first.or(t.first));
+        tally.last = tally.last.max(t.last);
+        for l in &t.evidence.lines {
+            if tally.evidence.lines.len() < ctx.evidence_cap {
+                tally.evidence.lines.push(l.clone());
+            }
+        }
+    }
+    let text = ctx.msg(
+        Msg::FirewallMain,
+        &[
+            ("checks", &ev.firewall_failed.count),
+            ("stun", &ev.stun_unreachable.count),
+            ("local", &ev.local_ip_changed.count),
+        ],
+    );
+    vec![
+        ctx.finding(
+            FaultId::FirewallCheckFailed,
+            confidence,
+            Subject::of(SubjectKind::System, "firewall"),
+            &tally,
+            text,
+        )
+        .alternatives(&[FaultId::OneWayAudio, FaultId::InternetDown]),
+    ]
+}

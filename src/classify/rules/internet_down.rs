@@ -1,0 +1,55 @@
+//! `internet_down`: every trunk lost the carrier at once: the office's internet link,
+//! not one carrier.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::rules::{trunk_unreachable, when};
+use crate::classify::state::{SiteState, Tally};
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+
+/// All trunks' failures must start within this window to be one outage.
+pub const SAME_MOMENT_MINUTES: i64 = 5;
+/// With one trunk, an outage of the link and of the carrier look the same.
+pub const MIN_TRUNKS: usize = 2;
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    // A trunk is down when its registration now times out (or 3CX says it is unregistered).
+    let down: Vec<(&str, Option<crate::parse::timestamp::Timestamp>, &Tally)> = s
+        .trunks
+        .iter()
+        .filter(|t| t.registrations_ok + t.registration_failures_total > 0)
+        .filter_map(|t| {
+            let rf = &t.registration_failures;
+            (rf.code_count(trunk_unreachable::TIMEOUT_CODES) > 0).then_some((t.dn.as_str(), rf.first, rf))
+        })
+        .collect();
+    let trunks_in_use = s.trunks.iter().filter(|t| t.registrations_ok + t.registration_failures_total > 0).count();
+    if trunks_in_use < MIN_TRUNKS || down.len() < trunks_in_use {
+        return Vec::new();
+    }
+    let firsts: Vec<_> = down.iter().filter_map(|d| d.1).collect();
+    let (Some(earliest), Some(latest)) = (firsts.iter().min(), firsts.iter().max()) else { return Vec::new() };
+    if (latest.millis() - earliest.millis()) / 60_000 > SAME_MOMENT_MINUTES {
+        return Vec::new();
+    }
+    let mut tally =
+        Tally { first: Some(*earliest), last: down.iter().filter_map(|d| d.2.last).max(), ..Tally::default() };
+    for (_, _, t) in &down {
+        tally.count += t.count;
+        for l in &t.evidence.lines {
+            if tally.evidence.lines.len() < ctx.evidence_cap {
+                tally.evidence.lines.push(l.clone());
+            }
+        }
+    }
+    let names: Vec<&str> = down.iter().map(|d| d.0).collect();
+    let text = ctx.msg(
+        Msg::InternetDownMain,
+        &[("n", &down.len()), ("trunks", &names.join(", ")), ("at", &when(Some(*earliest)))],
+    );
+    vec![
+        ctx.finding(FaultId::InternetDown, 0.75, Subject::of(SubjectKind::System, "internet_link"), &tally, text)
+            .alternatives(&[FaultId::TrunkUnreachable, FaultId::FirewallCheckFailed])
+            .detail("trunks", names),
+    ]
+}
