@@ -21,15 +21,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             let numbers: Vec<String> = r.prohibited_numbers.iter().cloned().collect();
             let callers: Vec<String> = r.prohibited_callers.iter().cloned().collect();
             let mut text = ctx.msg(msg, &[("n", &tally.count)]);
-            if !numbers.is_empty() {
+            if !numbers.is_empty() || !callers.is_empty() {
+                let list = |v: &[String]| if v.is_empty() { "—".to_owned() } else { v.join(", ") };
                 text.push(' ');
-                text.push_str(&ctx.msg(
-                    Msg::ProhibitedWho,
-                    &[
-                        ("numbers", &numbers.join(", ")),
-                        ("exts", &if callers.is_empty() { "—".to_owned() } else { callers.join(", ") }),
-                    ],
-                ));
+                text.push_str(&ctx.msg(Msg::ProhibitedWho, &[("numbers", &list(&numbers)), ("exts", &list(&callers))]));
             }
             out.push(
                 ctx.finding(FaultId::DestinationNotPermitted, 0.8, Subject::of(SubjectKind::System, id), tally, text)
