@@ -144,6 +144,8 @@ pub struct CallRecord<'a> {
     pub divert: Option<Divert>,
     /// `EndCall` was the destination (legacy `to-dn` / v20 `endcall` entity).
     pub to_end_call: bool,
+    /// The call went through a queue (v20 `queue` entity).
+    pub via_queue: bool,
 }
 
 impl CallRecord<'_> {

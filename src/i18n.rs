@@ -362,6 +362,8 @@ messages! {
         "{n} rejected SIP requests, unidentified calls or blacklistings from {ips} unknown public IP address(es), from {first} to {last}: someone on the internet is scanning the PBX.";
     TrunkUnreachableDns => "3CX báo không tới được máy chủ của nhà mạng (lỗi DNS / không có đường) {n} lần, từ {first} (sự kiện 12293).",
         "3CX could not reach the carrier's server (DNS error / unreachable) {n} time(s), from {first} (event 12293).";
+    TrunkChannelMain => "Trung kế {trunk} chạm mức tối đa {peak} cuộc gọi đồng thời {episodes} lần (lần đầu lúc {at}) và {failures} cuộc gọi thất bại đúng lúc đó: trung kế đã dùng hết số kênh nhà mạng cấp.",
+        "Trunk {trunk} hit its maximum of {peak} simultaneous calls {episodes} times (first at {at}) and {failures} calls failed right then: the trunk used up the channels the carrier provides.";
     CalleeBusyMain => "{n} cuộc gọi kết thúc bình thường theo phía bị gọi ({codes}): bận, không nghe máy, người gọi hủy hoặc sai số. Đây không phải lỗi tổng đài.",
         "{n} call(s) ended the ordinary way at the called side ({codes}): busy, no answer, cancelled by the caller or wrong number. This is not a PBX fault.";
 }

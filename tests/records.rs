@@ -1495,3 +1495,30 @@ fn custom_order_file_counts_a_default_order_line_as_unrecognized() {
     assert_eq!((input.records, input.unrecognized), (cdr.lines.len() as u64, 1));
     the(&r, FaultId::TrunkUnpaid);
 }
+
+// ---------------------------------------------------------------------------------
+// trunk_channel_limit
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn trunk_channel_limit_when_one_trunk_sits_at_a_flat_maximum_with_failures() {
+    // 5 is no 3CX license size: the trunk's channels, not the license, are the ceiling.
+    let r = run(&ceiling_day(5, EPISODES, &failures_in_windows(AT_PEAK), 1));
+    let f = the(&r, FaultId::TrunkChannelLimit);
+    assert_eq!(f.subject.id, "10000");
+    assert_eq!((f.details["peak_calls"].as_u64(), f.confidence), (Some(5), 0.55));
+    assert_absent(&r, FaultId::LicenseCallLimit);
+}
+
+#[test]
+fn trunk_channel_limit_not_without_failures_at_the_peak() {
+    let r = run(&ceiling_day(5, EPISODES, &[0, 0, 0], 1));
+    assert_absent(&r, FaultId::TrunkChannelLimit);
+}
+
+#[test]
+fn trunk_channel_limit_gives_way_to_the_license_at_a_license_size() {
+    let r = run(&ceiling_day(LICENSE, EPISODES, &failures_in_windows(AT_PEAK), 1));
+    assert_absent(&r, FaultId::TrunkChannelLimit);
+    the(&r, FaultId::LicenseCallLimit);
+}

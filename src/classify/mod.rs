@@ -586,6 +586,15 @@ impl Classifier {
             let held = matches!(rec.outcome, O::Answered | O::Cancelled | O::NoAnswer | O::Unanswered | O::Timeout);
             if held && end > t && r.intervals.len() < MAX_INTERVALS {
                 r.intervals.push((t.millis(), end.millis()));
+                if let Some(tr) = rec.from.trunk().or(rec.to.trunk()) {
+                    let dn = String::from_utf8_lossy(tr.dn);
+                    match r.trunk_intervals.get_mut(&*dn) {
+                        Some(v) => v.push((t.millis(), end.millis())),
+                        None => {
+                            r.trunk_intervals.insert(dn.into_owned(), vec![(t.millis(), end.millis())]);
+                        }
+                    }
+                }
             }
             if !answered && rec.outcome != O::Cancelled && r.failure_times.len() < MAX_INTERVALS {
                 r.failure_times.push(t.millis());
@@ -593,6 +602,10 @@ impl Classifier {
         }
         if let Some(d) = rec.divert {
             r.diverts.entry(d).or_default().add(e, None, cap);
+        }
+        // A caller who reached a queue and never a person gave up waiting.
+        if rec.via_queue && rec.direction == D::Inbound && !answered {
+            self.state.events.queue_lost.add(e, None, cap);
         }
         let trunk_dn = |p: &Party<'_>| p.trunk().map(|t| lossy(t.dn));
         match rec.direction {

@@ -319,6 +319,8 @@ pub struct RecordState {
     pub run: RecordRun,
     /// (start, end) of calls in milliseconds, for concurrency; bounded.
     pub intervals: Vec<(i64, i64)>,
+    /// The same, per trunk DN, for the trunk's own channel limit.
+    pub trunk_intervals: BTreeMap<String, Vec<(i64, i64)>>,
     /// Start times of calls that failed, for "failures at the concurrency ceiling".
     pub failure_times: Vec<i64>,
     pub hours: [u64; 24],
@@ -360,12 +362,20 @@ pub struct Concurrency {
 }
 
 impl RecordState {
-    /// Sweeps call starts and ends in time order (an end before a start at the same
-    /// millisecond: back-to-back calls are not simultaneous).
+    /// Simultaneous calls over the whole site.
     pub fn concurrency(&self) -> Concurrency {
-        let mut points: Vec<(i64, i32)> = Vec::with_capacity(self.intervals.len() * 2);
+        concurrency(&self.intervals, &self.failure_times)
+    }
+}
+
+/// Sweeps call starts and ends in time order (an end before a start at the same
+/// millisecond: back-to-back calls are not simultaneous), and counts the failures
+/// that started while the peak was in use.
+pub fn concurrency(intervals: &[(i64, i64)], failure_times: &[i64]) -> Concurrency {
+    {
+        let mut points: Vec<(i64, i32)> = Vec::with_capacity(intervals.len() * 2);
         // A call of no length overlaps nothing (and would let the count dip below zero).
-        for &(s, e) in self.intervals.iter().filter(|(s, e)| e > s) {
+        for &(s, e) in intervals.iter().filter(|(s, e)| e > s) {
             points.push((s, 1));
             points.push((e, -1));
         }
@@ -386,7 +396,7 @@ impl RecordState {
             }
         }
         // Second pass: failures that started while the peak was in use.
-        let mut failures = self.failure_times.clone();
+        let mut failures = failure_times.to_vec();
         failures.sort_unstable();
         let (mut now, mut i) = (0i64, 0usize);
         for f in failures {

@@ -376,6 +376,7 @@ fn emit_row(
         reason: words,
         divert: None,
         to_end_call: false,
+        via_queue: false,
     };
     join_row(rec, &mut s.text);
     sink(&Event { file, line, ts: Some(started), code: None, text: &s.text, kind: EventKind::Call(record) });

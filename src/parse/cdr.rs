@@ -332,6 +332,7 @@ pub fn parse_line<'a>(
         reason,
         divert: divert(get(Field::ReasonChanged)),
         to_end_call,
+        via_queue: false,
     })
 }
 

@@ -672,6 +672,10 @@ fn emit(call: &Call, order: &mut Vec<usize>, file: u32, sink: &mut dyn FnMut(&Ev
         reason,
         divert,
         to_end_call,
+        via_queue: rows.iter().any(|r| {
+            call.get(r, Col::DstEntity).eq_ignore_ascii_case(b"queue")
+                || call.get(r, Col::DstDnType).eq_ignore_ascii_case(b"queue")
+        }),
     };
     sink(&Event {
         file,
@@ -766,6 +770,7 @@ mod tests {
         reason: String,
         divert: Option<Divert>,
         to_end_call: bool,
+        via_queue: bool,
         text: String,
     }
 
@@ -801,6 +806,7 @@ mod tests {
                 reason: s(r.reason),
                 divert: r.divert,
                 to_end_call: r.to_end_call,
+                via_queue: r.via_queue,
                 text: s(e.text),
             });
         })
@@ -931,6 +937,7 @@ mod tests {
         assert_eq!(g.to, "ext:800");
         assert_eq!(g.dialled, "02873001234");
         assert_eq!(g.divert, Some(Divert::Queue));
+        assert!(g.via_queue);
         assert_eq!(g.text, r1);
         let o = &got[1];
         assert_eq!((o.call_id.as_str(), o.line), ("7002", 3));

@@ -25,6 +25,7 @@ pub mod one_way_audio;
 pub mod pbx_service_failure;
 pub mod queue_calls_lost;
 pub mod trunk_auth_failed;
+pub mod trunk_channel_limit;
 pub mod trunk_ip_not_allowed;
 pub mod trunk_unpaid;
 pub mod trunk_unreachable;
@@ -61,6 +62,7 @@ pub const RULES: &[Rule] = &[
     disk_full::evaluate,
     queue_calls_lost::evaluate,
     trunk_ip_not_allowed::evaluate,
+    trunk_channel_limit::evaluate,
 ];
 
 /// Failed calls that no rule explains before the verdict says "escalate": one or

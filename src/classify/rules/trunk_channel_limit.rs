@@ -1,0 +1,49 @@
+//! `trunk_channel_limit`: one trunk's calls sit at a flat maximum at peak hours and
+//! calls fail right then: the carrier's channel count, not the 3CX license.
+
+use crate::classify::catalog::FaultId;
+use crate::classify::rules::{license_call_limit, when};
+use crate::classify::state::{SiteState, Tally, concurrency};
+use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::i18n::Msg;
+
+/// A trunk with a single channel is a deliberate setup, not a limit being hit.
+pub const MIN_CHANNELS: u64 = 2;
+
+pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let r = &s.records;
+    let site = r.concurrency();
+    let mut out = Vec::new();
+    for (dn, intervals) in &r.trunk_intervals {
+        let c = concurrency(intervals, &r.failure_times);
+        if c.peak < MIN_CHANNELS
+            || c.episodes < license_call_limit::MIN_PEAK_EPISODES
+            || c.failures_at_peak < license_call_limit::MIN_FAILURES_AT_PEAK
+        {
+            continue;
+        }
+        // When this trunk's peak is the whole site's peak at a license size, the license
+        // explains it better (license_call_limit reports that).
+        if c.peak == site.peak && license_call_limit::LICENSE_SIZES.contains(&c.peak) {
+            continue;
+        }
+        let text = ctx.msg(
+            Msg::TrunkChannelMain,
+            &[
+                ("trunk", dn),
+                ("peak", &c.peak),
+                ("episodes", &c.episodes),
+                ("failures", &c.failures_at_peak),
+                ("at", &when(c.peak_at)),
+            ],
+        );
+        let tally = Tally { count: c.failures_at_peak, first: c.peak_at, last: c.peak_at, ..Tally::default() };
+        out.push(
+            ctx.finding(FaultId::TrunkChannelLimit, 0.55, Subject::of(SubjectKind::Trunk, dn.clone()), &tally, text)
+                .alternatives(&[FaultId::LicenseCallLimit, FaultId::CarrierFailure])
+                .detail("peak_calls", c.peak)
+                .detail("peak_episodes", c.episodes),
+        );
+    }
+    out
+}
