@@ -75,6 +75,74 @@ fn cdr_reader(c: &mut Criterion) {
     g.finish();
 }
 
+/// A console Event Log export (UTC times, quoted details), deterministic.
+fn synthetic_event_export(bytes: usize) -> Vec<u8> {
+    let mut out = b"Event ID,Date & Time,Details,Level,Source\r\n".to_vec();
+    let mut i = 0u64;
+    while out.len() < bytes {
+        i += 1;
+        let (h, m, s) = (i / 3600 % 24, i / 60 % 60, i % 60);
+        let line = match i % 4 {
+            0 => format!(
+                "12294,2026-11-19 {h:02}:{m:02}:{s:02}Z,\"Call or Registration to 0912{i:06}@(Ln.10000@VNPT) has failed. sip:203.0.113.10:5060 replied: Forbidden (403)\",Warning,SIP Server\r\n"
+            ),
+            1 => format!(
+                "10031,2026-11-19 {h:02}:{m:02}:{s:02}Z,A backup of your PBX has been successfully completed. Backup name: B{i},Error,Web Manager\r\n"
+            ),
+            2 => format!(
+                "12291,2026-11-19 {h:02}:{m:02}:{s:02}Z,SIP request (REGISTER) from 198.51.100.{}:5070 was rejected. Reason: Forbidden,Warning,SIP Server\r\n",
+                i % 250
+            ),
+            _ => format!(
+                "4100,2026-11-19 {h:02}:{m:02}:{s:02}Z,Trunk 10000 has changed status to Registered,Info,SIP Server\r\n"
+            ),
+        };
+        out.extend_from_slice(line.as_bytes());
+    }
+    out
+}
+
+fn event_reader(c: &mut Criterion) {
+    let csv = synthetic_event_export(32 << 20);
+    let mut g = c.benchmark_group("parse_event_log_one_core");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(csv.len() as u64));
+    g.bench_function("console_export", |b| {
+        b.iter(|| {
+            let mut n = 0u64;
+            let counts = cxtriage::parse::eventlog::read(&mut black_box(csv.as_slice()), 0, 420, &mut |_| n += 1)
+                .expect("reads");
+            black_box((n, counts.records))
+        })
+    });
+    g.finish();
+}
+
+fn bundle(c: &mut Criterion) {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bundle.zip");
+    let log = synth::generate(&["--size", "40M", "--profile", "unpaid"]);
+    let events = synthetic_event_export(10 << 20);
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).expect("create zip"));
+        let opts: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default();
+        z.start_file("Logs/3CXPhoneSystem.log", opts).expect("member");
+        z.write_all(&log).expect("write");
+        z.start_file("DbTables/eventlog.csv", opts).expect("member");
+        z.write_all(&events).expect("write");
+        z.finish().expect("finish zip");
+    }
+    let mut g = c.benchmark_group("check_support_bundle");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes((log.len() + events.len()) as u64));
+    let opts = cxtriage::CheckOptions { paths: vec![path], ..Default::default() };
+    g.bench_function("50MB_uncompressed", |b| {
+        b.iter(|| black_box(cxtriage::check(&opts).expect("check runs").findings.len()))
+    });
+    g.finish();
+}
+
 fn pipeline(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut g = c.benchmark_group("check_pipeline");
@@ -90,5 +158,5 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parser, cdr_reader, pipeline);
+criterion_group!(benches, parser, cdr_reader, event_reader, pipeline, bundle);
 criterion_main!(benches);

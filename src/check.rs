@@ -15,7 +15,7 @@ use crate::input::{self, ChunkReader, Plan};
 use crate::parse::{self, FileCursor, LineCounts, cdr::CdrLayout, timestamp::Timestamp};
 use crate::report::{self, Report};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Bytes per chunk: large enough to amortise the batch hand-off, small enough that a
@@ -46,6 +46,8 @@ pub struct CheckOptions {
     pub utc_offset_minutes: i32,
     /// Field order of legacy CDR lines (`--cdr-fields`).
     pub cdr_layout: CdrLayout,
+    /// Caps on what a zip may make the tool decompress (zip-bomb guard).
+    pub archive_limits: input::archive::Limits,
 }
 
 impl Default for CheckOptions {
@@ -64,6 +66,7 @@ impl Default for CheckOptions {
             anonymize: false,
             cdr_layout: CdrLayout::default(),
             utc_offset_minutes: 7 * 60,
+            archive_limits: Default::default(),
         }
     }
 }
@@ -89,7 +92,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 }
 
 fn run(opts: &CheckOptions) -> Result<Report, Error> {
-    let entries = input::expand(&opts.paths);
+    let entries = input::expand_with(&opts.paths, &opts.archive_limits);
     let mut plans: Vec<Plan> =
         entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect();
     if plans.iter().all(|p| p.skipped.is_some()) {
@@ -108,7 +111,8 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
     let batch_len = rayon::current_num_threads() * CHUNKS_PER_THREAD;
     // Two logs of one PBX can hold the same records (the raw file and a console copy
     // of part of it): with several log files, a record seen before is skipped.
-    let log_files = order.iter().filter(|&&i| !plans[i].format.is_call_record()).count();
+    let log_files =
+        order.iter().filter(|&&i| matches!(plans[i].format, Format::ActivityLog | Format::MediaLog)).count();
     let mut duplicates = vec![0u64; plans.len()];
     let mut source = ChunkSource {
         plans: &mut plans,
@@ -125,7 +129,7 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
         cursors: &mut cursors,
         classifier: &mut classifier,
         opts,
-        seen: (log_files >= 2).then(HashSet::default),
+        seen: (log_files >= 2).then(HashMap::default),
         duplicates: &mut duplicates,
     };
     let mut batch = Vec::with_capacity(batch_len);
@@ -142,6 +146,13 @@ fn run(opts: &CheckOptions) -> Result<Report, Error> {
             };
             let read = match format {
                 Format::CdrV20 => parse::cdr_v20::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe),
+                Format::EventLogCsv => {
+                    parse::eventlog::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe)
+                }
+                Format::SystemInfo => parse::sysinfo::read(&mut stream).map(|(info, counts)| {
+                    sink.classifier.observe_system(info);
+                    counts
+                }),
                 _ => parse::call_log::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe),
             };
             match read {
@@ -255,7 +266,7 @@ impl ChunkSource<'_> {
 }
 
 fn is_whole_file(f: Format) -> bool {
-    matches!(f, Format::CdrV20 | Format::CallLogCsv)
+    matches!(f, Format::CdrV20 | Format::CallLogCsv | Format::EventLogCsv | Format::SystemInfo)
 }
 
 /// Where parsed chunks go, in order.
@@ -263,8 +274,9 @@ struct Sink<'s> {
     cursors: &'s mut [FileCursor],
     classifier: &'s mut Classifier,
     opts: &'s CheckOptions,
-    /// Keys of the records seen so far, when several log files may overlap.
-    seen: Option<HashSet<u64, FxBuildHasher>>,
+    /// Keys of the records seen so far and the input that had them, when several log
+    /// files may overlap.
+    seen: Option<HashMap<u64, u32, FxBuildHasher>>,
     duplicates: &'s mut [u64],
 }
 
@@ -302,16 +314,23 @@ fn parse_batch<'a>(
 }
 
 impl Sink<'_> {
+    /// A record another input already had. Repeats inside one file are real (two
+    /// identical lines in one second happen) and are kept.
     fn is_duplicate(&mut self, input: usize, e: &Event<'_>) -> bool {
         let (Some(seen), Some(key)) = (self.seen.as_mut(), record_key(e)) else { return false };
-        if seen.contains(&key) {
-            self.duplicates[input] += 1;
-            return true;
+        match seen.get(&key) {
+            Some(&other) if other as usize != input => {
+                self.duplicates[input] += 1;
+                true
+            }
+            Some(_) => false,
+            None => {
+                if seen.len() < MAX_REMEMBERED_RECORDS {
+                    seen.insert(key, input as u32);
+                }
+                false
+            }
         }
-        if seen.len() < MAX_REMEMBERED_RECORDS {
-            seen.insert(key);
-        }
-        false
     }
 
     /// Whether an event falls in the `--since` / `--until` window (undated events do).

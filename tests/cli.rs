@@ -73,6 +73,27 @@ fn every_sample_gives_its_documented_conclusion() {
             ],
         ),
         ("call-log-csv", "fix_first", &[("destination_not_permitted", "prohibited")]),
+        (
+            "v20-event-export",
+            "fix_first",
+            &[
+                ("ip_blacklisted", "192.168.1.45"),
+                ("license_expired", "license"),
+                ("firewall_check_failed", "firewall"),
+                ("trunk_unpaid", "10000"),
+                ("brute_force_attack", "198.51.100.200"),
+            ],
+        ),
+        (
+            "support-bundle",
+            "fix_first",
+            &[
+                ("disk_full", "disk"),
+                ("license_call_limit", "license"),
+                ("one_way_audio", "198.51.100.19"),
+                ("call_quality_poor", "108 Remote"),
+            ],
+        ),
     ];
     for (case, verdict, expected) in cases {
         let path = sample(case);
@@ -92,6 +113,21 @@ fn every_sample_gives_its_documented_conclusion() {
     assert_eq!(f["details"]["cdr_rows_joined"], 33);
     assert!(f["evidence"].as_array().unwrap().iter().any(|e| e["path"].as_str().unwrap().ends_with("cdr.log")));
     assert!(f["evidence"].as_array().unwrap().iter().any(|e| e["text"].as_str().unwrap().contains("403 Forbidden")));
+    // The support bundle: members read in place, system info filled, junk listed.
+    let (r, _) = json_of(&[sample("support-bundle").to_str().unwrap()]);
+    assert_eq!(r["pbx"]["version"], "20.0.8.1131");
+    let format_of = |suffix: &str| {
+        r["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["path"].as_str().unwrap().ends_with(suffix))
+            .map(|i| i["format"].clone())
+    };
+    assert_eq!(format_of("support-bundle/3CX-support-info.zip"), Some("support_bundle".into()));
+    assert_eq!(format_of("3CX-support-info.zip:Logs/3CXPhoneSystem.2026-12-03.log.gz"), Some("activity_log".into()));
+    assert_eq!(format_of("3CX-support-info.zip:DbTables/eventlog.csv"), Some("event_log_csv".into()));
+    assert_eq!(format_of("3CX-support-info.zip:Logs/dump.pcap"), Some("unknown".into()));
     let (r, _) = json_of(&[sample("cdr-barred-trunk").to_str().unwrap()]);
     assert_eq!(r["findings"][0]["details"]["source"], "call_records");
     assert_eq!(r["findings"][0]["details"]["distinct_destinations"], 16);

@@ -242,6 +242,8 @@ fn serialize_codes<S: serde::Serializer>(m: &BTreeMap<LogCode, u64>, s: S) -> Re
 pub struct Classifier {
     pub state: SiteState,
     pub stats: Stats,
+    /// What the support bundle's system info says (version, OS), first file wins per field.
+    pub system: crate::parse::sysinfo::SystemInfo,
     evidence_cap: usize,
 }
 
@@ -257,7 +259,12 @@ fn lossy(b: &[u8]) -> String {
 impl Classifier {
     pub fn new(evidence_cap: usize) -> Self {
         // Rules keep a little more than they show, so merging patterns never runs short.
-        Classifier { state: SiteState::default(), stats: Stats::default(), evidence_cap: evidence_cap.max(1) }
+        Classifier {
+            state: SiteState::default(),
+            stats: Stats::default(),
+            system: Default::default(),
+            evidence_cap: evidence_cap.max(1),
+        }
     }
 
     fn trunk(&mut self, t: TrunkRef<'_>) -> u32 {
@@ -755,6 +762,15 @@ impl Classifier {
         if not_registered && let Party::Extension(ext) = rec.to {
             self.extension(ext).not_registered.add(e, None, cap);
         }
+    }
+
+    /// Takes in a system-info file (`tcxSystemInfo_*.txt`).
+    pub fn observe_system(&mut self, info: crate::parse::sysinfo::SystemInfo) {
+        let s = &mut self.system;
+        s.version = s.version.take().or(info.version);
+        s.os = s.os.take().or(info.os);
+        s.extensions = s.extensions.or(info.extensions);
+        s.fqdn = s.fqdn.take().or(info.fqdn);
     }
 
     /// Folds one v20 Event Log entry (input-formats.md §3). Entries that say what the

@@ -40,7 +40,16 @@ impl Format {
 
     /// Formats this version analyses.
     pub fn is_analysed(self) -> bool {
-        matches!(self, Format::ActivityLog | Format::MediaLog | Format::CdrLegacy | Format::CdrV20 | Format::CallLogCsv)
+        matches!(
+            self,
+            Format::ActivityLog
+                | Format::MediaLog
+                | Format::CdrLegacy
+                | Format::CdrV20
+                | Format::CallLogCsv
+                | Format::EventLogCsv
+                | Format::SystemInfo
+        )
     }
 }
 
@@ -100,8 +109,13 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
     if raw_head.starts_with(b"PK\x03\x04") {
         return Err(SkipReason::Archive("zip"));
     }
+    // A .gz reaches this only when its content is compressed again (the reader
+    // decompresses one level); a tar (also inside a .tar.gz) is a folder in a file.
     if raw_head.starts_with(&[0x1F, 0x8B]) {
         return Err(SkipReason::Archive("gzip"));
+    }
+    if raw_head.get(257..262) == Some(b"ustar") {
+        return Err(SkipReason::Archive("tar"));
     }
     let probe = &sample[..sample.len().min(8192)];
     if probe.contains(&0) || probe.iter().filter(|&&c| c < 0x09 || (0x0E..0x20).contains(&c)).count() * 20 > probe.len()
@@ -127,13 +141,13 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
             return Ok(Format::CdrLegacy);
         }
         if (text.contains("event id") && text.contains("date & time")) || text.starts_with("timegenerated,eventid") {
-            return Err(SkipReason::NotYetAnalysed(Format::EventLogCsv));
+            return Ok(Format::EventLogCsv);
         }
         if text.contains("cdr_id") && text.contains("termination_reason") {
             return Ok(Format::CdrV20);
         }
         if text.contains("system info") || text.starts_with("version = ") {
-            return Err(SkipReason::NotYetAnalysed(Format::SystemInfo));
+            return Ok(Format::SystemInfo);
         }
         if text.contains("| log(") || text.contains("| warning(") {
             return Err(SkipReason::PreV8);
@@ -182,14 +196,8 @@ mod tests {
             d("cdr.log", b"Call 23193,00000172FF10D141_4445,00:00:56,2020/06/29 07:53:11\n"),
             Ok(Format::CdrLegacy)
         );
-        assert_eq!(
-            d("e.csv", b"\xEF\xBB\xBFEvent ID,Date & Time,Details,Level,Source\n"),
-            Err(SkipReason::NotYetAnalysed(Format::EventLogCsv))
-        );
-        assert_eq!(
-            d("e.csv", b"timegenerated,eventid,source,severity,message\n"),
-            Err(SkipReason::NotYetAnalysed(Format::EventLogCsv))
-        );
+        assert_eq!(d("e.csv", b"\xEF\xBB\xBFEvent ID,Date & Time,Details,Level,Source\n"), Ok(Format::EventLogCsv));
+        assert_eq!(d("e.csv", b"timegenerated,eventid,source,severity,message\n"), Ok(Format::EventLogCsv));
         assert_eq!(
             d("c.csv", b"Call Time,Call ID,From,To,Direction,Status,Ringing,Talking,Cost\n"),
             Ok(Format::CallLogCsv)
@@ -197,6 +205,10 @@ mod tests {
         assert_eq!(d("old.txt", b"12:03:20.734| Log(2): | Incoming | c1\n"), Err(SkipReason::PreV8));
         assert_eq!(d("x.blrec", b"\x00\x01"), Err(SkipReason::BinaryLog));
         assert_eq!(d("b.zip", b"PK\x03\x04rest"), Err(SkipReason::Archive("zip")));
+        let mut tar = vec![0u8; 512];
+        tar[..8].copy_from_slice(b"logs/a.l");
+        tar[257..263].copy_from_slice(b"ustar\0");
+        assert_eq!(d("logs.tar", &tar), Err(SkipReason::Archive("tar")));
         assert_eq!(d("n.txt", b"hello\nworld\n"), Err(SkipReason::NotALog));
         assert_eq!(d("e.txt", b""), Err(SkipReason::Empty));
         assert_eq!(d("e.txt", b"\n\n  \n"), Err(SkipReason::Empty));

@@ -1,6 +1,8 @@
-//! Inputs: paths to files, directories (walked recursively) and `-` (stdin);
-//! decoding; format detection; and reading in record-aligned chunks.
+//! Inputs: paths to files, directories (walked recursively), zip archives (each
+//! member an input), `.gz` streams and `-` (stdin); decoding; format detection; and
+//! reading in record-aligned chunks.
 
+pub mod archive;
 pub mod decode;
 pub mod detect;
 
@@ -12,6 +14,7 @@ use detect::{Format, SkipReason};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Raw bytes looked at for magic numbers and the text encoding.
 const RAW_HEAD: usize = 4096;
@@ -23,12 +26,21 @@ pub const SAMPLE_BYTES: usize = 256 * 1024;
 pub enum Source {
     File(PathBuf),
     Stdin,
+    /// A member of a zip archive, read in place.
+    ZipMember(Box<archive::Member>),
+    /// A zip archive itself (format `support_bundle`); its members are inputs of their own.
+    Zip(Box<archive::Container>),
 }
+
+/// A read error kept aside until the bytes read before it have been used.
+type ErrorSlot = Arc<Mutex<Option<io::Error>>>;
 
 /// A stream that cannot be reopened (stdin), kept from the sniff to the analysis.
 pub struct HeldStream {
     head: Vec<u8>,
     rest: Box<dyn Read + Send>,
+    /// An error that ended `rest` early (a truncated gzip stream).
+    error: Option<ErrorSlot>,
 }
 
 impl std::fmt::Debug for HeldStream {
@@ -50,25 +62,34 @@ pub struct Plan {
     pub encoding: Option<decode::Encoding>,
     pub dates: Option<DateDecision>,
     pub first_ts: Option<Timestamp>,
+    /// The bytes are a gzip stream, decompressed on the fly (detection saw the content).
+    pub gzip: bool,
     held: Option<HeldStream>,
 }
 
-/// Expands the command line's paths into files, in a stable order.
-/// Directories are walked recursively in name order; unreadable entries become
-/// inputs with a reason rather than disappearing.
+/// Expands the command line's paths into inputs, in a stable order, with the default
+/// [`archive::Limits`].
 pub fn expand(paths: &[PathBuf]) -> Vec<(String, Result<Source, io::Error>)> {
+    expand_with(paths, &archive::Limits::default())
+}
+
+/// Expands the command line's paths into inputs, in a stable order.
+/// Directories are walked recursively in name order; a zip archive (by its content)
+/// is listed, then each of its members as `<zip>:<member>`; unreadable entries become
+/// inputs with a reason rather than disappearing.
+pub fn expand_with(paths: &[PathBuf], limits: &archive::Limits) -> Vec<(String, Result<Source, io::Error>)> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(("-".to_owned(), Ok(Source::Stdin)));
         } else {
-            walk(p, &mut out);
+            walk(p, limits, &mut out);
         }
     }
     out
 }
 
-fn walk(p: &Path, out: &mut Vec<(String, Result<Source, io::Error>)>) {
+fn walk(p: &Path, limits: &archive::Limits, out: &mut Vec<(String, Result<Source, io::Error>)>) {
     let shown = p.display().to_string();
     match std::fs::metadata(p) {
         Ok(m) if m.is_dir() => match std::fs::read_dir(p) {
@@ -80,21 +101,70 @@ fn walk(p: &Path, out: &mut Vec<(String, Result<Source, io::Error>)>) {
                     let is_link_dir =
                         std::fs::symlink_metadata(&e).is_ok_and(|m| m.file_type().is_symlink()) && e.is_dir();
                     if !is_link_dir {
-                        walk(&e, out);
+                        walk(&e, limits, out);
                     }
                 }
             }
             Err(err) => out.push((shown, Err(err))),
         },
+        // Only regular files are looked at here: a pipe (`<(zcat …)`) cannot be read twice.
+        Ok(m) if m.is_file() && archive::is_zip_file(p) => archive::expand_zip(p, &shown, limits, out),
         Ok(_) => out.push((shown, Ok(Source::File(p.to_path_buf())))),
         Err(err) => out.push((shown, Err(err))),
     }
 }
 
+/// The input's bytes as stored (still gzip-compressed where they are).
 fn open_raw(source: &Source) -> io::Result<Box<dyn Read + Send>> {
     match source {
         Source::File(p) => Ok(Box::new(File::open(p)?)),
         Source::Stdin => Ok(Box::new(io::stdin())),
+        Source::ZipMember(m) => Ok(m.reader()),
+        Source::Zip(_) => Ok(Box::new(io::empty())),
+    }
+}
+
+/// Fails once with the error it holds (if any), after which it is an empty stream:
+/// chained after the bytes read before an error, it reports the error in its place.
+struct FailWith(Option<io::Error>);
+
+impl Read for FailWith {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+/// Like [`FailWith`], for an error another reader set aside ([`StopAtError`]).
+struct FailFromSlot(Option<ErrorSlot>);
+
+impl Read for FailFromSlot {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        let error = self.0.take().and_then(|s| s.lock().unwrap_or_else(PoisonError::into_inner).take());
+        error.map_or(Ok(0), Err)
+    }
+}
+
+/// Ends a stream at its first read error, keeping the error in a slot: detection then
+/// works on what a truncated stream still gives.
+struct StopAtError {
+    inner: Box<dyn Read + Send>,
+    slot: ErrorSlot,
+    stopped: bool,
+}
+
+impl Read for StopAtError {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stopped {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Err(e) if e.kind() != io::ErrorKind::Interrupted => {
+                self.stopped = true;
+                *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+                Ok(0)
+            }
+            r => r,
+        }
     }
 }
 
@@ -109,6 +179,7 @@ pub fn sniff(index: u32, path: String, source: Result<Source, io::Error>) -> Pla
         encoding: None,
         dates: None,
         first_ts: None,
+        gzip: false,
         held: None,
     };
     let source = match source {
@@ -119,39 +190,79 @@ pub fn sniff(index: u32, path: String, source: Result<Source, io::Error>) -> Pla
         }
     };
     plan.source = source;
-    let result = (|| -> io::Result<()> {
-        let mut raw = open_raw(&plan.source)?;
-        let head = decode::read_up_to(&mut raw, RAW_HEAD)?;
-        let raw_head = head.clone();
-        let (enc, mut stream) = decode::decoding_reader(head, raw);
-        let sample = decode::read_up_to(&mut stream, SAMPLE_BYTES)?;
-        plan.encoding = Some(enc);
-        let name = plan.path.rsplit(['/', '\\']).next().unwrap_or_default().to_owned();
-        match detect::detect(&name, &raw_head, &sample) {
-            Ok(format) => {
-                plan.format = format;
-                let (dates, first) =
-                    if format == Format::CdrLegacy { cdr_date_sample(&sample) } else { date_sample(&sample) };
-                plan.dates = Some(dates);
-                plan.first_ts = first;
-            }
-            Err(reason) => {
-                if let SkipReason::NotYetAnalysed(f) = reason {
-                    plan.format = f;
-                }
-                plan.skipped = Some(reason);
-            }
-        }
-        if matches!(plan.source, Source::Stdin) {
-            // Stdin cannot be reopened: keep what was read, in decoded form.
-            plan.held = Some(HeldStream { head: sample, rest: stream });
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
+    if let Source::Zip(c) = &plan.source {
+        plan.format = if c.office { Format::Unknown } else { Format::SupportBundle };
+        plan.skipped = c.skip_reason();
+        return plan;
+    }
+    if let Err(e) = sniff_content(&mut plan) {
         plan.skipped = Some(SkipReason::Unreadable(e.to_string()));
     }
     plan
+}
+
+/// Detection proper: the decompressed, decoded first bytes of a file, a member or stdin.
+fn sniff_content(plan: &mut Plan) -> io::Result<()> {
+    let mut raw: Box<dyn Read + Send> = match &plan.source {
+        // Only the member's first bytes: a whole member in memory is for the analysis.
+        Source::ZipMember(m) => Box::new(io::Cursor::new(m.read_prefix(archive::SNIFF_BYTES)?)),
+        s => open_raw(s)?,
+    };
+    let mut head = decode::read_up_to(&mut raw, RAW_HEAD)?;
+    let mut gzip_error = None;
+    if archive::is_gzip(&head) {
+        // Detection looks at the content; a truncated stream still shows its start.
+        plan.gzip = true;
+        let slot = ErrorSlot::default();
+        let gz = archive::gunzip(Box::new(io::Cursor::new(head).chain(raw)));
+        raw = Box::new(StopAtError { inner: gz, slot: slot.clone(), stopped: false });
+        head = decode::read_up_to(&mut raw, RAW_HEAD)?;
+        if head.is_empty()
+            && let Some(e) = slot.lock().unwrap_or_else(PoisonError::into_inner).take()
+        {
+            return Err(e);
+        }
+        gzip_error = Some(slot);
+    }
+    let raw_head = head.clone();
+    let (enc, mut stream) = decode::decoding_reader(head, raw);
+    let sample = decode::read_up_to(&mut stream, SAMPLE_BYTES)?;
+    plan.encoding = Some(enc);
+    let mut name = plan.path.rsplit(['/', '\\']).next().unwrap_or_default().to_owned();
+    if plan.gzip && name.to_ascii_lowercase().ends_with(".gz") {
+        name.truncate(name.len() - 3);
+    }
+    let in_zip = matches!(plan.source, Source::ZipMember(_));
+    match detect::detect(&name, &raw_head, &sample) {
+        Ok(format) => {
+            plan.format = format;
+            let (dates, first) =
+                if format == Format::CdrLegacy { cdr_date_sample(&sample) } else { date_sample(&sample) };
+            plan.dates = Some(dates);
+            plan.first_ts = first;
+        }
+        Err(reason) => {
+            if let SkipReason::NotYetAnalysed(f) = reason {
+                plan.format = f;
+            }
+            plan.skipped = Some(match reason {
+                // An office document is a zip too, and no log.
+                SkipReason::Archive("zip") if in_zip && archive::is_office_name(&name) => SkipReason::NotALog,
+                SkipReason::Archive("zip") if in_zip => SkipReason::Archive("zip inside a zip"),
+                r => r,
+            });
+        }
+    }
+    let reopenable = match &plan.source {
+        Source::File(p) => std::fs::metadata(p).is_ok_and(|m| m.is_file()),
+        Source::Stdin => false,
+        Source::ZipMember(_) | Source::Zip(_) => true,
+    };
+    if !reopenable {
+        // Stdin or a pipe (`<(zcat …)`) cannot be reopened: keep what was read, decoded.
+        plan.held = Some(HeldStream { head: sample, rest: stream, error: gzip_error });
+    }
+    Ok(())
 }
 
 /// CDR times are year-first (`yyyy/MM/dd`): only the first start time is needed.
@@ -183,19 +294,38 @@ fn date_sample(sample: &[u8]) -> (DateDecision, Option<Timestamp>) {
 
 impl Plan {
     /// Opens the decoded stream for analysis (reopening files; stdin from the held bytes).
+    /// A gzip stream is decompressed again; a zip member is decompressed into memory
+    /// (within the caps). A read error (a truncated `.gz`) comes after the bytes read
+    /// before it, so that they are analysed.
     pub fn stream(&mut self) -> io::Result<Box<dyn Read + Send>> {
         if let Some(h) = self.held.take() {
-            return Ok(Box::new(io::Cursor::new(h.head).chain(h.rest)));
+            return Ok(Box::new(io::Cursor::new(h.head).chain(h.rest).chain(FailFromSlot(h.error))));
         }
         let mut raw = open_raw(&self.source)?;
-        let head = decode::read_up_to(&mut raw, RAW_HEAD)?;
-        Ok(decode::decoding_reader(head, raw).1)
+        if self.gzip {
+            raw = archive::gunzip(raw);
+        }
+        let mut head = Vec::new();
+        let rest: Box<dyn Read + Send> = match (&mut raw).take(RAW_HEAD as u64).read_to_end(&mut head) {
+            Ok(_) => raw,
+            Err(e) => Box::new(FailWith(Some(e))),
+        };
+        Ok(decode::decoding_reader(head, rest).1)
     }
 
+    /// Bytes to read, for the progress bar and for skipped inputs: a file's size (a
+    /// `.gz` file's decompressed size as far as its trailer tells), a zip member's
+    /// decompressed size; 0 for a zip whose members are read, as inputs of their own.
     pub fn size(&self) -> Option<u64> {
         match &self.source {
-            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::File(p) => {
+                let len = std::fs::metadata(p).ok()?.len();
+                Some(if self.gzip { archive::gzip_size_hint(p, len) } else { len })
+            }
             Source::Stdin => None,
+            Source::ZipMember(m) => Some(m.size),
+            Source::Zip(c) if self.skipped.is_some() => std::fs::metadata(&c.path).ok().map(|m| m.len()),
+            Source::Zip(_) => Some(0),
         }
     }
 }
@@ -207,6 +337,8 @@ pub struct ChunkReader {
     carry: Vec<u8>,
     chunk_size: usize,
     eof: bool,
+    /// A read error, returned after the chunk holding the bytes read before it.
+    error: Option<io::Error>,
 }
 
 /// How far back from a chunk's end a record head is looked for before cutting at a
@@ -215,10 +347,11 @@ const MAX_RECORD_LOOKBACK: usize = parse::CONTINUATION_CAP * 4;
 
 impl ChunkReader {
     pub fn new(reader: Box<dyn Read + Send>, chunk_size: usize) -> Self {
-        ChunkReader { reader, carry: Vec::new(), chunk_size: chunk_size.max(1024), eof: false }
+        ChunkReader { reader, carry: Vec::new(), chunk_size: chunk_size.max(1024), eof: false, error: None }
     }
 
-    /// The next chunk, or `None` at the end of the stream.
+    /// The next chunk, or `None` at the end of the stream. A read error ends the
+    /// stream: the bytes read before it come as a last chunk, then the error.
     pub fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
         self.next_chunk_into(Vec::new())
     }
@@ -232,11 +365,17 @@ impl ChunkReader {
         let mut buf = spare;
         if !self.eof && buf.len() < self.chunk_size {
             let want = self.chunk_size - buf.len();
-            let got = (&mut self.reader).take(want as u64).read_to_end(&mut buf)?;
-            self.eof = got < want;
+            // On an error, what was read before it is already in `buf`.
+            match (&mut self.reader).take(want as u64).read_to_end(&mut buf) {
+                Ok(got) => self.eof = got < want,
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some(e);
+                }
+            }
         }
         if buf.is_empty() {
-            return Ok(None);
+            return self.error.take().map_or(Ok(None), Err);
         }
         if self.eof {
             return Ok(Some(buf));
@@ -285,5 +424,15 @@ mod tests {
             joined.extend_from_slice(&c);
         }
         assert_eq!(joined, log);
+    }
+
+    #[test]
+    fn a_read_error_comes_after_the_bytes_read_before_it() {
+        let log = b"2026/11/20 08:00:00.000 [CM504001]: Ext.1: new contact is registered.\n".repeat(10);
+        let broken = io::Cursor::new(log.clone()).chain(FailWith(Some(io::Error::other("cut"))));
+        let mut r = ChunkReader::new(Box::new(broken), 1 << 20);
+        assert_eq!(r.next_chunk().unwrap(), Some(log));
+        assert_eq!(r.next_chunk().unwrap_err().to_string(), "cut");
+        assert!(r.next_chunk().unwrap().is_none());
     }
 }

@@ -10,8 +10,10 @@ pub mod activity;
 pub mod call_log;
 pub mod cdr;
 pub mod cdr_v20;
+pub mod eventlog;
 pub mod media;
 pub mod sip;
+pub mod sysinfo;
 pub mod timestamp;
 
 use crate::event::{Event, EventKind, LogCode};

@@ -362,7 +362,12 @@ pub fn build(
         verdict: v,
         summary,
         period,
-        pbx: Pbx { version: None, os: None, fqdn: opts.ticket.fqdn.clone(), trunks },
+        pbx: Pbx {
+            version: c.system.version.clone(),
+            os: c.system.os.clone(),
+            fqdn: opts.ticket.fqdn.clone().or_else(|| c.system.fqdn.clone()),
+            trunks,
+        },
         inputs,
         findings,
         stats: c.stats.clone(),

@@ -21,6 +21,12 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         }
         let onset = t.run.first_refused.or(t.run.failures.first);
         let after_change = changed.is_some() && changed <= onset;
+        // "No REGISTER in use" means something only where registrations would show: a
+        // trunk seen carrying calls in an activity log. An Event Log alone shows none.
+        let seen_working = t.outbound_answered + t.inbound_calls > 0;
+        if !after_change && !seen_working {
+            continue;
+        }
         let text = ctx.msg(
             if after_change { Msg::TrunkIpChanged } else { Msg::TrunkIpNoRegister },
             &[
