@@ -190,3 +190,16 @@ fn missing_rule_country_block_and_disabled_extension_events() {
     let f = run(&[(0, 30049, PbxEvent::ExternalCallsDisabled { extension: b"107" })]);
     assert!(one(&f, FaultId::DestinationNotPermitted).explanation.contains("107"));
 }
+
+#[test]
+fn every_trunk_going_down_at_once_is_the_internet_link() {
+    let down = |t: &'static [u8], m: i64| (m, 4100, PbxEvent::TrunkStatus { trunk: t, status: b"Unregistered" });
+    let f = run(&[down(b"10000", 0), down(b"10001", 2)]);
+    assert_eq!(one(&f, FaultId::InternetDown).details["trunks"], serde_json::json!(["10000", "10001"]));
+    // Minutes apart is two separate problems; one trunk alone could be its carrier.
+    assert!(find(&run(&[down(b"10000", 0), down(b"10001", 30)]), FaultId::InternetDown).is_empty());
+    assert!(find(&run(&[down(b"10000", 0)]), FaultId::InternetDown).is_empty());
+    // Back up by the end: not down now.
+    let up = (5, 4100, PbxEvent::TrunkStatus { trunk: b"10001", status: b"Registered" });
+    assert!(find(&run(&[down(b"10000", 0), down(b"10001", 2), up]), FaultId::InternetDown).is_empty());
+}

@@ -247,6 +247,12 @@ pub struct Classifier {
     evidence_cap: usize,
 }
 
+/// A 4100 status word that means the trunk is not working (`Unregistered`, `Failed`...).
+pub fn is_down_status(status: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(status).to_ascii_lowercase();
+    ["unregist", "fail", "down", "lost", "unreach", "offline", "error"].iter().any(|w| s.contains(w))
+}
+
 /// Whether a reason phrase names the bill (case-insensitive, no allocation).
 fn mentions_payment(reason: &[u8]) -> bool {
     PAYMENT_WORDS.iter().any(|w| reason.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes())))
@@ -786,7 +792,10 @@ impl Classifier {
             P::TrunkStatus { trunk, status } => {
                 let entry = ev.trunk_status.entry(lossy(trunk)).or_default();
                 entry.0 = lossy(status);
-                entry.1.add(e, None, cap);
+                if is_down_status(status) {
+                    entry.1 = e.ts;
+                }
+                entry.2.add(e, None, cap);
             }
             P::SbcStatus { up: false, .. } => ev.sbc_down.add(e, None, cap),
             P::SbcStatus { up: true, .. } => {}

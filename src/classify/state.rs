@@ -439,8 +439,9 @@ pub const MAX_TIMELINE_HOURS: usize = 24 * 400;
 pub struct EventState {
     pub service_starts: Tally,
     pub service_stops: Tally,
-    /// Trunk status changes (4100) per trunk text: the last status and the changes.
-    pub trunk_status: BTreeMap<String, (String, Tally)>,
+    /// Trunk status changes (4100) per trunk text: the last status, when the trunk
+    /// last went down, and the changes.
+    pub trunk_status: BTreeMap<String, (String, Option<Timestamp>, Tally)>,
     pub sbc_down: Tally,
     pub license_limit: Tally,
     pub update_failed: Tally,

@@ -24,6 +24,13 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         })
         .collect();
     let trunks_in_use = s.trunks.iter().filter(|t| t.registrations_ok + t.registration_failures_total > 0).count();
+    // The Event Log says it directly: every trunk whose status 3CX reports is down now (4100).
+    let statuses = &s.events.trunk_status;
+    let all_down_by_events = statuses.len() >= MIN_TRUNKS
+        && statuses.values().all(|(now, _, _)| crate::classify::is_down_status(now.as_bytes()));
+    if all_down_by_events && (trunks_in_use < MIN_TRUNKS || down.len() < trunks_in_use) {
+        return from_events(s, ctx);
+    }
     if trunks_in_use < MIN_TRUNKS || down.len() < trunks_in_use {
         return Vec::new();
     }
@@ -49,6 +56,34 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     );
     vec![
         ctx.finding(FaultId::InternetDown, 0.75, Subject::of(SubjectKind::System, "internet_link"), &tally, text)
+            .alternatives(&[FaultId::TrunkUnreachable, FaultId::FirewallCheckFailed])
+            .detail("trunks", names),
+    ]
+}
+
+fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let statuses = &s.events.trunk_status;
+    let downs: Vec<_> = statuses.values().filter_map(|(_, at, _)| *at).collect();
+    let (Some(earliest), Some(latest)) = (downs.iter().min(), downs.iter().max()) else { return Vec::new() };
+    if downs.len() < statuses.len() || (latest.millis() - earliest.millis()) / 60_000 > SAME_MOMENT_MINUTES {
+        return Vec::new();
+    }
+    let mut tally = Tally { first: Some(*earliest), last: Some(*latest), ..Tally::default() };
+    for (_, _, t) in statuses.values() {
+        tally.count += 1;
+        if let Some(l) = t.evidence.lines.last()
+            && tally.evidence.lines.len() < ctx.evidence_cap
+        {
+            tally.evidence.lines.push(l.clone());
+        }
+    }
+    let names: Vec<&str> = statuses.keys().map(String::as_str).collect();
+    let text = ctx.msg(
+        Msg::InternetDownMain,
+        &[("n", &names.len()), ("trunks", &names.join(", ")), ("at", &when(Some(*earliest)))],
+    );
+    vec![
+        ctx.finding(FaultId::InternetDown, 0.7, Subject::of(SubjectKind::System, "internet_link"), &tally, text)
             .alternatives(&[FaultId::TrunkUnreachable, FaultId::FirewallCheckFailed])
             .detail("trunks", names),
     ]
