@@ -91,7 +91,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     pool.install(|| run(opts))
 }
 
-fn run(opts: &CheckOptions) -> Result<Report, Error> {
+/// [`check`] on the current rayon pool (batch runs many cases on one pool).
+pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     let entries = input::expand_with(&opts.paths, &opts.archive_limits);
     let mut plans: Vec<Plan> =
         entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect();

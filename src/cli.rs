@@ -24,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Analyse one customer's logs and print the triage report.
     Check(Box<CheckArgs>),
+    /// Analyse many customers' logs at once: summary.csv, findings.csv and one JSON report per case.
+    Batch(Box<BatchArgs>),
     /// Print the fault catalogue: id, side, title, advice.
     Faults(FaultsArgs),
 }
@@ -95,6 +97,55 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores). The report is identical for any value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Cases: each path (a customer's folder, zip or log) is one case.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Every entry of this folder is a case.
+    #[arg(long, value_name = "DIR")]
+    pub cases_in: Option<PathBuf>,
+    /// Where to write summary.csv, findings.csv and reports/<case>.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Cases analysed at once (default: all cores). The output is identical for any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+    #[arg(long, value_name = "+HH:MM", default_value = "+07:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    pub utc_offset: i32,
+    #[arg(long, value_name = "LIST", value_parser = parse_cdr_fields)]
+    pub cdr_fields: Option<CdrLayout>,
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub evidence: usize,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl BatchArgs {
+    pub fn options(&self) -> Result<crate::batch::BatchOptions, crate::Error> {
+        let mut cases = self.paths.clone();
+        if let Some(dir) = &self.cases_in {
+            cases.extend(crate::batch::cases_in(dir)?);
+        }
+        Ok(crate::batch::BatchOptions {
+            cases,
+            out: self.out.clone(),
+            jobs: self.jobs,
+            check: CheckOptions {
+                lang: self.lang,
+                evidence: self.evidence,
+                utc_offset_minutes: self.utc_offset,
+                cdr_layout: self.cdr_fields.clone().unwrap_or_default(),
+                ..CheckOptions::default()
+            },
+            progress: None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

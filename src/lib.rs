@@ -5,6 +5,7 @@
 //! (one module per format, zero-copy) → [`event`] → [`classify`] (one rule per fault
 //! id) → [`report`] (one model, one renderer per format). [`check::check`] runs it all.
 
+pub mod batch;
 pub mod check;
 pub mod classify;
 pub mod cli;

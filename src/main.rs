@@ -23,6 +23,18 @@ fn progress(done: u64, total: Option<u64>) {
     bar.set_position(done);
 }
 
+fn case_progress(done: u64, total: u64) {
+    let bar = PROGRESS.get_or_init(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos}/{len} cases {wide_bar}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    bar.set_position(done);
+}
+
 /// Writes to stdout or a file; a closed pipe (`| head`) ends quietly.
 fn emit(text: &str, output: Option<&std::path::Path>) -> Result<(), cxtriage::Error> {
     match output {
@@ -56,6 +68,25 @@ fn run() -> Result<u8, cxtriage::Error> {
             let report = report?;
             emit(&render(&report, args.format), args.output.as_deref())?;
             Ok(report.exit_code() as u8)
+        }
+        Command::Batch(args) => {
+            let mut opts = args.options()?;
+            if !args.quiet && std::io::stderr().is_terminal() {
+                opts.progress = Some(case_progress);
+            }
+            let outcome = cxtriage::batch::batch(&opts);
+            if let Some(bar) = PROGRESS.get() {
+                bar.finish_and_clear();
+            }
+            let outcome = outcome?;
+            if outcome.failed == outcome.cases {
+                return Err(cxtriage::Error::Usage(format!(
+                    "none of the {} case(s) could be analysed; see {}",
+                    outcome.cases,
+                    opts.out.join("summary.csv").display()
+                )));
+            }
+            Ok(u8::from(outcome.with_faults > 0))
         }
         Command::Faults(args) => {
             emit(&cxtriage::catalog(args.lang, args.format == CatalogFormat::Json), None)?;

@@ -542,3 +542,69 @@ fn anonymize_hides_phone_numbers_and_public_ips_stably() {
     // What technicians need stays: trunk DN, extension numbers, private addresses, codes.
     assert!(a.contains("\"10000\"") && a.contains("403 Forbidden"));
 }
+
+#[test]
+fn batch_writes_the_contract_files_identically_for_any_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken-customer");
+    std::fs::create_dir(&broken).unwrap();
+    write(&broken, "notes.txt", b"please help\n");
+    let cases = [sample("unpaid-trunk"), sample("healthy-busy-site"), broken.clone()];
+    let mut outs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(format!("out{jobs}"));
+        let mut args = vec!["batch", "-q", "--lang", "en", "-j", jobs, "--out", out.to_str().unwrap()];
+        args.extend(cases.iter().map(|c| c.to_str().unwrap()));
+        let r = run(&args);
+        // A broken case does not stop the others; the run found faults: exit 1.
+        assert_eq!(r.status.code(), Some(1), "{}", String::from_utf8_lossy(&r.stderr));
+        outs.push(out);
+    }
+    for f in ["summary.csv", "findings.csv", "reports/unpaid-trunk.json", "reports/healthy-busy-site.json"] {
+        assert_eq!(
+            std::fs::read(outs[0].join(f)).unwrap(),
+            std::fs::read(outs[1].join(f)).unwrap(),
+            "{f} differs by --jobs"
+        );
+    }
+    let summary = std::fs::read_to_string(outs[0].join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &head[..11],
+        [
+            "case",
+            "verdict",
+            "error",
+            "inputs",
+            "bytes",
+            "period_first",
+            "period_last",
+            "findings",
+            "top_fault",
+            "top_side",
+            "top_confidence"
+        ]
+    );
+    assert_eq!(head.len(), 11 + 26);
+    assert!(head.contains(&"trunk_unpaid") && head.contains(&"queue_calls_lost"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows[0].starts_with("unpaid-trunk,fix_first,,2,"));
+    assert!(rows[1].starts_with("healthy-busy-site,no_fault_found,,1,"));
+    assert!(rows[2].starts_with("broken-customer,error,") && rows[2].contains("notes.txt"));
+    let unpaid_col = head.iter().position(|h| *h == "trunk_unpaid").unwrap();
+    assert_eq!(rows[0].split(',').nth(unpaid_col), Some("33"));
+    let findings = std::fs::read_to_string(outs[0].join("findings.csv")).unwrap();
+    assert!(
+        findings.starts_with(
+            "case,fault,side,confidence,subject_kind,subject_id,subject_name,count,first_seen,last_seen\n"
+        )
+    );
+    assert!(findings.contains("unpaid-trunk,trunk_unpaid,user,0.85,trunk,10000,VNPT,33,2026-11-20T10:05:17,"));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(outs[0].join("reports/unpaid-trunk.json")).unwrap()).unwrap();
+    assert_eq!(report["schema"], "cxtriage.report.v1");
+    // Nothing readable at all: exit 2.
+    let r = run(&["batch", "-q", "--out", dir.path().join("none").to_str().unwrap(), broken.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2));
+}
