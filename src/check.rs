@@ -91,8 +91,35 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     pool.install(|| run(opts))
 }
 
+/// Where the events of a run go: the classifier (`check`), or an NDJSON writer (`events`).
+pub trait Observer {
+    fn observe(&mut self, e: &Event<'_>);
+    /// A system-info file was read (version, OS).
+    fn observe_system(&mut self, _info: parse::sysinfo::SystemInfo) {}
+}
+
+impl Observer for Classifier {
+    fn observe(&mut self, e: &Event<'_>) {
+        Classifier::observe(self, e);
+    }
+    fn observe_system(&mut self, info: parse::sysinfo::SystemInfo) {
+        Classifier::observe_system(self, info);
+    }
+}
+
 /// [`check`] on the current rayon pool (batch runs many cases on one pool).
 pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
+    let mut classifier = Classifier::new(opts.evidence);
+    let (plans, outcomes) = read_inputs(opts, &mut classifier)?;
+    let paths: Vec<String> = plans.iter().map(|p| p.path.clone()).collect();
+    let ctx = RuleContext { lang: opts.lang, evidence_cap: opts.evidence, paths: &paths };
+    let findings = classifier.finish(&ctx);
+    Ok(report::build(opts, &plans, &outcomes, &classifier, findings))
+}
+
+/// Reads every input in order and hands each event to `observer`; returns what was
+/// read of each input.
+pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(Vec<Plan>, Vec<InputOutcome>), Error> {
     let entries = input::expand_with(&opts.paths, &opts.archive_limits);
     let mut plans: Vec<Plan> =
         entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect();
@@ -107,7 +134,6 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     order.sort_by_key(|&i| (plans[i].format.is_call_record(), plans[i].first_ts.is_none(), plans[i].first_ts, i));
     let total: u64 = order.iter().filter_map(|&i| plans[i].size()).sum();
 
-    let mut classifier = Classifier::new(opts.evidence);
     let mut cursors = vec![FileCursor::default(); plans.len()];
     let batch_len = rayon::current_num_threads() * CHUNKS_PER_THREAD;
     // Two logs of one PBX can hold the same records (the raw file and a console copy
@@ -128,7 +154,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     };
     let mut sink = Sink {
         cursors: &mut cursors,
-        classifier: &mut classifier,
+        classifier: observer,
         opts,
         seen: (log_files >= 2).then(HashMap::default),
         duplicates: &mut duplicates,
@@ -179,10 +205,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
         o.counts = c.counts;
         o.duplicates = *d;
     }
-    let paths: Vec<String> = plans.iter().map(|p| p.path.clone()).collect();
-    let ctx = RuleContext { lang: opts.lang, evidence_cap: opts.evidence, paths: &paths };
-    let findings = classifier.finish(&ctx);
-    Ok(report::build(opts, &plans, &outcomes, &classifier, findings))
+    Ok((plans, outcomes))
 }
 
 /// One chunk to parse.
@@ -273,7 +296,7 @@ fn is_whole_file(f: Format) -> bool {
 /// Where parsed chunks go, in order.
 struct Sink<'s> {
     cursors: &'s mut [FileCursor],
-    classifier: &'s mut Classifier,
+    classifier: &'s mut dyn Observer,
     opts: &'s CheckOptions,
     /// Keys of the records seen so far and the input that had them, when several log
     /// files may overlap.

@@ -26,6 +26,8 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// Analyse many customers' logs at once: summary.csv, findings.csv and one JSON report per case.
     Batch(Box<BatchArgs>),
+    /// Print every normalised event as one JSON object per line (NDJSON), for a log store.
+    Events(Box<EventsArgs>),
     /// Print the fault catalogue: id, side, title, advice.
     Faults(FaultsArgs),
 }
@@ -97,6 +99,32 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores). The report is identical for any value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Log files, directories, zips or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_name = "+HH:MM", default_value = "+07:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    pub utc_offset: i32,
+    #[arg(long, value_name = "LIST", value_parser = parse_cdr_fields)]
+    pub cdr_fields: Option<CdrLayout>,
+    /// Worker threads (default: all cores). The output is identical for any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl EventsArgs {
+    pub fn options(&self) -> CheckOptions {
+        CheckOptions {
+            paths: self.paths.clone(),
+            utc_offset_minutes: self.utc_offset,
+            cdr_layout: self.cdr_fields.clone().unwrap_or_default(),
+            threads: self.threads,
+            ..CheckOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]

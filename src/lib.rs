@@ -11,6 +11,7 @@ pub mod classify;
 pub mod cli;
 pub mod error;
 pub mod event;
+pub mod events;
 pub mod i18n;
 pub mod input;
 pub mod parse;

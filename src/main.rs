@@ -88,6 +88,12 @@ fn run() -> Result<u8, cxtriage::Error> {
             }
             Ok(u8::from(outcome.with_faults > 0))
         }
+        Command::Events(args) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            let n = cxtriage::events::events(&args.options(), &mut out)?;
+            let _ = out.flush();
+            Ok(u8::from(n == 0) * 2)
+        }
         Command::Faults(args) => {
             emit(&cxtriage::catalog(args.lang, args.format == CatalogFormat::Json), None)?;
             Ok(0)

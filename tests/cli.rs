@@ -608,3 +608,24 @@ fn batch_writes_the_contract_files_identically_for_any_jobs() {
     let r = run(&["batch", "-q", "--out", dir.path().join("none").to_str().unwrap(), broken.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(2));
 }
+
+#[test]
+fn events_prints_every_record_as_one_json_line() {
+    let p = sample("unpaid-trunk");
+    let one = run(&["events", "-j", "1", p.to_str().unwrap()]);
+    let two = run(&["events", "-j", "2", p.to_str().unwrap()]);
+    assert_eq!(one.status.code(), Some(0));
+    assert_eq!(one.stdout, two.stdout, "identical for any thread count");
+    let text = String::from_utf8(one.stdout).unwrap();
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    // The activity log's 685 records, then the CDR's rows (all of them the log's calls).
+    let (r, _) = json_of(&[p.to_str().unwrap()]);
+    let records: u64 = r["inputs"].as_array().unwrap().iter().map(|i| i["records"].as_u64().unwrap()).sum();
+    assert_eq!(lines.len() as u64, records);
+    let failed = lines.iter().find(|l| l["kind"] == "call_failed" && l["fields"]["status"]["code"] == 403).unwrap();
+    assert!(failed["path"].as_str().unwrap().ends_with("3CXPhoneSystem.log"));
+    assert!(failed["time"].as_str().unwrap().starts_with("2026-11-20T10:05"));
+    assert!(lines.iter().any(|l| l["kind"] == "call_record" && l["fields"]["outcome"] == "failed"));
+    let ev = String::from_utf8(run(&["events", sample("v20-event-export").to_str().unwrap()]).stdout).unwrap();
+    assert!(ev.lines().any(|l| l.contains("\"event\":\"carrier_refused\"") && l.contains("\"code\":403")));
+}
