@@ -683,10 +683,11 @@ fn joined_counts_only_the_rows_that_match_a_refused_call() {
 }
 
 #[test]
-fn joined_nothing_when_the_call_ids_differ() {
+fn joined_by_number_and_time_when_the_call_ids_differ() {
     let log = Log::refusing(N_RECORDS);
     let mut cdr = log.cdr(|_| true);
-    // Another PBX's call numbers: same times and numbers, no common call id.
+    // No common call id (an export that renumbered calls), but the same numbers at the
+    // same moments: the same calls.
     for l in &mut cdr.lines {
         if let Line::Row(r) = l {
             r.call += 50_000;
@@ -694,8 +695,25 @@ fn joined_nothing_when_the_call_ids_differ() {
     }
     let r = run_joined(&log, Some(&cdr));
     let f = the(&r, FaultId::TrunkUnpaid);
-    assert!(f.details.get("cdr_rows_joined").is_none(), "{:?}", f.details);
+    assert_eq!(f.details["cdr_rows_joined"], N_RECORDS as u64, "{:?}", f.details);
     assert!(f.details.get("source").is_none(), "{:?}", f.details);
+}
+
+#[test]
+fn joined_nothing_when_neither_ids_nor_times_match() {
+    let log = Log::refusing(N_RECORDS);
+    let mut cdr = log.cdr(|_| true);
+    // Another day's calls to the same numbers: a minute off is not the same call.
+    for l in &mut cdr.lines {
+        if let Line::Row(r) = l {
+            r.call += 50_000;
+            r.start += 60;
+            r.end += 60;
+        }
+    }
+    let r = run_joined(&log, Some(&cdr));
+    let f = the(&r, FaultId::TrunkUnpaid);
+    assert!(f.details.get("cdr_rows_joined").is_none(), "{:?}", f.details);
 }
 
 #[test]

@@ -402,10 +402,17 @@ impl Classifier {
                     self.state.events.carrier_ips.insert(ip);
                 }
                 self.tick(e.ts, trunk_failure, Tick::Failed);
-                if let (Some(c), Some(i), false) = (call, on_trunk, inbound_leg)
+                if let (Some(i), false) = (on_trunk, inbound_leg)
                     && self.state.log_failures.len() < MAX_JOINED_FAILURES
                 {
-                    self.state.log_failures.insert(c, (i, code));
+                    if let Some(c) = call {
+                        self.state.log_failures.insert(c, (i, code));
+                    }
+                    if let Some(t) = e.ts
+                        && self.state.log_failures_by_number.len() < MAX_JOINED_FAILURES
+                    {
+                        self.state.log_failures_by_number.entry(number_key(number)).or_default().push((t, i, code));
+                    }
                 }
                 if let (Some(i), false) = (on_trunk, inbound_leg) {
                     let t = &mut self.state.trunks[i as usize];
@@ -713,10 +720,12 @@ impl Classifier {
                         if r.run.sample_destinations.len() < 5 {
                             r.run.sample_destinations.insert(lossy(number));
                         }
-                        if let Some(c) = rec.call_number
-                            && r.run.call_numbers.len() < DISTINCT_CAP
-                        {
-                            r.run.call_numbers.push(c);
+                        if r.run.rows.len() < DISTINCT_CAP {
+                            r.run.rows.push(RecordRow {
+                                call: rec.call_number,
+                                number: number_key(number),
+                                at: rec.started,
+                            });
                         }
                     }
                     O::Busy | O::NoAnswer | O::Cancelled | O::Unanswered | O::Timeout if r.run.failures.count > 0 => {

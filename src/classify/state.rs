@@ -269,6 +269,8 @@ pub struct SiteState {
     pub hours: BTreeMap<i64, HourAcc>,
     /// SIP codes of outbound failures in activity logs, by call number: joins call records to them.
     pub log_failures: HashMap<CallId, (u32, u16), FxBuildHasher>,
+    /// The same failures by number dialled: (time, trunk, code), for records with no call id.
+    pub log_failures_by_number: HashMap<u64, Vec<(Timestamp, u32, u16)>, FxBuildHasher>,
     /// Calls the activity logs showed: a call record of one of them is the same call
     /// seen twice, counted once.
     pub log_calls: HashSet<CallId, FxBuildHasher>,
@@ -284,9 +286,22 @@ pub struct RecordRun {
     pub reached: u64,
     pub inbound_answered_since_onset: u64,
     pub sample_destinations: BTreeSet<String>,
-    /// Call numbers of the failed rows, to join them to activity-log lines.
-    pub call_numbers: Vec<CallId>,
+    /// The failed rows, to join them to activity-log lines: by call number, else by
+    /// the number dialled and the time.
+    pub rows: Vec<RecordRow>,
 }
+
+/// A failed call-record row, as the join needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordRow {
+    pub call: Option<CallId>,
+    pub number: u64,
+    pub at: Option<Timestamp>,
+}
+
+/// A log line and a call record this close in time, to the same number, are one call
+/// (the CDR writes the call's start, the log the failure a moment later).
+pub const JOIN_WINDOW_MS: i64 = 5_000;
 
 /// Answered outbound calls per trunk, from call records.
 #[derive(Clone, Debug, Default)]
@@ -473,4 +488,19 @@ pub struct EventState {
     pub queue_sla: Tally,
     /// Addresses that answered as a carrier (12294 repliers, trunk failures' sources).
     pub carrier_ips: BTreeSet<IpAddr>,
+}
+
+impl SiteState {
+    /// The activity-log failure (trunk index, SIP code) that a failed record row is.
+    pub fn joined(&self, row: &RecordRow) -> Option<(u32, u16)> {
+        if let Some(j) = row.call.and_then(|c| self.log_failures.get(&c)) {
+            return Some(*j);
+        }
+        let at = row.at?;
+        self.log_failures_by_number
+            .get(&row.number)?
+            .iter()
+            .find(|(t, _, _)| (t.millis() - at.millis()).abs() <= JOIN_WINDOW_MS)
+            .map(|&(_, trunk, code)| (trunk, code))
+    }
 }

@@ -180,8 +180,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // Each joined row goes to the finding of the trunk its log line named.
     for f in out.iter_mut() {
         let Some(&i) = s.trunk_index.get(f.subject.id.as_bytes()) else { continue };
-        let joined =
-            s.records.run.call_numbers.iter().filter(|c| s.log_failures.get(c).is_some_and(|j| j.0 == i)).count();
+        let joined = s.records.run.rows.iter().filter(|row| s.joined(row).is_some_and(|j| j.0 == i)).count();
         if joined == 0 {
             continue;
         }
@@ -228,7 +227,7 @@ pub fn from_records(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Findin
     let r = &s.records;
     let run = &r.run;
     let failed = run.failures.count;
-    let joined: Vec<u16> = run.call_numbers.iter().filter_map(|c| s.log_failures.get(c).map(|j| j.1)).collect();
+    let joined: Vec<u16> = run.rows.iter().filter_map(|row| s.joined(row).map(|j| j.1)).collect();
     let mut joined_codes = serde_json::Map::new();
     for c in &joined {
         let n = joined_codes.entry(c.to_string()).or_insert(0.into());
