@@ -294,6 +294,8 @@ messages! {
         "{n} failed authentications from {ip} within {window} minutes, the last at {last}; then nothing more from this address for {silence} minutes while the PBX kept working: 3CX's anti-hacking most likely blacklisted it.";
     IpBlacklistedPrivate => "{ip} là địa chỉ mạng nội bộ: một điện thoại của công ty (máy nhánh {ext}) đang bị khóa.",
         "{ip} is a private (LAN) address: a company phone (extension {ext}) is locked out.";
+    IpBlacklistedPrivateDevice => "{ip} là địa chỉ mạng nội bộ: một điện thoại hoặc thiết bị của công ty đang bị khóa (hãy tìm thiết bị đang dùng sai mật khẩu).",
+        "{ip} is a private (LAN) address: a company phone or device is locked out (look for the device using a wrong password).";
     BruteForceMain => "{n} lần xác thực thất bại từ {ips} địa chỉ IP công cộng, thử {users} tài khoản khác nhau ({sample}), từ {first} đến {last}: có người đang dò mật khẩu tổng đài từ Internet.",
         "{n} failed authentications from {ips} public IP address(es), trying {users} different accounts ({sample}), from {first} to {last}: someone on the internet is guessing the PBX's passwords.";
     OneWayAudioMain => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi; {top} cuộc trong số đó từ {ip}{who}. Tín hiệu cuộc gọi vẫn thông nhưng âm thanh không tới được: điển hình của lỗi NAT, chuyển tiếp cổng (port forwarding) hoặc SIP ALG.",

@@ -247,6 +247,13 @@ pub struct Classifier {
     evidence_cap: usize,
 }
 
+fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// A 4100 status word that means the trunk is not working (`Unregistered`, `Failed`...).
 pub fn is_down_status(status: &[u8]) -> bool {
     let s = String::from_utf8_lossy(status).to_ascii_lowercase();
@@ -427,9 +434,8 @@ impl Classifier {
                         run.failures.add(e, Some(code), cap);
                         if REFUSAL_CODES.contains(&code) {
                             run.refused += 1;
-                            if run.first_refused.is_none() {
-                                run.first_refused = e.ts;
-                            }
+                            // The earliest refusal, whatever order the input lists them in.
+                            run.first_refused = earliest(run.first_refused, e.ts);
                             if run.refused_destinations.len() < DISTINCT_CAP {
                                 run.refused_destinations.insert(number_key(number));
                             }
@@ -799,10 +805,11 @@ impl Classifier {
             P::ServiceStarted => ev.service_starts.add(e, None, cap),
             P::ServiceStopped { .. } => ev.service_stops.add(e, None, cap),
             P::TrunkStatus { trunk, status } => {
+                // The status now is the latest one by time (exports list newest first).
                 let entry = ev.trunk_status.entry(lossy(trunk)).or_default();
-                entry.0 = lossy(status);
-                if is_down_status(status) {
-                    entry.1 = e.ts;
+                if entry.2.last.is_none_or(|l| e.ts.is_some_and(|t| t >= l)) {
+                    entry.0 = lossy(status);
+                    entry.1 = if is_down_status(status) { e.ts } else { None };
                 }
                 entry.2.add(e, None, cap);
             }
@@ -904,9 +911,8 @@ impl Classifier {
                 run.failures.add(e, Some(code), cap);
                 if REFUSAL_CODES.contains(&code) {
                     run.refused += 1;
-                    if run.first_refused.is_none() {
-                        run.first_refused = e.ts;
-                    }
+                    // Event exports list newest first: keep the earliest refusal.
+                    run.first_refused = earliest(run.first_refused, e.ts);
                     if run.refused_destinations.len() < DISTINCT_CAP {
                         run.refused_destinations.insert(number_key(number));
                     }

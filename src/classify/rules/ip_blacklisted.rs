@@ -31,9 +31,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         }
         let mut text = ctx.msg(Msg::IpBlacklistedEvent, &[("ip", ip), ("n", &t.count)]);
         text.push(' ');
-        text.push_str(
-            &ctx.msg(Msg::IpBlacklistedPrivate, &[("ip", ip), ("ext", &ext.clone().unwrap_or_else(|| "?".to_owned()))]),
-        );
+        text.push_str(&match &ext {
+            Some(x) => ctx.msg(Msg::IpBlacklistedPrivate, &[("ip", ip), ("ext", x)]),
+            None => ctx.msg(Msg::IpBlacklistedPrivateDevice, &[("ip", ip)]),
+        });
         out.push(
             ctx.finding(
                 FaultId::IpBlacklisted,
