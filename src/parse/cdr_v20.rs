@@ -106,10 +106,15 @@ impl<R: Read> CsvRows<R> {
         let after = self.rdr.position();
         // csv skips empty lines before a row silently and consumes the `\n` ending the
         // row; the row's own lines are one plus the `\n`s inside its quoted fields.
-        let embedded: u64 = self.rec.iter().map(|f| memchr::memchr_iter(b'\n', f).count() as u64).sum();
         let consumed = after.line().saturating_sub(before.line());
         let c = self.rdr.get_ref();
         let at_eof = c.eof && after.byte() == c.bytes;
+        // csv counts every `\n` it reads. Before the end the row's own `\n` is one of
+        // them, so a row that read one `\n` holds none (most rows: no scan). Otherwise
+        // count them in the fields, stored back to back.
+        let count = |rec: &csv::ByteRecord| memchr::memchr_iter(b'\n', rec.as_slice()).count() as u64;
+        let embedded = if consumed <= 1 && !at_eof { 0 } else { count(&self.rec) };
+        debug_assert_eq!(embedded, count(&self.rec));
         // Before the end, only a `\n` ends a row. At the end, a row may also stop in an
         // unclosed quote: its last `\n` (the file's last byte) is then its own.
         let terminated = !at_eof || (c.last == Some(b'\n') && consumed > embedded);
@@ -159,8 +164,32 @@ impl<R: Read> CsvRows<R> {
 }
 
 /// Trims a cell: BOM (concatenated files), ASCII whitespace, no-break spaces.
-pub(crate) fn trim_cell(mut s: &[u8]) -> &[u8] {
+#[inline]
+pub(crate) fn trim_cell(s: &[u8]) -> &[u8] {
+    if nothing_to_trim(s) { s } else { trim_cell_rounds(s) }
+}
+
+/// Nothing at either end for [`trim_cell`] (most cells, and every empty one): a round
+/// of trimming would change nothing.
+#[inline]
+fn nothing_to_trim(s: &[u8]) -> bool {
+    match (s.first(), s.last()) {
+        (Some(&first), Some(&last)) => {
+            !first.is_ascii_whitespace()
+                && first != BOM[0]
+                && first != 0xC2
+                && !last.is_ascii_whitespace()
+                && last != 0xA0
+        }
+        _ => true,
+    }
+}
+
+fn trim_cell_rounds(mut s: &[u8]) -> &[u8] {
     loop {
+        if nothing_to_trim(s) {
+            return s;
+        }
         let before = s.len();
         s = s.strip_prefix(BOM).unwrap_or(s);
         s = s.trim_ascii();
@@ -174,8 +203,13 @@ pub(crate) fn trim_cell(mut s: &[u8]) -> &[u8] {
 
 /// A data cell's value: trimmed, without a spreadsheet's `="0912…"` or `'0912…`
 /// wrapper (kept leading zeros) or stray quotes.
+#[inline]
 pub(crate) fn value(s: &[u8]) -> &[u8] {
     let s = trim_cell(s);
+    // Nothing to unwrap: `s` is already trimmed.
+    if !matches!(s.first(), Some(b'=' | b'\'' | b'"')) {
+        return s;
+    }
     if let Some(inner) = s.strip_prefix(b"=\"").and_then(|r| r.strip_suffix(b"\"")) {
         return trim_cell(inner);
     }

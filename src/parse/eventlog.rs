@@ -88,6 +88,7 @@ impl Header {
         (h.cols[Col::Id as usize].is_some() && h.cols[Col::Details as usize].is_some()).then_some(h)
     }
 
+    #[inline]
     fn get<'r>(&self, rec: &'r csv::ByteRecord, c: Col) -> &'r [u8] {
         self.cols[c as usize].and_then(|i| rec.get(i)).map_or(&b""[..], value)
     }
@@ -121,6 +122,52 @@ fn utc_time(field: &[u8], utc_offset_minutes: i32) -> Option<Timestamp> {
     // 3CX writes UTC (`Z`, `+00`); honour another zone if a re-export changed it.
     let zone = zone_minutes(rest)?;
     Some(t.add_millis((i64::from(utc_offset_minutes) - i64::from(zone)) * 60_000))
+}
+
+/// The last date of the console's layout and its midnight: rows of one day follow
+/// each other.
+type LastDay = Option<([u8; 10], Timestamp)>;
+
+/// [`utc_time`], the console's own layout first (remembering its day in `last`).
+fn utc_time_in(field: &[u8], utc_offset_minutes: i32, last: &mut LastDay) -> Option<Timestamp> {
+    match console_utc(field, last) {
+        Some(t) => Some(t.add_millis(i64::from(utc_offset_minutes) * 60_000)),
+        None => utc_time(field, utc_offset_minutes),
+    }
+}
+
+/// The console's own layout, `2026-09-06 21:37:39Z` (or without the `Z`), valid: the
+/// time in UTC as the general parse above reads it, without its combinators. `None`
+/// for anything else, left to that parse.
+fn console_utc(field: &[u8], last: &mut LastDay) -> Option<Timestamp> {
+    let b = match field {
+        [b @ .., b'Z'] if b.len() == 19 => b,
+        b if b.len() == 19 => b,
+        _ => return None,
+    };
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b' ' | b'T') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let n2 = |k: usize| -> Option<u32> {
+        let (hi, lo) = (b[k], b[k + 1]);
+        (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| u32::from(hi - b'0') * 10 + u32::from(lo - b'0'))
+    };
+    let (h, mi, s) = (n2(11)?, n2(14)?, n2(17)?);
+    if h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let midnight = match *last {
+        Some((date, midnight)) if date == b[..10] => midnight,
+        _ => {
+            let (year, mo, day) = (n2(0)? * 100 + n2(2)?, n2(5)?, n2(8)?);
+            let midnight = Timestamp::from_parts(i32::try_from(year).ok()?, mo, day, 0, 0, 0, 0)?;
+            let mut date = [0; 10];
+            date.copy_from_slice(&b[..10]);
+            *last = Some((date, midnight));
+            midnight
+        }
+    };
+    Some(midnight.add_millis(i64::from(((h * 60 + mi) * 60 + s) * 1000)))
 }
 
 fn has_meridiem(s: &[u8]) -> bool {
@@ -185,7 +232,11 @@ fn flatten(src: &[u8], text: &mut Vec<u8>, norm: &mut Vec<u8>) -> usize {
             (0xE2, Some(0x80), Some(0x98 | 0x99)) => (3, Some(b'\'')),
             _ => (1, Some(c)),
         };
-        text.extend_from_slice(&src[i..i + width]);
+        // One byte at a time is a push; a call to copy one byte was the reader's top cost.
+        match width {
+            1 => text.push(c),
+            _ => text.extend_from_slice(&src[i..i + width]),
+        }
         match as_norm {
             None => space = true,
             Some(n) => {
@@ -201,6 +252,22 @@ fn flatten(src: &[u8], text: &mut Vec<u8>, norm: &mut Vec<u8>) -> usize {
     first_end.unwrap_or(norm.len())
 }
 
+/// Whether [`flatten`] would give back a trimmed cell unchanged in both forms, so the
+/// row can be read in place: printable ASCII only (no line break, tab, no-break space
+/// or typographic quote) and no run of spaces.
+fn is_plain(s: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (s.first(), s.last()) else { return true };
+    if first == b' ' || last == b' ' || !(0x20..0x80).contains(&last) {
+        return false;
+    }
+    // Branch-free over the pairs, so it vectorises; details are short.
+    let bad = s
+        .iter()
+        .zip(&s[1..])
+        .fold(false, |bad, (&a, &b)| bad | !(0x20..0x80).contains(&a) | ((a == b' ') & (b == b' ')));
+    !bad
+}
+
 // ---------------------------------------------------------------------------------
 // Templates (§3.2).
 
@@ -212,7 +279,7 @@ fn fill<'a, const N: usize>(
     lead: &Finder<'_>,
     seps: [&Finder<'_>; N],
 ) -> Option<([&'a [u8]; N], &'a [u8])> {
-    let mut rest = after(s, lead)?;
+    let mut rest = after_lead(s, lead)?;
     let mut out = [&s[..0]; N];
     for (slot, sep) in out.iter_mut().zip(seps) {
         let p = sep.find(rest)?;
@@ -222,10 +289,17 @@ fn fill<'a, const N: usize>(
     Some((out, trim(rest)))
 }
 
+/// [`after`] for a template's opening text: it usually opens the details too, and its
+/// first occurrence is then at the start, found without a search.
+fn after_lead<'a>(s: &'a [u8], lead: &Finder<'_>) -> Option<&'a [u8]> {
+    s.strip_prefix(lead.needle()).or_else(|| after(s, lead))
+}
+
 /// The first line when the template starts there, else the whole text (a paste that
 /// lost its line breaks, or an unexpected first line).
 fn pick<'a>(first: &'a [u8], all: &'a [u8], lead: &Finder<'_>) -> &'a [u8] {
-    if lead.find(first).is_some() { first } else { all }
+    // `first` is a prefix of `all`: when it is all of it, either answer is the same text.
+    if first.len() == all.len() || lead.find(first).is_some() { first } else { all }
 }
 
 /// A value without trailing punctuation and quotes (`203.0.113.5.`, `'VNPT'`).
@@ -393,7 +467,7 @@ fn loose_date(s: &[u8]) -> Option<Timestamp> {
 /// 12294: `Call or Registration to %1 has failed. %2 replied: %3`.
 fn carrier_refused<'a>(first: &'a [u8], all: &'a [u8]) -> PbxEvent<'a> {
     let s = pick(first, all, finder!(b"Call or Registration to "));
-    let Some(rest) = after(s, finder!(b"Call or Registration to ")).or_else(|| after(s, finder!(b" to "))) else {
+    let Some(rest) = after_lead(s, finder!(b"Call or Registration to ")).or_else(|| after(s, finder!(b" to "))) else {
         return PbxEvent::CarrierRefused {
             target: b"",
             number: b"",
@@ -885,7 +959,8 @@ pub fn read(
         sniff_delimiter(&head, |r| usize::from(Header::detect(r, &mut key).is_some())).map_or(b',', |(d, _)| d);
     let mut rows = CsvRows::new(io::Cursor::new(head).chain(reader), delimiter);
     let mut header: Option<Header> = None;
-    let (mut text, mut norm, mut joined) = (Vec::with_capacity(1024), Vec::with_capacity(1024), Vec::new());
+    let mut last_day = None;
+    let (mut text_buf, mut norm_buf, mut joined) = (Vec::with_capacity(1024), Vec::with_capacity(1024), Vec::new());
     while let Some(span) = rows.next_row()? {
         if rows.is_blank() {
             rows.count_blank(span);
@@ -894,8 +969,8 @@ pub fn read(
         // A header anywhere (concatenated exports) re-maps the columns. A row whose id
         // column holds a number is data: checking it for a header costs a lowercase
         // copy of every cell, the reader's main cost before this test.
-        let is_data = header.as_ref().is_some_and(|h| parse_id(h.get(&rows.rec, Col::Id)).is_some());
-        if let Some(h) = if is_data { None } else { Header::detect(&rows.rec, &mut key) } {
+        let id = header.as_ref().and_then(|h| parse_id(h.get(&rows.rec, Col::Id)));
+        if let Some(h) = if id.is_some() { None } else { Header::detect(&rows.rec, &mut key) } {
             header = Some(h);
             rows.count_record(span);
             continue;
@@ -906,7 +981,7 @@ pub fn read(
         };
         let rec = &rows.rec;
         let time = h.get(rec, Col::Time);
-        let ts = match utc_time(time, utc_offset_minutes) {
+        let ts = match utc_time_in(time, utc_offset_minutes, &mut last_day) {
             Some(t) => Some(t),
             None if time.is_empty() => None,
             None => {
@@ -929,23 +1004,30 @@ pub fn read(
             Some(i) => rec.get(i).unwrap_or_default(),
             None => b"",
         };
-        let first_end = flatten(details, &mut text, &mut norm);
-        let id = parse_id(h.get(rec, Col::Id));
-        let Some(id) = id.or_else(|| identify(&norm)) else {
+        // Most details are one plain line: evidence and matching text are the cell itself.
+        let details = trim_cell(details);
+        let (text, norm, first_end): (&[u8], &[u8], usize) = if is_plain(details) {
+            (details, details, details.len())
+        } else {
+            let first_end = flatten(details, &mut text_buf, &mut norm_buf);
+            (&text_buf, &norm_buf, first_end)
+        };
+        // Only a row without an id is matched against every template.
+        let Some(id) = id.or_else(|| identify(norm)) else {
             rows.count_unrecognized(span);
             continue;
         };
         let source = h.get(rec, Col::Source);
-        let event = event_for(id, &norm, &norm[..first_end], source);
-        rows.count_record(span);
+        let event = event_for(id, norm, &norm[..first_end], source);
         sink(&Event {
             file,
             line: span.line,
             ts,
             code: Some(LogCode { family: FAMILY, number: id }),
-            text: &text,
+            text,
             kind: EventKind::Pbx { id, event },
         });
+        rows.count_record(span);
     }
     Ok(rows.finish())
 }
