@@ -70,7 +70,7 @@ fn cdr_reader(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Bytes(cdr.len() as u64));
     g.bench_function("twenty_fields", |b| {
-        b.iter(|| black_box(parse::parse_cdr_chunk_into(black_box(&cdr), 0, &layout, Vec::new()).events.len()))
+        b.iter(|| black_box(parse::parse_cdr_chunk_into(black_box(&cdr), 0, &layout, Vec::new()).calls.len()))
     });
     g.finish();
 }

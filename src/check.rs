@@ -378,6 +378,12 @@ impl Sink<'_> {
                 }
                 self.classifier.observe(e);
             }
+            for c in &chunk.calls {
+                let e = c.event();
+                if self.inside(&e) {
+                    self.classifier.observe(&e);
+                }
+            }
         }
         parsed.into_iter().map(|c| parse::recycle(c.events)).collect()
     }

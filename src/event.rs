@@ -283,10 +283,11 @@ pub enum EventKind<'a> {
     TrunkRegistrationFailed { trunk: TrunkRef<'a>, status: SipStatus<'a> },
     /// MS105000: no RTP from the remote side of a call leg.
     NoRtp { call: CallId, remote_ip: Option<IpAddr>, local_ip: Option<IpAddr> },
-    /// A call record (CDR, call log).
-    Call(CallRecord<'a>),
-    /// A v20 Event Log entry (console export or the bundle's `eventlog.csv`).
-    Pbx { id: u32, event: PbxEvent<'a> },
+    /// A call record (CDR, call log). By reference: records are large and rare next
+    /// to log lines, and keeping them out of line keeps every event small.
+    Call(&'a CallRecord<'a>),
+    /// A v20 Event Log entry (console export or the bundle's `eventlog.csv`), by reference likewise.
+    Pbx { id: u32, event: &'a PbxEvent<'a> },
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

@@ -18,7 +18,7 @@ fn run(events: &[(i64, u32, PbxEvent<'_>)]) -> Vec<Finding> {
             ts: Some(base.add_millis(minute * 60_000)),
             code: Some(LogCode { family: *b"EV", number: *id }),
             text: b"event",
-            kind: EventKind::Pbx { id: *id, event: *ev },
+            kind: EventKind::Pbx { id: *id, event: ev },
         });
     }
     let paths = vec!["EventLog.csv".to_owned()];

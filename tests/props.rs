@@ -96,7 +96,7 @@ proptest! {
         let c = cursor.counts;
         prop_assert_eq!(c.bytes, bytes.len() as u64);
         prop_assert_eq!(c.lines, c.records + c.continuation + c.blank + c.unrecognized);
-        prop_assert_eq!(chunk.events.len() as u64, c.records);
+        prop_assert_eq!(chunk.calls.len() as u64, c.records);
     }
 
     #[test]

@@ -574,8 +574,8 @@ impl Classifier {
                     }
                 }
             }
-            EventKind::Call(rec) => self.observe_record(e, &rec),
-            EventKind::Pbx { id, event } => self.observe_pbx(e, id, &event),
+            EventKind::Call(rec) => self.observe_record(e, rec),
+            EventKind::Pbx { id, event } => self.observe_pbx(e, id, event),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}
         }
     }

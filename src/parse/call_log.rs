@@ -379,7 +379,7 @@ fn emit_row(
         via_queue: false,
     };
     join_row(rec, &mut s.text);
-    sink(&Event { file, line, ts: Some(started), code: None, text: &s.text, kind: EventKind::Call(record) });
+    sink(&Event { file, line, ts: Some(started), code: None, text: &s.text, kind: EventKind::Call(&record) });
     true
 }
 

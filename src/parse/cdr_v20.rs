@@ -717,7 +717,7 @@ fn emit(call: &Call, order: &mut Vec<usize>, file: u32, sink: &mut dyn FnMut(&Ev
         ts: started,
         code: None,
         text: &call.data[ta..tb],
-        kind: EventKind::Call(rec),
+        kind: EventKind::Call(&rec),
     });
 }
 

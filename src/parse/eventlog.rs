@@ -1025,7 +1025,7 @@ pub fn read(
             ts,
             code: Some(LogCode { family: FAMILY, number: id }),
             text,
-            kind: EventKind::Pbx { id, event },
+            kind: EventKind::Pbx { id, event: &event },
         });
         rows.count_record(span);
     }
@@ -1059,7 +1059,7 @@ mod tests {
             let EventKind::Pbx { id, event } = e.kind else { panic!("not a PBX event: {e:?}") };
             assert_eq!((e.file, e.code), (5, Some(LogCode { family: *b"EV", number: id })));
             assert!(!e.text.contains(&b'\n') && !e.text.contains(&b'\r'));
-            inspect(&event);
+            inspect(event);
             got.push(Got {
                 line: e.line,
                 ts: e.ts.map(|t| t.to_string()),

@@ -157,6 +157,31 @@ pub struct ParsedChunk<'a> {
     pub dating: ChunkDating,
     /// Indices of events whose time is relative to the chunk start.
     pub relative: Vec<usize>,
+    /// Call records (CDR chunks): kept here, and lent to an [`Event`] one at a time.
+    pub calls: Vec<CallLine<'a>>,
+}
+
+/// One call-record line of a chunk.
+#[derive(Debug)]
+pub struct CallLine<'a> {
+    pub file: u32,
+    /// Relative to the chunk until [`FileCursor::merge`].
+    pub line: u64,
+    pub text: &'a [u8],
+    pub record: crate::event::CallRecord<'a>,
+}
+
+impl CallLine<'_> {
+    pub fn event(&self) -> Event<'_> {
+        Event {
+            file: self.file,
+            line: self.line,
+            ts: self.record.started,
+            code: None,
+            text: self.text,
+            kind: EventKind::Call(&self.record),
+        }
+    }
 }
 
 enum RecordState {
@@ -270,9 +295,8 @@ pub fn parse_cdr_chunk_into<'a>(
     layout: &cdr::CdrLayout,
     events: Vec<Event<'static>>,
 ) -> ParsedChunk<'a> {
-    let mut events: Vec<Event<'a>> = events;
-    events.reserve(buf.len() / 160);
-    let mut out = ParsedChunk { events, ..ParsedChunk::default() };
+    let events: Vec<Event<'a>> = events;
+    let mut out = ParsedChunk { events, calls: Vec::with_capacity(buf.len() / 160), ..ParsedChunk::default() };
     let mut scratch = Vec::with_capacity(32);
     let c = &mut out.counts;
     for (line_index, (line, len)) in lines(buf).enumerate() {
@@ -286,14 +310,7 @@ pub fn parse_cdr_chunk_into<'a>(
         match cdr::parse_line(line, layout, &mut scratch) {
             Some(rec) => {
                 c.records += 1;
-                out.events.push(Event {
-                    file,
-                    line: line_index as u64 + 1,
-                    ts: rec.started,
-                    code: None,
-                    text: line,
-                    kind: EventKind::Call(rec),
-                });
+                out.calls.push(CallLine { file, line: line_index as u64 + 1, text: line, record: rec });
             }
             None => {
                 c.unrecognized += 1;
@@ -347,6 +364,9 @@ impl FileCursor {
         }
         for e in &mut chunk.events {
             e.line += base;
+        }
+        for c in &mut chunk.calls {
+            c.line += base;
         }
         let rollover = match (self.last_time_of_day, chunk.dating.first_relative_time_of_day) {
             (Some(prev), Some(first)) if prev > first + MIDNIGHT_JUMP_MS => 1,
