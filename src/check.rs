@@ -92,7 +92,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 }
 
 /// Where the events of a run go: the classifier (`check`), or an NDJSON writer (`events`).
-pub trait Observer {
+pub trait Observer: Send {
     fn observe(&mut self, e: &Event<'_>);
     /// A system-info file was read (version, OS).
     fn observe_system(&mut self, _info: parse::sysinfo::SystemInfo) {}
@@ -160,9 +160,10 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
         duplicates: &mut duplicates,
     };
     let mut batch = Vec::with_capacity(batch_len);
+    let mut next = Vec::with_capacity(batch_len);
     let mut spare_events = Vec::new();
+    source.fill(&mut batch, batch_len);
     loop {
-        source.fill(&mut batch, batch_len);
         if batch.is_empty() {
             // Either all is read, or the next input is a CSV export, read whole.
             let Some((i, format, mut stream)) = source.next_whole() else { break };
@@ -186,13 +187,18 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
                 Ok(counts) => sink.cursors[i].counts = counts,
                 Err(e) => source.errors.push((i, e.to_string())),
             }
+            source.fill(&mut batch, batch_len);
             continue;
         }
         let parsed = parse_batch(&batch, &mut spare_events, opts);
-        spare_events = sink.fold(&batch, parsed);
+        // Fold this batch (in order) while the next one is read: reading copies every
+        // byte from the kernel, which otherwise idles the other core.
+        let (spare, ()) = rayon::join(|| sink.fold(&batch, parsed), || source.fill(&mut next, batch_len));
+        spare_events = spare;
         // Keep the buffers: fresh pages cost a page fault each, and that dominated
         // the parallel part before they were reused.
         source.spare.extend(batch.drain(..).map(|j| j.bytes));
+        std::mem::swap(&mut batch, &mut next);
     }
     let errors = std::mem::take(&mut source.errors);
     drop(sink);
