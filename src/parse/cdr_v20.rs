@@ -384,32 +384,8 @@ fn utc_time(field: &[u8], utc_offset_minutes: i32) -> Option<Timestamp> {
     let (rest, raw) = timestamp::parse_prefix(field)?;
     let t = timestamp::resolve(raw, DateOrder::DayFirst, None)?;
     // The zone is `+00` as 3CX writes it; honour another one if a re-export changed it.
-    let zone = zone_minutes(rest)?;
+    let zone = timestamp::zone_minutes(rest)?;
     Some(t.add_millis((i64::from(utc_offset_minutes) - i64::from(zone)) * 60_000))
-}
-
-/// `` / `Z` / `+00` / `+07:00` / `-0530` → minutes east of UTC.
-fn zone_minutes(rest: &[u8]) -> Option<i32> {
-    let z = rest.trim_ascii();
-    let (sign, digits) = match z {
-        [] | b"Z" | b"z" => return Some(0),
-        [b'+', d @ ..] => (1, d),
-        [b'-', d @ ..] => (-1, d),
-        _ => return None,
-    };
-    let d2 = |s: &[u8]| -> Option<i32> {
-        match s {
-            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(i32::from(a - b'0') * 10 + i32::from(b - b'0')),
-            _ => None,
-        }
-    };
-    let (h, m) = match digits.len() {
-        2 => (d2(digits)?, 0),
-        4 => (d2(&digits[..2])?, d2(&digits[2..])?),
-        5 if digits[2] == b':' => (d2(&digits[..2])?, d2(&digits[3..])?),
-        _ => return None,
-    };
-    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
 }
 
 /// A numeric `call_history_id` is the call number; `…_4445` too, as in legacy ids.

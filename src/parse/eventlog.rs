@@ -120,7 +120,7 @@ fn utc_time(field: &[u8], utc_offset_minutes: i32) -> Option<Timestamp> {
     };
     let t = timestamp::resolve(raw, order, None)?;
     // 3CX writes UTC (`Z`, `+00`); honour another zone if a re-export changed it.
-    let zone = zone_minutes(rest)?;
+    let zone = timestamp::zone_minutes(rest)?;
     Some(t.add_millis((i64::from(utc_offset_minutes) - i64::from(zone)) * 60_000))
 }
 
@@ -172,31 +172,6 @@ fn console_utc(field: &[u8], last: &mut LastDay) -> Option<Timestamp> {
 
 fn has_meridiem(s: &[u8]) -> bool {
     s.windows(3).any(|w| w[0] == b' ' && (w[1..].eq_ignore_ascii_case(b"AM") || w[1..].eq_ignore_ascii_case(b"PM")))
-}
-
-/// `` / `Z` / `UTC` / `+00` / `+07:00` / `-0530` → minutes east of UTC.
-fn zone_minutes(rest: &[u8]) -> Option<i32> {
-    let z = rest.trim_ascii();
-    let z = z.strip_prefix(b"UTC").or_else(|| z.strip_prefix(b"GMT")).map_or(z, <[u8]>::trim_ascii);
-    let (sign, digits) = match z {
-        [] | b"Z" | b"z" => return Some(0),
-        [b'+', d @ ..] => (1, d),
-        [b'-', d @ ..] => (-1, d),
-        _ => return None,
-    };
-    let d2 = |s: &[u8]| -> Option<i32> {
-        match s {
-            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(i32::from(a - b'0') * 10 + i32::from(b - b'0')),
-            _ => None,
-        }
-    };
-    let (h, m) = match digits.len() {
-        2 => (d2(digits)?, 0),
-        4 => (d2(&digits[..2])?, d2(&digits[2..])?),
-        5 if digits[2] == b':' => (d2(&digits[..2])?, d2(&digits[3..])?),
-        _ => return None,
-    };
-    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
 }
 
 // ---------------------------------------------------------------------------------

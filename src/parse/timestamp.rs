@@ -364,6 +364,31 @@ pub fn parse_prefix(i: &[u8]) -> Option<(&[u8], RawStamp)> {
     alt((dated, time_only)).parse(i).ok()
 }
 
+/// `` / `Z` / `UTC` / `+00` / `+07:00` / `-0530` → minutes east of UTC.
+pub fn zone_minutes(rest: &[u8]) -> Option<i32> {
+    let z = rest.trim_ascii();
+    let z = z.strip_prefix(b"UTC").or_else(|| z.strip_prefix(b"GMT")).map_or(z, <[u8]>::trim_ascii);
+    let (sign, digits) = match z {
+        [] | b"Z" | b"z" => return Some(0),
+        [b'+', d @ ..] => (1, d),
+        [b'-', d @ ..] => (-1, d),
+        _ => return None,
+    };
+    let d2 = |s: &[u8]| -> Option<i32> {
+        match s {
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(i32::from(a - b'0') * 10 + i32::from(b - b'0')),
+            _ => None,
+        }
+    };
+    let (h, m) = match digits.len() {
+        2 => (d2(digits)?, 0),
+        4 => (d2(&digits[..2])?, d2(&digits[2..])?),
+        5 if digits[2] == b':' => (d2(&digits[..2])?, d2(&digits[3..])?),
+        _ => return None,
+    };
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
