@@ -99,7 +99,10 @@ pub fn render(r: &Report) -> String {
     }
     let pbx: Vec<&str> = [&r.pbx.version, &r.pbx.os, &r.pbx.fqdn].into_iter().flatten().map(String::as_str).collect();
     if !pbx.is_empty() {
-        let _ = writeln!(o, "  {}: {}", t(Msg::SubjectPbx), pbx.join(", "));
+        let label = t(Msg::SubjectPbx);
+        let mut chars = label.chars();
+        let label: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        let _ = writeln!(o, "  {label}: {}", pbx.join(", "));
     }
     let _ = writeln!(o, "  {}: {}", t(Msg::LabelPeriod), period_text(lang, &r.period));
     let s = &r.stats;
