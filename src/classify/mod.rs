@@ -575,7 +575,7 @@ impl Classifier {
                 }
             }
             EventKind::Call(rec) => self.observe_record(e, rec),
-            EventKind::Pbx { id, event } => self.observe_pbx(e, id, event),
+            EventKind::Pbx { event, .. } => self.observe_pbx(e, event),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}
         }
     }
@@ -797,7 +797,7 @@ impl Classifier {
     /// Folds one v20 Event Log entry (input-formats.md §3). Entries that say what the
     /// activity log would say (a carrier refusal, a missing rule) feed the same state,
     /// so an event export and an activity log of one PBX reinforce each other.
-    fn observe_pbx(&mut self, e: &Event<'_>, id: u32, event: &crate::event::PbxEvent<'_>) {
+    fn observe_pbx(&mut self, e: &Event<'_>, event: &crate::event::PbxEvent<'_>) {
         use crate::event::PbxEvent as P;
         let cap = self.evidence_cap;
         let ev = &mut self.state.events;
@@ -847,13 +847,11 @@ impl Classifier {
                 entry.1 |= sip;
             }
             P::RequestRejected { ip: Some(ip), .. } => ev.scans.entry(ip).or_default().add(e, None, cap),
-            P::UnidentifiedIncoming { source, user } => match source {
+            P::UnidentifiedIncoming { source, .. } => match source {
                 // From the carrier: a real call no inbound rule took.
                 Some(ip) if ev.carrier_ips.contains(&ip) => self.state.records.inbound_unrouted.add(e, None, cap),
-                Some(ip) if !is_private(ip) => {
-                    let _ = user;
-                    ev.scans.entry(ip).or_default().add(e, None, cap);
-                }
+                // From an unknown public address: a scanner's INVITE.
+                Some(ip) if !is_private(ip) => ev.scans.entry(ip).or_default().add(e, None, cap),
                 _ => self.state.records.inbound_unrouted.add(e, None, cap),
             },
             P::RegistrationUnreachable { .. } => ev.unreachable.add(e, None, cap),
@@ -933,7 +931,6 @@ impl Classifier {
             | P::CertificateRenewalFailed { .. }
             | P::Other { .. } => {}
         }
-        let _ = id;
     }
 
     /// Counts a moment for the timeline.
