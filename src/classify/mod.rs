@@ -265,6 +265,15 @@ fn mentions_payment(reason: &[u8]) -> bool {
     PAYMENT_WORDS.iter().any(|w| reason.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes())))
 }
 
+/// The record counts of a trunk, allocating its key only the first time it is seen.
+fn record_trunk<'m>(map: &'m mut BTreeMap<String, RecordTrunk>, dn: &[u8]) -> &'m mut RecordTrunk {
+    let key = String::from_utf8_lossy(dn);
+    if !map.contains_key(&*key) {
+        map.insert(key.clone().into_owned(), RecordTrunk::default());
+    }
+    map.get_mut(&*key).expect("inserted above")
+}
+
 fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -581,7 +590,7 @@ impl Classifier {
     }
 
     /// Folds one call record (CDR, call log) into the record view of the site.
-    fn observe_record(&mut self, e: &Event<'_>, rec: &CallRecord<'_>) {
+    fn observe_record<'a>(&mut self, e: &Event<'_>, rec: &CallRecord<'a>) {
         use crate::event::{CallDirection as D, Outcome as O};
         let cap = self.evidence_cap;
         let answered = rec.outcome == O::Answered;
@@ -633,10 +642,10 @@ impl Classifier {
         if rec.via_queue && rec.direction == D::Inbound && !answered {
             self.state.events.queue_lost.add(e, None, cap);
         }
-        let trunk_dn = |p: &Party<'_>| p.trunk().map(|t| lossy(t.dn));
+        let trunk_dn = |p: &Party<'a>| p.trunk().map(|t| t.dn);
         match rec.direction {
             D::Inbound => {
-                let t = r.trunks.entry(trunk_dn(&rec.from).unwrap_or_default()).or_default();
+                let t = record_trunk(&mut r.trunks, trunk_dn(&rec.from).unwrap_or_default());
                 t.inbound += 1;
                 if answered {
                     t.inbound_answered += 1;
@@ -655,7 +664,7 @@ impl Classifier {
                     _ => rec.dialled,
                 };
                 if let Some(dn) = trunk_dn(&rec.to) {
-                    let t = r.trunks.entry(dn).or_default();
+                    let t = record_trunk(&mut r.trunks, dn);
                     t.outbound += 1;
                     if answered {
                         t.outbound_answered += 1;
