@@ -177,6 +177,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
                 Format::EventLogCsv => {
                     parse::eventlog::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe)
                 }
+                Format::EventLogText => parse::eventlog::read_text(&mut stream, i as u32, &mut observe),
                 Format::SystemInfo => parse::sysinfo::read(&mut stream).map(|(info, counts)| {
                     sink.classifier.observe_system(info);
                     counts
@@ -296,7 +297,7 @@ impl ChunkSource<'_> {
 }
 
 fn is_whole_file(f: Format) -> bool {
-    matches!(f, Format::CdrV20 | Format::CallLogCsv | Format::EventLogCsv | Format::SystemInfo)
+    matches!(f, Format::CdrV20 | Format::CallLogCsv | Format::EventLogCsv | Format::EventLogText | Format::SystemInfo)
 }
 
 /// Where parsed chunks go, in order.

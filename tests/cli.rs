@@ -629,3 +629,27 @@ fn events_prints_every_record_as_one_json_line() {
     let ev = String::from_utf8(run(&["events", sample("v20-event-export").to_str().unwrap()]).stdout).unwrap();
     assert!(ev.lines().any(|l| l.contains("\"event\":\"carrier_refused\"") && l.contains("\"code\":403")));
 }
+
+#[test]
+fn event_entries_pasted_as_text_are_read_by_their_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let paste = "Dear support, these are from our Event Log page:\n\
+        Call or Registration to 0912000001@(Ln.10000@VNPT) has failed. sip:203.0.113.10:5060 replied: Forbidden (403)\n\
+        2026-11-19 10:12:00 Call or Registration to 0912000002@(Ln.10000@VNPT) has failed. sip:203.0.113.10:5060 replied: Forbidden (403)\n\
+        2026-11-19 10:20:00 - Call or Registration to 0912000003@(Ln.10000@VNPT) has failed. sip:203.0.113.10:5060 replied: Forbidden (403)\n\
+        \n\
+        Unidentified Incoming Call. Review INVITE and adjust source identification: INVITE sip:XXXXXX@1.1.1.1.:5060;user=phone SIP/2.0 Via: SIP/2.0/UDP 9.9.9.9:5060;branch=z9hG4bKzppu Max-Forwards: 69\n";
+    let p = write(dir.path(), "paste.txt", paste.as_bytes());
+    let (r, code) = json_of(&[p.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 1);
+    let input = &r["inputs"][0];
+    assert_eq!(input["format"], "event_log_text");
+    assert_eq!(
+        (input["records"].as_u64(), input["unrecognized"].as_u64(), input["blank_lines"].as_u64()),
+        (Some(4), Some(1), Some(1))
+    );
+    assert!(faults(&r).contains(&("trunk_unpaid".to_owned(), "10000".to_owned())));
+    // A note with no event in it stays a note.
+    let note = write(dir.path(), "note.txt", b"Our phones do not ring since this morning.\nPlease call back.\n");
+    assert_eq!(run(&["check", "-q", note.to_str().unwrap()]).status.code(), Some(2));
+}

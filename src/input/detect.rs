@@ -10,6 +10,8 @@ pub enum Format {
     ActivityLog,
     MediaLog,
     EventLogCsv,
+    /// Event Log entries pasted as text (a web page, an e-mail): one per line.
+    EventLogText,
     CdrLegacy,
     CdrV20,
     CallLogCsv,
@@ -24,6 +26,7 @@ impl Format {
             Format::ActivityLog => "activity_log",
             Format::MediaLog => "media_log",
             Format::EventLogCsv => "event_log_csv",
+            Format::EventLogText => "event_log_text",
             Format::CdrLegacy => "cdr_legacy",
             Format::CdrV20 => "cdr_v20",
             Format::CallLogCsv => "call_log_csv",
@@ -48,6 +51,7 @@ impl Format {
                 | Format::CdrV20
                 | Format::CallLogCsv
                 | Format::EventLogCsv
+                | Format::EventLogText
                 | Format::SystemInfo
         )
     }
@@ -168,10 +172,14 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
     }
     // "Several lines" (§0); a one- or two-line paste counts when all its lines qualify.
     let needed = 2.min(nonblank.len());
+    // Unclaimed text goes to the Event Log templates (§0): pasted event entries.
+    let events = nonblank.iter().filter(|l| parse::eventlog::identify(l).is_some()).count();
     if ms >= needed && ms > cm {
         Ok(Format::MediaLog)
     } else if cm + stamped >= needed {
         Ok(Format::ActivityLog)
+    } else if events >= needed {
+        Ok(Format::EventLogText)
     } else {
         Err(SkipReason::NotALog)
     }

@@ -919,6 +919,53 @@ pub fn sniff(sample: &[u8]) -> bool {
     sniff_delimiter(sample, |r| usize::from(Header::detect(r, &mut key).is_some())).is_some()
 }
 
+/// Pasted text is read whole: pastes are small, but a cap keeps a wrong file harmless.
+const MAX_PASTE_BYTES: u64 = 256 << 20;
+
+/// Event Log entries pasted as text (from the web page or an e-mail): one entry per
+/// line, line breaks inside an entry already collapsed to spaces, optionally led by
+/// its time as the page shows it (local time, day first unless the date says not).
+pub fn read_text(reader: &mut dyn Read, file: u32, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
+    let mut buf = Vec::new();
+    Read::take(&mut *reader, MAX_PASTE_BYTES).read_to_end(&mut buf)?;
+    let mut counts = LineCounts::default();
+    for (i, (line, len)) in super::lines(&buf).enumerate() {
+        counts.lines += 1;
+        counts.bytes += len as u64;
+        let l = trim(line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line));
+        if l.is_empty() {
+            counts.blank += 1;
+            continue;
+        }
+        let (ts, message) = match timestamp::parse_prefix(l) {
+            Some((rest, stamp)) => {
+                let rest =
+                    trim(rest).strip_prefix(b"-").or_else(|| trim(rest).strip_prefix(b"|")).map_or(trim(rest), trim);
+                (timestamp::resolve(stamp, DateOrder::DayFirst, None), rest)
+            }
+            None => (None, l),
+        };
+        match parse_message(None, message, b"") {
+            Some((id, event)) => {
+                counts.records += 1;
+                sink(&Event {
+                    file,
+                    line: i as u64 + 1,
+                    ts,
+                    code: Some(LogCode { family: FAMILY, number: id }),
+                    text: l,
+                    kind: EventKind::Pbx { id, event: &event },
+                });
+            }
+            None => {
+                counts.unrecognized += 1;
+                counts.bytes_unrecognized += len as u64;
+            }
+        }
+    }
+    Ok(counts)
+}
+
 /// Reads a whole export, pushing one [`EventKind::Pbx`] per row to `sink` in file
 /// order. `utc_offset_minutes` converts the UTC times to the PBX's local time.
 pub fn read(
