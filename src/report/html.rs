@@ -16,7 +16,6 @@ const HOUR_MS: i64 = 3_600_000;
 pub fn render(r: &Report) -> String {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
-    let verdict = verdict_msg(r.verdict);
     let mut o = String::with_capacity(64 * 1024);
     let _ = write!(
         o,
@@ -39,7 +38,7 @@ pub fn render(r: &Report) -> String {
         verdict_class(r.verdict),
         esc(r.tool.name),
         esc(r.tool.version),
-        esc(t(verdict)),
+        esc(super::verdict_text(lang, r.verdict)),
         esc(&r.summary),
         esc(t(Msg::LabelPeriod)),
         esc(&period_text(lang, &r.period)),
@@ -71,14 +70,6 @@ pub fn render(r: &Report) -> String {
 
     let _ = write!(o, "<footer>{} {}</footer>\n</main>\n</body>\n</html>\n", esc(r.tool.name), esc(r.tool.version));
     o
-}
-
-fn verdict_msg(v: Verdict) -> Msg {
-    match v {
-        Verdict::FixFirst => Msg::VerdictFixFirst,
-        Verdict::Escalate => Msg::VerdictEscalate,
-        Verdict::NoFaultFound => Msg::VerdictNoFault,
-    }
 }
 
 fn verdict_class(v: Verdict) -> &'static str {
@@ -189,15 +180,7 @@ fn inputs(o: &mut String, r: &Report) {
             }
             None => {
                 let mut notes = vec![input_counts(lang, i.lines, i.records, i.unrecognized)];
-                if i.newest_first {
-                    notes.push(t(Msg::NewestFirst).to_owned());
-                }
-                if i.date_order_ambiguous {
-                    notes.push(t(Msg::DateOrderAmbiguous).to_owned());
-                }
-                if let Some(e) = &i.error {
-                    notes.push(fill(t(Msg::ReasonUnreadable), &[("error", e)]));
-                }
+                notes.extend(super::input_notes(lang, i));
                 let _ = write!(
                     o,
                     "<td class=\"fmt\"><code>{}</code></td><td>{}</td>",
@@ -214,37 +197,11 @@ fn inputs(o: &mut String, r: &Report) {
 fn stats(o: &mut String, r: &Report) {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
-    let s = &r.stats;
     let _ = writeln!(o, "<section id=\"stats\">\n<h2>{}</h2>", esc(t(Msg::LabelStats)));
     let _ = writeln!(o, "<p>{}: {}</p>", esc(t(Msg::LabelPeriod)), esc(&period_text(lang, &r.period)));
-    let line = fill(
-        t(Msg::StatsLine),
-        &[
-            ("calls", &s.calls),
-            ("failed", &s.calls_failed),
-            ("regs", &s.registrations),
-            ("regs_failed", &s.registrations_failed),
-        ],
-    );
-    let _ = writeln!(o, "<p>{}</p>", esc(&line));
-    if let Some(c) = &s.call_records {
-        use crate::event::{CallDirection as D, Outcome};
-        let dir = |d: D| c.by_direction.get(&d).copied().unwrap_or(0);
-        let hours: Vec<String> = c.busiest_hours.iter().map(|h| format!("{:02}h ({})", h.hour, h.calls)).collect();
-        let line = fill(
-            t(Msg::RecordStatsLine),
-            &[
-                ("calls", &c.calls),
-                ("inbound", &dir(D::Inbound)),
-                ("outbound", &dir(D::Outbound)),
-                ("internal", &dir(D::Internal)),
-                ("answered", &c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0)),
-                ("peak", &c.peak_concurrency),
-                ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), human_time)),
-                ("hours", &hours.join(", ")),
-            ],
-        );
-        let _ = writeln!(o, "<p id=\"call-records\">{}</p>", esc(&line));
+    let _ = writeln!(o, "<p>{}</p>", esc(&super::stats_line(lang, &r.stats)));
+    if let Some(c) = &r.stats.call_records {
+        let _ = writeln!(o, "<p id=\"call-records\">{}</p>", esc(&super::records_line(lang, c)));
     }
     o.push_str("</section>\n");
 }

@@ -7,8 +7,10 @@
 //! what Markdown would read as markup, and evidence sits in a code fence longer than any
 //! run of backticks inside it. Same report, same bytes; no trailing whitespace.
 
-use super::{Report, human_time, period_text, side_text, subject_text};
-use crate::classify::{Finding, RecordStats, VERDICT_CONFIDENCE, Verdict};
+use super::{
+    Report, human_time, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text,
+};
+use crate::classify::{Finding, RecordStats, VERDICT_CONFIDENCE};
 use crate::i18n::{Lang, Msg, fill, title};
 use crate::parse::timestamp::Timestamp;
 use std::fmt::Write;
@@ -18,13 +20,8 @@ pub fn render(r: &Report) -> String {
     let t = |m: Msg| m.text(lang);
     let mut o = String::new();
 
-    let verdict = match r.verdict {
-        Verdict::FixFirst => Msg::VerdictFixFirst,
-        Verdict::Escalate => Msg::VerdictEscalate,
-        Verdict::NoFaultFound => Msg::VerdictNoFault,
-    };
     let _ = writeln!(o, "# cxtriage {} — {}\n", heading(r.tool.version), heading(t(Msg::LabelVerdict)));
-    let _ = writeln!(o, "> **{}**\n>\n> {}\n", inline(t(verdict)), paragraph(&r.summary));
+    let _ = writeln!(o, "> **{}**\n>\n> {}\n", inline(verdict_text(lang, r.verdict)), paragraph(&r.summary));
 
     findings(&mut o, r);
     inputs(&mut o, r);
@@ -114,21 +111,8 @@ fn inputs(o: &mut String, r: &Report) {
                         ("unrecognized", &i.unrecognized),
                     ],
                 );
-                if i.newest_first {
-                    let _ = write!(line, "; {}", inline(t(Msg::NewestFirst)));
-                }
-                if i.date_order_ambiguous {
-                    let _ = write!(line, "; {}", inline(t(Msg::DateOrderAmbiguous)));
-                }
-                if let Some(e) = &i.error {
-                    let _ = write!(line, "; {}", inline(&fill(t(Msg::ReasonUnreadable), &[("error", e)])));
-                }
-                if let Some(h) = &i.hint {
-                    let _ = write!(line, "; {}", inline(h));
-                }
-                if i.duplicates_skipped > 0 {
-                    let _ =
-                        write!(line, "; {}", inline(&fill(t(Msg::InputDuplicates), &[("n", &i.duplicates_skipped)])));
+                for note in input_notes(lang, i) {
+                    let _ = write!(line, "; {}", inline(&note));
                 }
                 line
             }
@@ -148,41 +132,16 @@ fn inputs(o: &mut String, r: &Report) {
 fn stats(o: &mut String, r: &Report) {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
-    let s = &r.stats;
     let _ = writeln!(o, "## {}\n", heading(t(Msg::LabelStats)));
-    let line = fill(
-        t(Msg::StatsLine),
-        &[
-            ("calls", &s.calls),
-            ("failed", &s.calls_failed),
-            ("regs", &s.registrations),
-            ("regs_failed", &s.registrations_failed),
-        ],
-    );
-    let _ = writeln!(o, "- {}", paragraph(&line));
-    if let Some(c) = &s.call_records {
+    let _ = writeln!(o, "- {}", paragraph(&stats_line(lang, &r.stats)));
+    if let Some(c) = &r.stats.call_records {
         records(o, r, c);
     }
 }
 
 fn records(o: &mut String, r: &Report, c: &RecordStats) {
-    use crate::event::{CallDirection as D, Outcome};
     let lang = r.lang;
-    let dir = |d: D| c.by_direction.get(&d).copied().unwrap_or(0);
-    let hours: Vec<String> = c.busiest_hours.iter().map(|h| format!("{:02}h ({})", h.hour, h.calls)).collect();
-    let line = fill(
-        Msg::RecordStatsLine.text(lang),
-        &[
-            ("calls", &c.calls),
-            ("inbound", &dir(D::Inbound)),
-            ("outbound", &dir(D::Outbound)),
-            ("internal", &dir(D::Internal)),
-            ("answered", &c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0)),
-            ("peak", &c.peak_concurrency),
-            ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), human_time)),
-            ("hours", &hours.join(", ")),
-        ],
-    );
+    let line = records_line(lang, c);
     let _ = writeln!(o, "- {}", paragraph(&line));
     if !c.by_outcome.is_empty() {
         let outcomes: Vec<String> =
@@ -359,7 +318,7 @@ fn finish(o: String) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::classify::catalog::{FaultId, Side};
-    use crate::classify::{EvidenceOut, Stats, Subject, SubjectKind};
+    use crate::classify::{EvidenceOut, Stats, Subject, SubjectKind, Verdict};
     use crate::input::detect::Format;
     use crate::report::{InputReport, Pbx, Period, Timeline, Tool, TrunkInfo};
 

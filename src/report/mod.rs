@@ -250,6 +250,71 @@ pub fn period_text(lang: Lang, p: &Period) -> String {
     }
 }
 
+/// The verdict as a sentence (every renderer opens with it).
+pub fn verdict_text(lang: Lang, v: Verdict) -> &'static str {
+    match v {
+        Verdict::FixFirst => Msg::VerdictFixFirst,
+        Verdict::Escalate => Msg::VerdictEscalate,
+        Verdict::NoFaultFound => Msg::VerdictNoFault,
+    }
+    .text(lang)
+}
+
+/// "N calls (N failed), N successful registrations, ...".
+pub fn stats_line(lang: Lang, s: &Stats) -> String {
+    fill(
+        Msg::StatsLine.text(lang),
+        &[
+            ("calls", &s.calls),
+            ("failed", &s.calls_failed),
+            ("regs", &s.registrations),
+            ("regs_failed", &s.registrations_failed),
+        ],
+    )
+}
+
+/// The call-records sentence: directions, answered, peak concurrency, busiest hours.
+pub fn records_line(lang: Lang, c: &crate::classify::RecordStats) -> String {
+    use crate::event::{CallDirection as D, Outcome};
+    let dir = |d: D| c.by_direction.get(&d).copied().unwrap_or(0);
+    let hours: Vec<String> = c.busiest_hours.iter().map(|h| format!("{:02}h ({})", h.hour, h.calls)).collect();
+    fill(
+        Msg::RecordStatsLine.text(lang),
+        &[
+            ("calls", &c.calls),
+            ("inbound", &dir(D::Inbound)),
+            ("outbound", &dir(D::Outbound)),
+            ("internal", &dir(D::Internal)),
+            ("answered", &c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0)),
+            ("peak", &c.peak_concurrency),
+            ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), human_time)),
+            ("hours", &hours.join(", ")),
+        ],
+    )
+}
+
+/// How an input was read, beyond its counts: newest-first, ambiguous dates, a read
+/// error, a hint, skipped duplicates. Every renderer lists the same notes.
+pub fn input_notes(lang: Lang, i: &InputReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if i.newest_first {
+        notes.push(Msg::NewestFirst.text(lang).to_owned());
+    }
+    if i.date_order_ambiguous {
+        notes.push(Msg::DateOrderAmbiguous.text(lang).to_owned());
+    }
+    if let Some(e) = &i.error {
+        notes.push(fill(Msg::ReasonUnreadable.text(lang), &[("error", e)]));
+    }
+    if let Some(h) = &i.hint {
+        notes.push(h.clone());
+    }
+    if i.duplicates_skipped > 0 {
+        notes.push(fill(Msg::InputDuplicates.text(lang), &[("n", &i.duplicates_skipped)]));
+    }
+    notes
+}
+
 pub fn human_time(t: Timestamp) -> String {
     t.to_string().replace('T', " ")
 }

@@ -1,8 +1,10 @@
 //! Terminal report: verdict first, then each finding with what to do, then what was read.
 //! Written for the customer, not the engineer: plain sentences, no JSON keys.
 
-use super::{Report, human_time, period_text, side_text, subject_text};
-use crate::classify::{VERDICT_CONFIDENCE, Verdict};
+use super::{
+    Report, human_time, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text,
+};
+use crate::classify::VERDICT_CONFIDENCE;
 use crate::i18n::{Msg, fill, title};
 use std::fmt::Write;
 
@@ -12,12 +14,8 @@ pub fn render(r: &Report) -> String {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
     let mut o = String::new();
-    let verdict = match r.verdict {
-        Verdict::FixFirst => Msg::VerdictFixFirst,
-        Verdict::Escalate => Msg::VerdictEscalate,
-        Verdict::NoFaultFound => Msg::VerdictNoFault,
-    };
-    let _ = writeln!(o, "cxtriage {} — {}: {}", r.tool.version, t(Msg::LabelVerdict), t(verdict));
+
+    let _ = writeln!(o, "cxtriage {} — {}: {}", r.tool.version, t(Msg::LabelVerdict), verdict_text(lang, r.verdict));
     let _ = writeln!(o, "{}\n", r.summary);
 
     let _ = writeln!(o, "{} ({})\n{RULE}", t(Msg::LabelFindings), r.findings.len());
@@ -78,20 +76,9 @@ pub fn render(r: &Report) -> String {
                         ("unrecognized", &i.unrecognized),
                     ],
                 );
-                if i.newest_first {
-                    line.push_str(&format!("; {}", t(Msg::NewestFirst)));
-                }
-                if i.date_order_ambiguous {
-                    line.push_str(&format!("; {}", t(Msg::DateOrderAmbiguous)));
-                }
-                if let Some(e) = &i.error {
-                    line.push_str(&format!("; {}", fill(t(Msg::ReasonUnreadable), &[("error", e)])));
-                }
-                if let Some(h) = &i.hint {
-                    line.push_str(&format!("; {h}"));
-                }
-                if i.duplicates_skipped > 0 {
-                    line.push_str(&format!("; {}", fill(t(Msg::InputDuplicates), &[("n", &i.duplicates_skipped)])));
+                for note in input_notes(lang, i) {
+                    line.push_str("; ");
+                    line.push_str(&note);
                 }
                 let _ = writeln!(o, "  {line}");
             }
@@ -105,42 +92,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "  {label}: {}", pbx.join(", "));
     }
     let _ = writeln!(o, "  {}: {}", t(Msg::LabelPeriod), period_text(lang, &r.period));
-    let s = &r.stats;
-    let _ = writeln!(
-        o,
-        "  {}: {}",
-        t(Msg::LabelStats),
-        fill(
-            t(Msg::StatsLine),
-            &[
-                ("calls", &s.calls),
-                ("failed", &s.calls_failed),
-                ("regs", &s.registrations),
-                ("regs_failed", &s.registrations_failed)
-            ]
-        )
-    );
-    if let Some(c) = &s.call_records {
-        use crate::event::{CallDirection as D, Outcome};
-        let dir = |d: D| c.by_direction.get(&d).copied().unwrap_or(0);
-        let hours: Vec<String> = c.busiest_hours.iter().map(|h| format!("{:02}h ({})", h.hour, h.calls)).collect();
-        let _ = writeln!(
-            o,
-            "  {}",
-            fill(
-                t(Msg::RecordStatsLine),
-                &[
-                    ("calls", &c.calls),
-                    ("inbound", &dir(D::Inbound)),
-                    ("outbound", &dir(D::Outbound)),
-                    ("internal", &dir(D::Internal)),
-                    ("answered", &c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0)),
-                    ("peak", &c.peak_concurrency),
-                    ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), human_time)),
-                    ("hours", &hours.join(", ")),
-                ]
-            )
-        );
+    let _ = writeln!(o, "  {}: {}", t(Msg::LabelStats), stats_line(lang, &r.stats));
+    if let Some(c) = &r.stats.call_records {
+        let _ = writeln!(o, "  {}", records_line(lang, c));
     }
     o
 }
