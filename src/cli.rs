@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 use crate::parse::cdr::CdrLayout;
 use crate::parse::timestamp::{MS_PER_DAY, Timestamp};
 use crate::report::OutputFormat;
+use crate::report::ticket::TicketFacts;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -52,13 +53,8 @@ pub struct CheckArgs {
     /// Only events up to this time (a bare date includes that whole day).
     #[arg(long, value_name = "TIME", value_parser = parse_until)]
     pub until: Option<Timestamp>,
-    /// Offset of the PBX's local time, for inputs written in UTC (v20 CDR exports).
-    #[arg(long, value_name = "+HH:MM", default_value = "+07:00", value_parser = parse_offset, allow_hyphen_values = true)]
-    pub utc_offset: i32,
-    /// Field order of legacy CDR lines when the admin changed it (comma-separated, as in
-    /// the 3CX CDR settings: historyid,callid,duration,time-start,...).
-    #[arg(long, value_name = "LIST", value_parser = parse_cdr_fields)]
-    pub cdr_fields: Option<CdrLayout>,
+    #[command(flatten)]
+    pub reading: ReadArgs,
     /// Evidence lines kept per finding.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub evidence: usize,
@@ -68,37 +64,15 @@ pub struct CheckArgs {
     /// Replace phone numbers and public IP addresses by stable pseudonyms (to share a report outside).
     #[arg(long)]
     pub anonymize: bool,
-    /// For the ticket e-mail: the customer's company.
-    #[arg(long, value_name = "NAME", help_heading = "Ticket e-mail")]
-    pub company: Option<String>,
-    /// The 3CX partner the license was bought through.
-    #[arg(long, value_name = "NAME", help_heading = "Ticket e-mail")]
-    pub partner: Option<String>,
-    /// The 3CX license key.
-    #[arg(long, value_name = "KEY", help_heading = "Ticket e-mail")]
-    pub license_key: Option<String>,
-    /// The PBX's address (admin console), without any password.
-    #[arg(long, value_name = "FQDN", help_heading = "Ticket e-mail")]
-    pub fqdn: Option<String>,
-    /// The PBX's main phone number.
-    #[arg(long, value_name = "NUMBER", help_heading = "Ticket e-mail")]
-    pub pbx_number: Option<String>,
-    /// Who support should contact (name, department, role).
-    #[arg(long, value_name = "NAME", help_heading = "Ticket e-mail")]
-    pub contact_name: Option<String>,
-    #[arg(long, value_name = "EMAIL", help_heading = "Ticket e-mail")]
-    pub contact_email: Option<String>,
-    #[arg(long, value_name = "PHONE", help_heading = "Ticket e-mail")]
-    pub contact_phone: Option<String>,
-    /// Skype / Viber / Zalo handle or group.
-    #[arg(long, value_name = "HANDLE", help_heading = "Ticket e-mail")]
-    pub chat: Option<String>,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
     /// Worker threads (default: all cores). The report is identical for any value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Facts for the support e-mail (listed last: they have a help heading of their own).
+    #[command(flatten)]
+    pub ticket: TicketFacts,
 }
 
 #[derive(Debug, Args)]
@@ -106,10 +80,8 @@ pub struct EventsArgs {
     /// Log files, directories, zips or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_name = "+HH:MM", default_value = "+07:00", value_parser = parse_offset, allow_hyphen_values = true)]
-    pub utc_offset: i32,
-    #[arg(long, value_name = "LIST", value_parser = parse_cdr_fields)]
-    pub cdr_fields: Option<CdrLayout>,
+    #[command(flatten)]
+    pub reading: ReadArgs,
     /// Worker threads (default: all cores). The output is identical for any value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
@@ -119,8 +91,8 @@ impl EventsArgs {
     pub fn options(&self) -> CheckOptions {
         CheckOptions {
             paths: self.paths.clone(),
-            utc_offset_minutes: self.utc_offset,
-            cdr_layout: self.cdr_fields.clone().unwrap_or_default(),
+            utc_offset_minutes: self.reading.utc_offset,
+            cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
             threads: self.threads,
             ..CheckOptions::default()
         }
@@ -143,10 +115,8 @@ pub struct BatchArgs {
     pub jobs: Option<usize>,
     #[arg(long, value_enum, default_value_t = Lang::Vi)]
     pub lang: Lang,
-    #[arg(long, value_name = "+HH:MM", default_value = "+07:00", value_parser = parse_offset, allow_hyphen_values = true)]
-    pub utc_offset: i32,
-    #[arg(long, value_name = "LIST", value_parser = parse_cdr_fields)]
-    pub cdr_fields: Option<CdrLayout>,
+    #[command(flatten)]
+    pub reading: ReadArgs,
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub evidence: usize,
     /// No progress bar.
@@ -167,8 +137,8 @@ impl BatchArgs {
             check: CheckOptions {
                 lang: self.lang,
                 evidence: self.evidence,
-                utc_offset_minutes: self.utc_offset,
-                cdr_layout: self.cdr_fields.clone().unwrap_or_default(),
+                utc_offset_minutes: self.reading.utc_offset,
+                cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
                 ..CheckOptions::default()
             },
             progress: None,
@@ -188,6 +158,18 @@ pub struct FaultsArgs {
     pub format: CatalogFormat,
     #[arg(long, value_enum, default_value_t = Lang::Vi)]
     pub lang: Lang,
+}
+
+/// How to read inputs whose layout logs cannot tell (shared by check, batch and events).
+#[derive(Debug, Clone, Args)]
+pub struct ReadArgs {
+    /// Offset of the PBX's local time, for inputs written in UTC (v20 CDR and Event Log exports).
+    #[arg(long, value_name = "+HH:MM", default_value = "+07:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    pub utc_offset: i32,
+    /// Field order of legacy CDR lines when the admin changed it (comma-separated, as in
+    /// the 3CX CDR settings: historyid,callid,duration,time-start,...).
+    #[arg(long, value_name = "LIST", value_parser = parse_cdr_fields)]
+    pub cdr_fields: Option<CdrLayout>,
 }
 
 const TIME_HELP: &str = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS], e.g. 2026-11-20 08:00";
@@ -233,19 +215,9 @@ impl CheckArgs {
             redact: !self.no_redact,
             threads: self.threads,
             anonymize: self.anonymize,
-            ticket: crate::report::ticket::TicketFacts {
-                company: self.company.clone(),
-                partner: self.partner.clone(),
-                license_key: self.license_key.clone(),
-                fqdn: self.fqdn.clone(),
-                pbx_number: self.pbx_number.clone(),
-                contact_name: self.contact_name.clone(),
-                contact_email: self.contact_email.clone(),
-                contact_phone: self.contact_phone.clone(),
-                chat: self.chat.clone(),
-            },
-            utc_offset_minutes: self.utc_offset,
-            cdr_layout: self.cdr_fields.clone().unwrap_or_default(),
+            ticket: self.ticket.clone(),
+            utc_offset_minutes: self.reading.utc_offset,
+            cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
             ..CheckOptions::default()
         }
     }

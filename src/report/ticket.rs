@@ -10,17 +10,35 @@ use crate::classify::{SubjectKind, VERDICT_CONFIDENCE, Verdict};
 use crate::i18n::{Msg, fill};
 use std::fmt::Write;
 
-/// What the customer tells the tool (`--company`, `--partner`, ...).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the customer tells the tool (`--company`, `--partner`, ...): the facts of the
+/// support e-mail that logs cannot tell.
+#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args)]
+#[command(next_help_heading = "Ticket e-mail")]
 pub struct TicketFacts {
+    /// The customer's company.
+    #[arg(long, value_name = "NAME")]
     pub company: Option<String>,
+    /// The 3CX partner the license was bought through.
+    #[arg(long, value_name = "NAME")]
     pub partner: Option<String>,
+    /// The 3CX license key.
+    #[arg(long, value_name = "KEY")]
     pub license_key: Option<String>,
+    /// The PBX's address (admin console), without any password.
+    #[arg(long, value_name = "FQDN")]
     pub fqdn: Option<String>,
+    /// The PBX's main phone number.
+    #[arg(long, value_name = "NUMBER")]
     pub pbx_number: Option<String>,
+    /// Who support should contact (name, department, role).
+    #[arg(long, value_name = "NAME")]
     pub contact_name: Option<String>,
+    #[arg(long, value_name = "EMAIL")]
     pub contact_email: Option<String>,
+    #[arg(long, value_name = "PHONE")]
     pub contact_phone: Option<String>,
+    /// Skype / Viber / Zalo handle or group.
+    #[arg(long, value_name = "HANDLE")]
     pub chat: Option<String>,
 }
 
