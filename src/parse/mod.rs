@@ -121,6 +121,16 @@ pub struct LineCounts {
 }
 
 impl LineCounts {
+    /// Lines given a place: records, their continuations, blanks, unrecognised.
+    pub fn accounted(&self) -> u64 {
+        self.records + self.continuation + self.blank + self.unrecognized
+    }
+
+    /// Every line and every byte of an input of `len` bytes is accounted for.
+    pub fn accounts_for(&self, len: usize) -> bool {
+        self.lines == self.accounted() && self.bytes == len as u64
+    }
+
     pub fn add(&mut self, o: &LineCounts) {
         self.lines += o.lines;
         self.records += o.records;
@@ -432,7 +442,7 @@ mod tests {
         let c = cur.counts;
         assert_eq!(c.lines, 8);
         assert_eq!((c.records, c.continuation, c.blank, c.unrecognized), (2, 2, 1, 3));
-        assert_eq!(c.lines, c.records + c.continuation + c.blank + c.unrecognized);
+        assert_eq!(c.lines, c.accounted());
         assert_eq!(c.bytes, log.len() as u64);
         assert_eq!(p.events.len(), 2);
         assert_eq!(p.events[0].line, 2);

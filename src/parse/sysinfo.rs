@@ -162,7 +162,7 @@ mod tests {
 
     fn run(input: &[u8]) -> (SystemInfo, LineCounts) {
         let (info, c) = read(&mut &input[..]).expect("reading a slice");
-        assert_eq!(c.lines, c.records + c.continuation + c.blank + c.unrecognized, "{c:?}");
+        assert_eq!(c.lines, c.accounted(), "{c:?}");
         assert_eq!(c.bytes, input.len() as u64);
         (info, c)
     }
