@@ -93,6 +93,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 
 /// Where the events of a run go: the classifier (`check`), or an NDJSON writer (`events`).
 pub trait Observer: Send {
+    /// The inputs, once expanded and sniffed (events name their input by index).
+    fn begin(&mut self, _plans: &[Plan]) {}
     fn observe(&mut self, e: &Event<'_>);
     /// A system-info file was read (version, OS).
     fn observe_system(&mut self, _info: parse::sysinfo::SystemInfo) {}
@@ -126,6 +128,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
     if plans.iter().all(|p| p.skipped.is_some()) {
         return Err(Error::NoInput(report::no_input_message(opts.lang, &plans)));
     }
+    observer.begin(&plans);
     // Classify in time order: rotated logs given in any order still read as one history.
     let mut order: Vec<usize> = (0..plans.len()).filter(|&i| plans[i].skipped.is_none()).collect();
     // Logs before call records: a record of a call the log already told is then known

@@ -183,6 +183,10 @@ struct Ndjson<'w> {
 }
 
 impl Observer for Ndjson<'_> {
+    fn begin(&mut self, plans: &[crate::input::Plan]) {
+        self.paths = plans.iter().map(|p| p.path.clone()).collect();
+    }
+
     fn observe(&mut self, e: &Event<'_>) {
         if self.error.is_some() {
             return;
