@@ -202,10 +202,8 @@ impl Observer for Ndjson<'_> {
 
 /// Writes every event of the inputs as NDJSON; returns how many were written.
 pub fn events(opts: &CheckOptions, out: &mut (dyn Write + Send)) -> Result<u64, Error> {
-    // Paths are known once the inputs are expanded: sniff them the same way `check` does.
-    let paths: Vec<String> =
-        crate::input::expand_with(&opts.paths, &opts.archive_limits).into_iter().map(|(p, _)| p).collect();
-    let mut sink = Ndjson { out, paths, count: 0, error: None };
+    // The paths arrive with the run's plans (`Observer::begin`).
+    let mut sink = Ndjson { out, paths: Vec::new(), count: 0, error: None };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = opts.threads {
         pool = pool.num_threads(n.max(1));
