@@ -185,7 +185,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
                     sink.classifier.observe_system(info);
                     counts
                 }),
-                _ => parse::call_log::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe),
+                _ => parse::call_log::read(&mut stream, i as u32, &mut observe),
             };
             match read {
                 Ok(counts) => sink.cursors[i].counts = counts,

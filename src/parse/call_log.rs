@@ -428,14 +428,8 @@ pub fn sniff(sample: &[u8]) -> bool {
 }
 
 /// Reads a whole export, pushing one event per data row to `sink` in file order.
-/// Call-log times are the console's local time: `utc_offset_minutes` is not applied.
-pub fn read(
-    reader: &mut dyn Read,
-    file: u32,
-    utc_offset_minutes: i32,
-    sink: &mut dyn FnMut(&Event<'_>),
-) -> io::Result<LineCounts> {
-    let _ = utc_offset_minutes;
+/// Call-log times are the console's local time: no UTC offset applies.
+pub fn read(reader: &mut dyn Read, file: u32, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
     read_capped(reader, file, MAX_BYTES, sink)
 }
 
@@ -497,7 +491,7 @@ mod tests {
     fn run_bytes(input: &[u8]) -> (Vec<Got>, LineCounts) {
         let mut got = Vec::new();
         let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let counts = read(&mut &input[..], 7, 420, &mut |e| {
+        let counts = read(&mut &input[..], 7, &mut |e| {
             assert_eq!((e.file, e.code), (7, None));
             let EventKind::Call(r) = e.kind else { panic!("not a call: {e:?}") };
             assert_eq!(e.ts, r.started);
