@@ -105,7 +105,8 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("cxtriage: {e}");
+            // Error messages quote paths and log text: redact them like any output.
+            eprintln!("cxtriage: {}", cxtriage::report::redact::redact(&e.to_string()));
             ExitCode::from(2)
         }
     }

@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod redact;
 pub mod text;
+pub mod texts;
 pub mod ticket;
 
 use crate::check::{CheckOptions, InputOutcome};
@@ -368,16 +369,9 @@ pub fn build(
     plans: &[Plan],
     outcomes: &[InputOutcome],
     c: &Classifier,
-    mut findings: Vec<Finding>,
+    findings: Vec<Finding>,
 ) -> Report {
     let lang = opts.lang;
-    if opts.redact {
-        for f in &mut findings {
-            for e in &mut f.evidence {
-                e.text = redact::redact(&e.text);
-            }
-        }
-    }
     let inputs: Vec<InputReport> = plans
         .iter()
         .zip(outcomes)
@@ -439,10 +433,18 @@ pub fn build(
         timeline,
         ticket: None,
     };
+    report.ticket = Some(ticket::build(&report, &opts.ticket));
+    // One redaction step over every text: evidence, names, errors, the ticket. The
+    // ticket goes to support by e-mail, so it is redacted even with --no-redact.
+    if opts.redact {
+        texts::each_mut(&mut report, &mut |s| *s = redact::redact(s));
+    } else if let Some(t) = &mut report.ticket {
+        t.subject = redact::redact(&t.subject);
+        t.body = redact::redact(&t.body);
+    }
     if opts.anonymize {
         anonymize::report(&mut report);
     }
-    report.ticket = Some(ticket::build(&report, &opts.ticket));
     report
 }
 
