@@ -149,6 +149,8 @@ messages! {
 
     // Input handling.
     ReasonEmpty => "tệp rỗng", "empty file";
+    ReasonOnlyBlankLines => "tệp chỉ có dòng trống, không có dòng nhật ký nào", "only blank lines: no log lines in it";
+    ReasonEmptyFolder => "thư mục này không có tệp nào; hãy chép nhật ký vào thư mục rồi chạy lại", "this folder holds no files; copy the logs into it and run again";
     ReasonNotLog => "không phải nhật ký 3CX mà công cụ biết; hãy gửi nhật ký hoạt động (3CXPhoneSystem.log / Activity Log), nhật ký media server, bản xuất Event Log hoặc CDR",
         "not a 3CX log this tool knows; send the activity log (3CXPhoneSystem.log / Activity Log), the media-server log, an Event Log export or the CDR";
     ReasonBinary => "tệp nhị phân, không phải nhật ký dạng văn bản", "binary file, not a text log";
@@ -162,6 +164,8 @@ messages! {
     CdrFieldsHint => "không dòng CDR nào khớp thứ tự trường mặc định của 3CX: hãy chạy lại với --cdr-fields theo đúng thứ tự trong cài đặt CDR của tổng đài",
         "no CDR line fits 3CX's default field order: run again with --cdr-fields in the order set in the PBX's CDR settings";
     ReasonUnreadable => "không đọc được: {error}", "cannot be read: {error}";
+    UnclosedQuoteHint => "dòng {line} có dấu ngoặc kép (\") mở mà không đóng: dòng đó được đọc với dấu này như ký tự thường, các dòng sau vẫn được đọc bình thường",
+        "line {line} opens a quote (\") that is never closed: that line was read with it as a plain character, and the lines after it as usual";
     ErrorNoInput => "Không có tệp nào là nhật ký 3CX đọc được:\n{files}\nHãy gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log / Server status log), nhật ký 3CXMediaServer.log, hoặc bản xuất Event Log.",
         "None of the inputs is a readable 3CX log:\n{files}\nSend the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log / Server status log page), the 3CXMediaServer.log, or an Event Log export.";
 

@@ -12,6 +12,8 @@ pub mod cli;
 pub mod error;
 pub mod event;
 pub mod events;
+#[doc(hidden)]
+pub mod harness;
 pub mod i18n;
 pub mod input;
 pub mod parse;

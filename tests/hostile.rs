@@ -241,3 +241,71 @@ fn collect_strings(v: &serde_json::Value) -> Vec<String> {
         _ => vec![],
     }
 }
+
+fn stderr_of(args: &[&str]) -> (i32, String) {
+    let out = run(args);
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn an_empty_folder_is_named_and_said_to_hold_no_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("logs-thang-11");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, err) = stderr_of(&["check", "--lang", "en", empty.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("logs-thang-11") && err.contains("holds no files"), "{err}");
+    let (_, vi) = stderr_of(&["check", empty.to_str().unwrap()]);
+    assert!(vi.contains("thư mục này không có tệp nào"), "{vi}");
+}
+
+#[test]
+fn a_file_of_blank_lines_says_no_log_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "3CXPhoneSystem.log", b"\n\r\n   \n\t\n");
+    let (code, err) = stderr_of(&["check", "--lang", "en", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("only blank lines") && !err.contains("empty file"), "{err}");
+}
+
+#[test]
+fn a_zip_whose_only_member_is_over_the_cap_names_the_member_and_the_cap() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let log = b"2026/11/20 08:00:00.000|1|3|Ntc|Registered line: L:10000(VNPT)\n".repeat(200);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("Logs/3CXPhoneSystem.log", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(&log).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let p = write(dir.path(), "3CX-support-info.zip", &bytes);
+    let opts = cxtriage::CheckOptions {
+        paths: vec![p],
+        lang: cxtriage::i18n::Lang::En,
+        archive_limits: cxtriage::input::archive::Limits { member_bytes: 4096, ..Default::default() },
+        ..Default::default()
+    };
+    let err = cxtriage::check(&opts).expect_err("nothing readable is left").to_string();
+    assert!(err.contains("Logs/3CXPhoneSystem.log") && err.contains("4 KiB") && err.contains("cap"), "{err}");
+}
+
+#[test]
+fn a_call_log_quote_that_never_closes_is_said_and_the_rows_after_it_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs/call-log-csv/CallLog.csv"),
+    )
+    .unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    let rows = lines.len() as u64;
+    // Line 5 gets a name whose opening quote is never closed.
+    let mut broken: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    broken[4] = broken[4].replacen(',', ",\"Nguyễn Văn ", 1);
+    let p = write(dir.path(), "CallLog.csv", (broken.join("\n") + "\n").as_bytes());
+    let out = run(&["check", "-q", "--lang", "en", "-f", "json", p.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = &v["inputs"][0];
+    assert_eq!(input["lines"], rows);
+    assert!(input["hint"].as_str().unwrap().contains("line 5 opens a quote"), "{input}");
+    // Every row after the broken one is still a record: at most the broken row is lost.
+    assert!(input["records"].as_u64().unwrap() >= rows - 1, "{input}");
+}

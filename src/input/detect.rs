@@ -61,6 +61,10 @@ impl Format {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SkipReason {
     Empty,
+    /// Bytes, but only blank lines: nothing to read.
+    OnlyBlankLines,
+    /// A folder given (or found) with no file in it.
+    EmptyFolder,
     Binary,
     /// v12–v14 `.blrec` / `.bldef`.
     BinaryLog,
@@ -132,7 +136,7 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         .take(MARKER_LINES)
         .collect();
     if nonblank.is_empty() {
-        return Err(SkipReason::Empty);
+        return Err(SkipReason::OnlyBlankLines);
     }
     let first = nonblank[0];
     if matches!(parse::head(first), Some(Head::DateHeader { .. })) {
@@ -219,7 +223,7 @@ mod tests {
         assert_eq!(d("logs.tar", &tar), Err(SkipReason::Archive("tar")));
         assert_eq!(d("n.txt", b"hello\nworld\n"), Err(SkipReason::NotALog));
         assert_eq!(d("e.txt", b""), Err(SkipReason::Empty));
-        assert_eq!(d("e.txt", b"\n\n  \n"), Err(SkipReason::Empty));
+        assert_eq!(d("e.txt", b"\n\n  \n"), Err(SkipReason::OnlyBlankLines));
         assert_eq!(d("p.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Err(SkipReason::Binary));
     }
 }

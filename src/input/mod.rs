@@ -30,6 +30,8 @@ pub enum Source {
     ZipMember(Box<archive::Member>),
     /// A zip archive itself (format `support_bundle`); its members are inputs of their own.
     Zip(Box<archive::Container>),
+    /// A folder with nothing in it: listed, so the user is told, not silently skipped.
+    EmptyFolder,
 }
 
 /// A read error kept aside until the bytes read before it have been used.
@@ -96,6 +98,10 @@ fn walk(p: &Path, limits: &archive::Limits, out: &mut Vec<(String, Result<Source
             Ok(rd) => {
                 let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
                 entries.sort();
+                if entries.is_empty() {
+                    out.push((shown, Ok(Source::EmptyFolder)));
+                    return;
+                }
                 for e in entries {
                     // Symlinked directories are not followed: they can loop.
                     let is_link_dir =
@@ -120,7 +126,7 @@ fn open_raw(source: &Source) -> io::Result<Box<dyn Read + Send>> {
         Source::File(p) => Ok(Box::new(File::open(p)?)),
         Source::Stdin => Ok(Box::new(io::stdin())),
         Source::ZipMember(m) => Ok(m.reader()),
-        Source::Zip(_) => Ok(Box::new(io::empty())),
+        Source::Zip(_) | Source::EmptyFolder => Ok(Box::new(io::empty())),
     }
 }
 
@@ -190,6 +196,10 @@ pub fn sniff(index: u32, path: String, source: Result<Source, io::Error>) -> Pla
         }
     };
     plan.source = source;
+    if let Source::EmptyFolder = plan.source {
+        plan.skipped = Some(SkipReason::EmptyFolder);
+        return plan;
+    }
     if let Source::Zip(c) = &plan.source {
         plan.format = if c.office { Format::Unknown } else { Format::SupportBundle };
         plan.skipped = c.skip_reason();
@@ -255,7 +265,7 @@ fn sniff_content(plan: &mut Plan) -> io::Result<()> {
     }
     let reopenable = match &plan.source {
         Source::File(p) => std::fs::metadata(p).is_ok_and(|m| m.is_file()),
-        Source::Stdin => false,
+        Source::Stdin | Source::EmptyFolder => false,
         Source::ZipMember(_) | Source::Zip(_) => true,
     };
     if !reopenable {
@@ -323,6 +333,7 @@ impl Plan {
                 Some(if self.gzip { archive::gzip_size_hint(p, len) } else { len })
             }
             Source::Stdin => None,
+            Source::EmptyFolder => Some(0),
             Source::ZipMember(m) => Some(m.size),
             Source::Zip(c) if self.skipped.is_some() => std::fs::metadata(&c.path).ok().map(|m| m.len()),
             Source::Zip(_) => Some(0),

@@ -442,6 +442,12 @@ fn read_capped(reader: &mut dyn Read, file: u32, cap: u64, sink: &mut dyn FnMut(
             format!("call log export larger than {} MiB: export a shorter period", cap >> 20),
         ));
     }
+    // A quote that never closes would make the rest of the file one field: take it
+    // as a plain character instead, so every row after it is read.
+    let unclosed = unclosed_quote(&buf);
+    if let Some((_, start, end)) = unclosed {
+        buf[start..end].iter_mut().filter(|b| **b == b'"').for_each(|b| *b = b'\'');
+    }
     let mut key = String::new();
     let delimiter = sniff_delimiter(&buf, |r| header_score(r, &mut key)).map_or(b',', |(d, _)| d);
     // First pass: the day/month order, from every row's date.
@@ -455,7 +461,29 @@ fn read_capped(reader: &mut dyn Read, file: u32, cap: u64, sink: &mut dyn FnMut(
     })?;
     let order = votes.decide().order;
     let mut scratch = Scratch::default();
-    pass(&buf, delimiter, |h, rec, line| emit_row(h, rec, line, order, file, &mut scratch, sink))
+    let mut counts = pass(&buf, delimiter, |h, rec, line| emit_row(h, rec, line, order, file, &mut scratch, sink))?;
+    counts.unclosed_quote_line = unclosed.map(|(line, _, _)| line);
+    Ok(counts)
+}
+
+/// The line (1-based, with its byte range) where a `"` opens a field that no later
+/// quote closes. Console call-log exports have no multi-line fields, but a closed one
+/// spanning lines is left alone: only a quote still open at the end of the file counts.
+fn unclosed_quote(buf: &[u8]) -> Option<(u64, usize, usize)> {
+    let mut open: Option<(u64, usize, usize)> = None;
+    let mut start = 0;
+    for (i, line) in buf.split_inclusive(|&b| b == b'\n').enumerate() {
+        let end = start + line.len();
+        if memchr::memchr_iter(b'"', line).count() % 2 == 1 {
+            open = match open {
+                // This line's quote closes the field opened earlier.
+                Some(_) => None,
+                None => Some((i as u64 + 1, start, end)),
+            };
+        }
+        start = end;
+    }
+    open
 }
 
 #[cfg(test)]

@@ -118,6 +118,10 @@ pub struct LineCounts {
     /// Bytes of unrecognised lines; every other byte belongs to a record or a blank line.
     pub bytes_unrecognized: u64,
     pub bytes: u64,
+    /// A CSV quote opened on this line (1-based) and never closed; the reader took it
+    /// as a plain character so the rows after it were read, and the report says so.
+    #[serde(skip)]
+    pub unclosed_quote_line: Option<u64>,
 }
 
 impl LineCounts {
@@ -139,6 +143,7 @@ impl LineCounts {
         self.unrecognized += o.unrecognized;
         self.bytes_unrecognized += o.bytes_unrecognized;
         self.bytes += o.bytes;
+        self.unclosed_quote_line = self.unclosed_quote_line.or(o.unclosed_quote_line);
     }
 }
 

@@ -169,6 +169,8 @@ pub fn render(r: &Report, f: OutputFormat) -> String {
 pub fn skip_reason_text(lang: Lang, r: &SkipReason) -> String {
     match r {
         SkipReason::Empty => Msg::ReasonEmpty.text(lang).to_owned(),
+        SkipReason::OnlyBlankLines => Msg::ReasonOnlyBlankLines.text(lang).to_owned(),
+        SkipReason::EmptyFolder => Msg::ReasonEmptyFolder.text(lang).to_owned(),
         SkipReason::Binary => Msg::ReasonBinary.text(lang).to_owned(),
         SkipReason::BinaryLog => Msg::ReasonBinLog.text(lang).to_owned(),
         SkipReason::PreV8 => Msg::ReasonPreV8.text(lang).to_owned(),
@@ -359,6 +361,9 @@ fn summary(lang: Lang, findings: &[Finding], v: Verdict, c: &Classifier, records
 
 /// A CDR none of whose lines fits the field order was written in another order.
 fn cdr_layout_hint(lang: Lang, format: Format, c: &crate::parse::LineCounts) -> Option<String> {
+    if let Some(line) = c.unclosed_quote_line {
+        return Some(fill(Msg::UnclosedQuoteHint.text(lang), &[("line", &line)]));
+    }
     (format == Format::CdrLegacy && c.records == 0 && c.unrecognized > 0)
         .then(|| Msg::CdrFieldsHint.text(lang).to_owned())
 }
