@@ -172,21 +172,21 @@ fn bars(o: &mut String, id: &str, label: &str, rows: &[(String, Vec<usize>)], se
 }
 
 fn table(o: &mut String, id: &str, head: &[&str], rows: &[Vec<String>]) {
+    // Columns of counts and shares are right-aligned, header included; the first names the row.
+    let is_number = |c: &str| c.trim_end_matches(" %").parse::<f64>().is_ok() || c == "—";
+    let numeric: Vec<bool> = (0..head.len())
+        .map(|i| i > 0 && !rows.is_empty() && rows.iter().all(|r| r.get(i).is_some_and(|c| is_number(c))))
+        .collect();
+    let class = |i: usize| if numeric.get(i).copied().unwrap_or(false) { " class=\"n\"" } else { "" };
     let _ = write!(o, "<table id=\"{id}\"><thead><tr>");
-    for h in head {
-        let _ = write!(o, "<th>{}</th>", esc(h));
+    for (i, h) in head.iter().enumerate() {
+        let _ = write!(o, "<th{}>{}</th>", class(i), esc(h));
     }
     o.push_str("</tr></thead><tbody>");
     for r in rows {
         o.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
-            // Counts right-aligned: the first column names the row.
-            let class = if i > 0 && c.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '—') {
-                " class=\"n\""
-            } else {
-                ""
-            };
-            let _ = write!(o, "<td{class}>{}</td>", esc(c));
+            let _ = write!(o, "<td{}>{}</td>", class(i), esc(c));
         }
         o.push_str("</tr>");
     }
@@ -521,7 +521,7 @@ h3{font-size:1.05em;margin:1.2em 0 .4em}
 table{border-collapse:collapse;width:100%;font-size:.93em;margin:0 0 8px}
 th{text-align:left;color:var(--muted);font-weight:600;border-bottom:2px solid var(--line);padding:5px 8px}
 td{border-top:1px solid var(--line);padding:5px 8px;vertical-align:top;overflow-wrap:anywhere}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tbody tr:nth-child(even){background:var(--card)}
 footer{margin-top:2em;color:var(--muted);font-size:.85em}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff}
