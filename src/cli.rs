@@ -29,6 +29,8 @@ pub enum Command {
     Batch(Box<BatchArgs>),
     /// Print every normalised event as one JSON object per line (NDJSON), for a log store.
     Events(Box<EventsArgs>),
+    /// Join the outputs of `batch --shard K/N` runs into the output of one whole run.
+    Merge(MergeArgs),
     /// Print the fault catalogue: id, side, title, advice.
     Faults(FaultsArgs),
 }
@@ -122,6 +124,38 @@ pub struct BatchArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Only this share of the cases, by a hash of the case name (run K = 1..N on N machines, then `merge`).
+    #[arg(long, value_name = "K/N", value_parser = crate::batch::Shard::parse)]
+    pub shard: Option<crate::batch::Shard>,
+    /// Re-analyse only cases whose files changed since the last run into --out (digests in DIR/digests.csv).
+    #[arg(long)]
+    pub incremental: bool,
+    /// Also write the overview page (trends per week, carrier, fault, version) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub overview: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of `batch --shard K/N` runs, one per shard.
+    #[arg(required = true, value_name = "DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Where to write the merged summary.csv, findings.csv and reports/.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also write the overview page of all cases to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub overview: Option<PathBuf>,
+}
+
+impl MergeArgs {
+    pub fn options(&self) -> crate::batch::merge::MergeOptions {
+        crate::batch::merge::MergeOptions {
+            shards: self.shards.clone(),
+            out: self.out.clone(),
+            overview: self.overview.clone(),
+        }
+    }
 }
 
 impl BatchArgs {
@@ -142,6 +176,9 @@ impl BatchArgs {
                 ..CheckOptions::default()
             },
             progress: None,
+            shard: self.shard,
+            incremental: self.incremental,
+            overview: self.overview.clone(),
         })
     }
 }

@@ -372,6 +372,53 @@ messages! {
         "Trunk {trunk} hit its maximum of {peak} simultaneous calls {episodes} times (first at {at}) and {failures} calls failed right then: the trunk used up the channels the carrier provides.";
     CalleeBusyMain => "{n} cuộc gọi kết thúc bình thường theo phía bị gọi ({codes}): bận, không nghe máy, người gọi hủy hoặc sai số. Đây không phải lỗi tổng đài.",
         "{n} call(s) ended the ordinary way at the called side ({codes}): busy, no answer, cancelled by the caller or wrong number. This is not a PBX fault.";
+
+    // The batch overview page (support desk).
+    OverviewTitle => "Tổng quan hồ sơ hỗ trợ", "Support cases overview";
+    OverviewLead => "{cases} hồ sơ: {analysed} đã phân tích, {errors} không đọc được.", "{cases} cases: {analysed} analysed, {errors} could not be read.";
+    OverviewStep1 => "{n} trên {analysed} hồ sơ đã phân tích ({share}) có lỗi phía khách hàng: khách hàng tự khắc phục ở bước 1, không cần mở yêu cầu hỗ trợ.",
+        "{n} of {analysed} analysed cases ({share}) had a fault on the customer's side: fixed by the customer at step 1, no support ticket needed.";
+    OverviewStep1Heading => "Bước 1: yêu cầu hỗ trợ tránh được", "Step 1: tickets avoided";
+    OverviewWeeksHeading => "Hồ sơ và lỗi theo tuần (ISO)", "Cases and faults per ISO week";
+    OverviewWeeksNote => "Tuần tính theo ngày nhận hồ sơ (received trong case.toml), nếu không có thì theo ngày đầu tiên trong nhật ký.",
+        "Weeks by the day the case was received (received in case.toml), else by the first day in its logs.";
+    OverviewCarriersHeading => "Theo nhà mạng", "Per carrier";
+    OverviewCarriersNote => "Nhà mạng suy ra từ tên trung kế. Một hồ sơ có nhiều nhà mạng được tính cho mỗi nhà mạng.",
+        "Carriers come from the trunk names. A case with several carriers counts for each of them.";
+    OverviewBarringHeading => "Trung kế bị chặn (trunk_unpaid) theo tháng và nhà mạng", "Barred trunks (trunk_unpaid) per month and carrier";
+    OverviewFaultsHeading => "Lỗi thường gặp nhất", "Top faults";
+    OverviewReturningHeading => "Khách hàng quay lại", "Returning customers";
+    OverviewReturningNote => "Khách hàng có từ 2 hồ sơ trở lên (theo tên công ty, nếu không có thì theo license key).",
+        "Customers with 2 cases or more (by company name, else by license key).";
+    OverviewVersionsHeading => "Theo phiên bản 3CX", "Per 3CX version";
+    OverviewEscalateHeading => "Hồ sơ cần gửi hỗ trợ", "Cases to escalate";
+    OverviewErrorsHeading => "Hồ sơ không đọc được", "Cases that could not be read";
+    OverviewNone => "Không có.", "None.";
+    OverviewUnknown => "không rõ", "unknown";
+    OverviewNoDate => "không có ngày", "no date";
+    ColWeek => "Tuần", "Week";
+    ColMonth => "Tháng", "Month";
+    ColCases => "Hồ sơ", "Cases";
+    ColFixFirst => "Khách tự xử lý", "Fix first";
+    ColEscalate => "Gửi hỗ trợ", "Escalate";
+    ColNoFault => "Không lỗi", "No fault";
+    ColError => "Không đọc được", "Unreadable";
+    ColFaults => "Lỗi", "Faults";
+    ColCarrier => "Nhà mạng", "Carrier";
+    ColWithFaults => "Hồ sơ có lỗi", "Cases with faults";
+    ColBarred => "Bị chặn (trunk_unpaid)", "Barred (trunk_unpaid)";
+    ColFault => "Lỗi", "Fault";
+    ColCustomer => "Khách hàng", "Customer";
+    ColLicense => "Mã license", "License key";
+    ColFirstCase => "Hồ sơ đầu", "First case";
+    ColLastCase => "Hồ sơ gần nhất", "Latest case";
+    ColVersion => "Phiên bản", "Version";
+    ColShare => "Tỉ lệ", "Share";
+    ColCase => "Hồ sơ", "Case";
+    ColDate => "Ngày", "Date";
+    ColErrorCode => "Mã lỗi", "Error code";
+    ColVerdict => "Kết luận", "Verdict";
+    OverviewOtherCases => "Hồ sơ khác", "Other cases";
 }
 
 /// A call outcome in words.

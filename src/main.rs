@@ -79,11 +79,23 @@ fn run() -> Result<u8, cxtriage::Error> {
                 bar.finish_and_clear();
             }
             let outcome = outcome?;
-            if outcome.failed == outcome.cases {
+            // A shard can hold no case of a small archive: that is no failure.
+            if outcome.cases > 0 && outcome.failed == outcome.cases {
                 return Err(cxtriage::Error::Usage(format!(
                     "none of the {} case(s) could be analysed; see {}",
                     outcome.cases,
                     opts.out.join("summary.csv").display()
+                )));
+            }
+            Ok(u8::from(outcome.with_faults > 0))
+        }
+        Command::Merge(args) => {
+            let outcome = cxtriage::batch::merge::merge(&args.options())?;
+            if outcome.cases > 0 && outcome.failed == outcome.cases {
+                return Err(cxtriage::Error::Usage(format!(
+                    "none of the {} case(s) could be analysed; see {}",
+                    outcome.cases,
+                    args.out.join("summary.csv").display()
                 )));
             }
             Ok(u8::from(outcome.with_faults > 0))

@@ -586,7 +586,8 @@ fn batch_writes_the_contract_files_identically_for_any_jobs() {
             "top_confidence"
         ]
     );
-    assert_eq!(head.len(), 11 + 26);
+    // The contract's columns, one per fault id, then the appended ones (docs/schema.md).
+    assert_eq!(&head[11 + 26..11 + 26 + 3], ["tool_version", "pbx_version", "carriers"]);
     assert!(head.contains(&"trunk_unpaid") && head.contains(&"queue_calls_lost"));
     let rows: Vec<&str> = lines.collect();
     assert!(rows[0].starts_with("unpaid-trunk,fix_first,,2,"));
@@ -595,11 +596,9 @@ fn batch_writes_the_contract_files_identically_for_any_jobs() {
     let unpaid_col = head.iter().position(|h| *h == "trunk_unpaid").unwrap();
     assert_eq!(rows[0].split(',').nth(unpaid_col), Some("33"));
     let findings = std::fs::read_to_string(outs[0].join("findings.csv")).unwrap();
-    assert!(
-        findings.starts_with(
-            "case,fault,side,confidence,subject_kind,subject_id,subject_name,count,first_seen,last_seen\n"
-        )
-    );
+    assert!(findings.starts_with(
+        "case,fault,side,confidence,subject_kind,subject_id,subject_name,count,first_seen,last_seen,carrier,"
+    ));
     assert!(findings.contains("unpaid-trunk,trunk_unpaid,user,0.85,trunk,10000,VNPT,33,2026-11-20T10:05:17,"));
     let report: Value =
         serde_json::from_slice(&std::fs::read(outs[0].join("reports/unpaid-trunk.json")).unwrap()).unwrap();

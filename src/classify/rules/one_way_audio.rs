@@ -51,13 +51,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         text.push_str(&ctx.msg(Msg::OneWayAudioPrivate, &[]));
     }
     let remote_private = top.is_some_and(|(ip, _)| is_private(*ip));
-    vec![
-        ctx.finding(FaultId::OneWayAudio, confidence, subject, &m.no_rtp, text)
-            .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
-            .detail("calls_without_rtp", calls)
-            .detail("remote_addresses", m.by_remote_ip.len())
-            .detail("remote_private", remote_private),
-    ]
+    // The extension registered at the address, as a data value (the subject's name is a sentence).
+    let extension = top.filter(|(_, ids)| ids.len() * 2 >= calls).and_then(|(ip, _)| s.ip_to_extension.get(ip));
+    let mut f = ctx
+        .finding(FaultId::OneWayAudio, confidence, subject, &m.no_rtp, text)
+        .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
+        .detail("calls_without_rtp", calls)
+        .detail("remote_addresses", m.by_remote_ip.len())
+        .detail("remote_private", remote_private);
+    if let Some(ext) = extension {
+        f = f.detail("extension", ext.to_string());
+    }
+    vec![f]
 }
 
 /// Without a media-server log: calls dropped for a missing ACK (50029) and quality

@@ -1,0 +1,377 @@
+//! The rows of `summary.csv` and `findings.csv`: the data every other batch output
+//! (overview, incremental runs, merged shards) is built from.
+//!
+//! Data values are never localised: ids, codes, numbers, ISO times and the names the
+//! logs themselves use. Human sentences live in the JSON reports. The columns and
+//! their types are in `docs/schema.md`; new columns are appended, never inserted.
+
+use super::carrier;
+use super::facts::CaseFacts;
+use crate::check::CheckOptions;
+use crate::classify::catalog::{FaultId, Side};
+use crate::classify::{Finding, SubjectKind, VERDICT_CONFIDENCE};
+use crate::error::Error;
+use crate::input::detect::SkipReason;
+use crate::parse::timestamp::Timestamp;
+use crate::report::Report;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The contract's columns of `summary.csv`, before the per-fault counts.
+const SUMMARY_CONTRACT: &[&str] = &[
+    "case",
+    "verdict",
+    "error",
+    "inputs",
+    "bytes",
+    "period_first",
+    "period_last",
+    "findings",
+    "top_fault",
+    "top_side",
+    "top_confidence",
+];
+
+/// Columns appended after the per-fault counts (docs/schema.md).
+const SUMMARY_ADDED: &[&str] = &[
+    "tool_version",
+    "pbx_version",
+    "carriers",
+    "company",
+    "license_key",
+    "received",
+    "error_code",
+    "faults",
+    "partner",
+    "ticket",
+    "case_date",
+    "period_first_utc_ms",
+    "period_last_utc_ms",
+];
+
+pub const FINDINGS_HEAD: &[&str] = &[
+    "case",
+    "fault",
+    "side",
+    "confidence",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "count",
+    "first_seen",
+    "last_seen",
+    "carrier",
+    "pbx_version",
+    "finding_key",
+    "first_seen_utc_ms",
+    "last_seen_utc_ms",
+];
+
+/// Every column of `summary.csv`, in order.
+pub fn summary_head() -> Vec<&'static str> {
+    let mut v = SUMMARY_CONTRACT.to_vec();
+    v.extend(FaultId::ALL.iter().map(|f| f.as_str()));
+    v.extend_from_slice(SUMMARY_ADDED);
+    v
+}
+
+/// Index of a `summary.csv` column.
+pub fn summary_col(name: &str) -> usize {
+    summary_head().iter().position(|h| *h == name).unwrap_or_else(|| panic!("no summary column {name}"))
+}
+
+/// Index of a `findings.csv` column.
+pub fn findings_col(name: &str) -> usize {
+    FINDINGS_HEAD.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no findings column {name}"))
+}
+
+/// One case's row of `summary.csv` and its rows of `findings.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRows {
+    pub name: String,
+    pub summary: Vec<String>,
+    pub findings: Vec<Vec<String>>,
+}
+
+fn time(t: Option<Timestamp>) -> String {
+    t.map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// UTC epoch milliseconds of a local time of the PBX (the logs carry local time).
+fn utc_ms(t: Option<Timestamp>, utc_offset_minutes: i32) -> String {
+    t.map(|t| (t.millis() - i64::from(utc_offset_minutes) * 60_000).to_string()).unwrap_or_default()
+}
+
+fn enum_str<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Whether a finding counts for the verdict (the report's rule).
+pub fn counts(f: &Finding) -> bool {
+    f.side != Side::Info && f.confidence >= VERDICT_CONFIDENCE
+}
+
+/// The name of a finding's subject as the logs give it. The one rule that names an
+/// address after the extension registered there writes a sentence ("extension
+/// 108"); the data value is that extension's number, from the rule's details.
+fn subject_name(f: &Finding) -> String {
+    match f.subject.kind {
+        SubjectKind::Ip => f.details.get("extension").and_then(|v| v.as_str()).unwrap_or_default().to_owned(),
+        _ => f.subject.name.clone().unwrap_or_default(),
+    }
+}
+
+fn facts_cells(facts: Option<&CaseFacts>) -> [String; 5] {
+    let get = |pick: fn(&CaseFacts) -> &Option<String>| facts.and_then(|f| pick(f).clone()).unwrap_or_default();
+    [get(|f| &f.company), get(|f| &f.license_key), get(|f| &f.received), get(|f| &f.partner), get(|f| &f.ticket)]
+}
+
+impl CaseRows {
+    pub fn from_report(name: &str, r: &Report, facts: Option<&CaseFacts>, utc_offset_minutes: i32) -> CaseRows {
+        let top = r.findings.first();
+        let pbx_version = r.pbx.version.clone().unwrap_or_default();
+        let mut summary: Vec<String> = vec![
+            name.to_owned(),
+            enum_str(r.verdict),
+            String::new(),
+            r.inputs.len().to_string(),
+            r.inputs.iter().map(|i| i.bytes).sum::<u64>().to_string(),
+            time(r.period.first),
+            time(r.period.last),
+            r.findings.len().to_string(),
+            top.map(|f| f.fault.as_str().to_owned()).unwrap_or_default(),
+            top.map(|f| f.side.as_str().to_owned()).unwrap_or_default(),
+            top.map(|f| f.confidence.to_string()).unwrap_or_default(),
+        ];
+        for fault in FaultId::ALL {
+            summary.push(r.findings.iter().filter(|f| f.fault == *fault).map(|f| f.count).sum::<u64>().to_string());
+        }
+        let mut faults: Vec<&str> = Vec::new();
+        for f in r.findings.iter().filter(|f| counts(f)) {
+            if !faults.contains(&f.fault.as_str()) {
+                faults.push(f.fault.as_str());
+            }
+        }
+        let trunk_names = r.pbx.trunks.iter().map(|t| t.name.as_deref().unwrap_or(&t.id));
+        let [company, license_key, received, partner, ticket] = facts_cells(facts);
+        let case_date = if received.is_empty() {
+            r.period.first.map(|t| t.to_string()[..10].to_owned()).unwrap_or_default()
+        } else {
+            received.clone()
+        };
+        summary.extend([
+            env!("CARGO_PKG_VERSION").to_owned(),
+            pbx_version.clone(),
+            carrier::of_trunks(trunk_names),
+            company,
+            license_key,
+            received,
+            String::new(),
+            faults.join(";"),
+            partner,
+            ticket,
+            case_date,
+            utc_ms(r.period.first, utc_offset_minutes),
+            utc_ms(r.period.last, utc_offset_minutes),
+        ]);
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        let findings = r
+            .findings
+            .iter()
+            .map(|f| {
+                let kind = enum_str(f.subject.kind);
+                let carrier = match f.subject.kind {
+                    SubjectKind::Trunk => {
+                        let listed = r.pbx.trunks.iter().find(|t| t.id == f.subject.id).and_then(|t| t.name.as_deref());
+                        carrier::of(f.subject.name.as_deref().or(listed).unwrap_or(&f.subject.id)).to_owned()
+                    }
+                    _ => String::new(),
+                };
+                // Case, fault and subject name a finding across runs; a second finding of
+                // the same fault on the same subject gets a suffix, in report order.
+                let base = format!("{name}/{}/{kind}:{}", f.fault.as_str(), f.subject.id);
+                let n = keys.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let key = if *n == 1 { base } else { format!("{base}#{n}") };
+                vec![
+                    name.to_owned(),
+                    f.fault.as_str().to_owned(),
+                    f.side.as_str().to_owned(),
+                    f.confidence.to_string(),
+                    kind,
+                    f.subject.id.clone(),
+                    subject_name(f),
+                    f.count.to_string(),
+                    time(f.first_seen),
+                    time(f.last_seen),
+                    carrier,
+                    pbx_version.clone(),
+                    key,
+                    utc_ms(f.first_seen, utc_offset_minutes),
+                    utc_ms(f.last_seen, utc_offset_minutes),
+                ]
+            })
+            .collect();
+        CaseRows { name: name.to_owned(), summary, findings }
+    }
+
+    /// The row of a case that could not be analysed: its error and its code.
+    pub fn error(name: &str, message: &str, code: &str, facts: Option<&CaseFacts>) -> CaseRows {
+        let mut summary = vec![name.to_owned(), "error".to_owned(), message.to_owned()];
+        summary.extend(std::iter::repeat_n(String::new(), SUMMARY_CONTRACT.len() - 3));
+        summary.extend(FaultId::ALL.iter().map(|_| String::new()));
+        let [company, license_key, received, partner, ticket] = facts_cells(facts);
+        summary.extend([
+            env!("CARGO_PKG_VERSION").to_owned(),
+            String::new(),
+            String::new(),
+            company,
+            license_key,
+            received.clone(),
+            code.to_owned(),
+            String::new(),
+            partner,
+            ticket,
+            received,
+            String::new(),
+            String::new(),
+        ]);
+        CaseRows { name: name.to_owned(), summary, findings: Vec::new() }
+    }
+
+    pub fn get(&self, column: &str) -> &str {
+        &self.summary[summary_col(column)]
+    }
+
+    /// Analysed (it has a report); false for an error row.
+    pub fn report_expected(&self) -> bool {
+        self.get("verdict") != "error"
+    }
+
+    pub fn has_faults(&self) -> bool {
+        matches!(self.get("verdict"), "fix_first" | "escalate")
+    }
+}
+
+/// The machine-readable reason a case could not be analysed (docs/schema.md lists them).
+pub fn error_code(e: &Error, opts: &CheckOptions) -> &'static str {
+    match e {
+        Error::NoInput(_) => {
+            // The run says only that nothing was readable; the files say why. Sniffing
+            // reads a few KiB per file, and only failed cases get here.
+            let plans: Vec<SkipReason> = crate::input::expand_with(&opts.paths, &opts.archive_limits)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, (path, source))| crate::input::sniff(i as u32, path, source).skipped)
+                .collect();
+            no_input_code(&plans)
+        }
+        Error::Output { .. } => "output",
+        Error::Usage(_) => "usage",
+        Error::Threads(_) => "threads",
+    }
+}
+
+/// The most telling reason of a case's files, by the order in which support would act
+/// on them: an archive over its limits, a file that cannot be read, a binary log that
+/// must be exported, then files that are simply not 3CX logs.
+fn no_input_code(reasons: &[SkipReason]) -> &'static str {
+    let code = |r: &SkipReason| match r {
+        // The zip-bomb guard's messages (input/archive.rs) all name it.
+        SkipReason::Unreadable(e) if e.contains("zip-bomb guard") => (0, "archive_limit"),
+        SkipReason::Unreadable(_) => (1, "unreadable"),
+        SkipReason::BinaryLog => (2, "binary_log"),
+        SkipReason::PreV8 => (3, "pre_v8"),
+        SkipReason::NotYetAnalysed(_) => (4, "not_analysed"),
+        SkipReason::Archive(_) => (5, "nested_archive"),
+        SkipReason::Empty | SkipReason::Binary | SkipReason::NotALog => (6, "not_a_log"),
+    };
+    reasons.iter().map(code).min().map_or("no_input", |(_, c)| c)
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    Error::Output { path: path.to_path_buf(), source: std::io::Error::other(e) }
+}
+
+/// Writes `summary.csv` and `findings.csv` in the order of `cases`.
+pub fn write(out: &Path, cases: &[CaseRows]) -> Result<(), Error> {
+    let summary_path = out.join("summary.csv");
+    let findings_path = out.join("findings.csv");
+    let mut summary = csv::Writer::from_path(&summary_path).map_err(|e| csv_error(&summary_path, e))?;
+    let mut findings = csv::Writer::from_path(&findings_path).map_err(|e| csv_error(&findings_path, e))?;
+    summary.write_record(summary_head()).map_err(|e| csv_error(&summary_path, e))?;
+    findings.write_record(FINDINGS_HEAD).map_err(|e| csv_error(&findings_path, e))?;
+    for c in cases {
+        summary.write_record(&c.summary).map_err(|e| csv_error(&summary_path, e))?;
+        for f in &c.findings {
+            findings.write_record(f).map_err(|e| csv_error(&findings_path, e))?;
+        }
+    }
+    summary.flush().map_err(|source| Error::Output { path: summary_path.clone(), source })?;
+    findings.flush().map_err(|source| Error::Output { path: findings_path.clone(), source })?;
+    Ok(())
+}
+
+/// Reads back the rows a batch wrote in `dir`, by case name. `Err` says why they
+/// cannot be used (missing, or written by a version with other columns).
+pub fn read(dir: &Path) -> Result<Vec<CaseRows>, String> {
+    let open = |name: &str, head: &[&str]| -> Result<Vec<Vec<String>>, String> {
+        let path = dir.join(name);
+        let mut r = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let found: Vec<String> =
+            r.headers().map_err(|e| format!("{}: {e}", path.display()))?.iter().map(str::to_owned).collect();
+        if found != head {
+            return Err(format!(
+                "{}: its columns are not this version's (written by another cxtriage version?); run the batch again",
+                path.display()
+            ));
+        }
+        r.records()
+            .map(|rec| {
+                rec.map(|rec| rec.iter().map(str::to_owned).collect()).map_err(|e| format!("{}: {e}", path.display()))
+            })
+            .collect()
+    };
+    let summary = open("summary.csv", &summary_head())?;
+    let findings = open("findings.csv", FINDINGS_HEAD)?;
+    let mut by_case: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for f in findings {
+        by_case.entry(f[0].clone()).or_default().push(f);
+    }
+    Ok(summary
+        .into_iter()
+        .map(|s| {
+            let name = s[0].clone();
+            let findings = by_case.remove(&name).unwrap_or_default();
+            CaseRows { name, summary: s, findings }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contract_columns_come_first() {
+        let head = summary_head();
+        assert_eq!(&head[..SUMMARY_CONTRACT.len()], SUMMARY_CONTRACT);
+        assert_eq!(head[SUMMARY_CONTRACT.len()], "trunk_unpaid");
+        assert_eq!(head.len(), SUMMARY_CONTRACT.len() + FaultId::ALL.len() + SUMMARY_ADDED.len());
+        let error = CaseRows::error("x", "m", "not_a_log", None);
+        assert_eq!(error.summary.len(), head.len());
+        assert_eq!(error.get("error_code"), "not_a_log");
+    }
+
+    #[test]
+    fn the_most_telling_reason_names_the_case_error() {
+        use SkipReason as R;
+        assert_eq!(no_input_code(&[]), "no_input");
+        assert_eq!(no_input_code(&[R::NotALog, R::Empty]), "not_a_log");
+        assert_eq!(no_input_code(&[R::NotALog, R::BinaryLog]), "binary_log");
+        assert_eq!(no_input_code(&[R::Unreadable("denied".into()), R::BinaryLog]), "unreadable");
+        let bomb =
+            R::Unreadable("zip member of 3 GiB decompressed, over the cap of 2 GiB per member (zip-bomb guard)".into());
+        assert_eq!(no_input_code(&[R::Unreadable("denied".into()), bomb]), "archive_limit");
+    }
+}
