@@ -27,11 +27,20 @@ fn accounted(what: &str, c: &LineCounts, len: usize) {
     assert!(c.accounts_for(len), "{what}: lines or bytes unaccounted for: {c:?} for {len} bytes");
 }
 
-/// Activity and media-server logs (the chunk parser reads both).
+/// Activity and media-server logs (the chunk parser reads both), as one chunk and cut
+/// in two at a line boundary: lines a chunk leaves to the one before it must be counted
+/// once the file cursor merges them.
 pub fn activity(data: &[u8]) {
+    let cut = data.iter().enumerate().skip(data.len() / 2).find(|(_, b)| **b == b'\n').map_or(data.len(), |(i, _)| i + 1);
     for order in [parse::timestamp::DateOrder::DayFirst, parse::timestamp::DateOrder::MonthFirst] {
-        let chunk = parse::parse_chunk(data, 0, order);
-        accounted("activity", &chunk.counts, data.len());
+        for parts in [&[data][..], &[&data[..cut], &data[cut..]][..]] {
+            let mut cursor = parse::FileCursor::default();
+            for part in parts {
+                let mut chunk = parse::parse_chunk(part, 0, order);
+                cursor.merge(&mut chunk);
+            }
+            accounted("activity", &cursor.counts, data.len());
+        }
     }
 }
 
@@ -136,6 +145,10 @@ pub fn redact_and_anonymize(data: &[u8]) {
         return;
     }
     let context = String::from_utf8_lossy(&rest[12.min(rest.len())..]);
+    if context.contains(&secret) {
+        // The context already holds the same letters as plain text: nothing to tell apart.
+        return;
+    }
     let cut = context.char_indices().map(|(i, _)| i).nth(context.chars().count() / 2).unwrap_or(context.len());
     // The context ends a line before the planted form, as a log's secrets stand at a
     // header's or parameter's start.
