@@ -284,7 +284,9 @@ fn no_input_code(reasons: &[SkipReason]) -> &'static str {
         SkipReason::PreV8 => (3, "pre_v8"),
         SkipReason::NotYetAnalysed(_) => (4, "not_analysed"),
         SkipReason::Archive(_) => (5, "nested_archive"),
-        SkipReason::Empty | SkipReason::Binary | SkipReason::NotALog => (6, "not_a_log"),
+        SkipReason::Empty | SkipReason::OnlyBlankLines | SkipReason::Binary | SkipReason::NotALog => (6, "not_a_log"),
+        // A folder with nothing in it: the case holds no input at all.
+        SkipReason::EmptyFolder => (7, "no_input"),
     };
     reasons.iter().map(code).min().map_or("no_input", |(_, c)| c)
 }

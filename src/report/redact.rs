@@ -73,12 +73,11 @@ pub fn has_secret(text: &[u8]) -> bool {
 fn secret_spans(b: &[u8]) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     // A value already hidden is left as it is, so redacting twice changes nothing.
+    // Spans may come out of order (a URL's password is found before a parameter inside
+    // the same token): they are sorted and merged at the end.
     let push = |spans: &mut Vec<(usize, usize)>, s: usize, e: usize| {
         if e > s && &b[s..e] != HIDDEN.as_bytes() {
-            match spans.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => spans.push((s, e)),
-            }
+            spans.push((s, e));
         }
     };
     let mut i = 0;
@@ -130,7 +129,15 @@ fn secret_spans(b: &[u8]) -> Vec<(usize, usize)> {
             i = e.max(i);
         }
     }
-    spans
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
 }
 
 /// The identifier that ends just before `sep` (blanks between allowed).
