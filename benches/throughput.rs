@@ -158,5 +158,24 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parser, cdr_reader, event_reader, pipeline, bundle);
+/// `cxtriage events` on the same log as `check_pipeline/mixed`: parse and serialise
+/// every event as NDJSON (into a sink: the disk is not what is measured).
+fn events_pipeline(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut g = c.benchmark_group("events_pipeline");
+    g.sample_size(10);
+    let log = synth::generate(&["--size", SIZE, "--profile", "mixed"]);
+    let path = dir.path().join("mixed.log");
+    std::fs::write(&path, &log).expect("write temp log");
+    g.throughput(Throughput::Bytes(log.len() as u64));
+    for (name, redact) in [("mixed", true), ("mixed_no_redact", false)] {
+        let opts = cxtriage::CheckOptions { paths: vec![path.clone()], redact, ..Default::default() };
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(cxtriage::events::events(&opts, &mut std::io::sink()).expect("events runs")))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parser, cdr_reader, event_reader, pipeline, events_pipeline, bundle);
 criterion_main!(benches);

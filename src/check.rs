@@ -96,6 +96,19 @@ pub trait Observer: Send {
     /// The inputs, once expanded and sniffed (events name their input by index).
     fn begin(&mut self, _plans: &[Plan]) {}
     fn observe(&mut self, e: &Event<'_>);
+    /// The events of a batch of chunks, in order (each chunk's log events, then its
+    /// call records), already windowed and deduplicated. One by one by default; a
+    /// writer may serialise them in parallel as long as it writes them in this order.
+    fn observe_chunks(&mut self, chunks: &[parse::ParsedChunk<'_>]) {
+        for chunk in chunks {
+            for e in &chunk.events {
+                self.observe(e);
+            }
+            for c in &chunk.calls {
+                self.observe(&c.event());
+            }
+        }
+    }
     /// A system-info file was read (version, OS).
     fn observe_system(&mut self, _info: parse::sysinfo::SystemInfo) {}
 }
@@ -171,7 +184,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
             // Either all is read, or the next input is a CSV export, read whole.
             let Some((i, format, mut stream)) = source.next_whole() else { break };
             let mut observe = |e: &Event<'_>| {
-                if sink.inside(e) {
+                if inside(opts, e) {
                     sink.classifier.observe(e);
                 }
             };
@@ -216,6 +229,11 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
         o.duplicates = *d;
     }
     Ok((plans, outcomes))
+}
+
+/// Whether an event falls in the `--since` / `--until` window (undated events do).
+fn inside(o: &CheckOptions, e: &Event<'_>) -> bool {
+    e.ts.is_none_or(|t| o.since.is_none_or(|s| t >= s) && o.until.is_none_or(|u| t <= u))
 }
 
 /// One chunk to parse.
@@ -367,34 +385,23 @@ impl Sink<'_> {
         }
     }
 
-    /// Whether an event falls in the `--since` / `--until` window (undated events do).
-    fn inside(&self, e: &Event<'_>) -> bool {
-        let o = self.opts;
-        e.ts.is_none_or(|t| o.since.is_none_or(|s| t >= s) && o.until.is_none_or(|u| t <= u))
-    }
-
     /// Folds a parsed batch into the classifier, in input and chunk order; gives back
     /// the emptied event vectors for reuse.
     fn fold(&mut self, batch: &[Job], mut parsed: Vec<parse::ParsedChunk<'_>>) -> Vec<Vec<Event<'static>>> {
+        let opts = self.opts;
+        let windowed = opts.since.is_some() || opts.until.is_some();
         for (job, chunk) in batch.iter().zip(parsed.iter_mut()) {
             self.cursors[job.input].merge(chunk);
             if job.newest_first {
                 // A console copy lists records newest first: reverse records, not lines.
                 chunk.events.reverse();
             }
-            for e in &chunk.events {
-                if !self.inside(e) || self.is_duplicate(job.input, e) {
-                    continue;
-                }
-                self.classifier.observe(e);
-            }
-            for c in &chunk.calls {
-                let e = c.event();
-                if self.inside(&e) {
-                    self.classifier.observe(&e);
-                }
+            if windowed || self.seen.is_some() {
+                chunk.events.retain(|e| inside(opts, e) && !self.is_duplicate(job.input, e));
+                chunk.calls.retain(|c| inside(opts, &c.event()));
             }
         }
+        self.classifier.observe_chunks(&parsed);
         parsed.into_iter().map(|c| parse::recycle(c.events)).collect()
     }
 }

@@ -87,6 +87,12 @@ pub struct EventsArgs {
     /// Worker threads (default: all cores). The output is identical for any value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Keep secrets (digest responses, SRTP keys, passwords) in the events' text.
+    #[arg(long)]
+    pub no_redact: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 impl EventsArgs {
@@ -96,6 +102,7 @@ impl EventsArgs {
             utc_offset_minutes: self.reading.utc_offset,
             cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
             threads: self.threads,
+            redact: !self.no_redact,
             ..CheckOptions::default()
         }
     }

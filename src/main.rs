@@ -101,9 +101,23 @@ fn run() -> Result<u8, cxtriage::Error> {
             Ok(u8::from(outcome.with_faults > 0))
         }
         Command::Events(args) => {
-            let mut out = std::io::BufWriter::new(std::io::stdout());
-            let n = cxtriage::events::events(&args.options(), &mut out)?;
-            let _ = out.flush();
+            let mut opts = args.options();
+            if !args.quiet && std::io::stderr().is_terminal() {
+                opts.progress = Some(progress);
+            }
+            // Rounds of serialised events arrive in MiB-sized buffers; the buffer only
+            // gathers what the inputs read whole hand over one event at a time.
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+            let n = cxtriage::events::events(&opts, &mut out);
+            if let Some(bar) = PROGRESS.get() {
+                bar.finish_and_clear();
+            }
+            let n = n?;
+            if let Err(e) = out.flush()
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(cxtriage::Error::Output { path: "<stdout>".into(), source: e });
+            }
             Ok(u8::from(n == 0) * 2)
         }
         Command::Faults(args) => {
