@@ -323,7 +323,9 @@ const MAX_REMEMBERED_RECORDS: usize = 8_000_000;
 fn record_key(e: &Event<'_>) -> Option<u64> {
     let t = e.ts?;
     let message = match parse::head(e.text) {
-        Some(parse::Head::Marker { message, .. } | parse::Head::Stamped { message, .. }) => message,
+        Some(
+            parse::Head::Marker { message, .. } | parse::Head::Stamped { message, .. } | parse::Head::Bare { message },
+        ) => message,
         _ => e.text,
     };
     let h = message.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));

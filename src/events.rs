@@ -144,9 +144,10 @@ fn pbx(id: u32, e: &PbxEvent<'_>) -> Value {
         }
         P::LocalIpChanged { from, to } => ("local_ip_changed", json!({ "from": s(from), "to": s(to) })),
         P::ExternalCallsDisabled { extension } => ("external_calls_disabled", json!({ "extension": s(extension) })),
-        P::UnidentifiedIncoming { source, user } => {
-            ("unidentified_incoming", json!({ "source": ip(source), "user": s(user) }))
-        }
+        P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => (
+            "unidentified_incoming",
+            json!({ "source": ip(source), "user": s(user), "user_agent": s(user_agent), "carrier_headers": carrier_headers }),
+        ),
         P::NoRuleForNumber { number, extension } => {
             ("no_rule_for_number", json!({ "number": s(number), "extension": s(extension) }))
         }

@@ -57,6 +57,10 @@ pub enum Head<'a> {
     Stamped { stamp: RawStamp, message: &'a [u8] },
     /// `#Date: 2026/08/07` (days since the epoch).
     DateHeader { day: i64 },
+    /// A line with neither time nor code whose text is a known call-manager template
+    /// (`Ext.100: new contact is registered. ...`): 3CX's documentation pages, console
+    /// copies and e-mails show messages that way.
+    Bare { message: &'a [u8] },
 }
 
 /// Finds `[CM` / `[MS` + 6 digits + `]` in the first [`MARKER_WINDOW`] bytes.
@@ -102,9 +106,12 @@ pub fn head(line: &[u8]) -> Option<Head<'_>> {
     if let Some((p, code)) = find_marker(line) {
         return Some(Head::Marker { code, prefix: &line[..p], message: skip_separators(&line[p + 10..]) });
     }
-    let (rest, stamp) = timestamp::parse_prefix(line)?;
-    let message = skip_separators(rest);
-    (!message.is_empty()).then_some(Head::Stamped { stamp, message })
+    if let Some((rest, stamp)) = timestamp::parse_prefix(line) {
+        let message = skip_separators(rest);
+        return (!message.is_empty()).then_some(Head::Stamped { stamp, message });
+    }
+    let message = sip::trim(line);
+    (activity::may_start_template(message) && activity::by_text(message).is_some()).then_some(Head::Bare { message })
 }
 
 /// Line accounting of a chunk or a file. `lines == records + continuation + blank + unrecognized`.
@@ -275,6 +282,7 @@ pub fn parse_chunk_into<'a>(
                 (Some(code), stamp, Some(kind.unwrap_or(EventKind::Unclassified)))
             }
             Head::Stamped { stamp, message } => (None, Some(stamp), activity::by_text(message)),
+            Head::Bare { message } => (None, None, activity::by_text(message)),
         };
         let Some(kind) = kind else {
             c.unrecognized += 1;
