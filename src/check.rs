@@ -79,6 +79,10 @@ pub struct InputOutcome {
     pub duplicates: u64,
     /// A read error part-way through (what was read before it is kept).
     pub error: Option<String>,
+    /// Shapes of what was read but not understood (unrecognised lines, unclassified records).
+    pub shapes: crate::shapes::ShapeTable,
+    /// Records that fed the rules (coverage).
+    pub records_used: u64,
 }
 
 /// Runs the whole analysis.
@@ -122,9 +126,21 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
 /// Reads every input in order and hands each event to `observer`; returns what was
 /// read of each input.
 pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(Vec<Plan>, Vec<InputOutcome>), Error> {
+    read_plans(opts, plan_inputs(opts), observer)
+}
+
+/// Expands and sniffs the inputs (format, encoding, dates), without reading them.
+pub fn plan_inputs(opts: &CheckOptions) -> Vec<Plan> {
     let entries = input::expand_with(&opts.paths, &opts.archive_limits);
-    let mut plans: Vec<Plan> =
-        entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect();
+    entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect()
+}
+
+/// [`read_inputs`] of inputs already planned by [`plan_inputs`].
+pub fn read_plans(
+    opts: &CheckOptions,
+    mut plans: Vec<Plan>,
+    observer: &mut dyn Observer,
+) -> Result<(Vec<Plan>, Vec<InputOutcome>), Error> {
     if plans.iter().all(|p| p.skipped.is_some()) {
         return Err(Error::NoInput(report::no_input_message(opts.lang, &plans)));
     }
@@ -144,6 +160,8 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
     let log_files =
         order.iter().filter(|&&i| matches!(plans[i].format, Format::ActivityLog | Format::MediaLog)).count();
     let mut duplicates = vec![0u64; plans.len()];
+    let mut unclassified = vec![crate::shapes::ShapeTable::default(); plans.len()];
+    let mut used = vec![0u64; plans.len()];
     let mut source = ChunkSource {
         plans: &mut plans,
         order,
@@ -161,6 +179,8 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
         opts,
         seen: (log_files >= 2).then(HashMap::default),
         duplicates: &mut duplicates,
+        unclassified: &mut unclassified,
+        used: &mut used,
     };
     let mut batch = Vec::with_capacity(batch_len);
     let mut next = Vec::with_capacity(batch_len);
@@ -171,6 +191,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
             // Either all is read, or the next input is a CSV export, read whole.
             let Some((i, format, mut stream)) = source.next_whole() else { break };
             let mut observe = |e: &Event<'_>| {
+                sink.note(i, e);
                 if sink.inside(e) {
                     sink.classifier.observe(e);
                 }
@@ -188,7 +209,13 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
                 _ => parse::call_log::read(&mut stream, i as u32, &mut observe),
             };
             match read {
-                Ok(counts) => sink.cursors[i].counts = counts,
+                Ok(counts) => {
+                    // System info feeds the report's PBX facts, not events.
+                    if format == Format::SystemInfo {
+                        sink.used[i] = counts.records;
+                    }
+                    sink.cursors[i].counts = counts;
+                }
                 Err(e) => source.errors.push((i, e.to_string())),
             }
             source.fill(&mut batch, batch_len);
@@ -211,9 +238,12 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
     for (i, e) in errors {
         outcomes[i].error = Some(e);
     }
-    for ((o, c), d) in outcomes.iter_mut().zip(&cursors).zip(&duplicates) {
+    for (i, ((o, c), d)) in outcomes.iter_mut().zip(&mut cursors).zip(&duplicates).enumerate() {
         o.counts = c.counts;
         o.duplicates = *d;
+        o.shapes = std::mem::take(&mut c.shapes);
+        o.shapes.merge(&unclassified[i], 0);
+        o.records_used = used[i];
     }
     Ok((plans, outcomes))
 }
@@ -312,6 +342,9 @@ struct Sink<'s> {
     /// files may overlap.
     seen: Option<HashMap<u64, u32, FxBuildHasher>>,
     duplicates: &'s mut [u64],
+    /// Per input: shapes of records recognised but not classified, records used.
+    unclassified: &'s mut [crate::shapes::ShapeTable],
+    used: &'s mut [u64],
 }
 
 /// Records remembered for duplicate detection (8 bytes each); past this, new ones are
@@ -369,6 +402,15 @@ impl Sink<'_> {
         }
     }
 
+    /// Counts what a record was for the coverage, and shapes it when its template is unknown.
+    fn note(&mut self, input: usize, e: &Event<'_>) {
+        if crate::shapes::feeds_rules(&e.kind) {
+            self.used[input] += 1;
+        } else if crate::shapes::is_unclassified(&e.kind) {
+            self.unclassified[input].add_coded(e.text, e.line, crate::shapes::ShapeKind::Unclassified, e.code);
+        }
+    }
+
     /// Whether an event falls in the `--since` / `--until` window (undated events do).
     fn inside(&self, e: &Event<'_>) -> bool {
         let o = self.opts;
@@ -385,6 +427,7 @@ impl Sink<'_> {
                 chunk.events.reverse();
             }
             for e in &chunk.events {
+                self.note(job.input, e);
                 if !self.inside(e) || self.is_duplicate(job.input, e) {
                     continue;
                 }
@@ -392,6 +435,7 @@ impl Sink<'_> {
             }
             for c in &chunk.calls {
                 let e = c.event();
+                self.note(job.input, &e);
                 if self.inside(&e) {
                     self.classifier.observe(&e);
                 }

@@ -384,6 +384,16 @@ messages! {
         "3CX received {n} incoming call(s) from {ips} that it could not match to any trunk or DID (event 30051, \"Unidentified Incoming Call\"). The INVITE is the carrier's (a carrier switch, with diversion / identity headers), not a scan: callers reach no one.";
     InboundUnidentifiedAdvice => "Trong cài đặt trung kế, mục nhận diện nguồn (source identification): thêm địa chỉ IP nhà mạng gửi cuộc gọi tới (trong Via / Contact của INVITE) và chọn cách khớp theo số DID; khai báo DID đúng định dạng nhà mạng gửi trong trường To / Request-URI (ví dụ có hay không có 84 / 0 ở đầu), rồi thêm quy tắc gọi vào cho DID đó.",
         "In the trunk's settings, under source identification: add the IP address the carrier sends calls from (the INVITE's Via / Contact) and match on the DID; enter the DID in the format the carrier sends in To / the Request-URI (with or without the leading country code or 0), then add an inbound rule for that DID.";
+    HeadingShapes => "Dòng chưa nhận diện được", "Lines not recognised";
+    ShapesIntro => "Các dạng dòng dưới đây công cụ đọc được nhưng chưa hiểu (số, địa chỉ, mã đã được che). Hãy gửi danh sách này (lệnh `cxtriage shapes`) cho bộ phận hỗ trợ để bổ sung.",
+        "The tool read these kinds of lines but did not understand them (numbers, addresses and ids masked). Send this list (command `cxtriage shapes`) to support so they can be added.";
+    ShapesInputLine => "{path}: {shapes} dạng chưa hiểu; {coverage}", "{path}: {shapes} shape(s) not understood; {coverage}";
+    ShapeRow => "{count} × {shape}  [{kind}, dòng đầu {line}]  ví dụ: {example}", "{count} × {shape}  [{kind}, first at line {line}]  e.g. {example}";
+    ShapeUnrecognized => "không nhận diện được", "not recognised";
+    ShapeUnclassified => "bản ghi 3CX chưa biết mẫu", "3CX record, template unknown";
+    ShapesMore => "… còn {more} dạng nữa (hiển thị {shown} dòng); xem tất cả: cxtriage shapes {path}", "… {more} more shape(s) ({shown} lines shown); all of them: cxtriage shapes {path}";
+    CoverageLine => "đã nhận diện {lines} số dòng, {records} số bản ghi được dùng để phân tích", "{lines} of lines recognised, {records} of records used by the rules";
+    ShapesUnshaped => "… và {n} dòng nữa sau khi bảng dạng đã đầy (không phân nhóm)", "… and {n} more line(s) after the table of shapes was full (not grouped)";
 }
 
 /// A call outcome in words.

@@ -205,3 +205,124 @@ fn event_30051_from_a_scanner_is_an_attack() {
     assert!(findings(&r, "inbound_not_routed").is_empty(), "{}", r["findings"]);
     assert_eq!(the(&r, "brute_force_attack")["subject"]["id"], "203.0.113.66");
 }
+
+/// Lines of shapes this version does not know: two unknown CM templates, one unknown
+/// codeless message, and an ordinary known one.
+const UNFAMILIAR: &str = "2026/11/20 08:00:00.000|0B2C|3|Ntc|[CM503099]: Call(C:1043): Transfer to Extn:102 requested by Extn:101
+2026/11/20 08:00:01.000|0B2C|3|Ntc|[CM503099]: Call(C:1044): Transfer to Extn:103 requested by Extn:105
+2026/11/20 08:00:02.000|0B2C|3|Ntc|[CM506001]: Queue 800: agent 102 logged in from 192.168.1.22:5062
+2026/11/20 08:00:03.000|0B2C|3|Ntc|[CM506001]: Queue 800: agent 103 logged in from 192.168.1.23:5062
+2026/11/20 08:00:04.000|0B2C|3|Ntc|[CM506001]: Queue 801: agent 104 logged in from 192.168.1.24:5062
+2026/11/20 08:00:05.000|0B2C|3|Ntc|Some new codeless message id=9f8e7d6c5b4a
+2026/11/20 08:00:06.000|0B2C|3|Ntc|[CM504001]: Ext.101: new contact is registered. Contact(s): [sip:101@192.168.1.21:5062]
+";
+
+#[test]
+fn unfamiliar_lines_come_out_as_shapes_with_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = check(dir.path(), "unfamiliar.log", UNFAMILIAR, &[]);
+    let input = &r["inputs"][0];
+    let shapes = input["unknown_shapes"].as_array().unwrap();
+    let got: Vec<(&str, u64, u64, &str)> = shapes
+        .iter()
+        .map(|s| {
+            (
+                s["shape"].as_str().unwrap(),
+                s["count"].as_u64().unwrap(),
+                s["first_line"].as_u64().unwrap(),
+                s["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("[CM506001] Queue <n>: agent <n> logged in from <ip>", 3, 3, "unclassified"),
+            ("[CM503099] Call(C:<n>): Transfer to Extn:<n> requested by Extn:<n>", 2, 1, "unclassified"),
+            ("Some new codeless message id=<hex>", 1, 6, "unrecognized"),
+        ]
+    );
+    assert!(shapes[0]["example"].as_str().unwrap().contains("agent 102 logged in from 192.168.1.22"));
+    // 6 of 7 lines recognised; 1 of 6 records fed a rule.
+    assert_eq!(input["coverage"]["lines_recognized"], 0.857);
+    assert_eq!(input["coverage"]["records_used"], 0.167);
+    assert_eq!(r["coverage"], input["coverage"]);
+
+    // Text, Markdown and HTML show them under their own heading.
+    for (format, heading) in [
+        ("text", "Dòng chưa nhận diện được"),
+        ("markdown", "## Dòng chưa nhận diện được"),
+        ("html", "<h2>Dòng chưa nhận diện được</h2>"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cxtriage"))
+            .args(["check", "-q", "-f", format, dir.path().join("unfamiliar.log").to_str().unwrap()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(heading), "{format}: {text}");
+        assert!(text.contains("[CM506001] Queue &lt;n&gt;") || text.contains("[CM506001] Queue <n>"), "{format}");
+    }
+
+    // A healthy, fully understood log has no such section.
+    let (r, _) = check(dir.path(), "known.log", UNFAMILIAR.lines().last().unwrap(), &[]);
+    assert!(r["inputs"][0]["unknown_shapes"].as_array().unwrap().is_empty());
+    assert_eq!(r["coverage"]["lines_recognized"], 1.0);
+}
+
+#[test]
+fn shapes_are_the_same_for_any_thread_count_and_chunk_size() {
+    let dir = tempfile::tempdir().unwrap();
+    // Free text before any record (unrecognised), then many records of unknown codes
+    // over several chunks, so the merge across chunks and threads is exercised.
+    let mut big = String::new();
+    for i in 0..30 {
+        big.push_str(&format!("free text line kind{} value {i}\n", ["a", "b", "c"][i % 3]));
+    }
+    for i in 0..3000 {
+        big.push_str(&format!(
+            "2026/11/20 08:{:02}:{:02}.000|0B2C|3|Ntc|[CM5{:05}]: Something {i} happened to Extn:{}\n",
+            i / 60 % 60,
+            i % 60,
+            i % 40,
+            100 + i % 7
+        ));
+    }
+    std::fs::write(dir.path().join("big.log"), &big).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello world 1\nhello world 22\n\nfoo bar\n").unwrap();
+    let run = |threads: usize, chunk_size: usize| {
+        let opts = cxtriage::CheckOptions {
+            paths: vec![dir.path().to_owned()],
+            threads: Some(threads),
+            chunk_size,
+            ..Default::default()
+        };
+        serde_json::to_string(&cxtriage::shapes::shapes(&opts).unwrap()).unwrap()
+    };
+    let reference = run(1, cxtriage::check::CHUNK_SIZE);
+    assert_eq!(reference, run(2, 4096));
+    assert_eq!(reference, run(2, 777));
+    let v: Value = serde_json::from_str(&reference).unwrap();
+    let big = &v[0];
+    assert_eq!(big["format"], "activity_log");
+    // 40 unknown codes, each one shape; three kinds of free text.
+    let shapes = big["shapes"].as_array().unwrap();
+    assert_eq!(shapes.len(), 43, "{}", big["shapes"]);
+    assert_eq!(shapes.iter().map(|s| s["count"].as_u64().unwrap()).sum::<u64>(), 3030);
+    assert_eq!((shapes[0]["count"].as_u64(), shapes[0]["first_line"].as_u64()), (Some(75), Some(31)));
+    assert!(shapes.iter().any(|s| s["shape"] == "free text line kinda value <n>" && s["count"] == 10));
+    // A file that is no known log: every line shaped.
+    let notes = &v[1];
+    assert_eq!(notes["format"], "unknown");
+    assert_eq!(notes["shapes"][0]["shape"], "hello world <n>");
+    assert_eq!(notes["shapes"][0]["count"], 2);
+    assert_eq!(notes["unrecognized"], 3);
+
+    // The command: exit 1 when there are shapes to send.
+    let out = Command::new(env!("CARGO_BIN_EXE_cxtriage"))
+        .args(["shapes", "--lang", "en", dir.path().join("notes.txt").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("2 × hello world <n>  [not recognised, first at line 1]  e.g. hello world 1"), "{text}");
+}

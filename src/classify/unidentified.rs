@@ -138,12 +138,14 @@ mod tests {
     use super::*;
 
     fn src(users: &[&str], count: u64, carrier_agent: u64, scanner_agent: u64, headers: u64) -> UnidentifiedSource {
-        let mut u = UnidentifiedSource::default();
-        u.users = users.iter().map(|s| s.to_string()).collect();
+        let mut u = UnidentifiedSource {
+            users: users.iter().map(|s| s.to_string()).collect(),
+            carrier_agent,
+            scanner_agent,
+            carrier_headers: headers,
+            ..Default::default()
+        };
         u.tally.count = count;
-        u.carrier_agent = carrier_agent;
-        u.scanner_agent = scanner_agent;
-        u.carrier_headers = headers;
         u
     }
 

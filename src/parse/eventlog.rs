@@ -918,6 +918,12 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether this version knows the template of an event id (an unknown id is a
+/// record to report among the shapes not understood).
+pub fn is_known_id(id: u32) -> bool {
+    TEMPLATES.iter().any(|t| t.0 == id)
+}
+
 /// The event id whose template the (flattened) text follows, for rows without an id
 /// and for text pasted from a web page or an e-mail.
 pub fn identify(text: &[u8]) -> Option<u32> {

@@ -176,6 +176,11 @@ pub struct ParsedChunk<'a> {
     pub relative: Vec<usize>,
     /// Call records (CDR chunks): kept here, and lent to an [`Event`] one at a time.
     pub calls: Vec<CallLine<'a>>,
+    /// Shapes of the chunk's unrecognised lines (line numbers relative to the chunk).
+    pub shapes: crate::shapes::ShapeTable,
+    /// Shapes of the lines before the chunk's first head: unrecognised unless they
+    /// continue the previous chunk's last record (decided in [`FileCursor::merge`]).
+    pub leading_shapes: crate::shapes::ShapeTable,
 }
 
 /// One call-record line of a chunk.
@@ -244,6 +249,7 @@ pub fn parse_chunk_into<'a>(
             }
             match state {
                 RecordState::Outside if !seen_head => {
+                    out.leading_shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
                     out.leading_lines += 1;
                     out.leading_bytes += len as u64;
                     c.lines -= 1;
@@ -256,6 +262,7 @@ pub fn parse_chunk_into<'a>(
                 _ => {
                     c.unrecognized += 1;
                     c.bytes_unrecognized += len as u64;
+                    out.shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
                     state = RecordState::Unrecognized;
                 }
             }
@@ -287,6 +294,7 @@ pub fn parse_chunk_into<'a>(
         let Some(kind) = kind else {
             c.unrecognized += 1;
             c.bytes_unrecognized += len as u64;
+            out.shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
             state = RecordState::Unrecognized;
             continue;
         };
@@ -333,6 +341,7 @@ pub fn parse_cdr_chunk_into<'a>(
             None => {
                 c.unrecognized += 1;
                 c.bytes_unrecognized += len as u64;
+                out.shapes.add(line, line_index as u64 + 1, crate::shapes::ShapeKind::Unrecognized);
             }
         }
     }
@@ -360,6 +369,8 @@ fn place(stamp: Option<RawStamp>, order: DateOrder, d: &mut ChunkDating) -> (Opt
 #[derive(Clone, Debug, Default)]
 pub struct FileCursor {
     pub counts: LineCounts,
+    /// Shapes of the file's unrecognised lines.
+    pub shapes: crate::shapes::ShapeTable,
     lines_before: u64,
     in_recognized: bool,
     day: Option<i64>,
@@ -379,7 +390,9 @@ impl FileCursor {
         } else {
             counts.unrecognized += chunk.leading_lines;
             counts.bytes_unrecognized += chunk.leading_bytes;
+            self.shapes.merge(&chunk.leading_shapes, base);
         }
+        self.shapes.merge(&chunk.shapes, base);
         for e in &mut chunk.events {
             e.line += base;
         }
