@@ -326,3 +326,36 @@ fn shapes_are_the_same_for_any_thread_count_and_chunk_size() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("2 × hello world <n>  [not recognised, first at line 1]  e.g. hello world 1"), "{text}");
 }
+
+/// The console's call-log export (v20 header of input-formats.md §6 [I]), with a trunk
+/// column, a queue as destination and the `Totals` footer 3CX writes under the calls.
+const CALL_LOG: &str = "Call Time,Call ID,From,To,Trunk,Direction,Status,Ringing,Talking,Cost
+2026-09-22 09:00:00,5001,0912345678,Queue Sales (800),10000,Inbound,Unanswered,00:00:05,00:01:30,0.00
+2026-09-22 09:05:00,5002,0912345679,Queue Sales (800),10000,Inbound,Unanswered,00:00:03,00:02:10,0.00
+2026-09-22 09:10:00,5003,0912345670,Nguyen Van A (101),10000,Inbound,Answered,00:00:04,00:03:00,0.00
+2026-09-22 09:20:00,5004,Nguyen Van A (101),0287300123,10001,Outbound,Answered,00:00:06,00:01:00,0.05
+Totals,,,,,,,00:00:18,00:07:40,0.05
+";
+
+#[test]
+fn console_call_log_statuses_queues_trunks_and_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = check(dir.path(), "calls.csv", CALL_LOG, &[]);
+    let input = &r["inputs"][0];
+    assert_eq!(input["format"], "call_log_csv");
+    // The footer is 3CX's own row, not an unrecognised one.
+    assert_eq!((input["unrecognized"].as_u64(), input["records"].as_u64()), (Some(0), Some(6)));
+    let c = &r["stats"]["call_records"];
+    // `Unanswered` with talk time (time in the queue) is not answered.
+    assert_eq!(
+        (c["by_outcome"]["answered"].as_u64(), c["by_outcome"]["no_answer"].as_u64()),
+        (Some(2), Some(2)),
+        "{c}"
+    );
+    // The trunk column is kept.
+    assert_eq!(c["trunks"]["10000"]["inbound"], 3);
+    assert_eq!(c["trunks"]["10000"]["inbound_answered"], 1);
+    assert_eq!(c["trunks"]["10001"]["outbound_answered"], 1);
+    // Queue rows are flagged: callers who reached the queue and no one.
+    assert_eq!(the(&r, "queue_calls_lost")["count"], 2);
+}
