@@ -79,6 +79,10 @@ pub struct InputOutcome {
     pub duplicates: u64,
     /// A read error part-way through (what was read before it is kept).
     pub error: Option<String>,
+    /// Shapes of what was read but not understood (unrecognised lines, unclassified records).
+    pub shapes: crate::shapes::ShapeTable,
+    /// Records that fed the rules (coverage).
+    pub records_used: u64,
 }
 
 /// Runs the whole analysis.
@@ -135,9 +139,21 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
 /// Reads every input in order and hands each event to `observer`; returns what was
 /// read of each input.
 pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(Vec<Plan>, Vec<InputOutcome>), Error> {
+    read_plans(opts, plan_inputs(opts), observer)
+}
+
+/// Expands and sniffs the inputs (format, encoding, dates), without reading them.
+pub fn plan_inputs(opts: &CheckOptions) -> Vec<Plan> {
     let entries = input::expand_with(&opts.paths, &opts.archive_limits);
-    let mut plans: Vec<Plan> =
-        entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect();
+    entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect()
+}
+
+/// [`read_inputs`] of inputs already planned by [`plan_inputs`].
+pub fn read_plans(
+    opts: &CheckOptions,
+    mut plans: Vec<Plan>,
+    observer: &mut dyn Observer,
+) -> Result<(Vec<Plan>, Vec<InputOutcome>), Error> {
     if plans.iter().all(|p| p.skipped.is_some()) {
         return Err(Error::NoInput(report::no_input_message(opts.lang, &plans)));
     }
@@ -157,6 +173,8 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
     let log_files =
         order.iter().filter(|&&i| matches!(plans[i].format, Format::ActivityLog | Format::MediaLog)).count();
     let mut duplicates = vec![0u64; plans.len()];
+    let mut unclassified = vec![crate::shapes::ShapeTable::default(); plans.len()];
+    let mut used = vec![0u64; plans.len()];
     let mut source = ChunkSource {
         plans: &mut plans,
         order,
@@ -174,6 +192,8 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
         opts,
         seen: (log_files >= 2).then(HashMap::default),
         duplicates: &mut duplicates,
+        unclassified: &mut unclassified,
+        used: &mut used,
     };
     let mut batch = Vec::with_capacity(batch_len);
     let mut next = Vec::with_capacity(batch_len);
@@ -184,6 +204,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
             // Either all is read, or the next input is a CSV export, read whole.
             let Some((i, format, mut stream)) = source.next_whole() else { break };
             let mut observe = |e: &Event<'_>| {
+                sink.note(i, e);
                 if inside(opts, e) {
                     sink.classifier.observe(e);
                 }
@@ -201,7 +222,13 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
                 _ => parse::call_log::read(&mut stream, i as u32, &mut observe),
             };
             match read {
-                Ok(counts) => sink.cursors[i].counts = counts,
+                Ok(counts) => {
+                    // System info feeds the report's PBX facts, not events.
+                    if format == Format::SystemInfo {
+                        sink.used[i] = counts.records;
+                    }
+                    sink.cursors[i].counts = counts;
+                }
                 Err(e) => source.errors.push((i, e.to_string())),
             }
             source.fill(&mut batch, batch_len);
@@ -224,9 +251,12 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
     for (i, e) in errors {
         outcomes[i].error = Some(e);
     }
-    for ((o, c), d) in outcomes.iter_mut().zip(&cursors).zip(&duplicates) {
+    for (i, ((o, c), d)) in outcomes.iter_mut().zip(&mut cursors).zip(&duplicates).enumerate() {
         o.counts = c.counts;
         o.duplicates = *d;
+        o.shapes = std::mem::take(&mut c.shapes);
+        o.shapes.merge(&unclassified[i], 0);
+        o.records_used = used[i];
     }
     Ok((plans, outcomes))
 }
@@ -330,6 +360,9 @@ struct Sink<'s> {
     /// files may overlap.
     seen: Option<HashMap<u64, u32, FxBuildHasher>>,
     duplicates: &'s mut [u64],
+    /// Per input: shapes of records recognised but not classified, records used.
+    unclassified: &'s mut [crate::shapes::ShapeTable],
+    used: &'s mut [u64],
 }
 
 /// Records remembered for duplicate detection (8 bytes each); past this, new ones are
@@ -341,7 +374,9 @@ const MAX_REMEMBERED_RECORDS: usize = 8_000_000;
 fn record_key(e: &Event<'_>) -> Option<u64> {
     let t = e.ts?;
     let message = match parse::head(e.text) {
-        Some(parse::Head::Marker { message, .. } | parse::Head::Stamped { message, .. }) => message,
+        Some(
+            parse::Head::Marker { message, .. } | parse::Head::Stamped { message, .. } | parse::Head::Bare { message },
+        ) => message,
         _ => e.text,
     };
     let h = message.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
@@ -385,6 +420,15 @@ impl Sink<'_> {
         }
     }
 
+    /// Counts what a record was for the coverage, and shapes it when its template is unknown.
+    fn note(&mut self, input: usize, e: &Event<'_>) {
+        if crate::shapes::feeds_rules(&e.kind) {
+            self.used[input] += 1;
+        } else if crate::shapes::is_unclassified(&e.kind) {
+            self.unclassified[input].add_coded(e.text, e.line, crate::shapes::ShapeKind::Unclassified, e.code);
+        }
+    }
+
     /// Folds a parsed batch into the classifier, in input and chunk order; gives back
     /// the emptied event vectors for reuse.
     fn fold(&mut self, batch: &[Job], mut parsed: Vec<parse::ParsedChunk<'_>>) -> Vec<Vec<Event<'static>>> {
@@ -395,6 +439,13 @@ impl Sink<'_> {
             if job.newest_first {
                 // A console copy lists records newest first: reverse records, not lines.
                 chunk.events.reverse();
+            }
+            // Coverage and shapes count every record read, in the window or not.
+            for e in &chunk.events {
+                self.note(job.input, e);
+            }
+            for c in &chunk.calls {
+                self.note(job.input, &c.event());
             }
             if windowed || self.seen.is_some() {
                 chunk.events.retain(|e| inside(opts, e) && !self.is_duplicate(job.input, e));

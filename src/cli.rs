@@ -33,6 +33,38 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the fault catalogue: id, side, title, advice.
     Faults(FaultsArgs),
+    /// List every kind of line that was read but not understood (unrecognised lines,
+    /// 3CX records of unknown templates), with counts, first line and an example.
+    Shapes(Box<ShapesArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ShapesArgs {
+    /// Log files, directories, zips or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(short, long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub format: CatalogFormat,
+    #[arg(long, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+    #[command(flatten)]
+    pub reading: ReadArgs,
+    /// Worker threads (default: all cores). The output is identical for any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl ShapesArgs {
+    pub fn options(&self) -> CheckOptions {
+        CheckOptions {
+            paths: self.paths.clone(),
+            lang: self.lang,
+            utc_offset_minutes: self.reading.utc_offset,
+            cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
+            threads: self.threads,
+            ..CheckOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]

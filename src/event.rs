@@ -224,8 +224,10 @@ pub enum PbxEvent<'a> {
     LocalIpChanged { from: &'a [u8], to: &'a [u8] },
     /// 30049 `External calls from ext.%1 is disabled by Administrator`.
     ExternalCallsDisabled { extension: &'a [u8] },
-    /// 30051 `Unidentified Incoming Call. Review INVITE ...: %1` (source from Via / received=).
-    UnidentifiedIncoming { source: Option<IpAddr>, user: &'a [u8] },
+    /// 30051 `Unidentified Incoming Call. Review INVITE ...: %1` (source from Via / received=),
+    /// with what tells a carrier's real call from a scanner's probe: the `User-Agent`
+    /// and whether the INVITE carries `Diversion` / `P-Asserted-Identity` headers.
+    UnidentifiedIncoming { source: Option<IpAddr>, user: &'a [u8], user_agent: &'a [u8], carrier_headers: bool },
     /// 30052 `There was no user or outbound rule found for the number %1 that %2 dialed`.
     NoRuleForNumber { number: &'a [u8], extension: &'a [u8] },
     /// 30053 `A call placed by %1 was terminated due to a loop detected`.

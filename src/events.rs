@@ -650,11 +650,15 @@ fn pbx(out: &mut Vec<u8>, e: &PbxEvent<'_>, style: Style) {
             key(out, "extension");
             string(out, extension);
         }
-        P::UnidentifiedIncoming { source, user } => {
+        P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => {
             key(out, "source");
             ip(out, source);
             key(out, "user");
             string(out, user);
+            key(out, "user_agent");
+            string(out, user_agent);
+            key(out, "carrier_headers");
+            boolean(out, *carrier_headers);
         }
         P::NoRuleForNumber { number, extension } => {
             key(out, "number");
@@ -1041,9 +1045,10 @@ mod tests {
                 P::ExternalCallsDisabled { extension } => {
                     ("external_calls_disabled", json!({ "extension": s(extension) }))
                 }
-                P::UnidentifiedIncoming { source, user } => {
-                    ("unidentified_incoming", json!({ "source": ip(source), "user": s(user) }))
-                }
+                P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => (
+                    "unidentified_incoming",
+                    json!({ "source": ip(source), "user": s(user), "user_agent": s(user_agent), "carrier_headers": carrier_headers }),
+                ),
                 P::NoRuleForNumber { number, extension } => {
                     ("no_rule_for_number", json!({ "number": s(number), "extension": s(extension) }))
                 }

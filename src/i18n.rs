@@ -419,6 +419,32 @@ messages! {
     ColErrorCode => "Mã lỗi", "Error code";
     ColVerdict => "Kết luận", "Verdict";
     OverviewOtherCases => "Hồ sơ khác", "Other cases";
+    SeenOnceExtensionAuth => "Mới thấy {n} lần, chưa đủ để kết luận là lỗi: máy nhánh {ext} xác thực thất bại từ {ip} (lúc {first}). Nếu điện thoại ở địa chỉ này không gọi được, hãy nhập lại ID xác thực và mật khẩu.",
+        "Seen {n} time(s) only, not enough to call it a fault: extension {ext} failed to authenticate from {ip} (at {first}). If the phone at that address cannot call, re-enter its authentication ID and password.";
+    SeenOnceTrunkRegistration => "Mới thấy {n} lần, chưa đủ để kết luận là lỗi: trung kế {trunk} đăng ký bị từ chối ({codes}) lúc {first}, sau đó chưa đăng ký lại được.",
+        "Seen {n} time(s) only, not enough to call it a fault: trunk {trunk} had its registration refused ({codes}) at {first}, with no good registration since.";
+    NumberFormatInternationalMain => "Nhà mạng của trung kế {trunk} từ chối {n} cuộc gọi tới số viết với tiền tố quốc tế 00 ({numbers}; {codes}: không tìm thấy số / số chưa đủ): nhà mạng này chỉ nhận số dạng +mã nước. Web client của 3CX đổi dấu + thành 00.",
+        "The carrier of trunk {trunk} refused {n} call(s) to numbers written with the international prefix 00 ({numbers}; {codes}: number not found / incomplete): this carrier takes +country code only. The 3CX web client turns a typed + into 00.";
+    NumberFormatInternationalAdvice => "Thêm quy tắc gọi ra cho trung kế này: số bắt đầu bằng 00 thì bớt 2 chữ số đầu (00) và thêm + phía trước; rồi gọi thử lại một số quốc tế.",
+        "Add an outbound rule for this trunk: for numbers starting with 00, strip 2 digits (00) and prepend +; then call an international number again.";
+    NumberFormatRoutingMain => "Nhà mạng của trung kế {trunk} trả lời \"không có số này\" ({codes}) cho {n} cuộc gọi tới {distinct} số khác nhau ({numbers}), không cuộc gọi ra nào thành công: số đang được gửi đi sai định dạng.",
+        "The carrier of trunk {trunk} answered \"no such number\" ({codes}) to {n} call(s) to {distinct} different numbers ({numbers}), with no outbound call answered: the numbers leave in a format the carrier does not take.";
+    NumberFormatRoutingAdvice => "Hỏi nhà mạng định dạng số họ nhận (0xxx, 84xxx hay +84xxx), rồi sửa phần bớt / thêm số trong quy tắc gọi ra cho khớp.",
+        "Ask the carrier which number format it takes (0xxx, 84xxx or +84xxx), then fix strip / prepend in the outbound rule to match.";
+    InboundUnidentifiedMain => "3CX nhận {n} cuộc gọi đến từ {ips} mà không khớp được với trung kế hoặc số DID nào (sự kiện 30051, \"Unidentified Incoming Call\"). Bản tin INVITE là của nhà mạng (tổng đài nhà mạng, có header chuyển hướng / danh tính), không phải dò quét: người gọi vào không gặp được ai.",
+        "3CX received {n} incoming call(s) from {ips} that it could not match to any trunk or DID (event 30051, \"Unidentified Incoming Call\"). The INVITE is the carrier's (a carrier switch, with diversion / identity headers), not a scan: callers reach no one.";
+    InboundUnidentifiedAdvice => "Trong cài đặt trung kế, mục nhận diện nguồn (source identification): thêm địa chỉ IP nhà mạng gửi cuộc gọi tới (trong Via / Contact của INVITE) và chọn cách khớp theo số DID; khai báo DID đúng định dạng nhà mạng gửi trong trường To / Request-URI (ví dụ có hay không có 84 / 0 ở đầu), rồi thêm quy tắc gọi vào cho DID đó.",
+        "In the trunk's settings, under source identification: add the IP address the carrier sends calls from (the INVITE's Via / Contact) and match on the DID; enter the DID in the format the carrier sends in To / the Request-URI (with or without the leading country code or 0), then add an inbound rule for that DID.";
+    HeadingShapes => "Dòng chưa nhận diện được", "Lines not recognised";
+    ShapesIntro => "Các dạng dòng dưới đây công cụ đọc được nhưng chưa hiểu (số, địa chỉ, mã đã được che). Hãy gửi danh sách này (lệnh `cxtriage shapes`) cho bộ phận hỗ trợ để bổ sung.",
+        "The tool read these kinds of lines but did not understand them (numbers, addresses and ids masked). Send this list (command `cxtriage shapes`) to support so they can be added.";
+    ShapesInputLine => "{path}: {shapes} dạng chưa hiểu; {coverage}", "{path}: {shapes} shape(s) not understood; {coverage}";
+    ShapeRow => "{count} × {shape}  [{kind}, dòng đầu {line}]  ví dụ: {example}", "{count} × {shape}  [{kind}, first at line {line}]  e.g. {example}";
+    ShapeUnrecognized => "không nhận diện được", "not recognised";
+    ShapeUnclassified => "bản ghi 3CX chưa biết mẫu", "3CX record, template unknown";
+    ShapesMore => "… còn {more} dạng nữa (hiển thị {shown} dòng); xem tất cả: cxtriage shapes {path}", "… {more} more shape(s) ({shown} lines shown); all of them: cxtriage shapes {path}";
+    CoverageLine => "đã nhận diện {lines} số dòng, {records} số bản ghi được dùng để phân tích", "{lines} of lines recognised, {records} of records used by the rules";
+    ShapesUnshaped => "… và {n} dòng nữa sau khi bảng dạng đã đầy (không phân nhóm)", "… and {n} more line(s) after the table of shapes was full (not grouped)";
 }
 
 /// A call outcome in words.

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod input;
 pub mod parse;
 pub mod report;
+pub mod shapes;
 
 pub use check::{CheckOptions, check};
 pub use error::Error;

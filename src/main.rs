@@ -120,6 +120,19 @@ fn run() -> Result<u8, cxtriage::Error> {
             }
             Ok(u8::from(n == 0) * 2)
         }
+        Command::Shapes(args) => {
+            let inputs = cxtriage::shapes::shapes(&args.options())?;
+            let text = if args.format == CatalogFormat::Json {
+                let mut s = serde_json::to_string_pretty(&inputs).expect("plain values serialise");
+                s.push('\n');
+                s
+            } else {
+                cxtriage::shapes::render_text(args.lang, &inputs)
+            };
+            emit(&text, None)?;
+            // 0: everything was understood; 1: there are shapes to send.
+            Ok(u8::from(inputs.iter().any(|i| !i.shapes.is_empty() || i.unshaped_lines > 0)))
+        }
         Command::Faults(args) => {
             emit(&cxtriage::catalog(args.lang, args.format == CatalogFormat::Json), None)?;
             Ok(0)

@@ -8,7 +8,9 @@
 pub mod catalog;
 pub mod numbering;
 pub mod rules;
+pub mod sip_status;
 pub mod state;
+pub mod unidentified;
 
 use crate::event::{CallRecord, Event, EventKind, LogCode, Party, TrunkRef};
 use crate::i18n::{Lang, Msg};
@@ -32,11 +34,6 @@ const MAX_JOINED_FAILURES: usize = 1_000_000;
 const PAYMENT_WORDS: &[&str] = &["payment", "balance", "credit", "suspend", "insufficient", "debt", "unpaid"];
 /// A finding at or above this confidence counts for the verdict (faults.md).
 pub const VERDICT_CONFIDENCE: f64 = 0.5;
-
-/// Codes that are ordinary outcomes of calling someone (busy, no answer, unknown number).
-pub const CALLEE_CODES: &[u16] = &[404, 408, 410, 480, 484, 486, 487, 600, 603, 604];
-/// Codes that mean the two ends share no codec.
-pub const CODEC_CODES: &[u16] = &[415, 488, 606];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -388,6 +385,11 @@ impl Classifier {
                         t.last_outbound_answered = t.last_outbound_answered.max(e.ts);
                         // An answered outbound call ends any barring pattern.
                         t.run = OutboundRun::default();
+                        if let Party::Trunk { number, .. } = party
+                            && sip_status::is_international_00(number)
+                        {
+                            self.state.international_answered += 1;
+                        }
                     }
                     _ => {
                         if let (Direction::Inbound, Some(i), true) = (st.direction, st.inbound_trunk, first_answer) {
@@ -464,11 +466,8 @@ impl Classifier {
                         r.obsolete_samples.insert(lossy(number));
                     }
                 }
-                if CODEC_CODES.contains(&code) {
-                    self.state.codec_failures.add(e, Some(code), cap);
-                } else if CALLEE_CODES.contains(&code) {
-                    self.state.callee_outcomes.add(e, Some(code), cap);
-                } else if on_trunk.is_none() || inbound_leg {
+                let explained = self.observe_status(e, code, number, on_trunk.filter(|_| !inbound_leg));
+                if !explained && (on_trunk.is_none() || inbound_leg) {
                     self.state.unexplained_failures.add(e, Some(code), cap);
                 }
             }
@@ -856,11 +855,26 @@ impl Classifier {
                 entry.1 |= sip;
             }
             P::RequestRejected { ip: Some(ip), .. } => ev.scans.entry(ip).or_default().add(e, None, cap),
-            P::UnidentifiedIncoming { source, .. } => match source {
-                // From the carrier: a real call no inbound rule took.
-                Some(ip) if ev.carrier_ips.contains(&ip) => self.state.records.inbound_unrouted.add(e, None, cap),
-                // From an unknown public address: a scanner's INVITE.
+            P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => match source {
+                // Carrier or scanner is decided at the end, from all of one address's entries.
+                Some(ip)
+                    if !is_private(ip)
+                        && (ev.unidentified.len() < DISTINCT_CAP || ev.unidentified.contains_key(&ip)) =>
+                {
+                    let u = ev.unidentified.entry(ip).or_default();
+                    u.tally.add(e, None, cap);
+                    if u.users.len() < UNIDENTIFIED_USERS_CAP {
+                        u.users.insert(lossy(user));
+                    }
+                    match unidentified::agent(user_agent) {
+                        unidentified::Agent::Carrier => u.carrier_agent += 1,
+                        unidentified::Agent::Scanner => u.scanner_agent += 1,
+                        unidentified::Agent::Unknown => {}
+                    }
+                    u.carrier_headers += u64::from(carrier_headers);
+                }
                 Some(ip) if !is_private(ip) => ev.scans.entry(ip).or_default().add(e, None, cap),
+                // From the LAN (a gateway, an SBC) or no address: a real call no trunk took.
                 _ => self.state.records.inbound_unrouted.add(e, None, cap),
             },
             P::RegistrationUnreachable { .. } => ev.unreachable.add(e, None, cap),
@@ -909,6 +923,16 @@ impl Classifier {
                     return;
                 }
                 self.tick(e.ts, Some(i), Tick::Failed);
+                // The same table as the activity log's failures: codec, number format,
+                // ordinary outcomes (input-formats.md §10).
+                self.observe_status(e, code, number, Some(i));
+                if matches!(code, 404 | 410 | 484 | 604) && numbering::obsolete(number).is_some() {
+                    let r = &mut self.state.records;
+                    r.obsolete_numbers.add(e, Some(code), cap);
+                    if r.obsolete_samples.len() < 5 {
+                        r.obsolete_samples.insert(lossy(number));
+                    }
+                }
                 let t = &mut self.state.trunks[i as usize];
                 t.outbound_failures_total += 1;
                 let run = &mut t.run;
@@ -939,6 +963,47 @@ impl Classifier {
             | P::LicenseMismatch
             | P::CertificateRenewalFailed { .. }
             | P::Other { .. } => {}
+        }
+    }
+
+    /// Files a failure status by [`sip_status::class`]: codec refusals, numbers the
+    /// carrier does not know as sent (on a trunk), ordinary outcomes of calling
+    /// someone. Returns whether the status explains the failure.
+    fn observe_status(&mut self, e: &Event<'_>, code: u16, number: &[u8], trunk: Option<u32>) -> bool {
+        use sip_status::StatusClass as C;
+        let cap = self.evidence_cap;
+        let class = sip_status::class(code);
+        if class == C::NumberOrRouting
+            && let Some(i) = trunk
+        {
+            self.state.number_refusals.add(e, code, number, i, cap);
+        }
+        match class {
+            C::Codec => self.state.codec_failures.add(e, Some(code), cap),
+            // A phone's leg timing out is "no answer"; a trunk's timeouts feed its run.
+            // A `00` number the carrier does not know is the format, not the callee.
+            C::NumberOrRouting if trunk.is_some() && sip_status::is_international_00(number) => {}
+            C::CalleeOutcome | C::NumberOrRouting => self.state.callee_outcomes.add(e, Some(code), cap),
+            C::Reachability if code == 408 => self.state.callee_outcomes.add(e, Some(code), cap),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Tells each 30051 source a carrier (its real call matched no trunk or DID:
+    /// `inbound_not_routed`) or a scanner (`brute_force_attack`), by the evidence.
+    fn resolve_unidentified(&mut self) {
+        let ev = &mut self.state.events;
+        let sources = std::mem::take(&mut ev.unidentified);
+        for (ip, u) in sources {
+            let verdict = unidentified::judge(&u, ev.carrier_ips.contains(&ip));
+            if let unidentified::Judgement::Carrier(signs) = verdict {
+                ev.unidentified_carrier.merge(&u.tally, self.evidence_cap);
+                ev.unidentified_carrier_ips.insert(ip);
+                ev.unidentified_carrier_signs.extend(signs);
+            } else {
+                ev.scans.entry(ip).or_default().merge(&u.tally, self.evidence_cap);
+            }
         }
     }
 
@@ -996,6 +1061,7 @@ impl Classifier {
         if self.state.records.calls > 0 {
             self.stats.call_records = Some(RecordStats::of(&self.state.records));
         }
+        self.resolve_unidentified();
         let mut findings: Vec<Finding> = rules::RULES.iter().flat_map(|rule| rule(&self.state, ctx)).collect();
         sort_findings(&mut findings);
         findings

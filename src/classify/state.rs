@@ -70,6 +70,24 @@ impl Tally {
         self.evidence.push(e, cap);
     }
 
+    /// Adds another tally's counts, span and evidence (up to `cap` lines).
+    pub fn merge(&mut self, o: &Tally, cap: usize) {
+        self.count += o.count;
+        self.first = match (self.first, o.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = self.last.max(o.last);
+        for (c, n) in &o.codes {
+            *self.codes.entry(*c).or_default() += n;
+        }
+        for l in &o.evidence.lines {
+            if self.evidence.lines.len() < cap {
+                self.evidence.lines.push(l.clone());
+            }
+        }
+    }
+
     pub fn code_count(&self, codes: &[u16]) -> u64 {
         codes.iter().map(|c| self.codes.get(c).copied().unwrap_or(0)).sum()
     }
@@ -274,6 +292,43 @@ pub struct SiteState {
     /// Calls the activity logs showed: a call record of one of them is the same call
     /// seen twice, counted once.
     pub log_calls: HashSet<CallId, FxBuildHasher>,
+    /// Trunk calls refused 404 / 410 / 484 / 604 (sip_status `NumberOrRouting`).
+    pub number_refusals: NumberRefusals,
+    /// Outbound calls answered to numbers written with `00` (the format works here).
+    pub international_answered: u64,
+}
+
+/// Trunk calls the carrier refused as an unknown number (404 / 410 / 484 / 604):
+/// all of them, and those written with the international prefix `00`.
+#[derive(Clone, Debug, Default)]
+pub struct NumberRefusals {
+    pub all: Tally,
+    pub distinct: HashSet<u64, FxBuildHasher>,
+    pub samples: BTreeSet<String>,
+    pub international: Tally,
+    pub international_distinct: HashSet<u64, FxBuildHasher>,
+    pub international_samples: BTreeSet<String>,
+    /// The trunk of the first refusal.
+    pub trunk: Option<u32>,
+}
+
+impl NumberRefusals {
+    pub fn add(&mut self, e: &Event<'_>, code: u16, number: &[u8], trunk: u32, cap: usize) {
+        let intl = crate::classify::sip_status::is_international_00(number);
+        let (tally, distinct, samples) = if intl {
+            (&mut self.international, &mut self.international_distinct, &mut self.international_samples)
+        } else {
+            (&mut self.all, &mut self.distinct, &mut self.samples)
+        };
+        tally.add(e, Some(code), cap);
+        if distinct.len() < DISTINCT_CAP {
+            distinct.insert(number_key(number));
+        }
+        if samples.len() < 5 {
+            samples.insert(String::from_utf8_lossy(number).into_owned());
+        }
+        self.trunk.get_or_insert(trunk);
+    }
 }
 
 /// Outbound failures seen in call records since the last answered outbound call:
@@ -488,7 +543,28 @@ pub struct EventState {
     pub queue_sla: Tally,
     /// Addresses that answered as a carrier (12294 repliers, trunk failures' sources).
     pub carrier_ips: BTreeSet<IpAddr>,
+    /// 30051 per source address, until `Classifier::finish` tells carriers from scanners.
+    pub unidentified: BTreeMap<IpAddr, UnidentifiedSource>,
+    /// 30051 that the evidence shows to be a carrier's real call (set at finish).
+    pub unidentified_carrier: Tally,
+    pub unidentified_carrier_ips: BTreeSet<IpAddr>,
+    /// Why they were taken for a carrier (`user_agent`, `diversion_or_pai`, ...).
+    pub unidentified_carrier_signs: BTreeSet<&'static str>,
 }
+
+/// 30051 entries from one address: what they called and how they looked.
+#[derive(Clone, Debug, Default)]
+pub struct UnidentifiedSource {
+    pub tally: Tally,
+    /// Called users (Request-URI), up to [`UNIDENTIFIED_USERS_CAP`].
+    pub users: BTreeSet<String>,
+    pub carrier_agent: u64,
+    pub scanner_agent: u64,
+    pub carrier_headers: u64,
+}
+
+/// Called users kept per 30051 source: enough to see a walk through numbers.
+pub const UNIDENTIFIED_USERS_CAP: usize = 64;
 
 impl SiteState {
     /// The activity-log failure (trunk index, SIP code) that a failed record row is.

@@ -171,6 +171,8 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
             Some(Head::Marker { code, .. }) if code.family == *b"MS" => ms += 1,
             Some(Head::Marker { .. }) => cm += 1,
             Some(Head::Stamped { message, .. }) if parse::activity::by_text(message).is_some() => stamped += 1,
+            // Codeless, untimed template lines (a copy of 3CX's documentation, an e-mail).
+            Some(Head::Bare { .. }) => stamped += 1,
             _ => {}
         }
     }

@@ -36,6 +36,27 @@ pub fn parse_cm(code: u32, msg: &[u8]) -> Option<EventKind<'_>> {
     by_code.or_else(|| by_text(msg))
 }
 
+/// How every known call-manager message begins (docs/activity-log-templates.md). A
+/// line with neither time nor code is tried as a message only when it begins so:
+/// a cheap test that keeps SIP dumps and foreign text out of [`by_text`].
+const TEMPLATE_STARTS: &[&[u8]] = &[
+    b"Call(C:",
+    b"Ext.",
+    b"Extn:",
+    b"Authentication failed for",
+    b"Registered line:",
+    b"Registration succeeded for",
+    b"Registration failed for",
+    b"Making route(s)",
+    b"Leg L:",
+];
+
+/// Whether `msg` begins like a known call-manager message.
+pub fn may_start_template(msg: &[u8]) -> bool {
+    matches!(msg.first(), Some(b'C' | b'E' | b'A' | b'R' | b'M' | b'L'))
+        && TEMPLATE_STARTS.iter().any(|t| msg.starts_with(t))
+}
+
 /// Matches a message on its key phrases alone (unknown or missing code).
 pub fn by_text(msg: &[u8]) -> Option<EventKind<'_>> {
     let has = |f: &memmem::Finder<'_>| f.find(msg).is_some();

@@ -33,8 +33,12 @@ enum Col {
     CallId,
     Direction,
     Reason,
+    /// The trunk (line) that carried the call: `Trunk`, `Trunk number`, `Line`.
+    Trunk,
+    /// A queue the call went through, when the export has a column for it.
+    Queue,
 }
-const NCOLS: usize = 10;
+const NCOLS: usize = 12;
 
 /// What a header cell names. `Some(None)`: a known column this reader does not use.
 fn column_of(key: &str) -> Option<Option<Col>> {
@@ -79,6 +83,9 @@ fn column_of(key: &str) -> Option<Option<Col>> {
         "call id" | "callid" | "call_id" | "id appel" | "id cuộc gọi" | "mã cuộc gọi" => Col::CallId,
         "direction" | "call direction" | "sens" | "hướng" | "hướng gọi" => Col::Direction,
         "reason" | "termination reason" | "raison" | "motif" | "lý do" => Col::Reason,
+        "trunk" | "trunk number" | "trunk no" | "trunk dn" | "line" | "line number" | "ligne" | "trung kế"
+        | "số trung kế" => Col::Trunk,
+        "queue" | "queue name" | "call queue" | "file d'attente" | "hàng đợi" => Col::Queue,
         "cost" | "coût" | "cout" | "chi phí" | "cước" | "totaux" => return Some(None),
         _ => return None,
     }))
@@ -285,6 +292,41 @@ fn party(v: &[u8]) -> Party<'_> {
     Party::Number(v)
 }
 
+/// `10000`, `Trunk 10000`, `VNPT (10000)`: the trunk's DN (digits), if the cell names one.
+fn trunk_number(v: &[u8]) -> Option<&[u8]> {
+    if v.is_empty() {
+        return None;
+    }
+    // The last run of digits: the DN follows a name (`VNPT (10000)`, `Trunk 10000`).
+    let end = v.iter().rposition(u8::is_ascii_digit)? + 1;
+    let start = v[..end].iter().rposition(|c| !c.is_ascii_digit()).map_or(0, |p| p + 1);
+    Some(&v[start..end])
+}
+
+fn on_trunk<'a>(p: Party<'a>, dn: &'a [u8]) -> Party<'a> {
+    let number = match p {
+        Party::Number(n) => n,
+        Party::Trunk { number, .. } => number,
+        // An extension on the external side would be odd: keep it as it is.
+        other => return other,
+    };
+    Party::Trunk { trunk: crate::event::TrunkRef { dn, name: b"" }, number }
+}
+
+/// A destination the console names as a queue (`Queue Sales (800)`, `Hàng đợi Kinh doanh (800)`).
+fn names_queue(cell: &[u8]) -> bool {
+    let l = String::from_utf8_lossy(cell).to_lowercase();
+    ["queue", "hàng đợi", "file d'attente"].iter().any(|w| l.contains(w))
+}
+
+/// `Totals`, `Totaux`, `Tổng cộng`: the footer row 3CX writes under the calls.
+fn is_totals_row(rec: &csv::ByteRecord) -> bool {
+    let Some(first) = rec.iter().map(value).find(|c| !c.is_empty()) else { return false };
+    let l = String::from_utf8_lossy(first).to_lowercase();
+    let l = l.trim().trim_end_matches(':');
+    matches!(l, "total" | "totals" | "totaux" | "tổng" | "tổng cộng" | "grand total")
+}
+
 fn external(p: &Party<'_>) -> bool {
     matches!(p, Party::Number(n) if cdr::is_external_number(n))
 }
@@ -331,12 +373,17 @@ fn emit_row(
             status_outcome(l).or_else(|| reason_outcome(l)).unwrap_or_else(|| cdr::outcome(words, talked))
         })
     };
+    // A status the console states in words (`Unanswered`, `Missed`) is the outcome even
+    // with talk time: 3CX counts time spent in a queue or IVR as talking.
+    let stated = (!status.is_empty()).then(|| status_outcome(lower_into(status, &mut s.lower))).flatten();
     let by_status = said(status, &mut s.lower);
     let by_reason = said(reason_col, &mut s.lower);
     // The status summarises (`Bận`, `Nhỡ`); a reason naming the failure (`Không được
     // phép`) is more precise and wins, but never over an answer.
     let (outcome, words) = match (by_status, by_reason) {
-        _ if talked => (Outcome::Answered, if status.is_empty() { reason_col } else { status }),
+        _ if talked && stated.is_none_or(|o| o == Outcome::Answered) => {
+            (Outcome::Answered, if status.is_empty() { reason_col } else { status })
+        }
         (Some(Outcome::Answered), _) => (Outcome::Answered, status),
         (st, Some(r)) if rank(r) > 0 && rank(r) >= st.map_or(0, rank) => (r, reason_col),
         (Some(st), _) => (st, status),
@@ -361,6 +408,15 @@ fn emit_row(
         Party::Extension(n) | Party::Number(n) => n,
         _ => &b""[..],
     };
+    // The trunk column puts the external party on that trunk, as the other readers do.
+    let trunk_dn = h.get(rec, Col::Trunk);
+    let trunk_dn = trunk_number(trunk_dn);
+    let (from, to) = match (trunk_dn, direction) {
+        (Some(dn), CallDirection::Inbound) => (on_trunk(from, dn), to),
+        (Some(dn), CallDirection::Outbound) => (from, on_trunk(to, dn)),
+        _ => (from, to),
+    };
+    let via_queue = !h.get(rec, Col::Queue).is_empty() || names_queue(h.get(rec, Col::Callee));
     let call_id = h.get(rec, Col::CallId);
     let record = CallRecord {
         call_id,
@@ -376,7 +432,7 @@ fn emit_row(
         reason: words,
         divert: None,
         to_end_call: false,
-        via_queue: false,
+        via_queue,
     };
     join_row(rec, &mut s.text);
     sink(&Event { file, line, ts: Some(started), code: None, text: &s.text, kind: EventKind::Call(&record) });
@@ -401,6 +457,11 @@ fn pass(
         // A header anywhere (concatenated exports) re-maps the columns.
         if let Some(h) = Header::detect(&rows.rec, &mut key) {
             header = Some(h);
+            rows.count_record(span);
+            continue;
+        }
+        // The totals row under the calls is 3CX's own, not a call and not unrecognised.
+        if header.is_some() && is_totals_row(&rows.rec) {
             rows.count_record(span);
             continue;
         }
@@ -636,7 +697,7 @@ mod tests {
             06/11/2026 14:00:00;0612345678;Martin Paul (202);Manqué;00:00:25;00:00:00;00:00:25\n\
             13/11/2026 09:00:00;Dupont Jean (201);Martin Paul (202);Occupé;00:00:00;00:00:00;00:00:00\n\
             Totaux;;;;;;00:03:39\n");
-        assert_eq!((c.lines, c.records, c.unrecognized, c.blank), (10, 4, 6, 0));
+        assert_eq!((c.lines, c.records, c.unrecognized, c.blank), (10, 5, 5, 0));
         assert_eq!(got.len(), 3);
         assert_eq!(got.iter().map(|g| g.line).collect::<Vec<_>>(), [7, 8, 9]);
         // 13/11 makes the file day-first: 05/11 is 5 November.

@@ -57,6 +57,10 @@ pub enum Head<'a> {
     Stamped { stamp: RawStamp, message: &'a [u8] },
     /// `#Date: 2026/08/07` (days since the epoch).
     DateHeader { day: i64 },
+    /// A line with neither time nor code whose text is a known call-manager template
+    /// (`Ext.100: new contact is registered. ...`): 3CX's documentation pages, console
+    /// copies and e-mails show messages that way.
+    Bare { message: &'a [u8] },
 }
 
 /// Finds `[CM` / `[MS` + 6 digits + `]` in the first [`MARKER_WINDOW`] bytes.
@@ -102,9 +106,12 @@ pub fn head(line: &[u8]) -> Option<Head<'_>> {
     if let Some((p, code)) = find_marker(line) {
         return Some(Head::Marker { code, prefix: &line[..p], message: skip_separators(&line[p + 10..]) });
     }
-    let (rest, stamp) = timestamp::parse_prefix(line)?;
-    let message = skip_separators(rest);
-    (!message.is_empty()).then_some(Head::Stamped { stamp, message })
+    if let Some((rest, stamp)) = timestamp::parse_prefix(line) {
+        let message = skip_separators(rest);
+        return (!message.is_empty()).then_some(Head::Stamped { stamp, message });
+    }
+    let message = sip::trim(line);
+    (activity::may_start_template(message) && activity::by_text(message).is_some()).then_some(Head::Bare { message })
 }
 
 /// Line accounting of a chunk or a file. `lines == records + continuation + blank + unrecognized`.
@@ -174,6 +181,11 @@ pub struct ParsedChunk<'a> {
     pub relative: Vec<usize>,
     /// Call records (CDR chunks): kept here, and lent to an [`Event`] one at a time.
     pub calls: Vec<CallLine<'a>>,
+    /// Shapes of the chunk's unrecognised lines (line numbers relative to the chunk).
+    pub shapes: crate::shapes::ShapeTable,
+    /// Shapes of the lines before the chunk's first head: unrecognised unless they
+    /// continue the previous chunk's last record (decided in [`FileCursor::merge`]).
+    pub leading_shapes: crate::shapes::ShapeTable,
 }
 
 /// One call-record line of a chunk.
@@ -242,6 +254,7 @@ pub fn parse_chunk_into<'a>(
             }
             match state {
                 RecordState::Outside if !seen_head => {
+                    out.leading_shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
                     out.leading_lines += 1;
                     out.leading_bytes += len as u64;
                     c.lines -= 1;
@@ -254,6 +267,7 @@ pub fn parse_chunk_into<'a>(
                 _ => {
                     c.unrecognized += 1;
                     c.bytes_unrecognized += len as u64;
+                    out.shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
                     state = RecordState::Unrecognized;
                 }
             }
@@ -280,10 +294,12 @@ pub fn parse_chunk_into<'a>(
                 (Some(code), stamp, Some(kind.unwrap_or(EventKind::Unclassified)))
             }
             Head::Stamped { stamp, message } => (None, Some(stamp), activity::by_text(message)),
+            Head::Bare { message } => (None, None, activity::by_text(message)),
         };
         let Some(kind) = kind else {
             c.unrecognized += 1;
             c.bytes_unrecognized += len as u64;
+            out.shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
             state = RecordState::Unrecognized;
             continue;
         };
@@ -330,6 +346,7 @@ pub fn parse_cdr_chunk_into<'a>(
             None => {
                 c.unrecognized += 1;
                 c.bytes_unrecognized += len as u64;
+                out.shapes.add(line, line_index as u64 + 1, crate::shapes::ShapeKind::Unrecognized);
             }
         }
     }
@@ -357,6 +374,8 @@ fn place(stamp: Option<RawStamp>, order: DateOrder, d: &mut ChunkDating) -> (Opt
 #[derive(Clone, Debug, Default)]
 pub struct FileCursor {
     pub counts: LineCounts,
+    /// Shapes of the file's unrecognised lines.
+    pub shapes: crate::shapes::ShapeTable,
     lines_before: u64,
     in_recognized: bool,
     day: Option<i64>,
@@ -376,7 +395,9 @@ impl FileCursor {
         } else {
             counts.unrecognized += chunk.leading_lines;
             counts.bytes_unrecognized += chunk.leading_bytes;
+            self.shapes.merge(&chunk.leading_shapes, base);
         }
+        self.shapes.merge(&chunk.shapes, base);
         for e in &mut chunk.events {
             e.line += base;
         }

@@ -66,6 +66,7 @@ pub fn render(r: &Report) -> String {
     o.push_str("</section>\n");
 
     inputs(&mut o, r);
+    shapes(&mut o, r);
     stats(&mut o, r);
 
     let _ = write!(o, "<footer>{} {}</footer>\n</main>\n</body>\n</html>\n", esc(r.tool.name), esc(r.tool.version));
@@ -192,6 +193,25 @@ fn inputs(o: &mut String, r: &Report) {
         o.push_str("</tr>\n");
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// Lines read but not understood, as shapes (only when there are some).
+fn shapes(o: &mut String, r: &Report) {
+    let lang = r.lang;
+    let sections = super::shapes_section(lang, r);
+    if sections.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<section id=\"shapes\">\n<h2>{}</h2>\n<p>{}</p>",
+        esc(Msg::HeadingShapes.text(lang)),
+        esc(Msg::ShapesIntro.text(lang))
+    );
+    for (head, rows) in &sections {
+        let _ = writeln!(o, "<p>{}</p>\n<pre class=\"evidence\">{}</pre>", esc(head), esc(&rows.join("\n")));
+    }
+    o.push_str("</section>\n");
 }
 
 fn stats(o: &mut String, r: &Report) {

@@ -25,9 +25,34 @@ pub fn render(r: &Report) -> String {
 
     findings(&mut o, r);
     inputs(&mut o, r);
+    shapes(&mut o, r);
     stats(&mut o, r);
 
     finish(o)
+}
+
+/// Lines read but not understood, as shapes (only when there are some).
+fn shapes(o: &mut String, r: &Report) {
+    let lang = r.lang;
+    let sections = super::shapes_section(lang, r);
+    if sections.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "## {}
+
+{}
+",
+        heading(Msg::HeadingShapes.text(lang)),
+        paragraph(Msg::ShapesIntro.text(lang))
+    );
+    for (head, rows) in &sections {
+        let _ = writeln!(o, "- {}", inline(head));
+        let lines: Vec<String> = rows.clone();
+        fenced(o, &lines);
+    }
+    o.push('\n');
 }
 
 /// The table of findings, then one section per finding.
@@ -359,11 +384,16 @@ pub(crate) mod tests {
                 error: None,
                 hint: None,
                 duplicates_skipped: 0,
+                unknown_shapes: Vec::new(),
+                unknown_shapes_total: 0,
+                unshaped_lines: 0,
+                coverage: Default::default(),
             }],
             findings,
             stats: Stats::default(),
             timeline: Timeline::default(),
             ticket: None,
+            coverage: Default::default(),
         }
     }
 

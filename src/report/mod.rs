@@ -72,6 +72,14 @@ pub struct InputReport {
     pub hint: Option<String>,
     /// Records skipped because another file already had them (a copy of the same log).
     pub duplicates_skipped: u64,
+    /// What was read but not understood, grouped into shapes, most frequent first (the
+    /// top [`crate::shapes::REPORT_SHAPES`]; `cxtriage shapes` lists them all).
+    pub unknown_shapes: Vec<crate::shapes::Shape>,
+    /// Distinct shapes of the input (beyond those listed), and lines past the table's bound.
+    pub unknown_shapes_total: usize,
+    pub unshaped_lines: u64,
+    /// Share of lines recognised and of records that fed a rule.
+    pub coverage: crate::shapes::Coverage,
 }
 
 /// Calls per trunk in one hour.
@@ -131,6 +139,8 @@ pub struct Report {
     pub timeline: Timeline,
     /// The support e-mail of the support process (subject and body), in the report language.
     pub ticket: Option<Ticket>,
+    /// Coverage of all analysed inputs together.
+    pub coverage: crate::shapes::Coverage,
 }
 
 impl Report {
@@ -315,7 +325,70 @@ pub fn input_notes(lang: Lang, i: &InputReport) -> Vec<String> {
     if i.duplicates_skipped > 0 {
         notes.push(fill(Msg::InputDuplicates.text(lang), &[("n", &i.duplicates_skipped)]));
     }
+    // Read but not fully understood: the two shares say how much.
+    if i.coverage.lines_recognized.is_some_and(|c| c < 1.0) {
+        notes.push(coverage_text(lang, &i.coverage));
+    }
     notes
+}
+
+/// A share in [0, 1] as a whole percentage ("—" when there was nothing to count).
+pub fn percent_text(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_owned(), |s| format!("{}%", (s * 100.0).floor()))
+}
+
+/// The coverage of one input in one sentence.
+pub fn coverage_text(lang: Lang, c: &crate::shapes::Coverage) -> String {
+    fill(
+        Msg::CoverageLine.text(lang),
+        &[("lines", &percent_text(c.lines_recognized)), ("records", &percent_text(c.records_used))],
+    )
+}
+
+/// The "lines not recognised" section: per input with shapes, a heading line and the
+/// top shapes as `count × shape (line N): example`. Empty when everything was understood.
+pub fn shapes_section(lang: Lang, r: &Report) -> Vec<(String, Vec<String>)> {
+    r.inputs
+        .iter()
+        .filter(|i| !i.unknown_shapes.is_empty())
+        .map(|i| {
+            let head = fill(
+                Msg::ShapesInputLine.text(lang),
+                &[
+                    ("path", &i.path),
+                    ("shapes", &i.unknown_shapes_total),
+                    ("coverage", &coverage_text(lang, &i.coverage)),
+                ],
+            );
+            let mut rows: Vec<String> = i
+                .unknown_shapes
+                .iter()
+                .take(crate::shapes::REPORT_SHAPES_SHOWN)
+                .map(|s| {
+                    let kind = match s.kind {
+                        crate::shapes::ShapeKind::Unrecognized => Msg::ShapeUnrecognized,
+                        crate::shapes::ShapeKind::Unclassified => Msg::ShapeUnclassified,
+                    };
+                    fill(
+                        Msg::ShapeRow.text(lang),
+                        &[
+                            ("count", &s.count),
+                            ("shape", &s.shape),
+                            ("kind", &kind.text(lang)),
+                            ("line", &s.first_line),
+                            ("example", &s.example),
+                        ],
+                    )
+                })
+                .collect();
+            let shown: u64 = i.unknown_shapes.iter().take(crate::shapes::REPORT_SHAPES_SHOWN).map(|s| s.count).sum();
+            if i.unknown_shapes_total > crate::shapes::REPORT_SHAPES_SHOWN || i.unshaped_lines > 0 {
+                let more = i.unknown_shapes_total.saturating_sub(crate::shapes::REPORT_SHAPES_SHOWN);
+                rows.push(fill(Msg::ShapesMore.text(lang), &[("more", &more), ("path", &i.path), ("shown", &shown)]));
+            }
+            (head, rows)
+        })
+        .collect()
 }
 
 pub fn human_time(t: Timestamp) -> String {
@@ -397,8 +470,27 @@ pub fn build(
             error: o.error.clone(),
             hint: cdr_layout_hint(lang, p.format, &o.counts),
             duplicates_skipped: o.duplicates,
+            unknown_shapes: o.shapes.top(crate::shapes::REPORT_SHAPES),
+            unknown_shapes_total: o.shapes.len(),
+            unshaped_lines: o.shapes.unshaped,
+            coverage: if p.skipped.is_none() {
+                crate::shapes::Coverage::of(&o.counts, o.records_used)
+            } else {
+                Default::default()
+            },
         })
         .collect();
+    let coverage = {
+        let mut all = crate::parse::LineCounts::default();
+        let mut used = 0;
+        for (p, o) in plans.iter().zip(outcomes) {
+            if p.skipped.is_none() {
+                all.add(&o.counts);
+                used += o.records_used;
+            }
+        }
+        crate::shapes::Coverage::of(&all, used)
+    };
     let records: u64 = inputs.iter().map(|i| i.records).sum();
     let period = Period { first: c.state.first, last: c.state.last };
     let mut trunks: Vec<TrunkInfo> = c
@@ -437,6 +529,7 @@ pub fn build(
         stats: c.stats.clone(),
         timeline,
         ticket: None,
+        coverage,
     };
     report.ticket = Some(ticket::build(&report, &opts.ticket));
     // One redaction step over every text: evidence, names, errors, the ticket. The
@@ -448,6 +541,11 @@ pub fn build(
         t.body = redact::redact(&t.body);
     }
     if opts.anonymize {
+        for i in &mut report.inputs {
+            for sh in &mut i.unknown_shapes {
+                sh.example = anonymize::text(&sh.example);
+            }
+        }
         anonymize::report(&mut report);
     }
     report

@@ -84,6 +84,17 @@ pub fn render(r: &Report) -> String {
             }
         }
     }
+    let shapes = super::shapes_section(lang, r);
+    if !shapes.is_empty() {
+        let _ = writeln!(o, "\n{}\n{RULE}\n  {}", t(Msg::HeadingShapes), t(Msg::ShapesIntro));
+        for (head, rows) in &shapes {
+            let _ = writeln!(o, "  {head}");
+            for row in rows {
+                let _ = writeln!(o, "    {row}");
+            }
+        }
+        let _ = writeln!(o);
+    }
     let pbx: Vec<&str> = [&r.pbx.version, &r.pbx.os, &r.pbx.fqdn].into_iter().flatten().map(String::as_str).collect();
     if !pbx.is_empty() {
         let label = t(Msg::SubjectPbx);

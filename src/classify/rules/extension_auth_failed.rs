@@ -1,7 +1,7 @@
 //! `extension_auth_failed`: a company phone keeps using a wrong extension password.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{brute_force_attack, when};
+use crate::classify::rules::{SEEN_ONCE_CONFIDENCE, brute_force_attack, when};
 use crate::classify::state::SiteState;
 use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
@@ -17,7 +17,7 @@ pub const MIN_BURST: u64 = 3;
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (ip, src) in &s.sources {
-        if brute_force_attack::is_scanner(*ip, src, s) || src.max_burst < MIN_BURST {
+        if brute_force_attack::is_scanner(*ip, src, s) {
             continue;
         }
         for (user, &n) in &src.users {
@@ -28,7 +28,30 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             let remote_phone = brute_force_attack::single_extension_number(src);
             // A phone of the company: on the LAN, a known extension's remote phone, or a
             // single extension number retried from outside.
-            if n < MIN_FAILURES || resolved || !(is_private(*ip) || ext.is_some() || remote_phone) {
+            if resolved || !(is_private(*ip) || ext.is_some() || remote_phone) {
+                continue;
+            }
+            if n < MIN_FAILURES || src.max_burst < MIN_BURST {
+                // A small office pasting the one line it saw gets that line explained,
+                // under the verdict line: one or two failures are not yet a fault.
+                let text = ctx.msg(
+                    Msg::SeenOnceExtensionAuth,
+                    &[("n", &n), ("ext", user), ("ip", ip), ("first", &when(src.failures.first))],
+                );
+                let mut f = ctx.finding(
+                    FaultId::ExtensionAuthFailed,
+                    SEEN_ONCE_CONFIDENCE,
+                    Subject::of(SubjectKind::Extension, user.clone()),
+                    &src.failures,
+                    text,
+                );
+                f.count = n;
+                out.push(
+                    f.detail("seen_once", true)
+                        .detail("needed", MIN_FAILURES)
+                        .detail("source_ip", ip.to_string())
+                        .detail("private_ip", is_private(*ip)),
+                );
                 continue;
             }
             // A phone kept offline by its wrong password is the root cause of the calls that fail.

@@ -8,13 +8,18 @@ use crate::classify::state::SiteState;
 use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
 
+/// 30051 entries a carrier sent before the unmatched call counts for the verdict
+/// at full weight: one is already a caller who heard nothing.
+pub const MIN_UNIDENTIFIED_CALLS: u64 = 2;
+
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let mut out = unidentified(s, ctx);
     let t = &s.records.inbound_unrouted;
     if t.count == 0 {
-        return Vec::new();
+        return out;
     }
     let text = ctx.msg(Msg::InboundNotRoutedMain, &[("n", &t.count)]);
-    vec![
+    out.push(
         ctx.finding(
             FaultId::InboundNotRouted,
             if t.count >= 2 { 0.7 } else { 0.5 },
@@ -23,5 +28,38 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             text,
         )
         .alternatives(&[FaultId::TrunkIpNotAllowed]),
+    );
+    out
+}
+
+/// 30051 from a carrier (its user agent, `Diversion` / `P-Asserted-Identity`, a DID
+/// called again from one address, the trunk's own address): 3CX could not match the
+/// INVITE to a trunk or its called number to a DID.
+fn unidentified(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let ev = &s.events;
+    let t = &ev.unidentified_carrier;
+    if t.count == 0 {
+        return Vec::new();
+    }
+    let ips: Vec<String> = ev.unidentified_carrier_ips.iter().map(ToString::to_string).collect();
+    let signs: Vec<&str> = ev.unidentified_carrier_signs.iter().copied().collect();
+    let text = ctx.msg(Msg::InboundUnidentifiedMain, &[("n", &t.count), ("ips", &ips.join(", "))]);
+    let subject = match ips.as_slice() {
+        [one] => Subject::of(SubjectKind::Ip, one.clone()),
+        _ => Subject::of(SubjectKind::System, "inbound_trunks"),
+    };
+    let mut f = ctx.finding(
+        FaultId::InboundNotRouted,
+        if t.count >= MIN_UNIDENTIFIED_CALLS { 0.75 } else { 0.6 },
+        subject,
+        t,
+        text,
+    );
+    f.advice = ctx.msg(Msg::InboundUnidentifiedAdvice, &[]);
+    vec![
+        f.alternatives(&[FaultId::BruteForceAttack, FaultId::TrunkIpNotAllowed])
+            .detail("source", "event_30051")
+            .detail("source_ips", ips)
+            .detail("carrier_signs", signs),
     ]
 }

@@ -65,6 +65,10 @@ pub const RULES: &[Rule] = &[
     trunk_channel_limit::evaluate,
 ];
 
+/// Confidence of a "seen once" finding: one failed registration or authentication is
+/// explained with its advice, under the verdict line, so thresholds stay as they are.
+pub const SEEN_ONCE_CONFIDENCE: f64 = 0.3;
+
 /// Failed calls that no rule explains before the verdict says "escalate": one or
 /// two odd failures happen on every PBX; three suggest something support should see.
 pub const UNEXPLAINED_ESCALATE_MIN: u64 = 3;

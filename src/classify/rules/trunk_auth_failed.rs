@@ -1,7 +1,7 @@
 //! `trunk_auth_failed`: the carrier rejects the trunk's registration credentials.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{codes_text, trunk_unpaid, when};
+use crate::classify::rules::{SEEN_ONCE_CONFIDENCE, codes_text, trunk_unpaid, when};
 use crate::classify::state::SiteState;
 use crate::classify::{Finding, RuleContext, Subject};
 use crate::i18n::Msg;
@@ -27,6 +27,25 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             // With calls barred too, the suspended account explains both (trunk_unpaid).
             let barred = trunk_unpaid::pattern(t).is_some();
             (if barred { 0.4 } else { 0.6 }, &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed])
+        } else if credentials + forbidden > 0 && t.last_registration_ok.is_none_or(|ok| rf.last.is_some_and(|l| l > ok))
+        {
+            // One refused registration, not followed by a good one: shown for reference.
+            let text = ctx.msg(
+                Msg::SeenOnceTrunkRegistration,
+                &[
+                    ("trunk", &trunk_unpaid::display(t)),
+                    ("n", &rf.count),
+                    ("codes", &codes_text(rf)),
+                    ("first", &when(rf.first)),
+                ],
+            );
+            out.push(
+                ctx.finding(FaultId::TrunkAuthFailed, SEEN_ONCE_CONFIDENCE, Subject::trunk(t), rf, text)
+                    .alternatives(&[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed])
+                    .detail("seen_once", true)
+                    .detail("needed", MIN_FAILED_REGISTRATIONS),
+            );
+            continue;
         } else {
             continue;
         };
