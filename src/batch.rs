@@ -93,7 +93,7 @@ pub fn batch(opts: &BatchOptions) -> Result<BatchOutcome, Error> {
     Ok(BatchOutcome {
         cases: results.len(),
         failed: results.iter().filter(|r| r.is_err()).count(),
-        with_faults: results.iter().filter(|r| r.as_ref().is_ok_and(|r| r.exit_code() != 0)).count(),
+        with_faults: results.iter().filter(|r| r.as_ref().is_ok_and(|r| r.exit_code() == 1)).count(),
     })
 }
 

@@ -74,6 +74,21 @@ messages! {
         "ESCALATE: no fault on your side was found; send this report with your support request.";
     VerdictNoFault => "KHÔNG PHÁT HIỆN LỖI trong nhật ký đã đọc.",
         "NO FAULT FOUND in the logs that were read.";
+    VerdictInsufficient => "CHƯA ĐỦ DỮ LIỆU: chưa đọc được nhật ký nào có thể cho thấy lỗi, nên chưa kết luận được là không có lỗi.",
+        "INSUFFICIENT INPUT: nothing that could show a fault was read, so \"no fault\" cannot be claimed.";
+    SummaryInsufficient => "Chỉ đọc được: {read}. Các tệp này không chứa cuộc gọi, đăng ký hay sự kiện nào để kiểm tra lỗi.",
+        "Only read: {read}. These hold no calls, registrations or events to check for faults.";
+    SummaryUnreadEvidence => "{n} tệp nhật ký dịch vụ 3CX chưa đọc được nên chưa được kiểm tra: {files}.",
+        "{n} 3CX service log(s) could not be read, so what they hold was not checked: {files}.";
+    SendWhat => "Quý khách vui lòng gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
+        "Please send the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log page), the Logs folder of the support bundle (3CXMediaServer.log), an Event Log export, or the CDR / Call Log.";
+    UnreadServiceLog => "nhật ký dịch vụ 3CX CHƯA ĐƯỢC ĐỌC ({why}): lỗi nằm trong tệp này chưa được kiểm tra",
+        "3CX service log NOT READ ({why}): any fault it holds was not checked";
+    ReasonUnknownLayout => "các dòng của tệp không theo dạng mà phiên bản này đọc được",
+        "its lines are not in a layout this version reads";
+    UnreadServiceLogHint => "Hãy gửi kèm nguyên tệp này cho bộ phận hỗ trợ để kỹ thuật viên xem trực tiếp, hoặc gửi thêm nhật ký hoạt động (3CXPhoneSystem.log) của cùng khoảng thời gian.",
+        "Attach this file as it is to the support request so a technician can read it, or also send the activity log (3CXPhoneSystem.log) of the same period.";
+    TicketInsufficient => "Chưa đủ nhật ký để chẩn đoán", "Not enough logs to diagnose";
     SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
         "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
     SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",

@@ -44,6 +44,9 @@ pub enum Verdict {
     FixFirst,
     Escalate,
     NoFaultFound,
+    /// Nothing that could show a fault was analysed (only system info, an audit table,
+    /// unread service logs): "no fault" would claim more than was looked at. Exit 2.
+    InsufficientInput,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -41,6 +41,12 @@ impl Format {
         matches!(self, Format::CdrLegacy | Format::CdrV20 | Format::CallLogCsv)
     }
 
+    /// Inputs whose records can show a fault. System info only names the PBX: a run
+    /// that read nothing else cannot say "no fault" (verdict `insufficient_input`).
+    pub fn can_show_faults(self) -> bool {
+        self.is_analysed() && self != Format::SystemInfo
+    }
+
     /// Formats this version analyses.
     pub fn is_analysed(self) -> bool {
         matches!(
