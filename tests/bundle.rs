@@ -136,3 +136,88 @@ fn the_binary_prints_the_report_and_exits_2_on_insufficient_input() {
     assert!(text.contains("INSUFFICIENT INPUT"), "{text}");
     assert!(text.contains("Please send"), "{text}");
 }
+
+/// Media-server lines as a trimmed copy keeps them: no `[MSxxxxxx]` code, no sequence number.
+fn codeless_no_rtp(time: &str, call: &str, remote: &str) -> String {
+    format!(
+        "{time}|7f3a8c7fc6c0| Warn|MSEndPoint.cpp(1086): C:{call}: No RTP packets were received:remoteAddr={remote},extAddr=<none>,localAddr=192.168.1.10:9256\n"
+    )
+}
+
+/// Ordinary media-server chatter around the no-RTP lines (recognised as media-server
+/// records by their code, so the files read as what they are).
+fn media_noise(time: &str, call: &str) -> String {
+    format!(
+        "{time}|7f3a8c7fc6c0| Info|MSEndPoint.cpp(411): 5:[MS210001] C:{call}: Offer provided. Connection(proxy mode): 192.168.1.10:9256(9257)\n"
+    )
+}
+
+#[test]
+fn codeless_media_lines_are_read_and_calls_are_keyed_per_file_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    // Today's log and the rotated log of the run before: call numbers start again at 1.
+    let mut today = String::from("#Date: 2026/12/03\n");
+    let mut before = String::from("#Date: 2026/12/02\n");
+    for (i, t) in ["09:10:01.100", "10:22:13.500", "11:40:55.020"].iter().enumerate() {
+        today.push_str(&media_noise(t, &format!("{}.1", i + 1)));
+        today.push_str(&codeless_no_rtp(t, &format!("{}.1", i + 1), "198.51.100.19:5000"));
+    }
+    for (i, t) in ["14:01:09.300", "15:12:45.800"].iter().enumerate() {
+        before.push_str(&codeless_no_rtp(t, &format!("{}.2", i + 1), "198.51.100.19:5002"));
+    }
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[
+            ("Logs/3CXMediaServer.log", today.as_bytes()),
+            ("Logs/3CXMediaServer.2026-12-02.log", before.as_bytes()),
+        ]),
+    );
+    let r = run(vec![z]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "one_way_audio").expect("one_way_audio");
+    // Five calls: C:1 and C:2 of yesterday's run are not today's C:1 and C:2.
+    assert_eq!(f.details["calls_without_rtp"], 5);
+    assert_eq!(f.subject.id, "198.51.100.19");
+    assert!(f.confidence >= 0.8, "{}", f.confidence);
+    let today = input(&r, "Logs/3CXMediaServer.log");
+    assert_eq!((today.format.as_str(), today.lines, today.records, today.unrecognized), ("media_log", 7, 7, 0));
+    let before = input(&r, "Logs/3CXMediaServer.2026-12-02.log");
+    assert_eq!((before.format.as_str(), before.records, before.unrecognized), ("media_log", 3, 0));
+}
+
+#[test]
+fn a_restart_inside_one_media_log_starts_new_call_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::from("#Date: 2026/12/03\n");
+    for (t, call) in
+        [("08:10:01.100", "1.1"), ("08:12:01.100", "2.1"), ("09:30:01.100", "40.1"), ("09:31:01.100", "41.1")]
+    {
+        log.push_str(&codeless_no_rtp(t, call, "198.51.100.19:5000"));
+    }
+    // The service restarted (logs concatenated by hand): numbering starts again, so
+    // these C:1 and C:2 are new calls, not the morning's.
+    log.push_str("#Date: 2026/12/03\n");
+    for (t, call) in [("10:00:00.000", "1.1"), ("10:05:00.000", "2.1")] {
+        log.push_str(&codeless_no_rtp(t, call, "198.51.100.19:5000"));
+    }
+    let p = write(dir.path(), "3CXMediaServer.log", log.as_bytes());
+    let r = run(vec![p]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "one_way_audio").expect("one_way_audio");
+    assert_eq!(f.details["calls_without_rtp"], 6);
+}
+
+#[test]
+fn one_codeless_no_rtp_call_stays_under_the_verdict_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::from("#Date: 2026/12/03\n");
+    log.push_str(&media_noise("09:10:01.100", "12.1"));
+    log.push_str(&codeless_no_rtp("09:10:31.100", "12.1", "198.51.100.19:5000"));
+    // The same call's two legs: still one call.
+    log.push_str(&codeless_no_rtp("09:10:31.300", "12.2", "203.0.113.10:40000"));
+    log.push_str(&media_noise("09:20:01.100", "13.1"));
+    let p = write(dir.path(), "3CXMediaServer.log", log.as_bytes());
+    let r = run(vec![p]);
+    assert!(faults(&r).is_empty(), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+    assert_eq!(input(&r, "3CXMediaServer.log").unrecognized, 0);
+}

@@ -26,6 +26,11 @@ const STALE_CALL_MS: i64 = 6 * 3600 * 1000;
 const MAX_OPEN_CALLS: usize = 100_000;
 /// A call-quality report under this MOS (in hundredths) is poor (faults.md: MOS < 3.5).
 pub const POOR_MOS_CENTI: u16 = 350;
+/// A media-server call number under a quarter of the highest one seen in the same run
+/// means the counter restarted: numbers grow by one per call, and a call the media
+/// server reports on is at most hours old, so its number is never that far behind
+/// (a false restart only splits one call's key in two).
+const MEDIA_RESTART_RATIO: u64 = 4;
 /// Outbound log failures remembered for joining call records to them (16 bytes each).
 const MAX_JOINED_FAILURES: usize = 1_000_000;
 /// Words in a carrier's reason phrase that point at the bill rather than the call.
@@ -573,6 +578,14 @@ impl Classifier {
             EventKind::NoRtp { call, remote_ip, local_ip } => {
                 let m = &mut self.state.media;
                 m.no_rtp.add(e, None, cap);
+                let run = m.runs.entry(e.file).or_insert((0, 0));
+                // A number far below the run's highest: the counter started again (a
+                // restart inside one file, e.g. logs concatenated by hand).
+                if call.0.saturating_mul(MEDIA_RESTART_RATIO) < run.1 {
+                    *run = (run.0 + 1, 0);
+                }
+                run.1 = run.1.max(call.0);
+                let call = (e.file, run.0, call);
                 if m.calls.len() < DISTINCT_CAP {
                     m.calls.insert(call);
                 }

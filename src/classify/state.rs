@@ -238,10 +238,17 @@ pub struct CallState {
 #[derive(Clone, Debug, Default)]
 pub struct MediaState {
     pub no_rtp: Tally,
-    pub calls: BTreeSet<CallId>,
-    pub by_remote_ip: BTreeMap<IpAddr, BTreeSet<CallId>>,
+    /// Calls keyed by (file, media-server run, call number): numbers start again at
+    /// each restart, and each restart writes a new `3CXMediaServer.<date>.log`.
+    pub calls: BTreeSet<MediaCall>,
+    pub by_remote_ip: BTreeMap<IpAddr, BTreeSet<MediaCall>>,
     pub private_remote_from_public_local: u64,
+    /// Per file: the media-server run seen last and the highest call number in it.
+    pub runs: BTreeMap<u32, (u32, u64)>,
 }
+
+/// A call as the media server names it: (input file, run within that file, call number).
+pub type MediaCall = (u32, u32, CallId);
 
 /// Everything the rules look at.
 #[derive(Debug, Default)]

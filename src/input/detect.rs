@@ -173,6 +173,8 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
             Some(Head::Marker { code, .. }) if code.family == *b"MS" => ms += 1,
             Some(Head::Marker { .. }) => cm += 1,
             Some(Head::Stamped { message, .. }) if parse::activity::by_text(message).is_some() => stamped += 1,
+            // Media-server lines that lost their code (a trimmed copy).
+            Some(Head::Stamped { message, .. }) if parse::media::by_text(message).is_some() => ms += 1,
             _ => {}
         }
     }
@@ -204,6 +206,11 @@ mod tests {
         assert_eq!(d("a.log", b"2026/11/20 08:00:00.000|1|3|Ntc|[CM504001]: Ext.1: x\n2026/11/20 08:00:01.000|1|3|Ntc|[CM504002]: Ext.1: y\n"), Ok(Format::ActivityLog));
         assert_eq!(
             d("x.txt", b"#Date: 2026/08/07\n17:18:36.205|7f| Warn|M.cpp(1): 5:[MS105000] C:1.1: No RTP\n"),
+            Ok(Format::MediaLog)
+        );
+        // A trimmed copy without the `#Date:` header and without the codes.
+        assert_eq!(
+            d("ms.txt", b"17:18:36.205|x| Warn|MSEndPoint.cpp(1086): C:1: No RTP packets were received:remoteAddr=10.0.0.9:5000,extAddr=<none>\n17:19:36.205|x| Warn|MSEndPoint.cpp(1086): C:2: No RTP packets were received:remoteAddr=10.0.0.9:5002,extAddr=<none>\n"),
             Ok(Format::MediaLog)
         );
         assert_eq!(

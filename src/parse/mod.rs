@@ -274,7 +274,10 @@ pub fn parse_chunk_into<'a>(
                 // A marked record is 3CX's own even when its template is unknown to us.
                 (Some(code), stamp, Some(kind.unwrap_or(EventKind::Unclassified)))
             }
-            Head::Stamped { stamp, message } => (None, Some(stamp), activity::by_text(message)),
+            // A media-server line that lost its `[MS…]` code is read by its template too.
+            Head::Stamped { stamp, message } => {
+                (None, Some(stamp), activity::by_text(message).or_else(|| media::by_text(message)))
+            }
         };
         let Some(kind) = kind else {
             c.unrecognized += 1;

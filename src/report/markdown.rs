@@ -359,6 +359,7 @@ pub(crate) mod tests {
                 error: None,
                 hint: None,
                 duplicates_skipped: 0,
+                unread_evidence: false,
             }],
             findings,
             stats: Stats::default(),
