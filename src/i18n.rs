@@ -89,6 +89,11 @@ messages! {
     UnreadServiceLogHint => "Hãy gửi kèm nguyên tệp này cho bộ phận hỗ trợ để kỹ thuật viên xem trực tiếp, hoặc gửi thêm nhật ký hoạt động (3CXPhoneSystem.log) của cùng khoảng thời gian.",
         "Attach this file as it is to the support request so a technician can read it, or also send the activity log (3CXPhoneSystem.log) of the same period.";
     TicketInsufficient => "Chưa đủ nhật ký để chẩn đoán", "Not enough logs to diagnose";
+    SbcOfflineMain => "SBC {name} chuyển sang Down {downs} lần (từ {first} đến {last}); {now}. Mỗi lần như vậy, mọi điện thoại kết nối qua SBC này mất kết nối với tổng đài.",
+        "SBC {name} changed status to Down {downs} time(s) (from {first} to {last}); {now}. Each time, every phone connected through this SBC loses the PBX.";
+    SbcStillDown => "SBC vẫn đang Down từ {since}", "it is still down since {since}";
+    SbcBackUp => "lần nào SBC cũng lên lại (Up)", "it came back up each time";
+    SubjectSbc => "SBC {name}", "SBC {name}";
     SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
         "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
     SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",
@@ -640,6 +645,16 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             (
                 "Xem lại số nhân viên trực hàng đợi vào giờ cao điểm và thời gian chờ tối đa.",
                 "Review queue staffing at peak hours and the maximum wait time.",
+            ),
+        ),
+        SbcOffline => (
+            (
+                "SBC 3CX bị mất kết nối: các điện thoại phía sau SBC không gọi được",
+                "3CX SBC offline: the phones behind it are cut off",
+            ),
+            (
+                "Kiểm tra máy chạy SBC tại chi nhánh: nguồn điện (nên dùng UPS), đường Internet của chi nhánh và dịch vụ 3CX SBC còn chạy; khởi động lại dịch vụ SBC rồi xem trên trang quản trị 3CX trạng thái SBC đã chuyển sang Up.",
+                "Check the machine that runs the SBC at the branch: its power (use a UPS), the branch's internet link, and that the 3CX SBC service is running; restart the SBC service, then check in the 3CX admin console that the SBC shows Up.",
             ),
         ),
     }

@@ -40,7 +40,6 @@ fn input<'r>(r: &'r Report, path_end: &str) -> &'r InputReport {
     r.inputs.iter().find(|i| i.path.ends_with(path_end)).unwrap_or_else(|| panic!("no input {path_end}"))
 }
 
-#[allow(dead_code)]
 fn faults(r: &Report) -> Vec<(&'static str, String)> {
     r.findings.iter().filter(|f| f.confidence >= 0.5).map(|f| (f.fault.as_str(), f.subject.id.clone())).collect()
 }
@@ -220,4 +219,77 @@ fn one_codeless_no_rtp_call_stays_under_the_verdict_line() {
     assert!(faults(&r).is_empty(), "{:?}", faults(&r));
     assert_eq!(r.verdict, Verdict::NoFaultFound);
     assert_eq!(input(&r, "3CXMediaServer.log").unrecognized, 0);
+}
+
+/// A `DbTables/eventlog.csv` (input-formats.md §3: `timegenerated,eventid,source,severity,message`,
+/// UTC) from `(UTC time, id, message)`, listed newest first as 3CX exports do.
+fn eventlog(rows: &[(&str, u32, &str)]) -> Vec<u8> {
+    let mut out = String::from("timegenerated,eventid,source,severity,message\n");
+    let mut rows = rows.to_vec();
+    rows.sort_by(|a, b| b.0.cmp(a.0));
+    for (t, id, msg) in rows {
+        // 4102 is filed `Error` whatever it says (§3 caveats): the level must not matter.
+        let source = if id == 4102 { "SBC / Tunnel" } else { "Web Manager" };
+        out.push_str(&format!("{t}.000000+00,{id},{source},Error,\"{}\"\n", msg.replace('"', "\"\"")));
+    }
+    out.into_bytes()
+}
+
+fn sbc(name: &str, status: &str) -> String {
+    format!("Trunk SBC '{name}' (198.51.100.40/192.168.20.5) has changed status to {status}")
+}
+
+const BACKUP: &str = "A backup of your PBX has been successfully completed.";
+
+fn sbc_findings(rows: &[(&str, u32, String)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<(&str, u32, &str)> = rows.iter().map(|(t, id, m)| (*t, *id, m.as_str())).collect();
+    let z = write(dir.path(), "bundle.zip", &zip_of(&[("DbTables/eventlog.csv", &eventlog(&rows))]));
+    run(vec![z])
+}
+
+#[test]
+fn an_sbc_that_keeps_going_down_is_sbc_offline() {
+    let r = sbc_findings(&[
+        ("2026-12-03 01:00:00", 10031, BACKUP.to_owned()),
+        ("2026-12-03 02:12:00", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 02:15:30", 4102, sbc("DellSBC", "Up")),
+        ("2026-12-03 04:40:10", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 04:48:00", 4102, sbc("DellSBC", "Up")),
+        ("2026-12-03 07:05:00", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 07:07:00", 4102, sbc("DellSBC", "Up")),
+    ]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "sbc_offline").expect("sbc_offline");
+    assert_eq!((f.side.as_str(), f.count, f.subject.name.as_deref()), ("user", 3, Some("DellSBC")));
+    assert_eq!(f.details["still_down"], false);
+    assert!(f.confidence >= 0.8);
+    // Local times (UTC+7), oldest first although the export lists newest first.
+    assert_eq!(f.first_seen.unwrap().to_string(), "2026-12-03T09:12:00");
+    assert_eq!(r.verdict, Verdict::FixFirst);
+    assert!(f.evidence.iter().all(|e| e.text.contains("DellSBC") && e.text.contains("Down")));
+}
+
+#[test]
+fn an_sbc_down_at_the_end_of_the_log_is_sbc_offline() {
+    let r = sbc_findings(&[
+        ("2026-12-03 01:00:00", 4102, sbc("HCM-SBC", "Up")),
+        ("2026-12-03 09:30:00", 4102, sbc("HCM-SBC", "Down")),
+        ("2026-12-03 10:00:00", 10031, BACKUP.to_owned()),
+    ]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "sbc_offline").expect("sbc_offline");
+    assert_eq!(f.details["still_down"], true);
+    assert!(f.explanation.contains("vẫn đang Down từ 2026-12-03 16:30:00"), "{}", f.explanation);
+}
+
+#[test]
+fn one_sbc_down_that_comes_back_up_is_not_a_fault() {
+    let r = sbc_findings(&[
+        ("2026-12-03 01:00:00", 10031, BACKUP.to_owned()),
+        ("2026-12-03 03:00:00", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 03:03:00", 4102, sbc("DellSBC", "Up")),
+        // Another SBC that only ever reports Up.
+        ("2026-12-03 03:10:00", 4102, sbc("HN-SBC", "Up")),
+    ]);
+    assert!(r.findings.iter().all(|f| f.fault.as_str() != "sbc_offline"), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
 }

@@ -838,8 +838,22 @@ impl Classifier {
                 }
                 entry.2.add(e, None, cap);
             }
-            P::SbcStatus { up: false, .. } => ev.sbc_down.add(e, None, cap),
-            P::SbcStatus { up: true, .. } => {}
+            P::SbcStatus { name, up } => {
+                if !up {
+                    ev.sbc_down.add(e, None, cap);
+                }
+                if ev.sbcs.len() >= DISTINCT_CAP && !ev.sbcs.contains_key(&*String::from_utf8_lossy(name)) {
+                    return;
+                }
+                let sbc = ev.sbcs.entry(lossy(name)).or_default();
+                if up {
+                    sbc.ups += 1;
+                    sbc.last_up = sbc.last_up.max(e.ts);
+                } else {
+                    sbc.downs.add(e, None, cap);
+                    sbc.last_down = sbc.last_down.max(e.ts);
+                }
+            }
             P::LicenseLimit { .. } => ev.license_limit.add(e, None, cap),
             P::UpdateFailed { .. } => ev.update_failed.add(e, None, cap),
             P::LogsDeletedForSpace => ev.logs_deleted.add(e, None, cap),

@@ -456,6 +456,23 @@ pub enum Tick {
 /// Hours kept on the timeline (over a year of logs; the rest is counted but not drawn).
 pub const MAX_TIMELINE_HOURS: usize = 24 * 400;
 
+/// One 3CX SBC as its 4102 status changes tell it (exports list newest first, so the
+/// latest status is decided by time, not by order).
+#[derive(Clone, Debug, Default)]
+pub struct SbcState {
+    pub downs: Tally,
+    pub ups: u64,
+    pub last_down: Option<Timestamp>,
+    pub last_up: Option<Timestamp>,
+}
+
+impl SbcState {
+    /// Down at the end of what was read: its last change is a down with no up after it.
+    pub fn still_down(&self) -> bool {
+        self.downs.count > 0 && (self.ups == 0 || self.last_down > self.last_up)
+    }
+}
+
 /// What the v20 Event Log says beyond what feeds the trunk / extension / IP state.
 #[derive(Clone, Debug, Default)]
 pub struct EventState {
@@ -465,6 +482,8 @@ pub struct EventState {
     /// last went down, and the changes.
     pub trunk_status: BTreeMap<String, (String, Option<Timestamp>, Tally)>,
     pub sbc_down: Tally,
+    /// Per 3CX SBC (4102), by name: its downs, ups and latest status.
+    pub sbcs: BTreeMap<String, SbcState>,
     pub license_limit: Tally,
     pub update_failed: Tally,
     pub logs_deleted: Tally,

@@ -269,6 +269,7 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
             "disk" => Msg::SubjectDisk.text(lang).to_owned(),
             "queues" => Msg::SubjectQueues.text(lang).to_owned(),
             "carrier" => Msg::SubjectCarrier.text(lang).to_owned(),
+            "sbc" => fill(Msg::SubjectSbc.text(lang), &[("name", &f.subject.name.as_deref().unwrap_or("?"))]),
             "media_ports" | "services" | "restarts" | "update" | "forwarding_loop" => {
                 Msg::SubjectPbxPart.text(lang).to_owned()
             }
