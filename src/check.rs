@@ -181,6 +181,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
                     parse::eventlog::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe)
                 }
                 Format::EventLogText => parse::eventlog::read_text(&mut stream, i as u32, &mut observe),
+                Format::HealthReport => parse::health::read(&mut stream, i as u32, &mut observe),
                 Format::SystemInfo => parse::sysinfo::read(&mut stream).map(|(info, counts)| {
                     sink.classifier.observe_system(info);
                     counts
@@ -300,7 +301,15 @@ impl ChunkSource<'_> {
 }
 
 fn is_whole_file(f: Format) -> bool {
-    matches!(f, Format::CdrV20 | Format::CallLogCsv | Format::EventLogCsv | Format::EventLogText | Format::SystemInfo)
+    matches!(
+        f,
+        Format::CdrV20
+            | Format::CallLogCsv
+            | Format::EventLogCsv
+            | Format::EventLogText
+            | Format::SystemInfo
+            | Format::HealthReport
+    )
 }
 
 /// Where parsed chunks go, in order.

@@ -288,6 +288,8 @@ pub enum EventKind<'a> {
     Call(&'a CallRecord<'a>),
     /// A v20 Event Log entry (console export or the bundle's `eventlog.csv`), by reference likewise.
     Pbx { id: u32, event: &'a PbxEvent<'a> },
+    /// A self-check of the bundle's `ExtraLogging/Health_<n>.txt` (`Firewall check: FAILED`).
+    HealthCheck { name: &'a [u8], verdict: &'a [u8], passed: bool },
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

@@ -100,6 +100,9 @@ fn kind(k: &EventKind<'_>) -> (&'static str, Value) {
             }),
         ),
         EventKind::Pbx { id, event } => ("pbx_event", pbx(*id, event)),
+        EventKind::HealthCheck { name, verdict, passed } => {
+            ("health_check", json!({ "check": s(name), "verdict": s(verdict), "passed": passed }))
+        }
         EventKind::DateHeader => ("date_header", Value::Object(Map::new())),
         EventKind::Unclassified => ("unclassified", Value::Object(Map::new())),
     }

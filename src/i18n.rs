@@ -94,6 +94,8 @@ messages! {
     SbcStillDown => "SBC vẫn đang Down từ {since}", "it is still down since {since}";
     SbcBackUp => "lần nào SBC cũng lên lại (Up)", "it came back up each time";
     SubjectSbc => "SBC {name}", "SBC {name}";
+    HealthChecksFailed => "các bước tự kiểm tra của 3CX bị lỗi (chưa có quy tắc chẩn đoán riêng, hãy xem trên trang quản trị 3CX): {checks}",
+        "3CX self-checks that failed (no diagnosis rule of their own yet; look at them in the 3CX admin console): {checks}";
     SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
         "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
     SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",

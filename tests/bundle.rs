@@ -293,3 +293,53 @@ fn one_sbc_down_that_comes_back_up_is_not_a_fault() {
     assert!(r.findings.iter().all(|f| f.fault.as_str() != "sbc_offline"), "{:?}", faults(&r));
     assert_eq!(r.verdict, Verdict::NoFaultFound);
 }
+
+/// `ExtraLogging/Health_<n>.txt`: a title and `Name: Verdict` lines (§7), CRLF and a BOM
+/// as the Windows-written members of the bundle have.
+fn health(checks: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = String::from("\u{FEFF}Health Report\r\n");
+    for (name, verdict) in checks {
+        out.push_str(&format!("{name}: {verdict}\r\n"));
+    }
+    out.into_bytes()
+}
+
+fn health_bundle(checks: &[(&str, &str)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[("ExtraLogging/Health_1.txt", &health(checks)), ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO)]),
+    );
+    run(vec![z])
+}
+
+#[test]
+fn a_failed_firewall_self_check_is_firewall_check_failed() {
+    let r = health_bundle(&[("Firewall check", "FAILED"), ("SIP trunks", "PASSED"), ("Phone Templates", "PASSED")]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "firewall_check_failed").expect("firewall_check_failed");
+    assert!(f.confidence >= 0.8);
+    assert_eq!(f.evidence.len(), 1);
+    assert!(f.evidence[0].path.ends_with("ExtraLogging/Health_1.txt"));
+    assert_eq!((f.evidence[0].line, f.evidence[0].text.as_str()), (2, "Firewall check: FAILED"));
+    assert_eq!(r.verdict, Verdict::FixFirst);
+    let h = input(&r, "Health_1.txt");
+    assert_eq!((h.format.as_str(), h.lines, h.records, h.unrecognized), ("health_report", 4, 4, 0));
+}
+
+#[test]
+fn other_failed_self_checks_are_listed_on_the_input() {
+    let r = health_bundle(&[("Firewall check", "PASSED"), ("Phone Templates", "FAILED (2 phones)")]);
+    assert!(faults(&r).is_empty(), "{:?}", faults(&r));
+    let hint = input(&r, "Health_1.txt").hint.as_deref().expect("the failed check is listed");
+    assert!(hint.contains("Phone Templates: FAILED (2 phones)"), "{hint}");
+}
+
+#[test]
+fn passed_self_checks_raise_nothing() {
+    let r = health_bundle(&[("Firewall check", "PASSED"), ("SIP trunks", "PASSED"), ("Phone Templates", "PASSED")]);
+    assert!(r.findings.is_empty(), "{:?}", faults(&r));
+    // Checks that could have failed were read: "no fault" is a claim the run can make.
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+    assert!(input(&r, "Health_1.txt").hint.is_none());
+}

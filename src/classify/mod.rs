@@ -31,6 +31,8 @@ pub const POOR_MOS_CENTI: u16 = 350;
 /// server reports on is at most hours old, so its number is never that far behind
 /// (a false restart only splits one call's key in two).
 const MEDIA_RESTART_RATIO: u64 = 4;
+/// Failed self-checks listed per health file (a file holds a few dozen checks).
+const MAX_LISTED_CHECKS: usize = 50;
 /// Outbound log failures remembered for joining call records to them (16 bytes each).
 const MAX_JOINED_FAILURES: usize = 1_000_000;
 /// Words in a carrier's reason phrase that point at the bill rather than the call.
@@ -599,6 +601,22 @@ impl Classifier {
                     }
                 }
             }
+            EventKind::HealthCheck { name, passed: false, .. } => {
+                // The same checks as event 30039 / 12295: they feed the same rules.
+                let n = String::from_utf8_lossy(name).to_ascii_lowercase();
+                let ev = &mut self.state.events;
+                if n.contains("firewall") {
+                    ev.firewall_failed.add(e, None, cap);
+                } else if n.contains("stun") {
+                    ev.stun_unreachable.add(e, None, cap);
+                } else {
+                    let list = self.state.health_unmapped.entry(e.file).or_default();
+                    if list.len() < MAX_LISTED_CHECKS {
+                        list.push(lossy(e.text));
+                    }
+                }
+            }
+            EventKind::HealthCheck { passed: true, .. } => {}
             EventKind::Call(rec) => self.observe_record(e, rec),
             EventKind::Pbx { event, .. } => self.observe_pbx(e, event),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}

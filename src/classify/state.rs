@@ -261,6 +261,9 @@ pub struct SiteState {
     /// Where each extension registered from last: joins media addresses to phones.
     pub ip_to_extension: BTreeMap<IpAddr, String>,
     pub media: MediaState,
+    /// Failed self-checks of `Health_<n>.txt` that no rule of this version takes, per
+    /// input: listed on that input in the report.
+    pub health_unmapped: BTreeMap<u32, Vec<String>>,
     pub codec_failures: Tally,
     pub no_route: Tally,
     pub no_route_numbers: BTreeSet<String>,

@@ -16,6 +16,8 @@ pub enum Format {
     CdrV20,
     CallLogCsv,
     SystemInfo,
+    /// The bundle's `ExtraLogging/Health_<n>.txt`: 3CX's self-checks.
+    HealthReport,
     SupportBundle,
     Unknown,
 }
@@ -31,6 +33,7 @@ impl Format {
             Format::CdrV20 => "cdr_v20",
             Format::CallLogCsv => "call_log_csv",
             Format::SystemInfo => "system_info",
+            Format::HealthReport => "health_report",
             Format::SupportBundle => "support_bundle",
             Format::Unknown => "unknown",
         }
@@ -59,6 +62,7 @@ impl Format {
                 | Format::EventLogCsv
                 | Format::EventLogText
                 | Format::SystemInfo
+                | Format::HealthReport
         )
     }
 }
@@ -166,6 +170,9 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         if cells.len() >= 3 && cells.iter().filter(|c| CALL_LOG_SYNONYMS.contains(&c.as_str())).count() >= 3 {
             return Ok(Format::CallLogCsv);
         }
+    }
+    if parse::health::sniff(name.rsplit(['/', '\\']).next().unwrap_or(name), sample) {
+        return Ok(Format::HealthReport);
     }
     let (mut cm, mut ms, mut stamped) = (0usize, 0usize, 0usize);
     for l in &nonblank {

@@ -11,6 +11,7 @@ pub mod call_log;
 pub mod cdr;
 pub mod cdr_v20;
 pub mod eventlog;
+pub mod health;
 pub mod media;
 pub mod sip;
 pub mod sysinfo;

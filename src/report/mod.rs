@@ -466,6 +466,8 @@ pub fn build(
             error: o.error.clone(),
             hint: if is_unread_evidence(p) {
                 Some(Msg::UnreadServiceLogHint.text(lang).to_owned())
+            } else if let Some(checks) = c.state.health_unmapped.get(&p.index) {
+                Some(fill(Msg::HealthChecksFailed.text(lang), &[("checks", &redact::redact(&checks.join("; ")))]))
             } else {
                 cdr_layout_hint(lang, p.format, &o.counts)
             },
