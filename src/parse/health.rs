@@ -20,6 +20,8 @@ const MAX_NAME: usize = 48;
 /// Lines looked at by [`sniff`] (§0: the first 10 non-blank lines).
 const SNIFF_LINES: usize = 10;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Titles are a few words (`Health Report`, `[Checks]`, `2026-12-03 10:00`).
+const TITLE_MAX: usize = 40;
 
 /// Words that pass a check.
 const PASS_WORDS: &[&str] = &["passed", "pass", "ok", "success", "successful", "good", "healthy"];
@@ -70,7 +72,9 @@ pub fn check(line: &[u8]) -> Option<Check<'_>> {
 /// A title line of the file: `Health Report`, `[Checks]`, a date; no colon-less prose.
 fn is_title(line: &[u8]) -> bool {
     let l = trim(line);
-    l.len() <= 80
+    // A short line: a log line (long, with `|` fields) is never a title.
+    l.len() <= TITLE_MAX
+        && !l.contains(&b'|')
         && (l.windows(6).any(|w| w.eq_ignore_ascii_case(b"health"))
             || (l.starts_with(b"[") && l.ends_with(b"]"))
             || l.first().is_some_and(u8::is_ascii_digit))
