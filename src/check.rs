@@ -182,6 +182,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
                 }
                 Format::EventLogText => parse::eventlog::read_text(&mut stream, i as u32, &mut observe),
                 Format::HealthReport => parse::health::read(&mut stream, i as u32, &mut observe),
+                Format::TsdbMetrics => parse::tsdb::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe),
                 Format::SystemInfo => parse::sysinfo::read(&mut stream).map(|(info, counts)| {
                     sink.classifier.observe_system(info);
                     counts
@@ -309,6 +310,7 @@ fn is_whole_file(f: Format) -> bool {
             | Format::EventLogText
             | Format::SystemInfo
             | Format::HealthReport
+            | Format::TsdbMetrics
     )
 }
 

@@ -244,6 +244,16 @@ pub enum PbxEvent<'a> {
     Other { id: u32 },
 }
 
+/// One row of the bundle's `tsdb.system.csv`: CPU in tenths of a percent, sizes in bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Metrics {
+    pub cpu_permille: Option<u32>,
+    pub mem_total: Option<u64>,
+    pub mem_free: Option<u64>,
+    pub disk_total: Option<u64>,
+    pub disk_free: Option<u64>,
+}
+
 /// What happened, per template of input-formats.md §1.5 and §2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind<'a> {
@@ -290,6 +300,8 @@ pub enum EventKind<'a> {
     Pbx { id: u32, event: &'a PbxEvent<'a> },
     /// A self-check of the bundle's `ExtraLogging/Health_<n>.txt` (`Firewall check: FAILED`).
     HealthCheck { name: &'a [u8], verdict: &'a [u8], passed: bool },
+    /// A metrics sample of `DbTables/tsdb.system.csv`.
+    Metrics(Metrics),
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

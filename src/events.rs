@@ -103,6 +103,11 @@ fn kind(k: &EventKind<'_>) -> (&'static str, Value) {
         EventKind::HealthCheck { name, verdict, passed } => {
             ("health_check", json!({ "check": s(name), "verdict": s(verdict), "passed": passed }))
         }
+        EventKind::Metrics(m) => (
+            "metrics",
+            json!({ "cpu_permille": m.cpu_permille, "mem_total": m.mem_total, "mem_free": m.mem_free,
+                    "disk_total": m.disk_total, "disk_free": m.disk_free }),
+        ),
         EventKind::DateHeader => ("date_header", Value::Object(Map::new())),
         EventKind::Unclassified => ("unclassified", Value::Object(Map::new())),
     }

@@ -96,6 +96,9 @@ messages! {
     SubjectSbc => "SBC {name}", "SBC {name}";
     HealthChecksFailed => "các bước tự kiểm tra của 3CX bị lỗi (chưa có quy tắc chẩn đoán riêng, hãy xem trên trang quản trị 3CX): {checks}",
         "3CX self-checks that failed (no diagnosis rule of their own yet; look at them in the 3CX admin console): {checks}";
+    DiskFillForecast => "Ổ đĩa tổng đài còn trống {free} GB trên {total} GB và giảm đều khoảng {rate} GB mỗi ngày ({points} lần đo, từ {first} đến {last}): với tốc độ hiện tại, ổ đĩa sẽ đầy sau khoảng {days} ngày.",
+        "The PBX disk has {free} GB free of {total} GB and loses about {rate} GB a day at a steady rate ({points} samples, from {first} to {last}): full in about {days} days at the current rate.";
+    DiskNearlyFull => "Ổ đĩa tổng đài chỉ còn trống {free} GB trên {total} GB (đo lúc {at}).", "The PBX disk has only {free} GB free of {total} GB (sampled at {at}).";
     SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
         "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
     SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",

@@ -343,3 +343,81 @@ fn passed_self_checks_raise_nothing() {
     assert_eq!(r.verdict, Verdict::NoFaultFound);
     assert!(input(&r, "Health_1.txt").hint.is_none());
 }
+
+const TSDB_HEADER: &str = "time,cpu_usage,total_virt_mem,free_virt_mem,total_phys_mem,free_phys_mem,total_disk_space,free_disk_space,tick_count\n";
+const GIB: f64 = (1u64 << 30) as f64;
+
+/// A `DbTables/tsdb.system.csv` of `(hours after 2026-08-01 03:00 UTC, free GiB)` on a 48 GiB disk.
+fn tsdb(samples: &[(u32, f64)]) -> Vec<u8> {
+    let mut out = String::from(TSDB_HEADER);
+    for (n, (hours, free)) in samples.iter().enumerate() {
+        let (day, hour) = (1 + hours / 24, 3 + hours % 24);
+        let (day, hour) = if hour >= 24 { (day + 1, hour - 24) } else { (day, hour) };
+        out.push_str(&format!(
+            "2026-08-{day:02} {hour:02}:00:00.039293+00,{:.1},1,1,4105482240,1821032448,51539607552,{},{n}\n",
+            5.0 + (n % 7) as f64,
+            (free * GIB) as u64
+        ));
+    }
+    out.into_bytes()
+}
+
+fn tsdb_bundle(samples: &[(u32, f64)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[
+            ("DbTables/tsdb.system.csv", &tsdb(samples)),
+            ("DbTables/tsdb.network.csv", b"time,iface,rx_bytes,tx_bytes\n2026-08-01 03:00:00+00,eth0,1,1\n"),
+            ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO),
+        ]),
+    );
+    run(vec![z])
+}
+
+#[test]
+fn a_disk_filling_at_a_steady_rate_is_disk_full_with_a_forecast() {
+    // A gigabyte a day for 12 days, from 20 GiB free down to 9.
+    let samples: Vec<(u32, f64)> = (0..12).map(|d| (d * 24, 20.0 - f64::from(d))).collect();
+    let r = tsdb_bundle(&samples);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "disk_full").expect("disk_full");
+    assert_eq!(f.details["full_in_days"], 9);
+    assert_eq!(f.details["free_gib"], 9.0);
+    assert!((0.5..0.8).contains(&f.confidence), "{}", f.confidence);
+    assert!(f.explanation.contains("khoảng 9 ngày"), "{}", f.explanation);
+    // The first and the last sample are the evidence.
+    assert_eq!(f.evidence.len(), 2);
+    assert_eq!((f.evidence[0].line, f.evidence[1].line), (2, 13));
+    let m = input(&r, "DbTables/tsdb.system.csv");
+    assert_eq!((m.format.as_str(), m.lines, m.records, m.unrecognized), ("tsdb_metrics", 13, 13, 0));
+    // The network table has no known layout: recognised and said so, not read.
+    let n = input(&r, "DbTables/tsdb.network.csv");
+    assert!(n.skipped_reason.as_deref().unwrap().contains("tsdb_metrics"), "{:?}", n.skipped_reason);
+}
+
+#[test]
+fn a_disk_under_five_percent_free_is_disk_full_whatever_the_trend() {
+    let samples: Vec<(u32, f64)> = (0..3).map(|h| (h, 2.0)).collect();
+    let r = tsdb_bundle(&samples);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "disk_full").expect("disk_full");
+    assert!(f.confidence >= 0.8);
+    assert!(f.details.get("full_in_days").is_none());
+}
+
+#[test]
+fn steady_noisy_slow_or_short_disk_series_raise_nothing() {
+    // Flat with daily wobble (recordings written by day, cleaned at night).
+    let flat: Vec<(u32, f64)> = (0..48).map(|h| (h * 6, 30.0 + if h % 4 == 2 { 0.4 } else { 0.0 })).collect();
+    // Filling, then cleaned up, then filling again: no steady rate.
+    let saw: Vec<(u32, f64)> = (0..20).map(|d| (d * 24, 20.0 - f64::from(d % 5) * 3.0)).collect();
+    // Falling steadily, but 0.1 GiB a day with 30 GiB free is 300 days away.
+    let slow: Vec<(u32, f64)> = (0..14).map(|d| (d * 24, 30.0 - f64::from(d) * 0.1)).collect();
+    // Falling fast for three hours: a day's use, not a trend.
+    let short: Vec<(u32, f64)> = (0..10).map(|i| (i / 3, 20.0 - f64::from(i))).collect();
+    for (name, samples) in [("flat", flat), ("saw", saw), ("slow", slow), ("short", short)] {
+        let r = tsdb_bundle(&samples);
+        assert!(r.findings.iter().all(|f| f.fault.as_str() != "disk_full"), "{name}: {:?}", faults(&r));
+        assert_eq!(r.verdict, Verdict::NoFaultFound, "{name}");
+    }
+}

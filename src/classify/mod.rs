@@ -617,6 +617,11 @@ impl Classifier {
                 }
             }
             EventKind::HealthCheck { passed: true, .. } => {}
+            EventKind::Metrics(m) => {
+                if let Some(free) = m.disk_free {
+                    self.state.disk.add(e, free, m.disk_total);
+                }
+            }
             EventKind::Call(rec) => self.observe_record(e, rec),
             EventKind::Pbx { event, .. } => self.observe_pbx(e, event),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}

@@ -250,6 +250,71 @@ pub struct MediaState {
 /// A call as the media server names it: (input file, run within that file, call number).
 pub type MediaCall = (u32, u32, CallId);
 
+/// Free disk space against time, folded into the sums of a least-squares line (no
+/// sample is kept, so a year of samples costs nothing), plus the first and last rows.
+#[derive(Clone, Debug, Default)]
+pub struct DiskTrend {
+    pub points: u64,
+    /// Sums over samples of x = days since `origin`, y = free GiB.
+    pub sx: f64,
+    pub sy: f64,
+    pub sxx: f64,
+    pub sxy: f64,
+    pub syy: f64,
+    pub origin: Option<Timestamp>,
+    pub first: Option<EvidenceLine>,
+    pub last: Option<EvidenceLine>,
+    pub last_free: u64,
+    pub last_total: u64,
+}
+
+impl DiskTrend {
+    pub fn add(&mut self, e: &Event<'_>, free: u64, total: Option<u64>) {
+        let Some(t) = e.ts else { return };
+        let origin = *self.origin.get_or_insert(t);
+        let x = (t.millis() - origin.millis()) as f64 / 86_400_000.0;
+        let y = free as f64 / f64::from(1u32 << 30);
+        self.points += 1;
+        self.sx += x;
+        self.sy += y;
+        self.sxx += x * x;
+        self.sxy += x * y;
+        self.syy += y * y;
+        if self.first.as_ref().is_none_or(|f| f.ts > e.ts) {
+            self.first = Some(EvidenceLine::of(e));
+        }
+        if self.last.as_ref().is_none_or(|l| l.ts <= e.ts) {
+            self.last = Some(EvidenceLine::of(e));
+            self.last_free = free;
+            self.last_total = total.unwrap_or(self.last_total);
+        }
+    }
+
+    /// (slope in GiB per day, R²) of the fitted line; `None` without spread in time.
+    pub fn fit(&self) -> Option<(f64, f64)> {
+        let n = self.points as f64;
+        let vx = n * self.sxx - self.sx * self.sx;
+        let vy = n * self.syy - self.sy * self.sy;
+        if self.points < 2 || vx <= f64::EPSILON {
+            return None;
+        }
+        let cov = n * self.sxy - self.sx * self.sy;
+        let r2 = if vy <= f64::EPSILON { 0.0 } else { (cov * cov) / (vx * vy) };
+        Some((cov / vx, r2))
+    }
+
+    /// Days between the first and the last sample.
+    pub fn span_days(&self) -> f64 {
+        match (&self.first, &self.last) {
+            (Some(a), Some(b)) => match (a.ts, b.ts) {
+                (Some(a), Some(b)) => (b.millis() - a.millis()) as f64 / 86_400_000.0,
+                _ => 0.0,
+            },
+            _ => 0.0,
+        }
+    }
+}
+
 /// Everything the rules look at.
 #[derive(Debug, Default)]
 pub struct SiteState {
@@ -264,6 +329,8 @@ pub struct SiteState {
     /// Failed self-checks of `Health_<n>.txt` that no rule of this version takes, per
     /// input: listed on that input in the report.
     pub health_unmapped: BTreeMap<u32, Vec<String>>,
+    /// Free disk space over time (`tsdb.system.csv`), as running sums for a line fit.
+    pub disk: DiskTrend,
     pub codec_failures: Tally,
     pub no_route: Tally,
     pub no_route_numbers: BTreeSet<String>,

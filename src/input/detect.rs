@@ -18,6 +18,8 @@ pub enum Format {
     SystemInfo,
     /// The bundle's `ExtraLogging/Health_<n>.txt`: 3CX's self-checks.
     HealthReport,
+    /// The bundle's `DbTables/tsdb.*.csv` metric series (`tsdb.system.csv` analysed).
+    TsdbMetrics,
     SupportBundle,
     Unknown,
 }
@@ -34,6 +36,7 @@ impl Format {
             Format::CallLogCsv => "call_log_csv",
             Format::SystemInfo => "system_info",
             Format::HealthReport => "health_report",
+            Format::TsdbMetrics => "tsdb_metrics",
             Format::SupportBundle => "support_bundle",
             Format::Unknown => "unknown",
         }
@@ -63,6 +66,7 @@ impl Format {
                 | Format::EventLogText
                 | Format::SystemInfo
                 | Format::HealthReport
+                | Format::TsdbMetrics
         )
     }
 }
@@ -170,6 +174,12 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
         if cells.len() >= 3 && cells.iter().filter(|c| CALL_LOG_SYNONYMS.contains(&c.as_str())).count() >= 3 {
             return Ok(Format::CallLogCsv);
         }
+    }
+    if parse::tsdb::sniff(sample) {
+        return Ok(Format::TsdbMetrics);
+    }
+    if parse::tsdb::sniff_other(name, sample) {
+        return Err(SkipReason::NotYetAnalysed(Format::TsdbMetrics));
     }
     if parse::health::sniff(name.rsplit(['/', '\\']).next().unwrap_or(name), sample) {
         return Ok(Format::HealthReport);

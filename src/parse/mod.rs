@@ -16,6 +16,7 @@ pub mod media;
 pub mod sip;
 pub mod sysinfo;
 pub mod timestamp;
+pub mod tsdb;
 
 use crate::event::{Event, EventKind, LogCode};
 use memchr::memchr;
