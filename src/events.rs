@@ -103,6 +103,12 @@ fn kind(k: &EventKind<'_>) -> (&'static str, Value) {
         EventKind::HealthCheck { name, verdict, passed } => {
             ("health_check", json!({ "check": s(name), "verdict": s(verdict), "passed": passed }))
         }
+        EventKind::RtpStream(r) => (
+            "rtp_stream",
+            json!({ "src": r.src.to_string(), "dst": r.dst.to_string(), "ssrc": r.ssrc, "packets": r.packets,
+                    "expected": r.expected, "lost": r.lost, "jitter_us": r.jitter_us,
+                    "reverse_packets": r.reverse_packets }),
+        ),
         EventKind::Metrics(m) => (
             "metrics",
             json!({ "cpu_permille": m.cpu_permille, "mem_total": m.mem_total, "mem_free": m.mem_free,

@@ -99,6 +99,10 @@ messages! {
     DiskFillForecast => "Ổ đĩa tổng đài còn trống {free} GB trên {total} GB và giảm đều khoảng {rate} GB mỗi ngày ({points} lần đo, từ {first} đến {last}): với tốc độ hiện tại, ổ đĩa sẽ đầy sau khoảng {days} ngày.",
         "The PBX disk has {free} GB free of {total} GB and loses about {rate} GB a day at a steady rate ({points} samples, from {first} to {last}): full in about {days} days at the current rate.";
     DiskNearlyFull => "Ổ đĩa tổng đài chỉ còn trống {free} GB trên {total} GB (đo lúc {at}).", "The PBX disk has only {free} GB free of {total} GB (sampled at {at}).";
+    OneWayAudioCapture => "Bản ghi gói tin (dump.pcap) có {n} luồng âm thanh chỉ đi một chiều; ví dụ {src} → {dst}: {packets} gói RTP, nhưng không có gói nào từ {dst} gửi ngược lại. Phía {silent} không gửi được âm thanh qua NAT / tường lửa.",
+        "The packet capture (dump.pcap) has {n} audio stream(s) flowing one way only; e.g. {src} → {dst}: {packets} RTP packets, and not one packet back from {dst}. The side at {silent} cannot get its audio through NAT / the firewall.";
+    CallQualityCapture => "Bản ghi gói tin có {n} trên {total} luồng RTP mất gói hoặc jitter vượt ngưỡng (mất gói tới {loss}%, jitter tới {jitter} ms): đường truyền gây rè, mất tiếng.",
+        "The packet capture has {n} of {total} RTP stream direction(s) with loss or jitter over the thresholds (loss up to {loss} %, jitter up to {jitter} ms): the link breaks the audio up.";
     SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
         "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
     SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",

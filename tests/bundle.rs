@@ -421,3 +421,113 @@ fn steady_noisy_slow_or_short_disk_series_raise_nothing() {
         assert_eq!(r.verdict, Verdict::NoFaultFound, "{name}");
     }
 }
+
+use cxtriage::parse::pcap::{rtp_packet, write_pcap};
+use std::net::SocketAddr;
+
+/// One call's media as `Logs/dump.pcap` holds it: 20 ms RTP packets each way for
+/// `seconds`, dropping every `drop_every`-th packet (0: none); `back` false = nothing
+/// comes back from the remote phone.
+fn call_media(cap: &mut Vec<u8>, start: f64, pbx: &str, phone: &str, seconds: u32, back: bool, drop_every: u32) {
+    let (pbx, phone): (SocketAddr, SocketAddr) = (pbx.parse().unwrap(), phone.parse().unwrap());
+    let n = seconds * 50;
+    let keep = |i: &u32| drop_every == 0 || i % drop_every != 0;
+    let out =
+        (0..n).filter(keep).map(|i| (start + f64::from(i) * 0.02, pbx, phone, rtp_packet(0x1111, i as u16, i * 160)));
+    let mut packets: Vec<_> = out.collect();
+    if back {
+        packets.extend(
+            (0..n)
+                .filter(keep)
+                .map(|i| (start + 0.005 + f64::from(i) * 0.02, phone, pbx, rtp_packet(0x2222, i as u16, i * 160))),
+        );
+    }
+    packets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    write_pcap(cap, packets);
+}
+
+fn capture_bundle(cap: &[u8]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[("Logs/dump.pcap", cap), ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO)]),
+    );
+    run(vec![z])
+}
+
+/// 2026-12-03 09:00 UTC.
+const T0: f64 = 1_764_752_400.0;
+
+#[test]
+fn a_capture_with_audio_one_way_only_is_one_way_audio_with_packet_evidence() {
+    let mut cap = Vec::new();
+    // A healthy call, then two calls to the remote phone whose audio never comes back.
+    call_media(&mut cap, T0, "192.168.1.10:9000", "192.168.1.21:11000", 20, true, 0);
+    call_media(&mut cap, T0 + 60.0, "192.168.1.10:9002", "198.51.100.19:40000", 10, false, 0);
+    call_media(&mut cap, T0 + 120.0, "192.168.1.10:9004", "198.51.100.19:40002", 10, false, 0);
+    let r = capture_bundle(&cap);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "one_way_audio").expect("one_way_audio");
+    assert_eq!(f.subject.id, "198.51.100.19");
+    assert_eq!(f.details["one_way_streams"], 2);
+    assert_eq!(f.details["streams"][0]["from"], "192.168.1.10:9002");
+    assert_eq!(f.details["streams"][0]["to"], "198.51.100.19:40000");
+    assert_eq!(
+        (f.details["streams"][0]["packets"].as_u64(), f.details["streams"][0]["packets_back"].as_u64()),
+        (Some(500), Some(0))
+    );
+    assert!(f.confidence >= 0.7);
+    // Evidence: path:packet number and the stream's summary.
+    assert!(f.evidence[0].path.ends_with("Logs/dump.pcap"));
+    assert!(
+        f.evidence[0].text.contains("500 packets") && f.evidence[0].text.contains(": 0 packets"),
+        "{}",
+        f.evidence[0].text
+    );
+    assert_eq!(r.verdict, Verdict::FixFirst);
+    let p = input(&r, "Logs/dump.pcap");
+    assert_eq!((p.format.as_str(), p.lines, p.records, p.unrecognized), ("packet_capture", 3000, 3000, 0));
+    assert!(r.findings.iter().all(|f| f.fault.as_str() != "call_quality_poor"));
+}
+
+#[test]
+fn a_capture_of_healthy_calls_raises_nothing() {
+    let mut cap = Vec::new();
+    call_media(&mut cap, T0, "192.168.1.10:9000", "192.168.1.21:11000", 20, true, 0);
+    call_media(&mut cap, T0 + 30.0, "192.168.1.10:9002", "198.51.100.19:40000", 20, true, 0);
+    // A call hung up while it connected: a few packets one way are no audio problem.
+    call_media(&mut cap, T0 + 90.0, "192.168.1.10:9004", "198.51.100.19:40002", 0, false, 0);
+    write_pcap(
+        &mut cap,
+        (0..10u32).map(|i| {
+            (
+                T0 + 95.0 + f64::from(i) * 0.02,
+                "192.168.1.10:9004".parse().unwrap(),
+                "198.51.100.19:40002".parse().unwrap(),
+                rtp_packet(7, i as u16, i * 160),
+            )
+        }),
+    );
+    let r = capture_bundle(&cap);
+    assert!(r.findings.is_empty(), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+}
+
+#[test]
+fn a_capture_with_heavy_loss_is_call_quality_poor() {
+    let mut cap = Vec::new();
+    // Every 8th packet lost both ways: 12.5 % loss.
+    call_media(&mut cap, T0, "192.168.1.10:9000", "198.51.100.19:40000", 20, true, 8);
+    let r = capture_bundle(&cap);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "call_quality_poor").expect("call_quality_poor");
+    assert_eq!(f.details["poor_streams"], 2);
+    assert!((f.details["worst_loss_percent"].as_f64().unwrap() - 12.5).abs() < 0.2, "{:?}", f.details);
+    assert!(r.findings.iter().all(|f| f.fault.as_str() != "one_way_audio"));
+}
+
+#[test]
+fn a_file_named_like_a_capture_that_is_not_one_says_so() {
+    let r = capture_bundle(b"this is not a capture, the customer renamed a text file\n");
+    let p = input(&r, "Logs/dump.pcap");
+    assert!(p.skipped_reason.as_deref().unwrap().contains("not a capture"), "{:?}", p.skipped_reason);
+}

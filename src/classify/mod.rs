@@ -617,6 +617,26 @@ impl Classifier {
                 }
             }
             EventKind::HealthCheck { passed: true, .. } => {}
+            EventKind::RtpStream(r) => {
+                let c = &mut self.state.capture;
+                c.streams += 1;
+                // Audio one way (a second of 20 ms packets at least) and none at all back.
+                if r.packets >= rules::one_way_audio::MIN_CAPTURE_PACKETS && r.reverse_packets == 0 {
+                    c.one_way.add(e, None, cap);
+                    if c.one_way_streams.len() < DISTINCT_CAP {
+                        c.one_way_streams.push(*r);
+                    }
+                }
+                let loss = if r.expected > 0 { r.lost * 1000 / r.expected } else { 0 };
+                if r.packets >= rules::one_way_audio::MIN_CAPTURE_PACKETS
+                    && (loss >= rules::call_quality_poor::POOR_LOSS_PERMILLE
+                        || r.jitter_us >= rules::call_quality_poor::POOR_JITTER_US)
+                {
+                    c.poor.add(e, None, cap);
+                    c.worst_loss_permille = c.worst_loss_permille.max(loss);
+                    c.worst_jitter_us = c.worst_jitter_us.max(r.jitter_us);
+                }
+            }
             EventKind::Metrics(m) => {
                 if let Some(free) = m.disk_free {
                     self.state.disk.add(e, free, m.disk_total);

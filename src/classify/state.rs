@@ -250,6 +250,19 @@ pub struct MediaState {
 /// A call as the media server names it: (input file, run within that file, call number).
 pub type MediaCall = (u32, u32, CallId);
 
+/// What a packet capture showed about media.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureState {
+    pub streams: u64,
+    /// Directions with audio and nothing back between the same two addresses.
+    pub one_way: Tally,
+    pub one_way_streams: Vec<crate::event::RtpStream>,
+    /// Directions with loss or jitter over the call-quality thresholds.
+    pub poor: Tally,
+    pub worst_loss_permille: u64,
+    pub worst_jitter_us: u64,
+}
+
 /// Free disk space against time, folded into the sums of a least-squares line (no
 /// sample is kept, so a year of samples costs nothing), plus the first and last rows.
 #[derive(Clone, Debug, Default)]
@@ -329,6 +342,9 @@ pub struct SiteState {
     /// Failed self-checks of `Health_<n>.txt` that no rule of this version takes, per
     /// input: listed on that input in the report.
     pub health_unmapped: BTreeMap<u32, Vec<String>>,
+    /// RTP streams of a packet capture that flowed one way only, and those with poor
+    /// loss or jitter.
+    pub capture: CaptureState,
     /// Free disk space over time (`tsdb.system.csv`), as running sums for a line fit.
     pub disk: DiskTrend,
     pub codec_failures: Tally,

@@ -20,6 +20,8 @@ pub enum Format {
     HealthReport,
     /// The bundle's `DbTables/tsdb.*.csv` metric series (`tsdb.system.csv` analysed).
     TsdbMetrics,
+    /// A packet capture (`Logs/dump.pcap`, classic pcap or pcapng).
+    PacketCapture,
     SupportBundle,
     Unknown,
 }
@@ -37,6 +39,7 @@ impl Format {
             Format::SystemInfo => "system_info",
             Format::HealthReport => "health_report",
             Format::TsdbMetrics => "tsdb_metrics",
+            Format::PacketCapture => "packet_capture",
             Format::SupportBundle => "support_bundle",
             Format::Unknown => "unknown",
         }
@@ -67,6 +70,7 @@ impl Format {
                 | Format::SystemInfo
                 | Format::HealthReport
                 | Format::TsdbMetrics
+                | Format::PacketCapture
         )
     }
 }
@@ -134,6 +138,14 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
     }
     if raw_head.get(257..262) == Some(b"ustar") {
         return Err(SkipReason::Archive("tar"));
+    }
+    if parse::pcap::is_capture(raw_head) {
+        return Ok(Format::PacketCapture);
+    }
+    if parse::pcap::is_capture_name(&lower) {
+        return Err(SkipReason::Unreadable(
+            "named like a packet capture, but holds no pcap or pcapng header: not a capture".into(),
+        ));
     }
     let probe = &sample[..sample.len().min(8192)];
     if probe.contains(&0) || probe.iter().filter(|&&c| c < 0x09 || (0x0E..0x20).contains(&c)).count() * 20 > probe.len()
@@ -250,6 +262,9 @@ mod tests {
         assert_eq!(d("n.txt", b"hello\nworld\n"), Err(SkipReason::NotALog));
         assert_eq!(d("e.txt", b""), Err(SkipReason::Empty));
         assert_eq!(d("e.txt", b"\n\n  \n"), Err(SkipReason::Empty));
+        assert_eq!(d("dump.pcap", b"\xD4\xC3\xB2\xA1\x02\x00\x04\x00"), Ok(Format::PacketCapture));
+        assert_eq!(d("x.bin", b"\x0A\x0D\x0D\x0A\x1C\x00\x00\x00"), Ok(Format::PacketCapture));
+        assert!(matches!(d("dump.pcap", b"hello\nworld\n"), Err(SkipReason::Unreadable(_))));
         assert_eq!(d("p.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Err(SkipReason::Binary));
     }
 }

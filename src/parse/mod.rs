@@ -13,6 +13,7 @@ pub mod cdr_v20;
 pub mod eventlog;
 pub mod health;
 pub mod media;
+pub mod pcap;
 pub mod sip;
 pub mod sysinfo;
 pub mod timestamp;
