@@ -215,6 +215,11 @@ pub fn read_plans(
                     parse::eventlog::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe)
                 }
                 Format::EventLogText => parse::eventlog::read_text(&mut stream, i as u32, &mut observe),
+                Format::HealthReport => parse::health::read(&mut stream, i as u32, &mut observe),
+                Format::PacketCapture => {
+                    parse::pcap::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe)
+                }
+                Format::TsdbMetrics => parse::tsdb::read(&mut stream, i as u32, opts.utc_offset_minutes, &mut observe),
                 Format::SystemInfo => parse::sysinfo::read(&mut stream).map(|(info, counts)| {
                     sink.classifier.observe_system(info);
                     counts
@@ -299,7 +304,9 @@ impl ChunkSource<'_> {
                 return None;
             }
             self.next += 1;
-            match plan.stream() {
+            // A capture is binary: read as stored, never decoded as text.
+            let stream = if plan.format == Format::PacketCapture { plan.raw_stream() } else { plan.stream() };
+            match stream {
                 Ok(s) => return Some((i, plan.format, s)),
                 Err(e) => self.errors.push((i, e.to_string())),
             }
@@ -348,7 +355,17 @@ impl ChunkSource<'_> {
 }
 
 fn is_whole_file(f: Format) -> bool {
-    matches!(f, Format::CdrV20 | Format::CallLogCsv | Format::EventLogCsv | Format::EventLogText | Format::SystemInfo)
+    matches!(
+        f,
+        Format::CdrV20
+            | Format::CallLogCsv
+            | Format::EventLogCsv
+            | Format::EventLogText
+            | Format::SystemInfo
+            | Format::HealthReport
+            | Format::TsdbMetrics
+            | Format::PacketCapture
+    )
 }
 
 /// Where parsed chunks go, in order.

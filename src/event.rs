@@ -246,6 +246,32 @@ pub enum PbxEvent<'a> {
     Other { id: u32 },
 }
 
+/// One row of the bundle's `tsdb.system.csv`: CPU in tenths of a percent, sizes in bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Metrics {
+    pub cpu_permille: Option<u32>,
+    pub mem_total: Option<u64>,
+    pub mem_free: Option<u64>,
+    pub disk_total: Option<u64>,
+    pub disk_free: Option<u64>,
+}
+
+/// One direction of one RTP stream in a packet capture (`Logs/dump.pcap`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RtpStream {
+    pub src: std::net::SocketAddr,
+    pub dst: std::net::SocketAddr,
+    pub ssrc: u32,
+    pub packets: u64,
+    /// Packets the sequence numbers say were sent (RFC 3550 A.3).
+    pub expected: u64,
+    pub lost: u64,
+    /// Interarrival jitter (RFC 3550 A.8), in microseconds.
+    pub jitter_us: u64,
+    /// Packets of any stream from `dst` back to `src` in the same capture.
+    pub reverse_packets: u64,
+}
+
 /// What happened, per template of input-formats.md §1.5 and §2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind<'a> {
@@ -290,6 +316,12 @@ pub enum EventKind<'a> {
     Call(&'a CallRecord<'a>),
     /// A v20 Event Log entry (console export or the bundle's `eventlog.csv`), by reference likewise.
     Pbx { id: u32, event: &'a PbxEvent<'a> },
+    /// A self-check of the bundle's `ExtraLogging/Health_<n>.txt` (`Firewall check: FAILED`).
+    HealthCheck { name: &'a [u8], verdict: &'a [u8], passed: bool },
+    /// An RTP stream direction of a packet capture, summed up at the end of the capture.
+    RtpStream(&'a RtpStream),
+    /// A metrics sample of `DbTables/tsdb.system.csv`.
+    Metrics(Metrics),
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

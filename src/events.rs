@@ -372,6 +372,9 @@ fn kind_name(k: &EventKind<'_>) -> &'static str {
         EventKind::NoRtp { .. } => "no_rtp",
         EventKind::Call(_) => "call_record",
         EventKind::Pbx { .. } => "pbx_event",
+        EventKind::HealthCheck { .. } => "health_check",
+        EventKind::RtpStream(_) => "rtp_stream",
+        EventKind::Metrics(_) => "metrics",
         EventKind::DateHeader => "date_header",
         EventKind::Unclassified => "unclassified",
     }
@@ -514,6 +517,55 @@ fn fields(out: &mut Vec<u8>, k: &EventKind<'_>, style: Style) {
             out.extend_from_slice(b"{\"event_id\":");
             uint(out, u64::from(*id));
             pbx(out, event, style);
+        }
+        EventKind::HealthCheck { name, verdict, passed } => {
+            out.extend_from_slice(b"{\"check\":");
+            string(out, name);
+            out.extend_from_slice(b",\"verdict\":");
+            string(out, verdict);
+            out.extend_from_slice(b",\"passed\":");
+            boolean(out, *passed);
+        }
+        // Streams and metric rows are few (one per stream or sample): plain formatting.
+        EventKind::RtpStream(r) => {
+            out.extend_from_slice(b"{\"src\":");
+            string(out, r.src.to_string().as_bytes());
+            out.extend_from_slice(b",\"dst\":");
+            string(out, r.dst.to_string().as_bytes());
+            for (k, v) in [
+                ("ssrc", u64::from(r.ssrc)),
+                ("packets", r.packets),
+                ("expected", r.expected),
+                ("lost", r.lost),
+                ("jitter_us", r.jitter_us),
+                ("reverse_packets", r.reverse_packets),
+            ] {
+                out.extend_from_slice(b",\"");
+                out.extend_from_slice(k.as_bytes());
+                out.extend_from_slice(b"\":");
+                uint(out, v);
+            }
+        }
+        EventKind::Metrics(m) => {
+            out.push(b'{');
+            for (i, (k, v)) in [
+                ("cpu_permille", m.cpu_permille.map(u64::from)),
+                ("mem_total", m.mem_total),
+                ("mem_free", m.mem_free),
+                ("disk_total", m.disk_total),
+                ("disk_free", m.disk_free),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'"');
+                out.extend_from_slice(k.as_bytes());
+                out.extend_from_slice(b"\":");
+                opt_uint(out, v);
+            }
         }
         EventKind::DateHeader | EventKind::Unclassified => out.push(b'{'),
     }
@@ -995,6 +1047,20 @@ mod tests {
                     }),
                 ),
                 EventKind::Pbx { id, event } => ("pbx_event", pbx(*id, event)),
+                EventKind::HealthCheck { name, verdict, passed } => {
+                    ("health_check", json!({ "check": s(name), "verdict": s(verdict), "passed": passed }))
+                }
+                EventKind::RtpStream(r) => (
+                    "rtp_stream",
+                    json!({ "src": r.src.to_string(), "dst": r.dst.to_string(), "ssrc": r.ssrc, "packets": r.packets,
+                            "expected": r.expected, "lost": r.lost, "jitter_us": r.jitter_us,
+                            "reverse_packets": r.reverse_packets }),
+                ),
+                EventKind::Metrics(m) => (
+                    "metrics",
+                    json!({ "cpu_permille": m.cpu_permille, "mem_total": m.mem_total, "mem_free": m.mem_free,
+                            "disk_total": m.disk_total, "disk_free": m.disk_free }),
+                ),
                 EventKind::DateHeader => ("date_header", Value::Object(Map::new())),
                 EventKind::Unclassified => ("unclassified", Value::Object(Map::new())),
             }

@@ -74,6 +74,35 @@ messages! {
         "ESCALATE: no fault on your side was found; send this report with your support request.";
     VerdictNoFault => "KHÔNG PHÁT HIỆN LỖI trong nhật ký đã đọc.",
         "NO FAULT FOUND in the logs that were read.";
+    VerdictInsufficient => "CHƯA ĐỦ DỮ LIỆU: chưa đọc được nhật ký nào có thể cho thấy lỗi, nên chưa kết luận được là không có lỗi.",
+        "INSUFFICIENT INPUT: nothing that could show a fault was read, so \"no fault\" cannot be claimed.";
+    SummaryInsufficient => "Chỉ đọc được: {read}. Các tệp này không chứa cuộc gọi, đăng ký hay sự kiện nào để kiểm tra lỗi.",
+        "Only read: {read}. These hold no calls, registrations or events to check for faults.";
+    SummaryUnreadEvidence => "{n} tệp nhật ký dịch vụ 3CX chưa đọc được nên chưa được kiểm tra: {files}.",
+        "{n} 3CX service log(s) could not be read, so what they hold was not checked: {files}.";
+    SendWhat => "Quý khách vui lòng gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
+        "Please send the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log page), the Logs folder of the support bundle (3CXMediaServer.log), an Event Log export, or the CDR / Call Log.";
+    UnreadServiceLog => "nhật ký dịch vụ 3CX CHƯA ĐƯỢC ĐỌC ({why}): lỗi nằm trong tệp này chưa được kiểm tra",
+        "3CX service log NOT READ ({why}): any fault it holds was not checked";
+    ReasonUnknownLayout => "các dòng của tệp không theo dạng mà phiên bản này đọc được",
+        "its lines are not in a layout this version reads";
+    UnreadServiceLogHint => "Hãy gửi kèm nguyên tệp này cho bộ phận hỗ trợ để kỹ thuật viên xem trực tiếp, hoặc gửi thêm nhật ký hoạt động (3CXPhoneSystem.log) của cùng khoảng thời gian.",
+        "Attach this file as it is to the support request so a technician can read it, or also send the activity log (3CXPhoneSystem.log) of the same period.";
+    TicketInsufficient => "Chưa đủ nhật ký để chẩn đoán", "Not enough logs to diagnose";
+    SbcOfflineMain => "SBC {name} chuyển sang Down {downs} lần (từ {first} đến {last}); {now}. Mỗi lần như vậy, mọi điện thoại kết nối qua SBC này mất kết nối với tổng đài.",
+        "SBC {name} changed status to Down {downs} time(s) (from {first} to {last}); {now}. Each time, every phone connected through this SBC loses the PBX.";
+    SbcStillDown => "SBC vẫn đang Down từ {since}", "it is still down since {since}";
+    SbcBackUp => "lần nào SBC cũng lên lại (Up)", "it came back up each time";
+    SubjectSbc => "SBC {name}", "SBC {name}";
+    HealthChecksFailed => "các bước tự kiểm tra của 3CX bị lỗi (chưa có quy tắc chẩn đoán riêng, hãy xem trên trang quản trị 3CX): {checks}",
+        "3CX self-checks that failed (no diagnosis rule of their own yet; look at them in the 3CX admin console): {checks}";
+    DiskFillForecast => "Ổ đĩa tổng đài còn trống {free} GB trên {total} GB và giảm đều khoảng {rate} GB mỗi ngày ({points} lần đo, từ {first} đến {last}): với tốc độ hiện tại, ổ đĩa sẽ đầy sau khoảng {days} ngày.",
+        "The PBX disk has {free} GB free of {total} GB and loses about {rate} GB a day at a steady rate ({points} samples, from {first} to {last}): full in about {days} days at the current rate.";
+    DiskNearlyFull => "Ổ đĩa tổng đài chỉ còn trống {free} GB trên {total} GB (đo lúc {at}).", "The PBX disk has only {free} GB free of {total} GB (sampled at {at}).";
+    OneWayAudioCapture => "Bản ghi gói tin (dump.pcap) có {n} luồng âm thanh chỉ đi một chiều; ví dụ {src} → {dst}: {packets} gói RTP, nhưng không có gói nào từ {dst} gửi ngược lại. Phía {silent} không gửi được âm thanh qua NAT / tường lửa.",
+        "The packet capture (dump.pcap) has {n} audio stream(s) flowing one way only; e.g. {src} → {dst}: {packets} RTP packets, and not one packet back from {dst}. The side at {silent} cannot get its audio through NAT / the firewall.";
+    CallQualityCapture => "Bản ghi gói tin có {n} trên {total} luồng RTP mất gói hoặc jitter vượt ngưỡng (mất gói tới {loss}%, jitter tới {jitter} ms): đường truyền gây rè, mất tiếng.",
+        "The packet capture has {n} of {total} RTP stream direction(s) with loss or jitter over the thresholds (loss up to {loss} %, jitter up to {jitter} ms): the link breaks the audio up.";
     SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
         "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
     SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",
@@ -702,6 +731,16 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             (
                 "Xem lại số nhân viên trực hàng đợi vào giờ cao điểm và thời gian chờ tối đa.",
                 "Review queue staffing at peak hours and the maximum wait time.",
+            ),
+        ),
+        SbcOffline => (
+            (
+                "SBC 3CX bị mất kết nối: các điện thoại phía sau SBC không gọi được",
+                "3CX SBC offline: the phones behind it are cut off",
+            ),
+            (
+                "Kiểm tra máy chạy SBC tại chi nhánh: nguồn điện (nên dùng UPS), đường Internet của chi nhánh và dịch vụ 3CX SBC còn chạy; khởi động lại dịch vụ SBC rồi xem trên trang quản trị 3CX trạng thái SBC đã chuyển sang Up.",
+                "Check the machine that runs the SBC at the branch: its power (use a UPS), the branch's internet link, and that the 3CX SBC service is running; restart the SBC service, then check in the 3CX admin console that the SBC shows Up.",
             ),
         ),
     }

@@ -127,7 +127,7 @@ fn every_sample_gives_its_documented_conclusion() {
     assert_eq!(format_of("support-bundle/3CX-support-info.zip"), Some("support_bundle".into()));
     assert_eq!(format_of("3CX-support-info.zip:Logs/3CXPhoneSystem.2026-12-03.log.gz"), Some("activity_log".into()));
     assert_eq!(format_of("3CX-support-info.zip:DbTables/eventlog.csv"), Some("event_log_csv".into()));
-    assert_eq!(format_of("3CX-support-info.zip:Logs/dump.pcap"), Some("unknown".into()));
+    assert_eq!(format_of("3CX-support-info.zip:Logs/dump.pcap"), Some("packet_capture".into()));
     let (r, _) = json_of(&[sample("cdr-barred-trunk").to_str().unwrap()]);
     assert_eq!(r["findings"][0]["details"]["source"], "call_records");
     assert_eq!(r["findings"][0]["details"]["distinct_destinations"], 16);
@@ -400,7 +400,7 @@ fn faults_command_prints_the_catalogue() {
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ids: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
-    assert_eq!(ids.len(), 26);
+    assert_eq!(ids.len(), 27);
     assert!(ids.contains(&"trunk_unpaid") && ids.contains(&"queue_calls_lost"));
     let text = String::from_utf8(run(&["faults"]).stdout).unwrap();
     assert!(text.contains("Trung kế nợ cước"));
@@ -587,7 +587,8 @@ fn batch_writes_the_contract_files_identically_for_any_jobs() {
         ]
     );
     // The contract's columns, one per fault id, then the appended ones (docs/schema.md).
-    assert_eq!(&head[11 + 26..11 + 26 + 3], ["tool_version", "pbx_version", "carriers"]);
+    let faults = cxtriage::classify::catalog::FaultId::ALL.len();
+    assert_eq!(&head[11 + faults..11 + faults + 3], ["tool_version", "pbx_version", "carriers"]);
     assert!(head.contains(&"trunk_unpaid") && head.contains(&"queue_calls_lost"));
     let rows: Vec<&str> = lines.collect();
     assert!(rows[0].starts_with("unpaid-trunk,fix_first,,2,"));

@@ -75,6 +75,8 @@ faults! {
     CalleeBusyOrUnreachable = "callee_busy_or_unreachable", Info;
     ForwardingOrDnd = "forwarding_or_dnd", Info;
     QueueCallsLost = "queue_calls_lost", Info;
+    // Added after the first catalogue: appended, so the CSV columns before it keep their place.
+    SbcOffline = "sbc_offline", User;
 }
 
 impl Serialize for FaultId {
@@ -96,7 +98,7 @@ mod tests {
 
     #[test]
     fn catalogue_matches_the_contract() {
-        assert_eq!(FaultId::ALL.len(), 26);
+        assert_eq!(FaultId::ALL.len(), 27);
         let spec = include_str!("../../docs/faults.md");
         for f in FaultId::ALL {
             assert!(spec.contains(&format!("`{}` | {}", f.as_str(), f.side().as_str())), "{}", f.as_str());

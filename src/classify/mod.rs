@@ -28,6 +28,13 @@ const STALE_CALL_MS: i64 = 6 * 3600 * 1000;
 const MAX_OPEN_CALLS: usize = 100_000;
 /// A call-quality report under this MOS (in hundredths) is poor (faults.md: MOS < 3.5).
 pub const POOR_MOS_CENTI: u16 = 350;
+/// A media-server call number under a quarter of the highest one seen in the same run
+/// means the counter restarted: numbers grow by one per call, and a call the media
+/// server reports on is at most hours old, so its number is never that far behind
+/// (a false restart only splits one call's key in two).
+const MEDIA_RESTART_RATIO: u64 = 4;
+/// Failed self-checks listed per health file (a file holds a few dozen checks).
+const MAX_LISTED_CHECKS: usize = 50;
 /// Outbound log failures remembered for joining call records to them (16 bytes each).
 const MAX_JOINED_FAILURES: usize = 1_000_000;
 /// Words in a carrier's reason phrase that point at the bill rather than the call.
@@ -41,6 +48,9 @@ pub enum Verdict {
     FixFirst,
     Escalate,
     NoFaultFound,
+    /// Nothing that could show a fault was analysed (only system info, an audit table,
+    /// unread service logs): "no fault" would claim more than was looked at. Exit 2.
+    InsufficientInput,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -569,6 +579,14 @@ impl Classifier {
             EventKind::NoRtp { call, remote_ip, local_ip } => {
                 let m = &mut self.state.media;
                 m.no_rtp.add(e, None, cap);
+                let run = m.runs.entry(e.file).or_insert((0, 0));
+                // A number far below the run's highest: the counter started again (a
+                // restart inside one file, e.g. logs concatenated by hand).
+                if call.0.saturating_mul(MEDIA_RESTART_RATIO) < run.1 {
+                    *run = (run.0 + 1, 0);
+                }
+                run.1 = run.1.max(call.0);
+                let call = (e.file, run.0, call);
                 if m.calls.len() < DISTINCT_CAP {
                     m.calls.insert(call);
                 }
@@ -580,6 +598,47 @@ impl Classifier {
                     if is_private(ip) && local_ip.is_some_and(|l| !is_private(l)) {
                         m.private_remote_from_public_local += 1;
                     }
+                }
+            }
+            EventKind::HealthCheck { name, passed: false, .. } => {
+                // The same checks as event 30039 / 12295: they feed the same rules.
+                let n = String::from_utf8_lossy(name).to_ascii_lowercase();
+                let ev = &mut self.state.events;
+                if n.contains("firewall") {
+                    ev.firewall_failed.add(e, None, cap);
+                } else if n.contains("stun") {
+                    ev.stun_unreachable.add(e, None, cap);
+                } else {
+                    let list = self.state.health_unmapped.entry(e.file).or_default();
+                    if list.len() < MAX_LISTED_CHECKS {
+                        list.push(lossy(e.text));
+                    }
+                }
+            }
+            EventKind::HealthCheck { passed: true, .. } => {}
+            EventKind::RtpStream(r) => {
+                let c = &mut self.state.capture;
+                c.streams += 1;
+                // Audio one way (a second of 20 ms packets at least) and none at all back.
+                if r.packets >= rules::one_way_audio::MIN_CAPTURE_PACKETS && r.reverse_packets == 0 {
+                    c.one_way.add(e, None, cap);
+                    if c.one_way_streams.len() < DISTINCT_CAP {
+                        c.one_way_streams.push(*r);
+                    }
+                }
+                let loss = if r.expected > 0 { r.lost * 1000 / r.expected } else { 0 };
+                if r.packets >= rules::one_way_audio::MIN_CAPTURE_PACKETS
+                    && (loss >= rules::call_quality_poor::POOR_LOSS_PERMILLE
+                        || r.jitter_us >= rules::call_quality_poor::POOR_JITTER_US)
+                {
+                    c.poor.add(e, None, cap);
+                    c.worst_loss_permille = c.worst_loss_permille.max(loss);
+                    c.worst_jitter_us = c.worst_jitter_us.max(r.jitter_us);
+                }
+            }
+            EventKind::Metrics(m) => {
+                if let Some(free) = m.disk_free {
+                    self.state.disk.add(e, free, m.disk_total);
                 }
             }
             EventKind::Call(rec) => self.observe_record(e, rec),
@@ -821,8 +880,22 @@ impl Classifier {
                 }
                 entry.2.add(e, None, cap);
             }
-            P::SbcStatus { up: false, .. } => ev.sbc_down.add(e, None, cap),
-            P::SbcStatus { up: true, .. } => {}
+            P::SbcStatus { name, up } => {
+                if !up {
+                    ev.sbc_down.add(e, None, cap);
+                }
+                if ev.sbcs.len() >= DISTINCT_CAP && !ev.sbcs.contains_key(&*String::from_utf8_lossy(name)) {
+                    return;
+                }
+                let sbc = ev.sbcs.entry(lossy(name)).or_default();
+                if up {
+                    sbc.ups += 1;
+                    sbc.last_up = sbc.last_up.max(e.ts);
+                } else {
+                    sbc.downs.add(e, None, cap);
+                    sbc.last_down = sbc.last_down.max(e.ts);
+                }
+            }
             P::LicenseLimit { .. } => ev.license_limit.add(e, None, cap),
             P::UpdateFailed { .. } => ev.update_failed.add(e, None, cap),
             P::LogsDeletedForSpace => ev.logs_deleted.add(e, None, cap),

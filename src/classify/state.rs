@@ -256,9 +256,94 @@ pub struct CallState {
 #[derive(Clone, Debug, Default)]
 pub struct MediaState {
     pub no_rtp: Tally,
-    pub calls: BTreeSet<CallId>,
-    pub by_remote_ip: BTreeMap<IpAddr, BTreeSet<CallId>>,
+    /// Calls keyed by (file, media-server run, call number): numbers start again at
+    /// each restart, and each restart writes a new `3CXMediaServer.<date>.log`.
+    pub calls: BTreeSet<MediaCall>,
+    pub by_remote_ip: BTreeMap<IpAddr, BTreeSet<MediaCall>>,
     pub private_remote_from_public_local: u64,
+    /// Per file: the media-server run seen last and the highest call number in it.
+    pub runs: BTreeMap<u32, (u32, u64)>,
+}
+
+/// A call as the media server names it: (input file, run within that file, call number).
+pub type MediaCall = (u32, u32, CallId);
+
+/// What a packet capture showed about media.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureState {
+    pub streams: u64,
+    /// Directions with audio and nothing back between the same two addresses.
+    pub one_way: Tally,
+    pub one_way_streams: Vec<crate::event::RtpStream>,
+    /// Directions with loss or jitter over the call-quality thresholds.
+    pub poor: Tally,
+    pub worst_loss_permille: u64,
+    pub worst_jitter_us: u64,
+}
+
+/// Free disk space against time, folded into the sums of a least-squares line (no
+/// sample is kept, so a year of samples costs nothing), plus the first and last rows.
+#[derive(Clone, Debug, Default)]
+pub struct DiskTrend {
+    pub points: u64,
+    /// Sums over samples of x = days since `origin`, y = free GiB.
+    pub sx: f64,
+    pub sy: f64,
+    pub sxx: f64,
+    pub sxy: f64,
+    pub syy: f64,
+    pub origin: Option<Timestamp>,
+    pub first: Option<EvidenceLine>,
+    pub last: Option<EvidenceLine>,
+    pub last_free: u64,
+    pub last_total: u64,
+}
+
+impl DiskTrend {
+    pub fn add(&mut self, e: &Event<'_>, free: u64, total: Option<u64>) {
+        let Some(t) = e.ts else { return };
+        let origin = *self.origin.get_or_insert(t);
+        let x = (t.millis() - origin.millis()) as f64 / 86_400_000.0;
+        let y = free as f64 / f64::from(1u32 << 30);
+        self.points += 1;
+        self.sx += x;
+        self.sy += y;
+        self.sxx += x * x;
+        self.sxy += x * y;
+        self.syy += y * y;
+        if self.first.as_ref().is_none_or(|f| f.ts > e.ts) {
+            self.first = Some(EvidenceLine::of(e));
+        }
+        if self.last.as_ref().is_none_or(|l| l.ts <= e.ts) {
+            self.last = Some(EvidenceLine::of(e));
+            self.last_free = free;
+            self.last_total = total.unwrap_or(self.last_total);
+        }
+    }
+
+    /// (slope in GiB per day, R²) of the fitted line; `None` without spread in time.
+    pub fn fit(&self) -> Option<(f64, f64)> {
+        let n = self.points as f64;
+        let vx = n * self.sxx - self.sx * self.sx;
+        let vy = n * self.syy - self.sy * self.sy;
+        if self.points < 2 || vx <= f64::EPSILON {
+            return None;
+        }
+        let cov = n * self.sxy - self.sx * self.sy;
+        let r2 = if vy <= f64::EPSILON { 0.0 } else { (cov * cov) / (vx * vy) };
+        Some((cov / vx, r2))
+    }
+
+    /// Days between the first and the last sample.
+    pub fn span_days(&self) -> f64 {
+        match (&self.first, &self.last) {
+            (Some(a), Some(b)) => match (a.ts, b.ts) {
+                (Some(a), Some(b)) => (b.millis() - a.millis()) as f64 / 86_400_000.0,
+                _ => 0.0,
+            },
+            _ => 0.0,
+        }
+    }
 }
 
 /// Everything the rules look at.
@@ -272,6 +357,14 @@ pub struct SiteState {
     /// Where each extension registered from last: joins media addresses to phones.
     pub ip_to_extension: BTreeMap<IpAddr, String>,
     pub media: MediaState,
+    /// Failed self-checks of `Health_<n>.txt` that no rule of this version takes, per
+    /// input: listed on that input in the report.
+    pub health_unmapped: BTreeMap<u32, Vec<String>>,
+    /// RTP streams of a packet capture that flowed one way only, and those with poor
+    /// loss or jitter.
+    pub capture: CaptureState,
+    /// Free disk space over time (`tsdb.system.csv`), as running sums for a line fit.
+    pub disk: DiskTrend,
     pub codec_failures: Tally,
     pub no_route: Tally,
     pub no_route_numbers: BTreeSet<String>,
@@ -504,6 +597,23 @@ pub enum Tick {
 /// Hours kept on the timeline (over a year of logs; the rest is counted but not drawn).
 pub const MAX_TIMELINE_HOURS: usize = 24 * 400;
 
+/// One 3CX SBC as its 4102 status changes tell it (exports list newest first, so the
+/// latest status is decided by time, not by order).
+#[derive(Clone, Debug, Default)]
+pub struct SbcState {
+    pub downs: Tally,
+    pub ups: u64,
+    pub last_down: Option<Timestamp>,
+    pub last_up: Option<Timestamp>,
+}
+
+impl SbcState {
+    /// Down at the end of what was read: its last change is a down with no up after it.
+    pub fn still_down(&self) -> bool {
+        self.downs.count > 0 && (self.ups == 0 || self.last_down > self.last_up)
+    }
+}
+
 /// What the v20 Event Log says beyond what feeds the trunk / extension / IP state.
 #[derive(Clone, Debug, Default)]
 pub struct EventState {
@@ -513,6 +623,8 @@ pub struct EventState {
     /// last went down, and the changes.
     pub trunk_status: BTreeMap<String, (String, Option<Timestamp>, Tally)>,
     pub sbc_down: Tally,
+    /// Per 3CX SBC (4102), by name: its downs, ups and latest status.
+    pub sbcs: BTreeMap<String, SbcState>,
     pub license_limit: Tally,
     pub update_failed: Tally,
     pub logs_deleted: Tally,

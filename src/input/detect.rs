@@ -16,6 +16,12 @@ pub enum Format {
     CdrV20,
     CallLogCsv,
     SystemInfo,
+    /// The bundle's `ExtraLogging/Health_<n>.txt`: 3CX's self-checks.
+    HealthReport,
+    /// The bundle's `DbTables/tsdb.*.csv` metric series (`tsdb.system.csv` analysed).
+    TsdbMetrics,
+    /// A packet capture (`Logs/dump.pcap`, classic pcap or pcapng).
+    PacketCapture,
     SupportBundle,
     Unknown,
 }
@@ -31,6 +37,9 @@ impl Format {
             Format::CdrV20 => "cdr_v20",
             Format::CallLogCsv => "call_log_csv",
             Format::SystemInfo => "system_info",
+            Format::HealthReport => "health_report",
+            Format::TsdbMetrics => "tsdb_metrics",
+            Format::PacketCapture => "packet_capture",
             Format::SupportBundle => "support_bundle",
             Format::Unknown => "unknown",
         }
@@ -39,6 +48,12 @@ impl Format {
     /// Call records (one row per call) rather than logs (one line per event).
     pub fn is_call_record(self) -> bool {
         matches!(self, Format::CdrLegacy | Format::CdrV20 | Format::CallLogCsv)
+    }
+
+    /// Inputs whose records can show a fault. System info only names the PBX: a run
+    /// that read nothing else cannot say "no fault" (verdict `insufficient_input`).
+    pub fn can_show_faults(self) -> bool {
+        self.is_analysed() && self != Format::SystemInfo
     }
 
     /// Formats this version analyses.
@@ -53,6 +68,9 @@ impl Format {
                 | Format::EventLogCsv
                 | Format::EventLogText
                 | Format::SystemInfo
+                | Format::HealthReport
+                | Format::TsdbMetrics
+                | Format::PacketCapture
         )
     }
 }
@@ -125,6 +143,14 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
     if raw_head.get(257..262) == Some(b"ustar") {
         return Err(SkipReason::Archive("tar"));
     }
+    if parse::pcap::is_capture(raw_head) {
+        return Ok(Format::PacketCapture);
+    }
+    if parse::pcap::is_capture_name(&lower) {
+        return Err(SkipReason::Unreadable(
+            "named like a packet capture, but holds no pcap or pcapng header: not a capture".into(),
+        ));
+    }
     let probe = &sample[..sample.len().min(8192)];
     if probe.contains(&0) || probe.iter().filter(|&&c| c < 0x09 || (0x0E..0x20).contains(&c)).count() * 20 > probe.len()
     {
@@ -165,12 +191,23 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
             return Ok(Format::CallLogCsv);
         }
     }
+    if parse::tsdb::sniff(sample) {
+        return Ok(Format::TsdbMetrics);
+    }
+    if parse::tsdb::sniff_other(name, sample) {
+        return Err(SkipReason::NotYetAnalysed(Format::TsdbMetrics));
+    }
+    if parse::health::sniff(name.rsplit(['/', '\\']).next().unwrap_or(name), sample) {
+        return Ok(Format::HealthReport);
+    }
     let (mut cm, mut ms, mut stamped) = (0usize, 0usize, 0usize);
     for l in &nonblank {
         match parse::head(l) {
             Some(Head::Marker { code, .. }) if code.family == *b"MS" => ms += 1,
             Some(Head::Marker { .. }) => cm += 1,
             Some(Head::Stamped { message, .. }) if parse::activity::by_text(message).is_some() => stamped += 1,
+            // Media-server lines that lost their code (a trimmed copy).
+            Some(Head::Stamped { message, .. }) if parse::media::by_text(message).is_some() => ms += 1,
             // Codeless, untimed template lines (a copy of 3CX's documentation, an e-mail).
             Some(Head::Bare { .. }) => stamped += 1,
             _ => {}
@@ -206,6 +243,11 @@ mod tests {
             d("x.txt", b"#Date: 2026/08/07\n17:18:36.205|7f| Warn|M.cpp(1): 5:[MS105000] C:1.1: No RTP\n"),
             Ok(Format::MediaLog)
         );
+        // A trimmed copy without the `#Date:` header and without the codes.
+        assert_eq!(
+            d("ms.txt", b"17:18:36.205|x| Warn|MSEndPoint.cpp(1086): C:1: No RTP packets were received:remoteAddr=10.0.0.9:5000,extAddr=<none>\n17:19:36.205|x| Warn|MSEndPoint.cpp(1086): C:2: No RTP packets were received:remoteAddr=10.0.0.9:5002,extAddr=<none>\n"),
+            Ok(Format::MediaLog)
+        );
         assert_eq!(
             d("cdr.log", b"Call 23193,00000172FF10D141_4445,00:00:56,2020/06/29 07:53:11\n"),
             Ok(Format::CdrLegacy)
@@ -226,6 +268,9 @@ mod tests {
         assert_eq!(d("n.txt", b"hello\nworld\n"), Err(SkipReason::NotALog));
         assert_eq!(d("e.txt", b""), Err(SkipReason::Empty));
         assert_eq!(d("e.txt", b"\n\n  \n"), Err(SkipReason::OnlyBlankLines));
+        assert_eq!(d("dump.pcap", b"\xD4\xC3\xB2\xA1\x02\x00\x04\x00"), Ok(Format::PacketCapture));
+        assert_eq!(d("x.bin", b"\x0A\x0D\x0D\x0A\x1C\x00\x00\x00"), Ok(Format::PacketCapture));
+        assert!(matches!(d("dump.pcap", b"hello\nworld\n"), Err(SkipReason::Unreadable(_))));
         assert_eq!(d("p.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Err(SkipReason::Binary));
     }
 }

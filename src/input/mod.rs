@@ -323,6 +323,15 @@ impl Plan {
         Ok(decode::decoding_reader(head, rest).1)
     }
 
+    /// The bytes as they are (gzip undone, no text decoding), for binary inputs (captures).
+    pub fn raw_stream(&mut self) -> io::Result<Box<dyn Read + Send>> {
+        if self.held.is_some() {
+            return Err(io::Error::other("a packet capture cannot be read from standard input: give the file's path"));
+        }
+        let raw = open_raw(&self.source)?;
+        Ok(if self.gzip { archive::gunzip(raw) } else { raw })
+    }
+
     /// Bytes to read, for the progress bar and for skipped inputs: a file's size (a
     /// `.gz` file's decompressed size as far as its trailer tells), a zip member's
     /// decompressed size; 0 for a zip whose members are read, as inputs of their own.

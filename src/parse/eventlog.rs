@@ -109,7 +109,7 @@ fn parse_id(s: &[u8]) -> Option<u32> {
 
 /// A UTC time in any layout of §3.1 (`2026-09-06 21:37:39Z`, `2026-08-05 10:02:00.039293+00`,
 /// `yyyy/MM/dd HH:mm:ss`...) → PBX local time.
-fn utc_time(field: &[u8], utc_offset_minutes: i32) -> Option<Timestamp> {
+pub(crate) fn utc_time(field: &[u8], utc_offset_minutes: i32) -> Option<Timestamp> {
     let (rest, raw) = timestamp::parse_prefix(field)?;
     let order = match raw.date {
         RawDate::None => return None,

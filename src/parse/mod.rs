@@ -11,10 +11,13 @@ pub mod call_log;
 pub mod cdr;
 pub mod cdr_v20;
 pub mod eventlog;
+pub mod health;
 pub mod media;
+pub mod pcap;
 pub mod sip;
 pub mod sysinfo;
 pub mod timestamp;
+pub mod tsdb;
 
 use crate::event::{Event, EventKind, LogCode};
 use memchr::memchr;
@@ -293,8 +296,11 @@ pub fn parse_chunk_into<'a>(
                 // A marked record is 3CX's own even when its template is unknown to us.
                 (Some(code), stamp, Some(kind.unwrap_or(EventKind::Unclassified)))
             }
-            Head::Stamped { stamp, message } => (None, Some(stamp), activity::by_text(message)),
-            Head::Bare { message } => (None, None, activity::by_text(message)),
+            // A media-server line that lost its `[MS…]` code is read by its template too.
+            Head::Stamped { stamp, message } => {
+                (None, Some(stamp), activity::by_text(message).or_else(|| media::by_text(message)))
+            }
+            Head::Bare { message } => (None, None, activity::by_text(message).or_else(|| media::by_text(message))),
         };
         let Some(kind) = kind else {
             c.unrecognized += 1;

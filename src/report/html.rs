@@ -78,6 +78,7 @@ fn verdict_class(v: Verdict) -> &'static str {
         Verdict::FixFirst => "fix",
         Verdict::Escalate => "escalate",
         Verdict::NoFaultFound => "ok",
+        Verdict::InsufficientInput => "escalate",
     }
 }
 

@@ -388,6 +388,7 @@ pub(crate) mod tests {
                 unknown_shapes_total: 0,
                 unshaped_lines: 0,
                 coverage: Default::default(),
+                unread_evidence: false,
             }],
             findings,
             stats: Stats::default(),

@@ -80,6 +80,10 @@ pub struct InputReport {
     pub unshaped_lines: u64,
     /// Share of lines recognised and of records that fed a rule.
     pub coverage: crate::shapes::Coverage,
+    /// Named like a 3CX service log (`Logs/*.log`, `3CX*.log`) but not read: evidence
+    /// nobody looked at (present only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unread_evidence: bool,
 }
 
 /// Calls per trunk in one hour.
@@ -149,6 +153,8 @@ impl Report {
         match self.verdict {
             Verdict::NoFaultFound => 0,
             Verdict::FixFirst | Verdict::Escalate => 1,
+            // As for no readable input: the run could not answer the question.
+            Verdict::InsufficientInput => 2,
         }
     }
 }
@@ -191,17 +197,47 @@ pub fn skip_reason_text(lang: Lang, r: &SkipReason) -> String {
     }
 }
 
+/// A file or bundle member named like a 3CX service log: `*.log` (also rotated,
+/// `.log.gz`, `.log.1`) under a `Logs` folder, or a `3CX*.log` anywhere.
+pub fn looks_like_service_log(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split(['/', '\\', ':']).collect();
+    let name = parts.last().copied().unwrap_or_default();
+    let is_log = name.ends_with(".log") || name.contains(".log.");
+    let in_logs = parts.iter().rev().skip(1).any(|p| *p == "logs");
+    is_log && (in_logs || name.starts_with("3cx"))
+}
+
+/// A skipped input that may hold evidence: named like a service log, not empty.
+pub fn is_unread_evidence(p: &Plan) -> bool {
+    matches!(&p.skipped, Some(r) if *r != SkipReason::Empty) && looks_like_service_log(&p.path)
+}
+
+/// Why an input was skipped, in words; for a service log that could not be read, that
+/// it holds unread evidence and what to send (never "not a 3CX log" alone).
+pub fn input_skip_text(lang: Lang, p: &Plan) -> Option<String> {
+    let r = p.skipped.as_ref()?;
+    if !is_unread_evidence(p) {
+        return Some(skip_reason_text(lang, r));
+    }
+    let why = match r {
+        SkipReason::NotALog => Msg::ReasonUnknownLayout.text(lang).to_owned(),
+        r => skip_reason_text(lang, r),
+    };
+    // The hint goes with the reason: renderers show a skipped input by its reason alone.
+    Some(format!(
+        "{}. {}",
+        fill(Msg::UnreadServiceLog.text(lang), &[("why", &why)]),
+        Msg::UnreadServiceLogHint.text(lang)
+    ))
+}
+
 /// The exit-2 message when no input is a readable 3CX log: each file with its reason.
 pub fn no_input_message(lang: Lang, plans: &[Plan]) -> String {
     let files: Vec<String> = if plans.is_empty() {
         vec!["  (—)".to_owned()]
     } else {
-        plans
-            .iter()
-            .map(|p| {
-                format!("  {}: {}", p.path, p.skipped.as_ref().map_or_else(String::new, |r| skip_reason_text(lang, r)))
-            })
-            .collect()
+        plans.iter().map(|p| format!("  {}: {}", p.path, input_skip_text(lang, p).unwrap_or_default())).collect()
     };
     fill(Msg::ErrorNoInput.text(lang), &[("files", &files.join("\n"))])
 }
@@ -246,6 +282,7 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
             "disk" => Msg::SubjectDisk.text(lang).to_owned(),
             "queues" => Msg::SubjectQueues.text(lang).to_owned(),
             "carrier" => Msg::SubjectCarrier.text(lang).to_owned(),
+            "sbc" => fill(Msg::SubjectSbc.text(lang), &[("name", &f.subject.name.as_deref().unwrap_or("?"))]),
             "media_ports" | "services" | "restarts" | "update" | "forwarding_loop" => {
                 Msg::SubjectPbxPart.text(lang).to_owned()
             }
@@ -269,6 +306,7 @@ pub fn verdict_text(lang: Lang, v: Verdict) -> &'static str {
         Verdict::FixFirst => Msg::VerdictFixFirst,
         Verdict::Escalate => Msg::VerdictEscalate,
         Verdict::NoFaultFound => Msg::VerdictNoFault,
+        Verdict::InsufficientInput => Msg::VerdictInsufficient,
     }
     .text(lang)
 }
@@ -395,7 +433,15 @@ pub fn human_time(t: Timestamp) -> String {
     t.to_string().replace('T', " ")
 }
 
-fn summary(lang: Lang, findings: &[Finding], v: Verdict, c: &Classifier, records: u64, period: &Period) -> String {
+fn summary(
+    lang: Lang,
+    findings: &[Finding],
+    v: Verdict,
+    c: &Classifier,
+    records: u64,
+    period: &Period,
+    inputs: &[InputReport],
+) -> String {
     let strong = |side: Side| {
         findings.iter().filter(move |f| f.side == side && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
     };
@@ -420,6 +466,28 @@ fn summary(lang: Lang, findings: &[Finding], v: Verdict, c: &Classifier, records
                 ],
             ),
         },
+        Verdict::InsufficientInput => {
+            let read: Vec<String> = inputs
+                .iter()
+                .filter(|i| i.skipped_reason.is_none() && i.format != Format::SupportBundle)
+                .map(|i| format!("{} ({})", i.path, i.format.as_str()))
+                .collect();
+            let unread: Vec<&str> = inputs.iter().filter(|i| i.unread_evidence).map(|i| i.path.as_str()).collect();
+            let mut s = fill(
+                Msg::SummaryInsufficient.text(lang),
+                &[("read", &if read.is_empty() { "—".to_owned() } else { read.join(", ") })],
+            );
+            if !unread.is_empty() {
+                s.push(' ');
+                s.push_str(&fill(
+                    Msg::SummaryUnreadEvidence.text(lang),
+                    &[("n", &unread.len()), ("files", &unread.join(", "))],
+                ));
+            }
+            s.push(' ');
+            s.push_str(Msg::SendWhat.text(lang));
+            s
+        }
         Verdict::NoFaultFound => {
             let info: Vec<String> = findings.iter().map(|f| format!("{} ({})", f.title, f.count)).collect();
             let args: [(&str, &dyn std::fmt::Display); 3] =
@@ -460,7 +528,7 @@ pub fn build(
             lines: o.counts.lines,
             records: o.counts.records,
             unrecognized: o.counts.unrecognized,
-            skipped_reason: p.skipped.as_ref().map(|r| skip_reason_text(lang, r)),
+            skipped_reason: input_skip_text(lang, p),
             continuation_lines: o.counts.continuation,
             blank_lines: o.counts.blank,
             encoding: p.encoding,
@@ -468,7 +536,13 @@ pub fn build(
             date_order_ambiguous: p.dates.is_some_and(|d| d.ambiguous),
             newest_first: p.dates.is_some_and(|d| d.newest_first),
             error: o.error.clone(),
-            hint: cdr_layout_hint(lang, p.format, &o.counts),
+            hint: if is_unread_evidence(p) {
+                Some(Msg::UnreadServiceLogHint.text(lang).to_owned())
+            } else if let Some(checks) = c.state.health_unmapped.get(&p.index) {
+                Some(fill(Msg::HealthChecksFailed.text(lang), &[("checks", &redact::redact(&checks.join("; ")))]))
+            } else {
+                cdr_layout_hint(lang, p.format, &o.counts)
+            },
             duplicates_skipped: o.duplicates,
             unknown_shapes: o.shapes.top(crate::shapes::REPORT_SHAPES),
             unknown_shapes_total: o.shapes.len(),
@@ -478,6 +552,7 @@ pub fn build(
             } else {
                 Default::default()
             },
+            unread_evidence: is_unread_evidence(p),
         })
         .collect();
     let coverage = {
@@ -500,9 +575,23 @@ pub fn build(
         .map(|t| TrunkInfo { id: t.dn.clone(), name: (!t.name.is_empty()).then(|| t.name.clone()) })
         .collect();
     trunks.sort_by(|a, b| a.id.cmp(&b.id));
-    let v = verdict(&findings, c.state.unexplained_failures.count);
+    let mut v = verdict(&findings, c.state.unexplained_failures.count);
+    // "No fault" is only worth saying about inputs that could have shown one.
+    let evidence_read =
+        inputs.iter().any(|i| i.skipped_reason.is_none() && i.format.can_show_faults() && i.records > 0);
+    if v == Verdict::NoFaultFound && !evidence_read {
+        v = Verdict::InsufficientInput;
+    }
     let timeline = timeline(c, &findings, lang);
-    let mut summary = summary(lang, &findings, v, c, records, &period);
+    let mut summary = summary(lang, &findings, v, c, records, &period, &inputs);
+    let unread: Vec<&str> = inputs.iter().filter(|i| i.unread_evidence).map(|i| i.path.as_str()).collect();
+    if !unread.is_empty() && v != Verdict::InsufficientInput {
+        summary.push(' ');
+        summary.push_str(&fill(
+            Msg::SummaryUnreadEvidence.text(lang),
+            &[("n", &unread.len()), ("files", &unread.join(", "))],
+        ));
+    }
     // The support process serves only licenses with active maintenance: say it up front.
     if findings.iter().any(|f| {
         f.fault == crate::classify::catalog::FaultId::LicenseExpired

@@ -63,6 +63,7 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
     let main_title = match (main, r.verdict) {
         (Some(f), _) => f.title.clone(),
         (None, Verdict::Escalate) => t(Msg::TicketUnexplained).to_owned(),
+        (None, Verdict::InsufficientInput) => t(Msg::TicketInsufficient).to_owned(),
         (None, _) => t(Msg::TicketNoFault).to_owned(),
     };
     let subject = fill(

@@ -9,12 +9,20 @@ use crate::i18n::Msg;
 pub const MIN_POOR_CALLS: u64 = 3;
 /// From this many, the problem is unmistakable.
 pub const MANY_POOR_CALLS: u64 = 10;
+/// Loss that G.711 cannot hide: over 5 % of packets (ITU-T G.113 puts noticeable
+/// impairment at a few percent of random loss), in tenths of a percent.
+pub const POOR_LOSS_PERMILLE: u64 = 50;
+/// Jitter over 30 ms outgrows a phone's usual jitter buffer (the common VoIP guidance).
+pub const POOR_JITTER_US: u64 = 30_000;
+/// Poor stream directions in a capture before it is a pattern: a capture is taken
+/// during the problem, so two directions (one call both ways, or two calls) suffice.
+pub const MIN_POOR_STREAMS: u64 = 2;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let t = &ev.poor_quality;
     if t.count < MIN_POOR_CALLS {
-        return Vec::new();
+        return from_capture(s, ctx);
     }
     let (party, n) = ev
         .poor_quality_by_party
@@ -34,5 +42,31 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             .alternatives(&[FaultId::OneWayAudio, FaultId::FirewallCheckFailed])
             .detail("poor_reports", t.count)
             .detail("reports", ev.quality_reports),
+    ]
+}
+
+/// From a packet capture: RTP stream directions whose measured loss or jitter is over
+/// the thresholds above.
+fn from_capture(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let c = &s.capture;
+    if c.poor.count < MIN_POOR_STREAMS {
+        return Vec::new();
+    }
+    let text = ctx.msg(
+        Msg::CallQualityCapture,
+        &[
+            ("n", &c.poor.count),
+            ("total", &c.streams),
+            ("loss", &format!("{:.1}", c.worst_loss_permille as f64 / 10.0)),
+            ("jitter", &format!("{:.0}", c.worst_jitter_us as f64 / 1000.0)),
+        ],
+    );
+    vec![
+        ctx.finding(FaultId::CallQualityPoor, 0.65, Subject::of(SubjectKind::System, "calls"), &c.poor, text)
+            .alternatives(&[FaultId::OneWayAudio, FaultId::FirewallCheckFailed])
+            .detail("source", "packet_capture")
+            .detail("poor_streams", c.poor.count)
+            .detail("worst_loss_percent", c.worst_loss_permille as f64 / 10.0)
+            .detail("worst_jitter_ms", c.worst_jitter_us as f64 / 1000.0),
     ]
 }

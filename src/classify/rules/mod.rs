@@ -24,6 +24,7 @@ pub mod number_format_invalid;
 pub mod one_way_audio;
 pub mod pbx_service_failure;
 pub mod queue_calls_lost;
+pub mod sbc_offline;
 pub mod trunk_auth_failed;
 pub mod trunk_channel_limit;
 pub mod trunk_ip_not_allowed;
@@ -63,6 +64,7 @@ pub const RULES: &[Rule] = &[
     queue_calls_lost::evaluate,
     trunk_ip_not_allowed::evaluate,
     trunk_channel_limit::evaluate,
+    sbc_offline::evaluate,
 ];
 
 /// Confidence of a "seen once" finding: one failed registration or authentication is

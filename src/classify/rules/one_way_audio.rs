@@ -11,11 +11,17 @@ use crate::parse::sip::is_private;
 pub const MIN_CALLS: usize = 2;
 /// From this many calls the pattern is unmistakable.
 pub const MANY_CALLS: usize = 5;
+/// A capture's stream direction counts as audio from 50 packets (one second of 20 ms
+/// packets): fewer is a comfort-noise burst or a call hung up while it connected.
+pub const MIN_CAPTURE_PACKETS: u64 = 50;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let m = &s.media;
     let calls = m.calls.len();
     if calls == 0 {
+        if s.capture.one_way.count > 0 {
+            return from_capture(s, ctx);
+        }
         return from_events(s, ctx);
     }
     let mut confidence = match calls {
@@ -87,4 +93,49 @@ fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor]);
     f.count = n as u64;
     vec![f]
+}
+
+/// From a packet capture: audio one way between two addresses, nothing back.
+fn from_capture(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let c = &s.capture;
+    let n = c.one_way.count as usize;
+    let confidence = match n {
+        n if n >= MANY_CALLS => 0.8,
+        n if n >= MIN_CALLS => 0.7,
+        // Measured on the wire, one stream with nothing back is already a fact (a
+        // capture is taken during the problem), though it may be a single call.
+        _ => 0.6,
+    };
+    let first = c.one_way_streams.first();
+    // The silent side is the one that sends nothing: the stream's destination.
+    let silent = first.map(|r| r.dst.ip());
+    let ext = silent.and_then(|ip| s.ip_to_extension.get(&ip));
+    let mut subject = match silent {
+        Some(ip) => Subject::of(SubjectKind::Ip, ip.to_string()),
+        None => Subject::of(SubjectKind::System, "media"),
+    };
+    subject.name = ext.map(|e| ctx.msg(Msg::SubjectExtensionName, &[("ext", e)]));
+    let text = match first {
+        Some(r) => ctx.msg(
+            Msg::OneWayAudioCapture,
+            &[("n", &n), ("src", &r.src), ("dst", &r.dst), ("packets", &r.packets), ("silent", &r.dst.ip())],
+        ),
+        None => String::new(),
+    };
+    let pairs: Vec<serde_json::Value> = c
+        .one_way_streams
+        .iter()
+        .take(ctx.evidence_cap)
+        .map(|r| {
+            serde_json::json!({ "from": r.src.to_string(), "to": r.dst.to_string(),
+                                "packets": r.packets, "packets_back": r.reverse_packets })
+        })
+        .collect();
+    vec![
+        ctx.finding(FaultId::OneWayAudio, confidence, subject, &c.one_way, text)
+            .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
+            .detail("source", "packet_capture")
+            .detail("one_way_streams", n)
+            .detail("streams", serde_json::Value::Array(pairs)),
+    ]
 }

@@ -1,0 +1,75 @@
+//! Throughput of the packet-capture reader on a generated 100 MiB capture (RTP calls
+//! both ways, 20 ms PCMU packets): `pcap-parser` alone (blocks iterated, nothing
+//! decoded), and the whole reader (pcap-parser + etherparse + RTP loss/jitter per
+//! stream). Run: `cargo bench --bench capture`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use cxtriage::parse::pcap::{read, rtp_packet, write_pcap};
+use pcap_parser::traits::PcapReaderIterator;
+use pcap_parser::{PcapBlockOwned, PcapError};
+use std::hint::black_box;
+use std::net::SocketAddr;
+
+const CAPTURE_BYTES: usize = 100 << 20;
+
+/// Calls of 30 s each way, 40 at a time on distinct ports, until the capture reaches 100 MiB.
+fn capture() -> Vec<u8> {
+    let mut cap = Vec::with_capacity(CAPTURE_BYTES + (1 << 20));
+    let t0 = 1_764_752_400.0;
+    let mut call = 0u32;
+    while cap.len() < CAPTURE_BYTES {
+        let mut packets = Vec::with_capacity(40 * 3000);
+        for c in call..call + 40 {
+            let pbx: SocketAddr = format!("192.168.1.10:{}", 9000 + (c % 500) * 2).parse().unwrap();
+            let phone: SocketAddr = format!("192.168.1.{}:{}", 20 + c % 200, 11000 + (c % 500) * 2).parse().unwrap();
+            let start = t0 + f64::from(call / 40) * 30.0;
+            for i in 0..1500u32 {
+                let t = start + f64::from(i) * 0.02;
+                packets.push((t, pbx, phone, rtp_packet(c * 2, i as u16, i * 160)));
+                packets.push((t + 0.003, phone, pbx, rtp_packet(c * 2 + 1, i as u16, i * 160)));
+            }
+        }
+        packets.sort_by(|a, b| a.0.total_cmp(&b.0));
+        write_pcap(&mut cap, packets);
+        call += 40;
+    }
+    cap
+}
+
+fn capture_reader(c: &mut Criterion) {
+    let cap = capture();
+    let mut g = c.benchmark_group("packet_capture_100MiB");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(cap.len() as u64));
+    g.bench_function("pcap_parser_blocks", |b| {
+        b.iter(|| {
+            let mut r = pcap_parser::create_reader(1 << 20, black_box(&cap[..])).expect("a capture");
+            let mut packets = 0u64;
+            loop {
+                match r.next() {
+                    Ok((offset, block)) => {
+                        if let PcapBlockOwned::Legacy(p) = block {
+                            packets += u64::from(p.caplen > 0);
+                        }
+                        r.consume(offset);
+                    }
+                    Err(PcapError::Eof) => break,
+                    Err(PcapError::Incomplete(_)) => r.refill().expect("refill"),
+                    Err(e) => panic!("{e:?}"),
+                }
+            }
+            black_box(packets)
+        })
+    });
+    g.bench_function("reader_rtp_streams", |b| {
+        b.iter(|| {
+            let mut streams = 0u64;
+            let counts = read(&mut black_box(&cap[..]), 0, 7 * 60, &mut |_| streams += 1).expect("read");
+            black_box((streams, counts.records))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, capture_reader);
+criterion_main!(benches);

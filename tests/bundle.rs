@@ -1,0 +1,533 @@
+//! The v20 support bundle, member by member: what each kind gives, and what the verdict
+//! may claim when evidence could not be read. Bundles are built here, in a temporary
+//! folder, with the layouts of input-formats.md §7 (synthetic values).
+
+use cxtriage::classify::Verdict;
+use cxtriage::report::{InputReport, Report};
+use cxtriage::{CheckOptions, check};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+const SYSTEM_INFO: &[u8] = b"\xEF\xBB\xBFSystem Info\r\n[3CX PhoneSystem Info]\r\nVERSION = 20.0.8.1131\r\nOSDescription = Debian GNU/Linux 12 (bookworm)\r\n";
+const AUDIT_LOG: &[u8] =
+    b"time_stamp,user_name,ip,object_name,prev_data,new_data\n2026-12-03 01:00:00+00,admin,192.168.1.5,Extension 108,,\n";
+
+/// A zip of `(name, bytes)`, deflated.
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn run(paths: Vec<PathBuf>) -> Report {
+    check(&CheckOptions { paths, threads: Some(2), ..Default::default() }).expect("the bundle is read")
+}
+
+fn input<'r>(r: &'r Report, path_end: &str) -> &'r InputReport {
+    r.inputs.iter().find(|i| i.path.ends_with(path_end)).unwrap_or_else(|| panic!("no input {path_end}"))
+}
+
+fn faults(r: &Report) -> Vec<(&'static str, String)> {
+    r.findings.iter().filter(|f| f.confidence >= 0.5).map(|f| (f.fault.as_str(), f.subject.id.clone())).collect()
+}
+
+fn sample(rel: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs").join(rel)).expect("sample")
+}
+
+/// A service log in a layout no reader knows (a gateway service's own lines).
+const FOREIGN_SERVICE_LOG: &[u8] = b"[2026-12-03 10:00:00] gateway: starting worker pool\n\
+[2026-12-03 10:00:01] gateway: worker pool ready (4 threads)\n\
+[2026-12-03 10:05:17] gateway: upstream 203.0.113.10 closed the connection\n";
+
+#[test]
+fn only_system_info_and_an_audit_table_is_insufficient_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "3CX-support-info.zip",
+        &zip_of(&[
+            ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO),
+            ("DbTables/audit_log.csv", AUDIT_LOG),
+            ("Logs/3CXGatewayService.log", FOREIGN_SERVICE_LOG),
+        ]),
+    );
+    let r = run(vec![z]);
+    assert_eq!(r.verdict, Verdict::InsufficientInput);
+    assert_eq!(r.exit_code(), 2);
+    assert!(r.findings.is_empty());
+    // What was read is named, and what to send.
+    assert!(r.summary.contains("tcxSystemInfo_1.txt (system_info)"), "{}", r.summary);
+    assert!(r.summary.contains("3CXPhoneSystem.log"), "{}", r.summary);
+    // The service log is unread evidence with a hint, not "not a 3CX log" alone.
+    let log = input(&r, "Logs/3CXGatewayService.log");
+    assert!(log.unread_evidence);
+    let reason = log.skipped_reason.as_deref().unwrap();
+    assert!(reason.contains("CHƯA ĐƯỢC ĐỌC") && !reason.starts_with("không phải nhật ký 3CX"), "{reason}");
+    assert!(log.hint.is_some());
+    assert!(r.summary.contains("3CXGatewayService.log"), "{}", r.summary);
+    // The audit table is no service log: skipped as before.
+    assert!(!input(&r, "DbTables/audit_log.csv").unread_evidence);
+    let json = cxtriage::report::render(&r, cxtriage::report::OutputFormat::Json);
+    assert!(json.contains("\"verdict\": \"insufficient_input\""));
+    assert!(json.contains("\"unread_evidence\": true"));
+}
+
+#[test]
+fn a_bundle_with_a_readable_healthy_log_is_no_fault_found_and_still_names_the_unread_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let healthy = sample("healthy-busy-site/3CXPhoneSystem.log");
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[
+            ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO),
+            ("Logs/3CXPhoneSystem.log", &healthy),
+            ("Logs/3CXGatewayService.log", FOREIGN_SERVICE_LOG),
+        ]),
+    );
+    let r = run(vec![z]);
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+    assert_eq!(r.exit_code(), 0);
+    assert!(input(&r, "Logs/3CXGatewayService.log").unread_evidence);
+    assert!(!input(&r, "Logs/3CXPhoneSystem.log").unread_evidence);
+    assert!(r.summary.contains("3CXGatewayService.log"), "{}", r.summary);
+}
+
+#[test]
+fn an_empty_service_log_is_not_unread_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO), ("Logs/3CXQueueManager.log", b"")]),
+    );
+    let r = run(vec![z]);
+    assert_eq!(r.verdict, Verdict::InsufficientInput);
+    assert!(!input(&r, "Logs/3CXQueueManager.log").unread_evidence);
+}
+
+#[test]
+fn the_binary_prints_the_report_and_exits_2_on_insufficient_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO), ("DbTables/audit_log.csv", AUDIT_LOG)]),
+    );
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_cxtriage")).args(["check", "-q", "--lang", "en"]).arg(&z).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("INSUFFICIENT INPUT"), "{text}");
+    assert!(text.contains("Please send"), "{text}");
+}
+
+/// Media-server lines as a trimmed copy keeps them: no `[MSxxxxxx]` code, no sequence number.
+fn codeless_no_rtp(time: &str, call: &str, remote: &str) -> String {
+    format!(
+        "{time}|7f3a8c7fc6c0| Warn|MSEndPoint.cpp(1086): C:{call}: No RTP packets were received:remoteAddr={remote},extAddr=<none>,localAddr=192.168.1.10:9256\n"
+    )
+}
+
+/// Ordinary media-server chatter around the no-RTP lines (recognised as media-server
+/// records by their code, so the files read as what they are).
+fn media_noise(time: &str, call: &str) -> String {
+    format!(
+        "{time}|7f3a8c7fc6c0| Info|MSEndPoint.cpp(411): 5:[MS210001] C:{call}: Offer provided. Connection(proxy mode): 192.168.1.10:9256(9257)\n"
+    )
+}
+
+#[test]
+fn codeless_media_lines_are_read_and_calls_are_keyed_per_file_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    // Today's log and the rotated log of the run before: call numbers start again at 1.
+    let mut today = String::from("#Date: 2026/12/03\n");
+    let mut before = String::from("#Date: 2026/12/02\n");
+    for (i, t) in ["09:10:01.100", "10:22:13.500", "11:40:55.020"].iter().enumerate() {
+        today.push_str(&media_noise(t, &format!("{}.1", i + 1)));
+        today.push_str(&codeless_no_rtp(t, &format!("{}.1", i + 1), "198.51.100.19:5000"));
+    }
+    for (i, t) in ["14:01:09.300", "15:12:45.800"].iter().enumerate() {
+        before.push_str(&codeless_no_rtp(t, &format!("{}.2", i + 1), "198.51.100.19:5002"));
+    }
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[
+            ("Logs/3CXMediaServer.log", today.as_bytes()),
+            ("Logs/3CXMediaServer.2026-12-02.log", before.as_bytes()),
+        ]),
+    );
+    let r = run(vec![z]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "one_way_audio").expect("one_way_audio");
+    // Five calls: C:1 and C:2 of yesterday's run are not today's C:1 and C:2.
+    assert_eq!(f.details["calls_without_rtp"], 5);
+    assert_eq!(f.subject.id, "198.51.100.19");
+    assert!(f.confidence >= 0.8, "{}", f.confidence);
+    let today = input(&r, "Logs/3CXMediaServer.log");
+    assert_eq!((today.format.as_str(), today.lines, today.records, today.unrecognized), ("media_log", 7, 7, 0));
+    let before = input(&r, "Logs/3CXMediaServer.2026-12-02.log");
+    assert_eq!((before.format.as_str(), before.records, before.unrecognized), ("media_log", 3, 0));
+}
+
+#[test]
+fn a_restart_inside_one_media_log_starts_new_call_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::from("#Date: 2026/12/03\n");
+    for (t, call) in
+        [("08:10:01.100", "1.1"), ("08:12:01.100", "2.1"), ("09:30:01.100", "40.1"), ("09:31:01.100", "41.1")]
+    {
+        log.push_str(&codeless_no_rtp(t, call, "198.51.100.19:5000"));
+    }
+    // The service restarted (logs concatenated by hand): numbering starts again, so
+    // these C:1 and C:2 are new calls, not the morning's.
+    log.push_str("#Date: 2026/12/03\n");
+    for (t, call) in [("10:00:00.000", "1.1"), ("10:05:00.000", "2.1")] {
+        log.push_str(&codeless_no_rtp(t, call, "198.51.100.19:5000"));
+    }
+    let p = write(dir.path(), "3CXMediaServer.log", log.as_bytes());
+    let r = run(vec![p]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "one_way_audio").expect("one_way_audio");
+    assert_eq!(f.details["calls_without_rtp"], 6);
+}
+
+#[test]
+fn one_codeless_no_rtp_call_stays_under_the_verdict_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::from("#Date: 2026/12/03\n");
+    log.push_str(&media_noise("09:10:01.100", "12.1"));
+    log.push_str(&codeless_no_rtp("09:10:31.100", "12.1", "198.51.100.19:5000"));
+    // The same call's two legs: still one call.
+    log.push_str(&codeless_no_rtp("09:10:31.300", "12.2", "203.0.113.10:40000"));
+    log.push_str(&media_noise("09:20:01.100", "13.1"));
+    let p = write(dir.path(), "3CXMediaServer.log", log.as_bytes());
+    let r = run(vec![p]);
+    assert!(faults(&r).is_empty(), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+    assert_eq!(input(&r, "3CXMediaServer.log").unrecognized, 0);
+}
+
+/// A `DbTables/eventlog.csv` (input-formats.md §3: `timegenerated,eventid,source,severity,message`,
+/// UTC) from `(UTC time, id, message)`, listed newest first as 3CX exports do.
+fn eventlog(rows: &[(&str, u32, &str)]) -> Vec<u8> {
+    let mut out = String::from("timegenerated,eventid,source,severity,message\n");
+    let mut rows = rows.to_vec();
+    rows.sort_by(|a, b| b.0.cmp(a.0));
+    for (t, id, msg) in rows {
+        // 4102 is filed `Error` whatever it says (§3 caveats): the level must not matter.
+        let source = if id == 4102 { "SBC / Tunnel" } else { "Web Manager" };
+        out.push_str(&format!("{t}.000000+00,{id},{source},Error,\"{}\"\n", msg.replace('"', "\"\"")));
+    }
+    out.into_bytes()
+}
+
+fn sbc(name: &str, status: &str) -> String {
+    format!("Trunk SBC '{name}' (198.51.100.40/192.168.20.5) has changed status to {status}")
+}
+
+const BACKUP: &str = "A backup of your PBX has been successfully completed.";
+
+fn sbc_findings(rows: &[(&str, u32, String)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<(&str, u32, &str)> = rows.iter().map(|(t, id, m)| (*t, *id, m.as_str())).collect();
+    let z = write(dir.path(), "bundle.zip", &zip_of(&[("DbTables/eventlog.csv", &eventlog(&rows))]));
+    run(vec![z])
+}
+
+#[test]
+fn an_sbc_that_keeps_going_down_is_sbc_offline() {
+    let r = sbc_findings(&[
+        ("2026-12-03 01:00:00", 10031, BACKUP.to_owned()),
+        ("2026-12-03 02:12:00", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 02:15:30", 4102, sbc("DellSBC", "Up")),
+        ("2026-12-03 04:40:10", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 04:48:00", 4102, sbc("DellSBC", "Up")),
+        ("2026-12-03 07:05:00", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 07:07:00", 4102, sbc("DellSBC", "Up")),
+    ]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "sbc_offline").expect("sbc_offline");
+    assert_eq!((f.side.as_str(), f.count, f.subject.name.as_deref()), ("user", 3, Some("DellSBC")));
+    assert_eq!(f.details["still_down"], false);
+    assert!(f.confidence >= 0.8);
+    // Local times (UTC+7), oldest first although the export lists newest first.
+    assert_eq!(f.first_seen.unwrap().to_string(), "2026-12-03T09:12:00");
+    assert_eq!(r.verdict, Verdict::FixFirst);
+    assert!(f.evidence.iter().all(|e| e.text.contains("DellSBC") && e.text.contains("Down")));
+}
+
+#[test]
+fn an_sbc_down_at_the_end_of_the_log_is_sbc_offline() {
+    let r = sbc_findings(&[
+        ("2026-12-03 01:00:00", 4102, sbc("HCM-SBC", "Up")),
+        ("2026-12-03 09:30:00", 4102, sbc("HCM-SBC", "Down")),
+        ("2026-12-03 10:00:00", 10031, BACKUP.to_owned()),
+    ]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "sbc_offline").expect("sbc_offline");
+    assert_eq!(f.details["still_down"], true);
+    assert!(f.explanation.contains("vẫn đang Down từ 2026-12-03 16:30:00"), "{}", f.explanation);
+}
+
+#[test]
+fn one_sbc_down_that_comes_back_up_is_not_a_fault() {
+    let r = sbc_findings(&[
+        ("2026-12-03 01:00:00", 10031, BACKUP.to_owned()),
+        ("2026-12-03 03:00:00", 4102, sbc("DellSBC", "Down")),
+        ("2026-12-03 03:03:00", 4102, sbc("DellSBC", "Up")),
+        // Another SBC that only ever reports Up.
+        ("2026-12-03 03:10:00", 4102, sbc("HN-SBC", "Up")),
+    ]);
+    assert!(r.findings.iter().all(|f| f.fault.as_str() != "sbc_offline"), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+}
+
+/// `ExtraLogging/Health_<n>.txt`: a title and `Name: Verdict` lines (§7), CRLF and a BOM
+/// as the Windows-written members of the bundle have.
+fn health(checks: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = String::from("\u{FEFF}Health Report\r\n");
+    for (name, verdict) in checks {
+        out.push_str(&format!("{name}: {verdict}\r\n"));
+    }
+    out.into_bytes()
+}
+
+fn health_bundle(checks: &[(&str, &str)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[("ExtraLogging/Health_1.txt", &health(checks)), ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO)]),
+    );
+    run(vec![z])
+}
+
+#[test]
+fn a_failed_firewall_self_check_is_firewall_check_failed() {
+    let r = health_bundle(&[("Firewall check", "FAILED"), ("SIP trunks", "PASSED"), ("Phone Templates", "PASSED")]);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "firewall_check_failed").expect("firewall_check_failed");
+    assert!(f.confidence >= 0.8);
+    assert_eq!(f.evidence.len(), 1);
+    assert!(f.evidence[0].path.ends_with("ExtraLogging/Health_1.txt"));
+    assert_eq!((f.evidence[0].line, f.evidence[0].text.as_str()), (2, "Firewall check: FAILED"));
+    assert_eq!(r.verdict, Verdict::FixFirst);
+    let h = input(&r, "Health_1.txt");
+    assert_eq!((h.format.as_str(), h.lines, h.records, h.unrecognized), ("health_report", 4, 4, 0));
+}
+
+#[test]
+fn other_failed_self_checks_are_listed_on_the_input() {
+    let r = health_bundle(&[("Firewall check", "PASSED"), ("Phone Templates", "FAILED (2 phones)")]);
+    assert!(faults(&r).is_empty(), "{:?}", faults(&r));
+    let hint = input(&r, "Health_1.txt").hint.as_deref().expect("the failed check is listed");
+    assert!(hint.contains("Phone Templates: FAILED (2 phones)"), "{hint}");
+}
+
+#[test]
+fn passed_self_checks_raise_nothing() {
+    let r = health_bundle(&[("Firewall check", "PASSED"), ("SIP trunks", "PASSED"), ("Phone Templates", "PASSED")]);
+    assert!(r.findings.is_empty(), "{:?}", faults(&r));
+    // Checks that could have failed were read: "no fault" is a claim the run can make.
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+    assert!(input(&r, "Health_1.txt").hint.is_none());
+}
+
+const TSDB_HEADER: &str = "time,cpu_usage,total_virt_mem,free_virt_mem,total_phys_mem,free_phys_mem,total_disk_space,free_disk_space,tick_count\n";
+const GIB: f64 = (1u64 << 30) as f64;
+
+/// A `DbTables/tsdb.system.csv` of `(hours after 2026-08-01 03:00 UTC, free GiB)` on a 48 GiB disk.
+fn tsdb(samples: &[(u32, f64)]) -> Vec<u8> {
+    let mut out = String::from(TSDB_HEADER);
+    for (n, (hours, free)) in samples.iter().enumerate() {
+        let (day, hour) = (1 + hours / 24, 3 + hours % 24);
+        let (day, hour) = if hour >= 24 { (day + 1, hour - 24) } else { (day, hour) };
+        out.push_str(&format!(
+            "2026-08-{day:02} {hour:02}:00:00.039293+00,{:.1},1,1,4105482240,1821032448,51539607552,{},{n}\n",
+            5.0 + (n % 7) as f64,
+            (free * GIB) as u64
+        ));
+    }
+    out.into_bytes()
+}
+
+fn tsdb_bundle(samples: &[(u32, f64)]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[
+            ("DbTables/tsdb.system.csv", &tsdb(samples)),
+            ("DbTables/tsdb.network.csv", b"time,iface,rx_bytes,tx_bytes\n2026-08-01 03:00:00+00,eth0,1,1\n"),
+            ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO),
+        ]),
+    );
+    run(vec![z])
+}
+
+#[test]
+fn a_disk_filling_at_a_steady_rate_is_disk_full_with_a_forecast() {
+    // A gigabyte a day for 12 days, from 20 GiB free down to 9.
+    let samples: Vec<(u32, f64)> = (0..12).map(|d| (d * 24, 20.0 - f64::from(d))).collect();
+    let r = tsdb_bundle(&samples);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "disk_full").expect("disk_full");
+    assert_eq!(f.details["full_in_days"], 9);
+    assert_eq!(f.details["free_gib"], 9.0);
+    assert!((0.5..0.8).contains(&f.confidence), "{}", f.confidence);
+    assert!(f.explanation.contains("khoảng 9 ngày"), "{}", f.explanation);
+    // The first and the last sample are the evidence.
+    assert_eq!(f.evidence.len(), 2);
+    assert_eq!((f.evidence[0].line, f.evidence[1].line), (2, 13));
+    let m = input(&r, "DbTables/tsdb.system.csv");
+    assert_eq!((m.format.as_str(), m.lines, m.records, m.unrecognized), ("tsdb_metrics", 13, 13, 0));
+    // The network table has no known layout: recognised and said so, not read.
+    let n = input(&r, "DbTables/tsdb.network.csv");
+    assert!(n.skipped_reason.as_deref().unwrap().contains("tsdb_metrics"), "{:?}", n.skipped_reason);
+}
+
+#[test]
+fn a_disk_under_five_percent_free_is_disk_full_whatever_the_trend() {
+    let samples: Vec<(u32, f64)> = (0..3).map(|h| (h, 2.0)).collect();
+    let r = tsdb_bundle(&samples);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "disk_full").expect("disk_full");
+    assert!(f.confidence >= 0.8);
+    assert!(f.details.get("full_in_days").is_none());
+}
+
+#[test]
+fn steady_noisy_slow_or_short_disk_series_raise_nothing() {
+    // Flat with daily wobble (recordings written by day, cleaned at night).
+    let flat: Vec<(u32, f64)> = (0..48).map(|h| (h * 6, 30.0 + if h % 4 == 2 { 0.4 } else { 0.0 })).collect();
+    // Filling, then cleaned up, then filling again: no steady rate.
+    let saw: Vec<(u32, f64)> = (0..20).map(|d| (d * 24, 20.0 - f64::from(d % 5) * 3.0)).collect();
+    // Falling steadily, but 0.1 GiB a day with 30 GiB free is 300 days away.
+    let slow: Vec<(u32, f64)> = (0..14).map(|d| (d * 24, 30.0 - f64::from(d) * 0.1)).collect();
+    // Falling fast for three hours: a day's use, not a trend.
+    let short: Vec<(u32, f64)> = (0..10).map(|i| (i / 3, 20.0 - f64::from(i))).collect();
+    for (name, samples) in [("flat", flat), ("saw", saw), ("slow", slow), ("short", short)] {
+        let r = tsdb_bundle(&samples);
+        assert!(r.findings.iter().all(|f| f.fault.as_str() != "disk_full"), "{name}: {:?}", faults(&r));
+        assert_eq!(r.verdict, Verdict::NoFaultFound, "{name}");
+    }
+}
+
+use cxtriage::parse::pcap::{rtp_packet, write_pcap};
+use std::net::SocketAddr;
+
+/// One call's media as `Logs/dump.pcap` holds it: 20 ms RTP packets each way for
+/// `seconds`, dropping every `drop_every`-th packet (0: none); `back` false = nothing
+/// comes back from the remote phone.
+fn call_media(cap: &mut Vec<u8>, start: f64, pbx: &str, phone: &str, seconds: u32, back: bool, drop_every: u32) {
+    let (pbx, phone): (SocketAddr, SocketAddr) = (pbx.parse().unwrap(), phone.parse().unwrap());
+    let n = seconds * 50;
+    let keep = |i: &u32| drop_every == 0 || i % drop_every != 0;
+    let out =
+        (0..n).filter(keep).map(|i| (start + f64::from(i) * 0.02, pbx, phone, rtp_packet(0x1111, i as u16, i * 160)));
+    let mut packets: Vec<_> = out.collect();
+    if back {
+        packets.extend(
+            (0..n)
+                .filter(keep)
+                .map(|i| (start + 0.005 + f64::from(i) * 0.02, phone, pbx, rtp_packet(0x2222, i as u16, i * 160))),
+        );
+    }
+    packets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    write_pcap(cap, packets);
+}
+
+fn capture_bundle(cap: &[u8]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let z = write(
+        dir.path(),
+        "bundle.zip",
+        &zip_of(&[("Logs/dump.pcap", cap), ("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO)]),
+    );
+    run(vec![z])
+}
+
+/// 2026-12-03 09:00 UTC.
+const T0: f64 = 1_764_752_400.0;
+
+#[test]
+fn a_capture_with_audio_one_way_only_is_one_way_audio_with_packet_evidence() {
+    let mut cap = Vec::new();
+    // A healthy call, then two calls to the remote phone whose audio never comes back.
+    call_media(&mut cap, T0, "192.168.1.10:9000", "192.168.1.21:11000", 20, true, 0);
+    call_media(&mut cap, T0 + 60.0, "192.168.1.10:9002", "198.51.100.19:40000", 10, false, 0);
+    call_media(&mut cap, T0 + 120.0, "192.168.1.10:9004", "198.51.100.19:40002", 10, false, 0);
+    let r = capture_bundle(&cap);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "one_way_audio").expect("one_way_audio");
+    assert_eq!(f.subject.id, "198.51.100.19");
+    assert_eq!(f.details["one_way_streams"], 2);
+    assert_eq!(f.details["streams"][0]["from"], "192.168.1.10:9002");
+    assert_eq!(f.details["streams"][0]["to"], "198.51.100.19:40000");
+    assert_eq!(
+        (f.details["streams"][0]["packets"].as_u64(), f.details["streams"][0]["packets_back"].as_u64()),
+        (Some(500), Some(0))
+    );
+    assert!(f.confidence >= 0.7);
+    // Evidence: path:packet number and the stream's summary.
+    assert!(f.evidence[0].path.ends_with("Logs/dump.pcap"));
+    assert!(
+        f.evidence[0].text.contains("500 packets") && f.evidence[0].text.contains(": 0 packets"),
+        "{}",
+        f.evidence[0].text
+    );
+    assert_eq!(r.verdict, Verdict::FixFirst);
+    let p = input(&r, "Logs/dump.pcap");
+    assert_eq!((p.format.as_str(), p.lines, p.records, p.unrecognized), ("packet_capture", 3000, 3000, 0));
+    assert!(r.findings.iter().all(|f| f.fault.as_str() != "call_quality_poor"));
+}
+
+#[test]
+fn a_capture_of_healthy_calls_raises_nothing() {
+    let mut cap = Vec::new();
+    call_media(&mut cap, T0, "192.168.1.10:9000", "192.168.1.21:11000", 20, true, 0);
+    call_media(&mut cap, T0 + 30.0, "192.168.1.10:9002", "198.51.100.19:40000", 20, true, 0);
+    // A call hung up while it connected: a few packets one way are no audio problem.
+    call_media(&mut cap, T0 + 90.0, "192.168.1.10:9004", "198.51.100.19:40002", 0, false, 0);
+    write_pcap(
+        &mut cap,
+        (0..10u32).map(|i| {
+            (
+                T0 + 95.0 + f64::from(i) * 0.02,
+                "192.168.1.10:9004".parse().unwrap(),
+                "198.51.100.19:40002".parse().unwrap(),
+                rtp_packet(7, i as u16, i * 160),
+            )
+        }),
+    );
+    let r = capture_bundle(&cap);
+    assert!(r.findings.is_empty(), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+}
+
+#[test]
+fn a_capture_with_heavy_loss_is_call_quality_poor() {
+    let mut cap = Vec::new();
+    // Every 8th packet lost both ways: 12.5 % loss.
+    call_media(&mut cap, T0, "192.168.1.10:9000", "198.51.100.19:40000", 20, true, 8);
+    let r = capture_bundle(&cap);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "call_quality_poor").expect("call_quality_poor");
+    assert_eq!(f.details["poor_streams"], 2);
+    assert!((f.details["worst_loss_percent"].as_f64().unwrap() - 12.5).abs() < 0.2, "{:?}", f.details);
+    assert!(r.findings.iter().all(|f| f.fault.as_str() != "one_way_audio"));
+}
+
+#[test]
+fn a_file_named_like_a_capture_that_is_not_one_says_so() {
+    let r = capture_bundle(b"this is not a capture, the customer renamed a text file\n");
+    let p = input(&r, "Logs/dump.pcap");
+    assert!(p.skipped_reason.as_deref().unwrap().contains("not a capture"), "{:?}", p.skipped_reason);
+}
