@@ -368,6 +368,13 @@ messages! {
         "Trunk {trunk} hit its maximum of {peak} simultaneous calls {episodes} times (first at {at}) and {failures} calls failed right then: the trunk used up the channels the carrier provides.";
     CalleeBusyMain => "{n} cuộc gọi kết thúc bình thường theo phía bị gọi ({codes}): bận, không nghe máy, người gọi hủy hoặc sai số. Đây không phải lỗi tổng đài.",
         "{n} call(s) ended the ordinary way at the called side ({codes}): busy, no answer, cancelled by the caller or wrong number. This is not a PBX fault.";
+    // Bounded reports (scale).
+    MoreSubjects => "Cùng lỗi này còn ở {n} đối tượng khác (báo cáo chỉ nêu {shown} đối tượng nặng nhất; `cxtriage events` liệt kê đầy đủ).",
+        "The same fault affects {n} more (the report names the {shown} worst; `cxtriage events` lists them all).";
+    TableForgot => "Nhật ký có khoảng {distinct} {kind} khác nhau; để giới hạn bộ nhớ, chỉ {kept} đối tượng hoạt động nhiều nhất được phân tích chi tiết, nên con số trên có thể thấp hơn thực tế.",
+        "The log names about {distinct} distinct {kind}; to bound memory only the {kept} most active were analysed in detail, so the count above may be low.";
+    TableKindExtensions => "máy nhánh", "extensions";
+    TableKindAddresses => "địa chỉ IP", "IP addresses";
 }
 
 /// A call outcome in words.
