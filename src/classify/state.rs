@@ -377,8 +377,8 @@ pub const TABLE_BUDGET: usize = 4096;
 
 /// A per-subject table (extensions, source addresses) bounded by design: past twice
 /// its budget, it keeps the `budget` heaviest entries (a Space-Saving-like summary
-/// with batch eviction: an entry with more than about 1/budget of the traffic is never
-/// forgotten) and counts what it forgot. Reads go through `Deref` to the map.
+/// with batch eviction: each time, only the lighter half goes, so a subject with a real
+/// share of the traffic stays) and counts what it forgot. Reads go through `Deref`.
 #[derive(Clone, Debug)]
 pub struct Bounded<K: Ord, V> {
     map: BTreeMap<K, V>,
