@@ -275,6 +275,8 @@ fn inside(o: &CheckOptions, e: &Event<'_>) -> bool {
 struct Job {
     input: usize,
     bytes: Vec<u8>,
+    /// Bytes of the chunk's last line that were left out (a line longer than a chunk).
+    cut_bytes: u64,
     format: Format,
     order: parse::timestamp::DateOrder,
     newest_first: bool,
@@ -338,8 +340,16 @@ impl ChunkSource<'_> {
             let Some((i, reader, format, order, newest_first)) = self.current.as_mut() else { break };
             match reader.next_chunk_into(self.spare.pop().unwrap_or_default()) {
                 Ok(Some(bytes)) => {
-                    self.read += bytes.len() as u64;
-                    batch.push(Job { input: *i, bytes, format: *format, order: *order, newest_first: *newest_first });
+                    let cut_bytes = reader.take_cut_bytes();
+                    self.read += bytes.len() as u64 + cut_bytes;
+                    batch.push(Job {
+                        input: *i,
+                        bytes,
+                        cut_bytes,
+                        format: *format,
+                        order: *order,
+                        newest_first: *newest_first,
+                    });
                 }
                 Ok(None) => self.current = None,
                 Err(e) => {
@@ -452,6 +462,26 @@ impl Sink<'_> {
         let opts = self.opts;
         let windowed = opts.since.is_some() || opts.until.is_some();
         for (job, chunk) in batch.iter().zip(parsed.iter_mut()) {
+            if job.cut_bytes > 0 {
+                // The over-long last line keeps its place in the accounting, whole.
+                // The chunk is that one line (it holds no other line end).
+                match chunk.ends_recognized {
+                    None => {
+                        chunk.leading_bytes += job.cut_bytes;
+                        chunk.leading_sizes.clear();
+                        if chunk.leading_bytes <= parse::CONTINUATION_CAP as u64 {
+                            chunk.leading_sizes.push(chunk.leading_bytes as u32);
+                        }
+                    }
+                    Some(recognized) => {
+                        chunk.counts.bytes += job.cut_bytes;
+                        chunk.ends_record_size += job.cut_bytes as usize;
+                        if !recognized {
+                            chunk.counts.bytes_unrecognized += job.cut_bytes;
+                        }
+                    }
+                }
+            }
             self.cursors[job.input].merge(chunk);
             if job.newest_first {
                 // A console copy lists records newest first: reverse records, not lines.

@@ -31,7 +31,8 @@ fn accounted(what: &str, c: &LineCounts, len: usize) {
 /// in two at a line boundary: lines a chunk leaves to the one before it must be counted
 /// once the file cursor merges them.
 pub fn activity(data: &[u8]) {
-    let cut = data.iter().enumerate().skip(data.len() / 2).find(|(_, b)| **b == b'\n').map_or(data.len(), |(i, _)| i + 1);
+    let cut =
+        data.iter().enumerate().skip(data.len() / 2).find(|(_, b)| **b == b'\n').map_or(data.len(), |(i, _)| i + 1);
     for order in [parse::timestamp::DateOrder::DayFirst, parse::timestamp::DateOrder::MonthFirst] {
         for parts in [&[data][..], &[&data[..cut], &data[cut..]][..]] {
             let mut cursor = parse::FileCursor::default();

@@ -474,6 +474,13 @@ messages! {
     ShapesMore => "… còn {more} dạng nữa (hiển thị {shown} dòng); xem tất cả: cxtriage shapes {path}", "… {more} more shape(s) ({shown} lines shown); all of them: cxtriage shapes {path}";
     CoverageLine => "đã nhận diện {lines} số dòng, {records} số bản ghi được dùng để phân tích", "{lines} of lines recognised, {records} of records used by the rules";
     ShapesUnshaped => "… và {n} dòng nữa sau khi bảng dạng đã đầy (không phân nhóm)", "… and {n} more line(s) after the table of shapes was full (not grouped)";
+    // Bounded reports (scale).
+    MoreSubjects => "Cùng lỗi này còn ở {n} đối tượng khác (báo cáo chỉ nêu {shown} đối tượng nặng nhất; `cxtriage events` liệt kê đầy đủ).",
+        "The same fault affects {n} more (the report names the {shown} worst; `cxtriage events` lists them all).";
+    TableForgot => "Nhật ký có khoảng {distinct} {kind} khác nhau; để giới hạn bộ nhớ, chỉ {kept} đối tượng hoạt động nhiều nhất được phân tích chi tiết, nên con số trên có thể thấp hơn thực tế.",
+        "The log names about {distinct} distinct {kind}; to bound memory only the {kept} most active were analysed in detail, so the count above may be low.";
+    TableKindExtensions => "máy nhánh", "extensions";
+    TableKindAddresses => "địa chỉ IP", "IP addresses";
 }
 
 /// A call outcome in words.

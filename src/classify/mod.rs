@@ -21,11 +21,6 @@ use serde::Serialize;
 use state::*;
 use std::collections::BTreeMap;
 
-/// Calls open this long are forgotten when memory must be bounded (no 3CX call lasts that long
-/// without its end being logged, unless the log is cut).
-const STALE_CALL_MS: i64 = 6 * 3600 * 1000;
-/// Above this many open calls, stale ones are dropped.
-const MAX_OPEN_CALLS: usize = 100_000;
 /// A call-quality report under this MOS (in hundredths) is poor (faults.md: MOS < 3.5).
 pub const POOR_MOS_CENTI: u16 = 350;
 /// A media-server call number under a quarter of the highest one seen in the same run
@@ -178,6 +173,92 @@ pub struct Stats {
     pub events_by_code: BTreeMap<LogCode, u64>,
     /// What the call records (CDR, call logs) say; `null` when none were read.
     pub call_records: Option<RecordStats>,
+    /// Tables that reached their budget (absent when none did): what they forgot.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub bounded: BTreeMap<&'static str, TableStats>,
+    /// Calls forgotten while open (past the open-call budget); absent when none were.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub open_calls_forgotten: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// A bounded table that forgot entries: how many, the heaviest forgotten (an entry
+/// that came back may be undercounted by that much), and the distinct keys seen
+/// (HyperLogLog estimate, ~2 %).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TableStats {
+    pub kept: u64,
+    pub forgotten: u64,
+    pub max_forgotten_weight: u64,
+    pub distinct_estimate: u64,
+}
+
+impl TableStats {
+    fn of<K: Ord, V>(t: &Bounded<K, V>) -> Option<Self> {
+        (t.forgotten > 0).then(|| TableStats {
+            kept: t.len() as u64,
+            forgotten: t.forgotten,
+            max_forgotten_weight: t.max_forgotten_weight,
+            distinct_estimate: t.distinct.estimate().max(t.len() as u64),
+        })
+    }
+}
+
+/// Findings of one fault the report names (the worst first); the others are counted
+/// in the first one (`details.more_subjects`), so a report stays small whatever the
+/// input. `cxtriage events` has everything.
+pub const MAX_FINDINGS_PER_FAULT: usize = 10;
+
+/// Keeps the [`MAX_FINDINGS_PER_FAULT`] worst findings of each fault (confidence, then
+/// count, then subject) and says how many more there were.
+fn bound_findings(
+    findings: Vec<Finding>,
+    ctx: &RuleContext<'_>,
+    tables: &BTreeMap<&'static str, TableStats>,
+) -> Vec<Finding> {
+    let mut by_fault: BTreeMap<&'static str, Vec<Finding>> = BTreeMap::new();
+    for f in findings {
+        by_fault.entry(f.fault.as_str()).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for (_, mut group) in by_fault {
+        if group.len() > MAX_FINDINGS_PER_FAULT {
+            group.sort_by(|a, b| {
+                b.confidence
+                    .total_cmp(&a.confidence)
+                    .then(b.count.cmp(&a.count))
+                    .then_with(|| a.subject.id.cmp(&b.subject.id))
+            });
+            let more = group.len() - MAX_FINDINGS_PER_FAULT;
+            group.truncate(MAX_FINDINGS_PER_FAULT);
+            let worst = &mut group[0];
+            worst.explanation.push(' ');
+            worst.explanation.push_str(
+                &ctx.msg(crate::i18n::Msg::MoreSubjects, &[("n", &more), ("shown", &MAX_FINDINGS_PER_FAULT)]),
+            );
+            worst.details.insert("more_subjects".to_owned(), more.into());
+        }
+        // A table that forgot entries: the first finding says the count is a floor.
+        let table = match group[0].subject.kind {
+            SubjectKind::Extension => tables.get("extensions").map(|t| (t, crate::i18n::Msg::TableKindExtensions)),
+            SubjectKind::Ip => tables.get("source_ips").map(|t| (t, crate::i18n::Msg::TableKindAddresses)),
+            _ => None,
+        };
+        if let Some((t, kind)) = table {
+            let kind = ctx.msg(kind, &[]);
+            let first = &mut group[0];
+            first.explanation.push(' ');
+            first.explanation.push_str(&ctx.msg(
+                crate::i18n::Msg::TableForgot,
+                &[("distinct", &t.distinct_estimate), ("kind", &kind), ("kept", &t.kept)],
+            ));
+        }
+        out.extend(group);
+    }
+    out
 }
 
 /// Per-trunk counts from call records.
@@ -313,14 +394,11 @@ impl Classifier {
     fn extension(&mut self, ext: &[u8]) -> &mut ExtensionState {
         // Avoid allocating the key on the (common) lookup of a known extension.
         let key = String::from_utf8_lossy(ext);
-        if !self.state.extensions.contains_key(&*key) {
-            self.state.extensions.insert(key.clone().into_owned(), ExtensionState::default());
-        }
-        self.state.extensions.get_mut(&*key).expect("inserted above")
+        self.state.extensions.entry(&*key, |k: &str| k.to_owned())
     }
 
     fn seen_ip(&mut self, ip: std::net::IpAddr, ts: Option<Timestamp>) -> &mut SourceState {
-        let s = self.state.sources.entry(ip).or_default();
+        let s = self.state.sources.entry(&ip, |ip| *ip);
         if ts.is_some() {
             s.last_seen = s.last_seen.max(ts);
         }
@@ -360,14 +438,11 @@ impl Classifier {
                     }
                     _ => {}
                 }
-                if self.state.calls.len() >= MAX_OPEN_CALLS {
-                    self.prune_calls(e.ts);
-                }
-                self.state.calls.entry(call).or_insert(st);
+                self.state.calls.open(call, st);
             }
             EventKind::CallRouted { call, target } => {
                 let trunk = target.trunk().map(|t| self.trunk(t));
-                let st = self.state.calls.entry(call).or_default();
+                let st = self.state.calls.open(call, CallState::default());
                 st.outbound_trunk = trunk;
                 if let (Some(i), Party::Trunk { number, .. }) = (trunk, target) {
                     st.destination = number_key(number);
@@ -376,7 +451,7 @@ impl Classifier {
             }
             EventKind::CallAnswered { call, party } => {
                 let trunk = party.trunk().map(|t| self.trunk(t));
-                let st = self.state.calls.entry(call).or_default();
+                let st = self.state.calls.open(call, CallState::default());
                 // 3CX logs a "has joined" line per party: the call is completed once.
                 let first_answer = !st.answered;
                 st.answered = true;
@@ -526,7 +601,11 @@ impl Classifier {
                 ext.not_registered.reset();
                 if let Some(ip) = ip {
                     ext.ip = Some(ip);
-                    if self.state.ip_to_extension.get(&ip).map(String::as_bytes) != Some(extension) {
+                    let known = self.state.ip_to_extension.get(&ip).map(String::as_bytes);
+                    // Bounded like the tables: past the budget, only known addresses move.
+                    if known != Some(extension)
+                        && (known.is_some() || self.state.ip_to_extension.len() < 2 * TABLE_BUDGET)
+                    {
                         self.state.ip_to_extension.insert(ip, lossy(extension));
                     }
                     let src = self.seen_ip(ip, e.ts);
@@ -591,9 +670,11 @@ impl Classifier {
                     m.calls.insert(call);
                 }
                 if let Some(ip) = remote_ip {
-                    let calls = m.by_remote_ip.entry(ip).or_default();
-                    if calls.len() < DISTINCT_CAP {
-                        calls.insert(call);
+                    if m.by_remote_ip.len() < DISTINCT_CAP || m.by_remote_ip.contains_key(&ip) {
+                        let calls = m.by_remote_ip.entry(ip).or_default();
+                        if calls.len() < DISTINCT_CAP {
+                            calls.insert(call);
+                        }
                     }
                     if is_private(ip) && local_ip.is_some_and(|l| !is_private(l)) {
                         m.private_remote_from_public_local += 1;
@@ -923,11 +1004,11 @@ impl Classifier {
             }
             P::CallNotAcknowledged { .. } => ev.not_acknowledged.add(e, None, cap),
             P::IpBlacklisted { ip: Some(ip), sip, .. } => {
-                let entry = ev.blacklisted.entry(ip).or_default();
+                let entry = ev.blacklisted.entry(&ip, |ip| *ip);
                 entry.0.add(e, None, cap);
                 entry.1 |= sip;
             }
-            P::RequestRejected { ip: Some(ip), .. } => ev.scans.entry(ip).or_default().add(e, None, cap),
+            P::RequestRejected { ip: Some(ip), .. } => ev.scans.entry(&ip, |ip| *ip).add(e, None, cap),
             P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => match source {
                 // Carrier or scanner is decided at the end, from all of one address's entries.
                 Some(ip)
@@ -946,7 +1027,7 @@ impl Classifier {
                     }
                     u.carrier_headers += u64::from(carrier_headers);
                 }
-                Some(ip) if !is_private(ip) => ev.scans.entry(ip).or_default().add(e, None, cap),
+                Some(ip) if !is_private(ip) => ev.scans.entry(&ip, |ip| *ip).add(e, None, cap),
                 // From the LAN (a gateway, an SBC) or no address: a real call no trunk took.
                 _ => self.state.records.inbound_unrouted.add(e, None, cap),
             },
@@ -1075,7 +1156,7 @@ impl Classifier {
                 ev.unidentified_carrier_ips.insert(ip);
                 ev.unidentified_carrier_signs.extend(signs);
             } else {
-                ev.scans.entry(ip).or_default().merge(&u.tally, self.evidence_cap);
+                ev.scans.entry(&ip, |ip| *ip).merge(&u.tally, self.evidence_cap);
             }
         }
     }
@@ -1110,32 +1191,29 @@ impl Classifier {
         }
     }
 
-    /// Forgets calls that started long before `now`, counting failed ones.
-    fn prune_calls(&mut self, now: Option<Timestamp>) {
-        let Some(now) = now else {
-            self.state.calls.clear();
-            return;
-        };
-        let stats = &mut self.stats;
-        self.state.calls.retain(|_, st| {
-            let keep = st.started.is_some_and(|s| now.millis() - s.millis() < STALE_CALL_MS);
-            if !keep && st.failed && !st.answered {
-                stats.calls_failed += 1;
-            }
-            keep
-        });
-    }
-
     /// Runs every rule and returns the findings in contract order.
     pub fn finish(&mut self, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let open_failed = self.state.calls.values().filter(|c| c.failed && !c.answered).count() as u64;
-        self.stats.calls_failed += open_failed;
+        self.stats.calls_failed += open_failed + self.state.calls.forgotten_failed;
         self.state.calls.clear();
         if self.state.records.calls > 0 {
             self.stats.call_records = Some(RecordStats::of(&self.state.records));
         }
         self.resolve_unidentified();
-        let mut findings: Vec<Finding> = rules::RULES.iter().flat_map(|rule| rule(&self.state, ctx)).collect();
+        let s = &self.state;
+        for (name, t) in [
+            ("extensions", TableStats::of(&s.extensions)),
+            ("source_ips", TableStats::of(&s.sources)),
+            ("blacklisted_ips", TableStats::of(&s.events.blacklisted)),
+            ("scanning_ips", TableStats::of(&s.events.scans)),
+        ] {
+            if let Some(t) = t {
+                self.stats.bounded.insert(name, t);
+            }
+        }
+        self.stats.open_calls_forgotten = s.calls.forgotten;
+        let findings: Vec<Finding> = rules::RULES.iter().flat_map(|rule| rule(&self.state, ctx)).collect();
+        let mut findings = bound_findings(findings, ctx, &self.stats.bounded);
         sort_findings(&mut findings);
         findings
     }

@@ -25,7 +25,12 @@ pub struct EvidenceLine {
 impl EvidenceLine {
     pub fn of(e: &Event<'_>) -> Self {
         let text = &e.text[..e.text.len().min(EVIDENCE_TEXT_CAP)];
-        EvidenceLine { file: e.file, line: e.line, ts: e.ts, text: String::from_utf8_lossy(text).into_owned() }
+        let mut text = String::from_utf8_lossy(text).into_owned();
+        if e.text.len() > EVIDENCE_TEXT_CAP {
+            // Say the line goes on (a cut multi-byte character shows as U+FFFD before it).
+            text.push_str(" […]");
+        }
+        EvidenceLine { file: e.file, line: e.line, ts: e.ts, text }
     }
 }
 
@@ -252,6 +257,260 @@ pub struct CallState {
     pub started: Option<Timestamp>,
 }
 
+/// Calls in progress, bounded: past [`OpenCalls::cap`] the call opened longest ago is
+/// forgotten (a log cut mid-call, or calls whose end 3CX never logged). The opening
+/// order is kept in a queue, so forgetting is amortised O(1), never a scan of the map.
+#[derive(Debug)]
+pub struct OpenCalls {
+    map: HashMap<CallId, (u64, CallState), FxBuildHasher>,
+    /// (opening number, call) in opening order; entries of calls that ended since
+    /// stay until they reach the front or the queue is compacted.
+    order: VecDeque<(u64, CallId)>,
+    opened: u64,
+    cap: usize,
+    /// Forgotten calls that had failed unanswered: still counted as failed calls.
+    pub forgotten_failed: u64,
+    pub forgotten: u64,
+}
+
+/// Open calls remembered (~50 bytes each); beyond, the call opened longest ago is
+/// forgotten. A site has at most a few thousand simultaneous calls, so only calls
+/// whose end was never logged (a cut log) get there.
+pub const MAX_OPEN_CALLS: usize = 100_000;
+
+impl Default for OpenCalls {
+    fn default() -> Self {
+        OpenCalls::new(MAX_OPEN_CALLS)
+    }
+}
+
+impl OpenCalls {
+    pub fn new(cap: usize) -> Self {
+        OpenCalls {
+            map: HashMap::default(),
+            order: VecDeque::new(),
+            opened: 0,
+            cap: cap.max(1),
+            forgotten_failed: 0,
+            forgotten: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn get_mut(&mut self, call: &CallId) -> Option<&mut CallState> {
+        self.map.get_mut(call).map(|(_, st)| st)
+    }
+
+    pub fn remove(&mut self, call: &CallId) -> Option<CallState> {
+        self.map.remove(call).map(|(_, st)| st)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &CallState> {
+        self.map.values().map(|(_, st)| st)
+    }
+
+    pub fn clear(&mut self) {
+        self.map.clear();
+        self.order.clear();
+    }
+
+    /// The call's state, opened with `init` if it is not open.
+    pub fn open(&mut self, call: CallId, init: CallState) -> &mut CallState {
+        if !self.map.contains_key(&call) {
+            while self.map.len() >= self.cap {
+                self.forget_oldest();
+            }
+            self.opened += 1;
+            self.order.push_back((self.opened, call));
+            // Entries of ended calls pile up behind a long-lived one: compact once the
+            // queue is twice the open calls (so each entry is moved O(1) times).
+            if self.order.len() > 2 * self.map.len().max(1024) {
+                let map = &self.map;
+                self.order.retain(|(n, c)| map.get(c).is_some_and(|(m, _)| m == n) || *n == self.opened);
+            }
+        }
+        let opened = self.opened;
+        &mut self.map.entry(call).or_insert((opened, init)).1
+    }
+
+    fn forget_oldest(&mut self) {
+        while let Some((n, c)) = self.order.pop_front() {
+            if self.map.get(&c).is_some_and(|(m, _)| *m == n) {
+                if let Some((_, st)) = self.map.remove(&c) {
+                    self.forgotten += 1;
+                    if st.failed && !st.answered {
+                        self.forgotten_failed += 1;
+                    }
+                }
+                return;
+            }
+        }
+        // Unreachable while every open call has its queue entry; stay bounded anyway.
+        self.map.clear();
+    }
+}
+
+/// How much an entry of a bounded table matters: the lightest are forgotten first.
+pub trait Weight {
+    fn weight(&self) -> u64;
+}
+
+impl Weight for ExtensionState {
+    /// Calls that failed on it weigh most; then how active it is.
+    fn weight(&self) -> u64 {
+        self.not_registered.count.saturating_mul(4) + self.registrations + u64::from(self.registered == Some(false))
+    }
+}
+
+impl Weight for Tally {
+    fn weight(&self) -> u64 {
+        self.count
+    }
+}
+
+impl Weight for (Tally, bool) {
+    fn weight(&self) -> u64 {
+        self.0.count
+    }
+}
+
+impl Weight for SourceState {
+    fn weight(&self) -> u64 {
+        self.failures.count + self.registrations
+    }
+}
+
+/// Entries a bounded table keeps after forgetting; it forgets when it holds twice as
+/// many. A site has at most a few thousand phones and a handful of addresses that
+/// matter; an attack from millions of addresses or a flood of fake extensions must
+/// not take memory with it. ~2 KiB an entry at most (five evidence lines, capped sets).
+pub const TABLE_BUDGET: usize = 4096;
+
+/// A per-subject table (extensions, source addresses) bounded by design: past twice
+/// its budget, it keeps the `budget` heaviest entries (a Space-Saving-like summary
+/// with batch eviction: each time, only the lighter half goes, so a subject with a real
+/// share of the traffic stays) and counts what it forgot. Reads go through `Deref`.
+#[derive(Clone, Debug)]
+pub struct Bounded<K: Ord, V> {
+    map: BTreeMap<K, V>,
+    budget: usize,
+    /// Entries forgotten so far, and the heaviest of them: an entry that came back
+    /// after being forgotten may be undercounted by at most that weight.
+    pub forgotten: u64,
+    pub max_forgotten_weight: u64,
+    /// Distinct keys ever seen (estimated: HyperLogLog), for "and N more".
+    pub distinct: HyperLogLog,
+}
+
+impl<K: Ord, V> Default for Bounded<K, V> {
+    fn default() -> Self {
+        Bounded::with_budget(TABLE_BUDGET)
+    }
+}
+
+impl<K: Ord, V> std::ops::Deref for Bounded<K, V> {
+    type Target = BTreeMap<K, V>;
+    fn deref(&self) -> &BTreeMap<K, V> {
+        &self.map
+    }
+}
+
+impl<'a, K: Ord, V> IntoIterator for &'a Bounded<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::collections::btree_map::Iter<'a, K, V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.iter()
+    }
+}
+
+impl<K: Ord, V> Bounded<K, V> {
+    pub fn with_budget(budget: usize) -> Self {
+        Bounded {
+            map: BTreeMap::new(),
+            budget: budget.max(1),
+            forgotten: 0,
+            max_forgotten_weight: 0,
+            distinct: HyperLogLog::default(),
+        }
+    }
+}
+
+impl<K: Ord + Clone + std::hash::Hash, V: Default + Weight> Bounded<K, V> {
+    /// The entry of `key`, created if absent (`make_key` only then: lookups of known
+    /// keys allocate nothing).
+    pub fn entry<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q) -> K) -> &mut V
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        if !self.map.contains_key(key) {
+            let k = make_key(key);
+            self.distinct.add(&k);
+            if self.map.len() >= 2 * self.budget {
+                self.forget_lightest();
+            }
+            self.map.insert(k, V::default());
+        }
+        self.map.get_mut(key).expect("present: inserted above if it was not")
+    }
+
+    /// Keeps the `budget` heaviest entries (ties: the smaller key, so the result is the
+    /// same on every run).
+    fn forget_lightest(&mut self) {
+        let mut by_weight: Vec<(u64, K)> = self.map.iter().map(|(k, v)| (v.weight(), k.clone())).collect();
+        by_weight.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        for (w, k) in by_weight.drain(self.budget..) {
+            self.map.remove(&k);
+            self.forgotten += 1;
+            self.max_forgotten_weight = self.max_forgotten_weight.max(w);
+        }
+    }
+}
+
+/// HyperLogLog with 2^12 registers (4 KiB): distinct counts within ~1.6 %.
+#[derive(Clone, Debug)]
+pub struct HyperLogLog {
+    registers: Box<[u8; 4096]>,
+}
+
+impl Default for HyperLogLog {
+    fn default() -> Self {
+        HyperLogLog { registers: Box::new([0; 4096]) }
+    }
+}
+
+impl HyperLogLog {
+    pub fn add<T: std::hash::Hash + ?Sized>(&mut self, v: &T) {
+        let mut h = FxHasher::default();
+        v.hash(&mut h);
+        // splitmix64's finaliser: the Fx hash alone has weak high bits.
+        let mut x = h.finish();
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^= x >> 31;
+        let index = (x >> 52) as usize;
+        let rank = ((x << 12) | (1 << 11)).leading_zeros() as u8 + 1;
+        let r = &mut self.registers[index];
+        *r = (*r).max(rank);
+    }
+
+    pub fn estimate(&self) -> u64 {
+        let m = self.registers.len() as f64;
+        let sum: f64 = self.registers.iter().map(|&r| 2f64.powi(-i32::from(r))).sum();
+        let raw = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
+        let zeros = self.registers.iter().filter(|&&r| r == 0).count();
+        // Small counts: linear counting is exact enough and far better.
+        if raw <= 2.5 * m && zeros > 0 { (m * (m / zeros as f64).ln()).round() as u64 } else { raw.round() as u64 }
+    }
+}
+
 /// Calls with no RTP, as the media server reports them.
 #[derive(Clone, Debug, Default)]
 pub struct MediaState {
@@ -351,9 +610,9 @@ impl DiskTrend {
 pub struct SiteState {
     pub trunk_index: HashMap<Vec<u8>, u32, FxBuildHasher>,
     pub trunks: Vec<TrunkState>,
-    pub extensions: BTreeMap<String, ExtensionState>,
-    pub sources: BTreeMap<IpAddr, SourceState>,
-    pub calls: HashMap<CallId, CallState, FxBuildHasher>,
+    pub extensions: Bounded<String, ExtensionState>,
+    pub sources: Bounded<IpAddr, SourceState>,
+    pub calls: OpenCalls,
     /// Where each extension registered from last: joins media addresses to phones.
     pub ip_to_extension: BTreeMap<IpAddr, String>,
     pub media: MediaState,
@@ -640,9 +899,9 @@ pub struct EventState {
     /// 50029: calls dropped because the ACK never came.
     pub not_acknowledged: Tally,
     /// 12290 / 12292 per address, with whether the SIP service blocked it.
-    pub blacklisted: BTreeMap<IpAddr, (Tally, bool)>,
+    pub blacklisted: Bounded<IpAddr, (Tally, bool)>,
     /// 12291 / 30051 from addresses that are not the carrier's: scans.
-    pub scans: BTreeMap<IpAddr, Tally>,
+    pub scans: Bounded<IpAddr, Tally>,
     pub unreachable: Tally,
     pub stun_unreachable: Tally,
     pub firewall_failed: Tally,
@@ -690,5 +949,66 @@ impl SiteState {
             .iter()
             .find(|(t, _, _)| (t.millis() - at.millis()).abs() <= JOIN_WINDOW_MS)
             .map(|&(_, trunk, code)| (trunk, code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_of_a_long_line_is_cut_with_a_marker() {
+        let long = [b'x'; 5000];
+        let e =
+            Event { file: 0, line: 1, ts: None, code: None, text: &long, kind: crate::event::EventKind::Unclassified };
+        let l = EvidenceLine::of(&e);
+        assert!(l.text.ends_with(" […]") && l.text.len() < EVIDENCE_TEXT_CAP + 10, "{}", l.text.len());
+        let e = Event { text: b"short", ..e };
+        assert_eq!(EvidenceLine::of(&e).text, "short");
+    }
+
+    #[test]
+    fn bounded_tables_keep_the_heaviest_and_count_the_rest() {
+        let mut t: Bounded<u32, Tally> = Bounded::with_budget(20);
+        for k in 0..100_000u32 {
+            // A third of the traffic from three keys (each over 1/budget of it), the rest
+            // from keys seen once: a few attackers hidden in a flood of addresses.
+            let key = if k % 3 == 0 { (k % 9) * 1000 } else { k };
+            t.entry(&key, |k| *k).count += 1;
+        }
+        assert!(t.len() <= 40);
+        for heavy in [0, 3000, 6000] {
+            assert!(t.get(&heavy).is_some_and(|v| v.count > 10_000), "{heavy}");
+        }
+        let distinct = t.distinct.estimate() as f64;
+        let exact = 66_667.0 + 3.0;
+        assert!((distinct - exact).abs() / exact < 0.05, "{distinct}");
+        assert!(t.forgotten > 60_000 && t.max_forgotten_weight <= 5, "{} {}", t.forgotten, t.max_forgotten_weight);
+    }
+
+    #[test]
+    fn open_calls_forget_the_oldest_past_the_cap_and_keep_the_queue_bounded() {
+        let mut calls = OpenCalls::new(3);
+        for c in 1..=3 {
+            calls.open(CallId(c), CallState { failed: c == 1, ..CallState::default() });
+        }
+        // Reopening an open call changes nothing.
+        calls.open(CallId(2), CallState { answered: true, ..CallState::default() }).answered = false;
+        calls.open(CallId(4), CallState::default());
+        assert_eq!((calls.len(), calls.forgotten, calls.forgotten_failed), (3, 1, 1));
+        assert!(calls.get_mut(&CallId(1)).is_none() && calls.get_mut(&CallId(2)).is_some());
+        // Ended calls leave queue entries behind; they never push out a live call.
+        calls.remove(&CallId(2));
+        calls.open(CallId(5), CallState::default());
+        assert!(calls.get_mut(&CallId(3)).is_some(), "3 is still the oldest live call");
+        assert_eq!(calls.forgotten, 1);
+        // Short calls by the million: the queue stays within twice the open calls.
+        let mut calls = OpenCalls::new(100);
+        for c in 0..1_000_000 {
+            calls.open(CallId(c), CallState::default());
+            calls.remove(&CallId(c));
+        }
+        assert!(calls.order.len() <= 2 * 1024 + 1, "{}", calls.order.len());
+        assert_eq!(calls.forgotten, 0);
     }
 }

@@ -210,11 +210,125 @@ impl Member {
         }
     }
 
-    /// The whole member, decompressed into memory (bounded by its declared size, itself
-    /// under the caps); a read error comes after the bytes read before it.
+    /// The member's decompressed bytes, streamed from the archive file (memory does not
+    /// grow with the member); a read error comes after the bytes read before it.
+    /// Methods other than stored and deflate are decompressed into memory, as before
+    /// (bounded by the declared size, itself under the caps).
     pub(super) fn reader(&self) -> Box<dyn Read + Send> {
-        let (data, error) = self.read_up_to(u64::MAX);
-        Box::new(io::Cursor::new(data).chain(super::FailWith(error)))
+        match self.stream() {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                let (data, error) = self.read_up_to(u64::MAX);
+                Box::new(io::Cursor::new(data).chain(super::FailWith(error)))
+            }
+            Err(e) => Box::new(super::FailWith(Some(e))),
+        }
+    }
+
+    /// A streaming reader of a stored or deflated, unencrypted member: the archive
+    /// file from the member's data on, inflated as it is read, checked against the
+    /// declared size and CRC.
+    fn stream(&self) -> io::Result<Option<Box<dyn Read + Send>>> {
+        let mut archive = self.archive.clone();
+        let (method, start, compressed, crc) = {
+            let file = archive.by_index_raw(self.index).map_err(|e| member_error(&self.name, e))?;
+            if file.encrypted() {
+                return Ok(None);
+            }
+            (file.compression(), file.data_start(), file.compressed_size(), file.crc32())
+        };
+        let Some(start) = start else { return Ok(None) };
+        let mut raw = archive.into_inner();
+        raw.seek(SeekFrom::Start(start))?;
+        // Reads of the shared file take a lock and a seek each: read it in large blocks.
+        let raw = io::BufReader::with_capacity(256 * 1024, raw.take(compressed));
+        let inflated: Box<dyn Read + Send> = match method {
+            CompressionMethod::Stored => Box::new(raw),
+            CompressionMethod::Deflated => Box::new(flate2::bufread::DeflateDecoder::new(raw)),
+            _ => return Ok(None),
+        };
+        Ok(Some(Box::new(CheckedMember {
+            inner: inflated,
+            name: self.name.clone(),
+            declared: self.size,
+            read: 0,
+            crc: crc32fast::Hasher::new(),
+            expected_crc: crc,
+            overflowed: false,
+            done: false,
+        })))
+    }
+}
+
+/// A member's bytes as they are inflated, held to the size its header declares (the
+/// zip-bomb guard) and to its CRC at the end.
+struct CheckedMember {
+    inner: Box<dyn Read + Send>,
+    name: String,
+    declared: u64,
+    read: u64,
+    crc: crc32fast::Hasher,
+    expected_crc: u32,
+    overflowed: bool,
+    done: bool,
+}
+
+impl Read for CheckedMember {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.done || buf.is_empty() {
+            return Ok(0);
+        }
+        // One byte more than declared is enough to tell a forged size.
+        let room = (self.declared - self.read).saturating_add(1).min(buf.len() as u64) as usize;
+        let n = self
+            .inner
+            .read(&mut buf[..room])
+            .map_err(|e| io::Error::new(e.kind(), format!("zip member `{}`: {e}", self.name.escape_debug())))?;
+        if self.read + n as u64 > self.declared {
+            // The bytes up to the declared size come first, the error on the next read.
+            let keep = (self.declared - self.read) as usize;
+            self.read = self.declared;
+            self.overflowed = true;
+            if keep > 0 {
+                return Ok(keep);
+            }
+        }
+        if self.overflowed {
+            self.done = true;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "zip member `{}` holds more than the {} its header declared: corrupt or forged archive \
+                     (zip-bomb guard); the rest of it is not read",
+                    self.name.escape_debug(),
+                    human(self.declared)
+                ),
+            ));
+        }
+        self.read += n as u64;
+        self.crc.update(&buf[..n]);
+        if n == 0 {
+            self.done = true;
+            let crc = std::mem::take(&mut self.crc).finalize();
+            if self.read < self.declared {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "zip member `{}` ends after {} of the {} its header declared (truncated archive?)",
+                        self.name.escape_debug(),
+                        human(self.read),
+                        human(self.declared)
+                    ),
+                ));
+            }
+            if crc != self.expected_crc {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("zip member `{}`: checksum mismatch (corrupt archive)", self.name.escape_debug()),
+                ));
+            }
+        }
+        Ok(n)
     }
 }
 

@@ -359,6 +359,11 @@ pub struct ChunkReader {
     eof: bool,
     /// A read error, returned after the chunk holding the bytes read before it.
     error: Option<io::Error>,
+    /// Bytes of a line longer than a chunk that the last chunk left out (see
+    /// [`Self::take_cut_bytes`]).
+    cut_bytes: u64,
+    /// The skipped line ended with `\n` (else the stream ended inside it).
+    line_ended: bool,
 }
 
 /// How far back from a chunk's end a record head is looked for before cutting at a
@@ -367,7 +372,15 @@ const MAX_RECORD_LOOKBACK: usize = parse::CONTINUATION_CAP * 4;
 
 impl ChunkReader {
     pub fn new(reader: Box<dyn Read + Send>, chunk_size: usize) -> Self {
-        ChunkReader { reader, carry: Vec::new(), chunk_size: chunk_size.max(1024), eof: false, error: None }
+        ChunkReader {
+            reader,
+            carry: Vec::new(),
+            chunk_size: chunk_size.max(1024),
+            eof: false,
+            error: None,
+            cut_bytes: 0,
+            line_ended: false,
+        }
     }
 
     /// The next chunk, or `None` at the end of the stream. A read error ends the
@@ -400,10 +413,58 @@ impl ChunkReader {
         if self.eof {
             return Ok(Some(buf));
         }
+        if memchr::memchr(b'\n', &buf).is_none() {
+            // One line longer than a chunk: it stays one line, its first chunk of bytes
+            // kept (evidence cuts it further) and the rest skipped, memory bounded.
+            self.skip_rest_of_line();
+            if self.line_ended {
+                buf.push(b'\n');
+            }
+            return Ok(Some(buf));
+        }
         let cut = cut_point(&buf);
         self.carry.extend_from_slice(&buf[cut..]);
         buf.truncate(cut);
         Ok(Some(buf))
+    }
+}
+
+impl ChunkReader {
+    /// Bytes of an over-long line left out of the chunk just returned (its newline
+    /// included), so that the line accounting still covers every byte; then 0.
+    pub fn take_cut_bytes(&mut self) -> u64 {
+        std::mem::take(&mut self.cut_bytes)
+    }
+
+    /// Reads up to and including the next `\n`, counting the bytes skipped; what follows
+    /// it is carried to the next chunk.
+    fn skip_rest_of_line(&mut self) {
+        let mut block = vec![0u8; 64 * 1024];
+        self.line_ended = false;
+        loop {
+            match self.reader.read(&mut block) {
+                Ok(0) => {
+                    self.eof = true;
+                    return;
+                }
+                Ok(n) => match memchr::memchr(b'\n', &block[..n]) {
+                    Some(p) => {
+                        // The newline is put back at the end of the kept part.
+                        self.cut_bytes += p as u64;
+                        self.carry.extend_from_slice(&block[p + 1..n]);
+                        self.line_ended = true;
+                        return;
+                    }
+                    None => self.cut_bytes += n as u64,
+                },
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some(e);
+                    return;
+                }
+            }
+        }
     }
 }
 

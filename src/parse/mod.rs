@@ -177,8 +177,14 @@ pub struct ParsedChunk<'a> {
     /// Lines before the chunk's first head: they continue the previous chunk's last record.
     pub leading_lines: u64,
     pub leading_bytes: u64,
+    /// Running sizes of the leading lines (blank lines excluded), as far as they stay
+    /// within [`CONTINUATION_CAP`]: how many of them continue the previous chunk's
+    /// record depends on that record's size, known only at [`FileCursor::merge`].
+    pub leading_sizes: Vec<u32>,
     /// Whether the chunk ended inside a recognised record (`None`: it held no head).
     pub ends_recognized: Option<bool>,
+    /// The size so far of the record the chunk ended in, when recognised.
+    pub ends_record_size: usize,
     pub dating: ChunkDating,
     /// Indices of events whose time is relative to the chunk start.
     pub relative: Vec<usize>,
@@ -186,8 +192,11 @@ pub struct ParsedChunk<'a> {
     pub calls: Vec<CallLine<'a>>,
     /// Shapes of the chunk's unrecognised lines (line numbers relative to the chunk).
     pub shapes: crate::shapes::ShapeTable,
-    /// Shapes of the lines before the chunk's first head: unrecognised unless they
-    /// continue the previous chunk's last record (decided in [`FileCursor::merge`]).
+    /// The leading lines within [`CONTINUATION_CAP`] (text, line in the chunk), beside
+    /// `leading_sizes`: those that do not continue the previous chunk's record are
+    /// shaped in [`FileCursor::merge`], exactly as one chunk would have shaped them.
+    pub leading_texts: Vec<(&'a [u8], u64)>,
+    /// Shapes of the leading lines past the cap: unrecognised whatever came before.
     pub leading_shapes: crate::shapes::ShapeTable,
 }
 
@@ -257,9 +266,14 @@ pub fn parse_chunk_into<'a>(
             }
             match state {
                 RecordState::Outside if !seen_head => {
-                    out.leading_shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
                     out.leading_lines += 1;
                     out.leading_bytes += len as u64;
+                    if out.leading_bytes <= CONTINUATION_CAP as u64 {
+                        out.leading_sizes.push(out.leading_bytes as u32);
+                        out.leading_texts.push((line, line_no));
+                    } else {
+                        out.leading_shapes.add(line, line_no, crate::shapes::ShapeKind::Unrecognized);
+                    }
                     c.lines -= 1;
                     c.bytes -= len as u64;
                 }
@@ -319,7 +333,10 @@ pub fn parse_chunk_into<'a>(
     }
     out.ends_recognized = match state {
         RecordState::Outside => None,
-        RecordState::Recognized(_) => Some(true),
+        RecordState::Recognized(size) => {
+            out.ends_record_size = size;
+            Some(true)
+        }
         RecordState::Unrecognized => Some(false),
     };
     out
@@ -383,7 +400,9 @@ pub struct FileCursor {
     /// Shapes of the file's unrecognised lines.
     pub shapes: crate::shapes::ShapeTable,
     lines_before: u64,
-    in_recognized: bool,
+    /// The size of the recognised record the previous chunk ended in (its continuation
+    /// budget carries into the next chunk), `None` outside one.
+    open_record: Option<usize>,
     day: Option<i64>,
     last_time_of_day: Option<u32>,
 }
@@ -393,16 +412,26 @@ impl FileCursor {
     pub fn merge(&mut self, chunk: &mut ParsedChunk<'_>) {
         let base = self.lines_before;
         // Lines before the chunk's first head continue the last record of the previous chunk.
+        // As many as fit the record's continuation budget, exactly as if the chunks were one.
         let mut counts = chunk.counts;
         counts.lines += chunk.leading_lines;
         counts.bytes += chunk.leading_bytes;
-        if self.in_recognized {
-            counts.continuation += chunk.leading_lines;
-        } else {
-            counts.unrecognized += chunk.leading_lines;
-            counts.bytes_unrecognized += chunk.leading_bytes;
-            self.shapes.merge(&chunk.leading_shapes, base);
+        let (continued, continued_bytes) = match self.open_record {
+            Some(size) => {
+                let budget = CONTINUATION_CAP.saturating_sub(size);
+                let k = chunk.leading_sizes.partition_point(|&p| p as usize <= budget);
+                (k as u64, if k > 0 { u64::from(chunk.leading_sizes[k - 1]) } else { 0 })
+            }
+            None => (0, 0),
+        };
+        counts.continuation += continued;
+        counts.unrecognized += chunk.leading_lines - continued;
+        counts.bytes_unrecognized += chunk.leading_bytes - continued_bytes;
+        // The leading lines that did not continue the record are unrecognised: shaped.
+        for &(line, line_no) in &chunk.leading_texts[continued as usize..] {
+            self.shapes.add(line, base + line_no, crate::shapes::ShapeKind::Unrecognized);
         }
+        self.shapes.merge(&chunk.leading_shapes, base);
         self.shapes.merge(&chunk.shapes, base);
         for e in &mut chunk.events {
             e.line += base;
@@ -427,9 +456,15 @@ impl FileCursor {
         if chunk.dating.last_time_of_day.is_some() {
             self.last_time_of_day = chunk.dating.last_time_of_day;
         }
-        if let Some(r) = chunk.ends_recognized {
-            self.in_recognized = r;
-        }
+        self.open_record = match chunk.ends_recognized {
+            Some(true) => Some(chunk.ends_record_size),
+            Some(false) => None,
+            // No head in the chunk: the record above goes on if every line fitted.
+            None => self
+                .open_record
+                .filter(|_| continued == chunk.leading_lines)
+                .map(|size| size + chunk.leading_bytes as usize),
+        };
         self.lines_before += counts.lines;
         self.counts.add(&counts);
     }

@@ -97,8 +97,11 @@ fn token_at(b: &[u8], i: usize) -> Option<(usize, String)> {
         }
         return None;
     }
-    let plus = c == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit);
-    if (c.is_ascii_digit() || plus) && !after_digit {
+    // A `+` always starts a number, wherever it stands (`0912345678+84912345679` is two).
+    if c == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        return phone_at(b, i, false);
+    }
+    if c.is_ascii_digit() && !after_digit {
         return phone_at(b, i, glued_to_letter);
     }
     None

@@ -69,3 +69,11 @@ fn paths_lose_their_folders() {
     assert_eq!(path("3CXPhoneSystem.log"), "3CXPhoneSystem.log");
     assert_eq!(path("-"), "-");
 }
+
+#[test]
+fn a_plus_starts_a_number_even_right_after_another() {
+    // Found by the fuzzer: the second number stayed, then a second pass changed it.
+    let once = text("0912345678+84912345679");
+    assert!(!once.contains("84912345679"), "{once}");
+    assert_eq!(text(&once), once);
+}
