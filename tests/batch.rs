@@ -355,6 +355,13 @@ fn incremental_runs_reanalyse_only_what_changed() {
     assert_eq!(s.get("sao-viet-1", "company"), "Sao Việt JSC");
     assert_eq!(s.get("broken-facts", "verdict"), "fix_first");
     assert_eq!(std::fs::metadata(out.join("reports/hoa-binh.json")).unwrap().modified().unwrap(), before);
+    // Without -q the run says how much it reused.
+    let mut again = vec!["batch", "--cases-in", cases.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    again.extend_from_slice(&args);
+    let r = run(&again);
+    let said = String::from_utf8_lossy(&r.stderr);
+    let n = ARCHIVE.len();
+    assert!(said.contains(&format!("{n} case(s), {n} unchanged since the last run")), "{said}");
 
     // The same bytes as a full run of the archive as it is now.
     let full = dir.path().join("full");
