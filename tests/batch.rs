@@ -327,6 +327,14 @@ fn three_shards_merged_are_one_run_byte_for_byte() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("not shards of the same run"));
     let r = run(&["merge", whole.to_str().unwrap(), "--out", "/nonexistent/x"]);
     assert!(String::from_utf8_lossy(&r.stderr).contains("whole run"));
+    let (a, b, c) = (shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), shards[2].to_str().unwrap());
+    let r = run(&["merge", a, b, c, "--out", a]);
+    assert!(String::from_utf8_lossy(&r.stderr).contains("is one of the shard folders"));
+    let (_, rows) = csv_rows(&shards[0].join("summary.csv"));
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| cxtriage::batch::Shard { index: 1, count: 3 }.takes(&r[0])),
+        "the shard's own output is intact"
+    );
 }
 
 #[test]

@@ -33,6 +33,11 @@ pub fn merge(opts: &MergeOptions) -> Result<MergeOutcome, Error> {
     if opts.shards.is_empty() {
         return Err(usage("nothing to merge: give the output folders of the shard runs".to_owned()));
     }
+    // Merging into a shard's own folder would overwrite the files being read.
+    let out = std::fs::canonicalize(&opts.out).ok();
+    if let Some(dir) = opts.shards.iter().find(|d| out.is_some() && std::fs::canonicalize(d).ok() == out) {
+        return Err(usage(format!("--out {} is one of the shard folders: merge into a new folder", dir.display())));
+    }
     let mut manifests: Vec<ManifestRead> = Vec::new();
     for dir in &opts.shards {
         let m = state::read_manifest(dir).map_err(usage)?;
