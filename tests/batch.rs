@@ -307,6 +307,22 @@ fn three_shards_merged_are_one_run_byte_for_byte() {
     ]);
     assert_eq!(r.status.code(), Some(1), "faults found: {}", String::from_utf8_lossy(&r.stderr));
     assert_same_files(&whole, &merged);
+    // Merged again into a folder that holds another run: the same bytes.
+    let other = dir.path().join("other");
+    copy_dir(&root().join("sample-logs/brute-force"), &other.join("brute-force"));
+    batch(&["--lang", "en"], &other, &merged);
+    let r = run(&[
+        "merge",
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        shards[2].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+        "--overview",
+        merged.join("overview.html").to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert_same_files(&whole, &merged);
 
     // Shards that do not belong together are refused, saying why.
     let r = run(&["merge", shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), "--out", "/nonexistent/x"]);
