@@ -79,6 +79,14 @@ fn run() -> Result<u8, cxtriage::Error> {
                 bar.finish_and_clear();
             }
             let outcome = outcome?;
+            if opts.incremental && !args.quiet {
+                eprintln!(
+                    "cxtriage: {} case(s), {} unchanged since the last run (results reused), {} analysed",
+                    outcome.cases,
+                    outcome.reused,
+                    outcome.cases - outcome.reused
+                );
+            }
             // A shard can hold no case of a small archive: that is no failure.
             if outcome.cases > 0 && outcome.failed == outcome.cases {
                 return Err(cxtriage::Error::Usage(format!(

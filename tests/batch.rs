@@ -307,6 +307,22 @@ fn three_shards_merged_are_one_run_byte_for_byte() {
     ]);
     assert_eq!(r.status.code(), Some(1), "faults found: {}", String::from_utf8_lossy(&r.stderr));
     assert_same_files(&whole, &merged);
+    // Merged again into a folder that holds another run: the same bytes.
+    let other = dir.path().join("other");
+    copy_dir(&root().join("sample-logs/brute-force"), &other.join("brute-force"));
+    batch(&["--lang", "en"], &other, &merged);
+    let r = run(&[
+        "merge",
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        shards[2].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+        "--overview",
+        merged.join("overview.html").to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert_same_files(&whole, &merged);
 
     // Shards that do not belong together are refused, saying why.
     let r = run(&["merge", shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), "--out", "/nonexistent/x"]);
@@ -327,6 +343,14 @@ fn three_shards_merged_are_one_run_byte_for_byte() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("not shards of the same run"));
     let r = run(&["merge", whole.to_str().unwrap(), "--out", "/nonexistent/x"]);
     assert!(String::from_utf8_lossy(&r.stderr).contains("whole run"));
+    let (a, b, c) = (shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), shards[2].to_str().unwrap());
+    let r = run(&["merge", a, b, c, "--out", a]);
+    assert!(String::from_utf8_lossy(&r.stderr).contains("is one of the shard folders"));
+    let (_, rows) = csv_rows(&shards[0].join("summary.csv"));
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| cxtriage::batch::Shard { index: 1, count: 3 }.takes(&r[0])),
+        "the shard's own output is intact"
+    );
 }
 
 #[test]
@@ -355,6 +379,13 @@ fn incremental_runs_reanalyse_only_what_changed() {
     assert_eq!(s.get("sao-viet-1", "company"), "Sao Việt JSC");
     assert_eq!(s.get("broken-facts", "verdict"), "fix_first");
     assert_eq!(std::fs::metadata(out.join("reports/hoa-binh.json")).unwrap().modified().unwrap(), before);
+    // Without -q the run says how much it reused.
+    let mut again = vec!["batch", "--cases-in", cases.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    again.extend_from_slice(&args);
+    let r = run(&again);
+    let said = String::from_utf8_lossy(&r.stderr);
+    let n = ARCHIVE.len();
+    assert!(said.contains(&format!("{n} case(s), {n} unchanged since the last run")), "{said}");
 
     // The same bytes as a full run of the archive as it is now.
     let full = dir.path().join("full");

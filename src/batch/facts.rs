@@ -65,6 +65,7 @@ fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
 
 impl CaseFacts {
     /// The ticket facts of a case: the file's, else the ones given for the whole run.
+    #[allow(clippy::needless_update)]
     pub fn ticket_facts(&self, run: &TicketFacts) -> TicketFacts {
         let pick = |mine: &Option<String>, theirs: &Option<String>| mine.clone().or_else(|| theirs.clone());
         TicketFacts {
@@ -77,6 +78,8 @@ impl CaseFacts {
             contact_email: pick(&self.contact_email, &run.contact_email),
             contact_phone: pick(&self.contact_phone, &run.contact_phone),
             chat: pick(&self.chat, &run.chat),
+            // Facts a facts file cannot give (yet) keep the run's values.
+            ..run.clone()
         }
     }
 }

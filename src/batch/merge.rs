@@ -33,6 +33,11 @@ pub fn merge(opts: &MergeOptions) -> Result<MergeOutcome, Error> {
     if opts.shards.is_empty() {
         return Err(usage("nothing to merge: give the output folders of the shard runs".to_owned()));
     }
+    // Merging into a shard's own folder would overwrite the files being read.
+    let out = std::fs::canonicalize(&opts.out).ok();
+    if let Some(dir) = opts.shards.iter().find(|d| out.is_some() && std::fs::canonicalize(d).ok() == out) {
+        return Err(usage(format!("--out {} is one of the shard folders: merge into a new folder", dir.display())));
+    }
     let mut manifests: Vec<ManifestRead> = Vec::new();
     for dir in &opts.shards {
         let m = state::read_manifest(dir).map_err(usage)?;
@@ -119,6 +124,13 @@ pub fn merge(opts: &MergeOptions) -> Result<MergeOutcome, Error> {
 
     let reports = opts.out.join("reports");
     std::fs::create_dir_all(&reports).map_err(|source| Error::Output { path: reports.clone(), source })?;
+    // Reports an earlier batch or merge left here that are not of this run go, as in `batch`.
+    let current: std::collections::HashSet<&str> = merged.iter().map(|(_, r, _)| r.name.as_str()).collect();
+    for old in rows::read(&opts.out).unwrap_or_default() {
+        if !current.contains(old.name.as_str()) || !old.report_expected() {
+            super::remove_if_present(&reports.join(format!("{}.json", old.name)))?;
+        }
+    }
     for (_, r, dir) in &merged {
         if r.report_expected() {
             let from = dir.join("reports").join(format!("{}.json", r.name));

@@ -133,7 +133,7 @@ fn case_inputs(case: &Path) -> Vec<PathBuf> {
     entries
 }
 
-/// One case analysed: its rows, and its report to write (none when reused or failed).
+/// One case analysed: its rows, and its report until written (none when reused or failed).
 struct Analysed {
     rows: CaseRows,
     report_json: Option<String>,
@@ -216,36 +216,40 @@ pub fn batch(opts: &BatchOptions) -> Result<BatchOutcome, Error> {
     let previous = state::Previous::load(&opts.out, &fingerprint);
     let done = std::sync::atomic::AtomicU64::new(0);
     let total = mine.len() as u64;
+    // Each case's report is written as soon as it is done (one file per case, so the
+    // order of writing changes no byte): memory holds rows, not every report of the run.
+    let write_report = |a: &mut Analysed| -> Result<(), Error> {
+        let path = reports_dir.join(format!("{}.json", a.rows.name));
+        match a.report_json.take() {
+            Some(json) => std::fs::write(&path, json).map_err(|source| Error::Output { path: path.clone(), source }),
+            // A case that now fails has no report: drop the one a previous run left.
+            None if !a.reused => remove_if_present(&path),
+            None => Ok(()),
+        }
+    };
     let results: Vec<Analysed> = pool.install(|| {
         mine.par_iter()
             .map(|(name, case)| {
                 let digest = opts.incremental.then(|| state::digest(case, &fingerprint)).flatten();
                 let reused = digest.as_ref().and_then(|d| previous.reuse(name, d));
-                let a = match reused {
+                let mut a = match reused {
                     Some(rows) => Analysed { rows, report_json: None, digest, reused: true },
                     None => analyse(opts, name, case, digest),
                 };
+                write_report(&mut a)?;
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if let Some(p) = opts.progress {
                     p(n, total);
                 }
-                a
+                Ok(a)
             })
-            .collect()
-    });
+            .collect::<Result<Vec<Analysed>, Error>>()
+    })?;
     let reused = results.iter().filter(|a| a.reused).count();
-    for a in &results {
-        let path = reports_dir.join(format!("{}.json", a.rows.name));
-        match &a.report_json {
-            Some(json) => std::fs::write(&path, json).map_err(|source| Error::Output { path: path.clone(), source })?,
-            // A case that now fails has no report: drop the one a previous run left.
-            None if !a.reused => remove_if_present(&path)?,
-            None => {}
-        }
-    }
     // Cases a previous run wrote here that are no longer cases of this run: their
     // reports go, so that the folder holds what a fresh run would write.
-    for gone in previous.cases().filter(|c| !mine.iter().any(|(n, _)| n == c)) {
+    let current: std::collections::HashSet<&str> = mine.iter().map(|(n, _)| n.as_str()).collect();
+    for gone in previous.cases().filter(|c| !current.contains(c.as_str())) {
         remove_if_present(&reports_dir.join(format!("{gone}.json")))?;
     }
     let rows: Vec<CaseRows> = results.iter().map(|a| a.rows.clone()).collect();

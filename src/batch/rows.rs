@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::input::detect::SkipReason;
 use crate::parse::timestamp::Timestamp;
 use crate::report::Report;
+use crate::report::redact::redact;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -189,7 +190,8 @@ impl CaseRows {
                 };
                 // Case, fault and subject name a finding across runs; a second finding of
                 // the same fault on the same subject gets a suffix, in report order.
-                let base = format!("{name}/{}/{kind}:{}", f.fault.as_str(), f.subject.id);
+                let subject_id = redact(&f.subject.id);
+                let base = format!("{name}/{}/{kind}:{subject_id}", f.fault.as_str());
                 let n = keys.entry(base.clone()).or_insert(0);
                 *n += 1;
                 let key = if *n == 1 { base } else { format!("{base}#{n}") };
@@ -199,8 +201,9 @@ impl CaseRows {
                     f.side.as_str().to_owned(),
                     f.confidence.to_string(),
                     kind,
-                    f.subject.id.clone(),
-                    subject_name(f),
+                    // Subjects are text from the logs: no secret leaves, as in the reports' evidence.
+                    subject_id,
+                    redact(&subject_name(f)),
                     f.count.to_string(),
                     time(f.first_seen),
                     time(f.last_seen),

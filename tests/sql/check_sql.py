@@ -84,6 +84,7 @@ def main():
     con = duckdb.connect()
     started = time.perf_counter()
     con.execute((sql / "duckdb" / "load.sql").read_text())
+    con.execute((sql / "duckdb" / "load_events.sql").read_text())
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("summary", "findings", "events")}
     # A full scan of every column: a value that does not fit its declared type fails here.
     for t in ("summary", "findings", "events"):

@@ -5,8 +5,11 @@
 --   clickhouse-client --query "INSERT INTO cxtriage.events FORMAT JSONEachRow" < events/<case>.ndjson
 -- Times: `period_first` etc. are the PBX's local time without zone (DateTime read as
 -- given); use the *_utc_ms columns for instants. Empty CSV cells load as NULL.
--- Only the DDL is kept here (no ClickHouse server in CI); the queries of ../duckdb/
--- are plain SQL apart from strftime / string_split (ClickHouse: formatDateTime(d, '%G-W%V'), splitByChar).
+-- Checked by hand in an embedded ClickHouse (chdb 4.4 / ClickHouse 26.9, no server):
+-- tests/sql/check_clickhouse.py runs this DDL, loads the files as above and compares
+-- the barring question with the overview (chdb is ~0.5 GB, so CI runs the DuckDB
+-- check only). The queries of ../duckdb/ are plain SQL apart from strftime /
+-- string_split (ClickHouse: formatDateTime(d, '%G-W%V'), splitByChar(';', x)).
 
 CREATE DATABASE IF NOT EXISTS cxtriage;
 

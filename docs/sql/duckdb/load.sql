@@ -1,8 +1,8 @@
 -- DuckDB: the batch output as typed views. Run from the batch output folder
 -- (`cd results && duckdb -init /path/to/docs/sql/duckdb/load.sql`), or with
 -- `SET file_search_path = 'results'` first. Column types follow docs/schema.md;
--- empty cells are NULL. Events: one NDJSON file per case in events/<case>.ndjson
--- (`cxtriage events archive/<case> > results/events/<case>.ndjson`).
+-- empty cells are NULL. The events view is in load_events.sql (run it too when the
+-- folder holds events/<case>.ndjson).
 
 CREATE OR REPLACE VIEW summary AS
 SELECT * FROM read_csv('summary.csv', header = true, auto_detect = false,
@@ -79,13 +79,4 @@ SELECT * FROM read_csv('findings.csv', header = true, auto_detect = false,
         'finding_key': 'VARCHAR',
         'first_seen_utc_ms': 'BIGINT',
         'last_seen_utc_ms': 'BIGINT'
-    });
-
--- `fields` depends on `kind` (src/events.rs): kept as JSON, read with ->> (e.g. fields->>'outcome').
-CREATE OR REPLACE VIEW events AS
-SELECT regexp_extract(filename, '([^/\\]+)\.ndjson$', 1) AS "case", *
-FROM read_json('events/*.ndjson', format = 'newline_delimited', filename = true,
-    columns = {
-        'path': 'VARCHAR', 'line': 'BIGINT', 'time': 'TIMESTAMP', 'code': 'VARCHAR',
-        'kind': 'VARCHAR', 'fields': 'JSON', 'text': 'VARCHAR'
     });
