@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod input;
 pub mod parse;
 pub mod report;
+pub mod server;
 
 pub use check::{CheckOptions, check};
 pub use error::Error;
