@@ -77,7 +77,10 @@ pub(crate) async fn receive(
                 });
             }
             let relative = safe_relative_name(field.file_name().unwrap_or_default(), form.files);
-            let mut out = tokio::io::BufWriter::with_capacity(SPOOL_BUFFER, create_target(dir, &relative).await?);
+            let mut file = create_target(dir, &relative).await?;
+            // tokio's own write buffer would grow to 2 MiB per upload otherwise.
+            file.set_max_buf_size(SPOOL_BUFFER);
+            let mut out = tokio::io::BufWriter::with_capacity(SPOOL_BUFFER, file);
             while let Some(chunk) = within(field.chunk()).await? {
                 form.bytes += chunk.len() as u64;
                 if form.bytes > max_upload {
