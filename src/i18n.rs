@@ -385,6 +385,12 @@ messages! {
     ServerNoFiles => "Chưa có tệp nào được gửi. Quý khách hãy chọn hoặc kéo thả các tệp nhật ký vào trang.",
         "No file was sent. Pick the log files or drop them on the page.";
     ServerBadField => "Trường `{field}` không hợp lệ: {detail}", "Field `{field}` is not valid: {detail}";
+    ServerFieldTooManyFiles => "quá {n} tệp; hãy nén cả thư mục thành một tệp zip rồi gửi tệp zip đó",
+        "more than {n} files; send the folder as one zip";
+    ServerFieldTooLong => "dài quá {n} byte", "longer than {n} bytes";
+    ServerFieldNotText => "không phải văn bản UTF-8", "not UTF-8 text";
+    ServerFieldUnknown => "API không có trường này", "the API has no such field";
+    ServerFieldExpected => "giá trị hợp lệ: {values}", "expected one of: {values}";
     ServerFormatUnavailable => "Định dạng `{format}` chưa có trong phiên bản này của máy chủ; hãy dùng `ticket` (nội dung thư dạng văn bản).",
         "Format `{format}` is not available in this version of the server yet; use `ticket` (the e-mail as plain text).";
     ServerTimeout => "Việc tải lên hoặc phân tích đã quá {seconds} giây nên máy chủ đã dừng và xóa các tệp. Quý khách hãy gửi ít tệp hơn hoặc thử lại trên đường truyền nhanh hơn.",

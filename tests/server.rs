@@ -304,6 +304,7 @@ fn each_error_has_its_status_and_a_localized_json_message_and_cleans_its_spool()
     // 400: an unknown field, a bad value.
     let a = post(&server, &[Part::Field("colour", "red"), Part::File("x.log", b"x".to_vec())]);
     assert_eq!((a.status, a.error()["error"].as_str()), (400, Some("bad_field")));
+    assert_eq!(a.error()["message"], "Trường `colour` không hợp lệ: API không có trường này");
     let a = post(&server, &[Part::Field("format", "pdf"), Part::File("x.log", b"x".to_vec())]);
     assert_eq!(a.status, 400);
     // 400: the e-mail draft until its renderer lands (the page then offers the ticket text).

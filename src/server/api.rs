@@ -1,7 +1,7 @@
 //! `POST /api/check`: the `check` pipeline on the uploaded files, answered in the asked
 //! format; errors as `{ "error": code, "message": localized text }`.
 
-use super::upload::{self, UploadError};
+use super::upload::{self, FieldProblem, UploadError};
 use super::{App, Place, RETRY_AFTER_SECONDS, human_bytes};
 use crate::check::CheckOptions;
 use crate::classify::Verdict;
@@ -89,7 +89,14 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "malformed", message)
     }
 
-    fn bad_field(lang: Lang, field: &str, detail: &str) -> Self {
+    fn bad_field(lang: Lang, field: &str, problem: &FieldProblem) -> Self {
+        let detail = match problem {
+            FieldProblem::TooManyFiles(n) => fill(Msg::ServerFieldTooManyFiles.text(lang), &[("n", n)]),
+            FieldProblem::TooLong(n) => fill(Msg::ServerFieldTooLong.text(lang), &[("n", n)]),
+            FieldProblem::NotText => Msg::ServerFieldNotText.text(lang).to_owned(),
+            FieldProblem::Unknown => Msg::ServerFieldUnknown.text(lang).to_owned(),
+            FieldProblem::Expected(values) => fill(Msg::ServerFieldExpected.text(lang), &[("values", values)]),
+        };
         let message = fill(Msg::ServerBadField.text(lang), &[("field", &field), ("detail", &detail)]);
         ApiError::new(StatusCode::BAD_REQUEST, "bad_field", message)
     }
@@ -108,7 +115,7 @@ impl ApiError {
         match e {
             UploadError::TooLarge => ApiError::too_large(lang, limit),
             UploadError::Malformed(detail) => ApiError::malformed(lang, &detail),
-            UploadError::BadField { field, detail } => ApiError::bad_field(lang, &field, &detail),
+            UploadError::BadField { field, problem } => ApiError::bad_field(lang, &field, &problem),
             UploadError::Stalled => ApiError::timeout(lang, super::BODY_IDLE_TIMEOUT.as_secs()),
             // The spool path is the server's business, not the customer's.
             UploadError::Spool(e) => ApiError::internal(lang, &format!("spool: {}", e.kind())),
@@ -207,7 +214,7 @@ async fn handle(
     }
     let form = received.map_err(|e| ApiError::from_upload(*lang, e, app.opts.max_upload))?;
     let request =
-        Request::from_fields(&form.fields).map_err(|(field, detail)| ApiError::bad_field(*lang, &field, &detail))?;
+        Request::from_fields(&form.fields).map_err(|(field, problem)| ApiError::bad_field(*lang, &field, &problem))?;
     *lang = request.lang;
     if form.files == 0 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "no_files", Msg::ServerNoFiles.text(*lang).to_owned()));
@@ -310,17 +317,17 @@ struct Request {
 }
 
 impl Request {
-    fn from_fields(fields: &[(String, String)]) -> Result<Self, (String, String)> {
+    fn from_fields(fields: &[(String, String)]) -> Result<Self, (String, FieldProblem)> {
         let mut r = Request { lang: Lang::Vi, format: ApiFormat::Json, facts: TicketFacts::default() };
         for (name, value) in fields {
             let fact = match name.as_str() {
                 "lang" => {
-                    r.lang = parse_lang(value).ok_or_else(|| (name.clone(), "expected vi or en".to_owned()))?;
+                    r.lang = parse_lang(value).ok_or_else(|| (name.clone(), FieldProblem::Expected("vi, en")))?;
                     continue;
                 }
                 "format" => {
                     r.format = ApiFormat::parse(value.trim()).ok_or_else(|| {
-                        (name.clone(), "expected json, html, markdown, text, ticket, eml or all".to_owned())
+                        (name.clone(), FieldProblem::Expected("json, html, markdown, text, ticket, eml, all"))
                     })?;
                     continue;
                 }
@@ -338,11 +345,11 @@ impl Request {
                     r.facts.bill_checked = match value.trim() {
                         "yes" | "true" | "1" | "on" => true,
                         "no" | "false" | "0" | "off" | "" => false,
-                        _ => return Err((name.clone(), "expected yes or no".to_owned())),
+                        _ => return Err((name.clone(), FieldProblem::Expected("yes, no"))),
                     };
                     continue;
                 }
-                _ => return Err((name.clone(), "unknown field".to_owned())),
+                _ => return Err((name.clone(), FieldProblem::Unknown)),
             };
             // An empty field is a fact not given: the e-mail keeps its placeholder.
             *fact = Some(value.trim().to_owned()).filter(|v| !v.is_empty());

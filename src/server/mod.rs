@@ -352,17 +352,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// Bytes as a person reads them in a limit: `1 GiB`, `20 MiB`.
 pub(crate) fn human_bytes(b: u64) -> String {
     const UNITS: [(&str, u32); 3] = [("GiB", 30), ("MiB", 20), ("KiB", 10)];
-    for (name, shift) in UNITS {
-        if b >= 1 << shift && b.is_multiple_of(1 << shift) {
-            return format!("{} {name}", b >> shift);
-        }
+    match UNITS.iter().find(|(_, shift)| b >= 1 << shift) {
+        Some((name, shift)) if b.is_multiple_of(1 << shift) => format!("{} {name}", b >> shift),
+        Some((name, shift)) => format!("{:.1} {name}", b as f64 / (1u64 << shift) as f64),
+        None => format!("{b} B"),
     }
-    for (name, shift) in UNITS {
-        if b >= 1 << shift {
-            return format!("{:.1} {name}", b as f64 / (1u64 << shift) as f64);
-        }
-    }
-    format!("{b} B")
 }
 
 #[cfg(test)]

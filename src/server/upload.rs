@@ -29,13 +29,24 @@ pub(crate) struct Form {
     pub fields: Vec<(String, String)>,
 }
 
+/// What is wrong with a form field (worded in the asked language by the API).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FieldProblem {
+    TooManyFiles(usize),
+    TooLong(usize),
+    NotText,
+    Unknown,
+    /// The allowed values.
+    Expected(&'static str),
+}
+
 #[derive(Debug)]
 pub(crate) enum UploadError {
     TooLarge,
     Malformed(String),
     BadField {
         field: String,
-        detail: String,
+        problem: FieldProblem,
     },
     /// The client stopped sending.
     Stalled,
@@ -71,10 +82,7 @@ pub(crate) async fn receive(
         if name == "files" {
             form.files += 1;
             if form.files > MAX_FILES {
-                return Err(UploadError::BadField {
-                    field: name,
-                    detail: format!("more than {MAX_FILES} files; send the folder as one zip"),
-                });
+                return Err(UploadError::BadField { field: name, problem: FieldProblem::TooManyFiles(MAX_FILES) });
             }
             let relative = safe_relative_name(field.file_name().unwrap_or_default(), form.files);
             let mut file = create_target(dir, &relative).await?;
@@ -94,14 +102,11 @@ pub(crate) async fn receive(
             while let Some(chunk) = within(field.chunk()).await? {
                 value.extend_from_slice(&chunk);
                 if value.len() > MAX_FIELD_BYTES {
-                    return Err(UploadError::BadField {
-                        field: name,
-                        detail: format!("longer than {MAX_FIELD_BYTES} bytes"),
-                    });
+                    return Err(UploadError::BadField { field: name, problem: FieldProblem::TooLong(MAX_FIELD_BYTES) });
                 }
             }
             let value = String::from_utf8(value)
-                .map_err(|_| UploadError::BadField { field: name.clone(), detail: "not UTF-8 text".into() })?;
+                .map_err(|_| UploadError::BadField { field: name.clone(), problem: FieldProblem::NotText })?;
             on_field(&name, &value);
             form.fields.push((name, value));
         }

@@ -159,6 +159,27 @@ test("a whole folder picked keeps its relative names; an unreadable file gets a 
   await context.close();
 });
 
+test("files dropped on the page are analysed like picked ones", async () => {
+  const { context, page, errors } = await open(1280, 900);
+  const dropped = sampleFiles.map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, "latin1") }));
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(f.text, (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name));
+    }
+    const zone = document.getElementById("drop");
+    zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, dropped);
+  await page.locator("#result").waitFor({ state: "visible", timeout: 60000 });
+  assert.equal(await page.locator("#verdict-label").innerText(), "CẦN XỬ LÝ TRƯỚC");
+  const json = JSON.parse((await downloaded(page, "#dl-json")).text);
+  assert.deepEqual(json.inputs.map((i) => i.path), sampleFiles.map((f) => path.basename(f)));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("usable at 390 px: nothing wider than the screen", async () => {
   const { context, page, errors } = await open(390, 844);
   await analyse(page);
