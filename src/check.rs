@@ -48,6 +48,9 @@ pub struct CheckOptions {
     pub cdr_layout: CdrLayout,
     /// Caps on what a zip may make the tool decompress (zip-bomb guard).
     pub archive_limits: input::archive::Limits,
+    /// Show input paths relative to this directory (the server's spool of one upload:
+    /// the report names the uploaded files, not where they were stored).
+    pub display_root: Option<PathBuf>,
 }
 
 impl Default for CheckOptions {
@@ -67,6 +70,7 @@ impl Default for CheckOptions {
             cdr_layout: CdrLayout::default(),
             utc_offset_minutes: 7 * 60,
             archive_limits: Default::default(),
+            display_root: None,
         }
     }
 }
@@ -144,7 +148,16 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
 
 /// Expands and sniffs the inputs (format, encoding, dates), without reading them.
 pub fn plan_inputs(opts: &CheckOptions) -> Vec<Plan> {
-    let entries = input::expand_with(&opts.paths, &opts.archive_limits);
+    let mut entries = input::expand_with(&opts.paths, &opts.archive_limits);
+    if let Some(root) = &opts.display_root {
+        // Uploads (the server) are named by their own names, not the spool folder's.
+        let root = format!("{}/", root.display());
+        for (shown, _) in &mut entries {
+            if let Some(relative) = shown.strip_prefix(&root) {
+                *shown = relative.to_owned();
+            }
+        }
+    }
     entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect()
 }
 

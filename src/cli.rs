@@ -36,6 +36,8 @@ pub enum Command {
     /// List every kind of line that was read but not understood (unrecognised lines,
     /// 3CX records of unknown templates), with counts, first line and an example.
     Shapes(Box<ShapesArgs>),
+    /// Serve the self-check page and the /api/check API (step 1 in a browser).
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -295,6 +297,42 @@ impl CheckArgs {
             utc_offset_minutes: self.reading.utc_offset,
             cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
             ..CheckOptions::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (localhost by default; publish it behind a reverse proxy).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Most file content one request may upload (all its files together).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = crate::server::parse_size)]
+    pub max_upload: u64,
+    /// Analyses running at once (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub max_concurrent: Option<usize>,
+    /// Requests that may wait (uploading, or for an analysis slot); beyond them: 503.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub queue: usize,
+    /// Where uploads are spooled, one private folder per request, removed when it ends
+    /// (default: a private folder in the system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub spool_dir: Option<PathBuf>,
+    /// Longest time for one request, upload and analysis together.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = crate::server::parse_duration)]
+    pub request_timeout: std::time::Duration,
+}
+
+impl ServeArgs {
+    pub fn options(&self) -> crate::server::ServeOptions {
+        crate::server::ServeOptions {
+            listen: self.listen,
+            max_upload: self.max_upload,
+            max_concurrent: self.max_concurrent.unwrap_or_else(crate::server::default_slots).max(1),
+            queue: self.queue,
+            spool_dir: self.spool_dir.clone(),
+            request_timeout: self.request_timeout,
         }
     }
 }

@@ -258,6 +258,10 @@ messages! {
     TicketBillSuspect => "Cước thuê bao với nhà mạng: CẦN KIỂM TRA — nhật ký cho thấy trung kế bị chặn gọi đi, hãy xác nhận với nhà mạng đã đóng cước.",
         "Carrier bill: TO CHECK — the logs show the trunk's outgoing calls barred; confirm with the carrier that the bill is paid.";
     TicketBillUnknown => "Cước thuê bao với nhà mạng: [đã kiểm tra / chưa kiểm tra]", "Carrier bill: [checked / not checked]";
+    TicketBillChecked => "Cước thuê bao với nhà mạng: đã kiểm tra, thuê bao đầu số đã đóng cước.",
+        "Carrier bill: checked; the trunk's number has paid its bill.";
+    TicketBillCheckedButBarred => "Cước thuê bao với nhà mạng: đã kiểm tra và đã đóng cước, nhưng nhật ký vẫn cho thấy trung kế bị chặn gọi đi — cần nhà mạng xác nhận lại việc mở chiều gọi đi.",
+        "Carrier bill: checked and paid, but the logs still show the trunk's outgoing calls barred — the carrier needs to confirm that outgoing calls were reopened.";
     TicketUserFaultsLeft => "Lỗi phía người dùng: còn {n} lỗi cần tự xử lý (xem trên) trước khi gửi yêu cầu.",
         "Faults on the customer's side: {n} to fix first (see above) before sending this request.";
     TicketUserFaultsNone => "Lỗi phía người dùng: đã kiểm tra nhật ký bằng cxtriage, không phát hiện lỗi phía người dùng.",
@@ -270,6 +274,8 @@ messages! {
     TicketContactChat => "Skype/Viber/Zalo", "Skype/Viber/Zalo";
     TicketRemote => "Thông tin truy cập từ xa (TeamViewer / UltraViewer) vào tổng đài sẽ được gửi khi bộ phận hỗ trợ yêu cầu, theo lịch hẹn trước. Mật khẩu quản trị chỉ gửi khi được yêu cầu.",
         "Remote access details (TeamViewer / UltraViewer) to the PBX will be sent when support asks, at a scheduled time. The admin password is sent only when asked.";
+    TicketRemoteId => "Mã truy cập từ xa (UltraViewer / TeamViewer / AnyDesk): {id}. Mật khẩu truy cập và mật khẩu quản trị sẽ gửi khi bộ phận hỗ trợ yêu cầu, theo lịch hẹn trước.",
+        "Remote-access ID (UltraViewer / TeamViewer / AnyDesk): {id}. The access password and the admin password are sent when support asks, at a scheduled time.";
     PlaceholderPartner => "[tên đối tác]", "[partner]";
     PlaceholderCompany => "[tên công ty]", "[company name]";
     PlaceholderLicense => "[mã license]", "[license key]";
@@ -481,6 +487,29 @@ messages! {
         "The log names about {distinct} distinct {kind}; to bound memory only the {kept} most active were analysed in detail, so the count above may be low.";
     TableKindExtensions => "máy nhánh", "extensions";
     TableKindAddresses => "địa chỉ IP", "IP addresses";
+    // `cxtriage serve`: the API's error messages.
+    ServerBusy => "Máy chủ đang phân tích nhật ký cho nhiều khách hàng cùng lúc. Quý khách vui lòng thử lại sau {seconds} giây.",
+        "The server is busy analysing other customers' logs. Please try again in {seconds} seconds.";
+    ServerTooLarge => "Dữ liệu tải lên vượt quá giới hạn {limit} của máy chủ. Quý khách chỉ cần gửi các tệp nhật ký cần thiết (3CXPhoneSystem.log, cdr.log, tệp zip thông tin hỗ trợ), hoặc liên hệ bộ phận hỗ trợ.",
+        "The upload is over the server's limit of {limit}. Send only the log files that are needed (3CXPhoneSystem.log, cdr.log, the support-info zip), or contact support.";
+    ServerMalformed => "Yêu cầu không đúng định dạng (cần multipart/form-data với các phần `files`): {detail}",
+        "The request is malformed (expected multipart/form-data with `files` parts): {detail}";
+    ServerNoFiles => "Chưa có tệp nào được gửi. Quý khách hãy chọn hoặc kéo thả các tệp nhật ký vào trang.",
+        "No file was sent. Pick the log files or drop them on the page.";
+    ServerBadField => "Trường `{field}` không hợp lệ: {detail}", "Field `{field}` is not valid: {detail}";
+    ServerFieldTooManyFiles => "quá {n} tệp; hãy nén cả thư mục thành một tệp zip rồi gửi tệp zip đó",
+        "more than {n} files; send the folder as one zip";
+    ServerFieldTooLong => "dài quá {n} byte", "longer than {n} bytes";
+    ServerFieldNotText => "không phải văn bản UTF-8", "not UTF-8 text";
+    ServerFieldUnknown => "API không có trường này", "the API has no such field";
+    ServerFieldExpected => "giá trị hợp lệ: {values}", "expected one of: {values}";
+    ServerFormatUnavailable => "Định dạng `{format}` chưa có trong phiên bản này của máy chủ; hãy dùng `ticket` (nội dung thư dạng văn bản).",
+        "Format `{format}` is not available in this version of the server yet; use `ticket` (the e-mail as plain text).";
+    ServerTimeout => "Việc tải lên hoặc phân tích đã quá {seconds} giây nên máy chủ đã dừng và xóa các tệp. Quý khách hãy gửi ít tệp hơn hoặc thử lại trên đường truyền nhanh hơn.",
+        "The upload or the analysis took longer than {seconds} seconds, so the server stopped and deleted the files. Send fewer files or try again on a faster connection.";
+    ServerInternal => "Máy chủ gặp lỗi nội bộ khi phân tích ({detail}); các tệp của quý khách đã được xóa. Quý khách hãy thử lại hoặc gửi nhật ký cho bộ phận hỗ trợ.",
+        "The server hit an internal error while analysing ({detail}); your files were deleted. Try again, or send the logs to support.";
+    ServerNotFound => "Không có trang này.", "No such page.";
 }
 
 /// A call outcome in words.

@@ -19,6 +19,7 @@ pub mod input;
 pub mod parse;
 pub mod report;
 pub mod shapes;
+pub mod server;
 
 pub use check::{CheckOptions, check};
 pub use error::Error;

@@ -145,6 +145,10 @@ fn run() -> Result<u8, cxtriage::Error> {
             emit(&cxtriage::catalog(args.lang, args.format == CatalogFormat::Json), None)?;
             Ok(0)
         }
+        Command::Serve(args) => {
+            cxtriage::server::serve(args.options())?;
+            Ok(0)
+        }
     }
 }
 

@@ -40,6 +40,12 @@ pub struct TicketFacts {
     /// Skype / Viber / Zalo handle or group.
     #[arg(long, value_name = "HANDLE")]
     pub chat: Option<String>,
+    /// Remote-access ID (UltraViewer / TeamViewer / AnyDesk) for support; never a password.
+    #[arg(long, value_name = "ID")]
+    pub remote_id: Option<String>,
+    /// Step 1 done: the carrier confirmed the trunk's number has paid its bill.
+    #[arg(long)]
+    pub bill_checked: bool,
 }
 
 /// The admin console address without any user or password (`user:pass@host` is dropped).
@@ -151,10 +157,12 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
         }
     }
     let _ = writeln!(body, "\n{}", t(Msg::TicketStep1));
-    let bill = if strong.iter().any(|f| f.fault == FaultId::TrunkUnpaid) {
-        t(Msg::TicketBillSuspect)
-    } else {
-        t(Msg::TicketBillUnknown)
+    let barred = strong.iter().any(|f| f.fault == FaultId::TrunkUnpaid);
+    let bill = match (barred, facts.bill_checked) {
+        (true, false) => t(Msg::TicketBillSuspect),
+        (true, true) => t(Msg::TicketBillCheckedButBarred),
+        (false, true) => t(Msg::TicketBillChecked),
+        (false, false) => t(Msg::TicketBillUnknown),
     };
     let _ = writeln!(body, "- {bill}");
     let user_faults = strong.iter().filter(|f| f.side == Side::User).count();
@@ -178,7 +186,11 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
     ] {
         let _ = writeln!(body, "{}: {}", t(label), or(value, t(placeholder)));
     }
-    let _ = writeln!(body, "\n{}", t(Msg::TicketRemote));
+    let remote = match facts.remote_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => fill(t(Msg::TicketRemoteId), &[("id", &id)]),
+        None => t(Msg::TicketRemote).to_owned(),
+    };
+    let _ = writeln!(body, "\n{remote}");
     Ticket { subject, body }
 }
 
