@@ -5,7 +5,6 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cxtriage::parse::pcap::{read, rtp_packet, write_pcap};
-use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{PcapBlockOwned, PcapError};
 use std::hint::black_box;
 use std::net::SocketAddr;
