@@ -127,7 +127,7 @@ fn every_sample_gives_its_documented_conclusion() {
     assert_eq!(format_of("support-bundle/3CX-support-info.zip"), Some("support_bundle".into()));
     assert_eq!(format_of("3CX-support-info.zip:Logs/3CXPhoneSystem.2026-12-03.log.gz"), Some("activity_log".into()));
     assert_eq!(format_of("3CX-support-info.zip:DbTables/eventlog.csv"), Some("event_log_csv".into()));
-    assert_eq!(format_of("3CX-support-info.zip:Logs/dump.pcap"), Some("unknown".into()));
+    assert_eq!(format_of("3CX-support-info.zip:Logs/dump.pcap"), Some("packet_capture".into()));
     let (r, _) = json_of(&[sample("cdr-barred-trunk").to_str().unwrap()]);
     assert_eq!(r["findings"][0]["details"]["source"], "call_records");
     assert_eq!(r["findings"][0]["details"]["distinct_destinations"], 16);
