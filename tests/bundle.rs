@@ -457,7 +457,7 @@ fn capture_bundle(cap: &[u8]) -> Report {
 }
 
 /// 2026-12-03 09:00 UTC.
-const T0: f64 = 1_764_752_400.0;
+const T0: f64 = 1_796_288_400.0;
 
 #[test]
 fn a_capture_with_audio_one_way_only_is_one_way_audio_with_packet_evidence() {

@@ -57,13 +57,17 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         text.push_str(&ctx.msg(Msg::OneWayAudioPrivate, &[]));
     }
     let remote_private = top.is_some_and(|(ip, _)| is_private(*ip));
-    vec![
-        ctx.finding(FaultId::OneWayAudio, confidence, subject, &m.no_rtp, text)
-            .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
-            .detail("calls_without_rtp", calls)
-            .detail("remote_addresses", m.by_remote_ip.len())
-            .detail("remote_private", remote_private),
-    ]
+    let mut f = ctx
+        .finding(FaultId::OneWayAudio, confidence, subject, &m.no_rtp, text)
+        .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
+        .detail("calls_without_rtp", calls)
+        .detail("remote_addresses", m.by_remote_ip.len())
+        .detail("remote_private", remote_private);
+    // A capture that shows it too, on the wire.
+    if s.capture.one_way.count > 0 {
+        f = f.detail("capture_one_way_streams", s.capture.one_way.count);
+    }
+    vec![f]
 }
 
 /// Without a media-server log: calls dropped for a missing ACK (50029) and quality
