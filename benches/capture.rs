@@ -5,7 +5,6 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cxtriage::parse::pcap::{read, rtp_packet, write_pcap};
-use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{PcapBlockOwned, PcapError};
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -15,7 +14,7 @@ const CAPTURE_BYTES: usize = 100 << 20;
 /// Calls of 30 s each way, 40 at a time on distinct ports, until the capture reaches 100 MiB.
 fn capture() -> Vec<u8> {
     let mut cap = Vec::with_capacity(CAPTURE_BYTES + (1 << 20));
-    let t0 = 1_764_752_400.0;
+    let t0 = 1_796_288_400.0;
     let mut call = 0u32;
     while cap.len() < CAPTURE_BYTES {
         let mut packets = Vec::with_capacity(40 * 3000);

@@ -431,7 +431,7 @@ use std::net::SocketAddr;
 fn call_media(cap: &mut Vec<u8>, start: f64, pbx: &str, phone: &str, seconds: u32, back: bool, drop_every: u32) {
     let (pbx, phone): (SocketAddr, SocketAddr) = (pbx.parse().unwrap(), phone.parse().unwrap());
     let n = seconds * 50;
-    let keep = |i: &u32| drop_every == 0 || i % drop_every != 0;
+    let keep = |i: &u32| drop_every == 0 || !i.is_multiple_of(drop_every);
     let out =
         (0..n).filter(keep).map(|i| (start + f64::from(i) * 0.02, pbx, phone, rtp_packet(0x1111, i as u16, i * 160)));
     let mut packets: Vec<_> = out.collect();
@@ -457,7 +457,7 @@ fn capture_bundle(cap: &[u8]) -> Report {
 }
 
 /// 2026-12-03 09:00 UTC.
-const T0: f64 = 1_764_752_400.0;
+const T0: f64 = 1_796_288_400.0;
 
 #[test]
 fn a_capture_with_audio_one_way_only_is_one_way_audio_with_packet_evidence() {

@@ -94,6 +94,16 @@ fn every_sample_gives_its_documented_conclusion() {
                 ("call_quality_poor", "108 Remote"),
             ],
         ),
+        (
+            "v20-bundle",
+            "fix_first",
+            &[
+                ("firewall_check_failed", "firewall"),
+                ("one_way_audio", "198.51.100.19"),
+                ("sbc_offline", "sbc"),
+                ("disk_full", "disk"),
+            ],
+        ),
     ];
     for (case, verdict, expected) in cases {
         let path = sample(case);

@@ -707,7 +707,7 @@ impl Classifier {
                         c.one_way_streams.push(*r);
                     }
                 }
-                let loss = if r.expected > 0 { r.lost * 1000 / r.expected } else { 0 };
+                let loss = (r.lost * 1000).checked_div(r.expected).unwrap_or(0);
                 if r.packets >= rules::one_way_audio::MIN_CAPTURE_PACKETS
                     && (loss >= rules::call_quality_poor::POOR_LOSS_PERMILLE
                         || r.jitter_us >= rules::call_quality_poor::POOR_JITTER_US)

@@ -18,7 +18,6 @@ use super::LineCounts;
 use crate::event::{Event, EventKind, RtpStream};
 use crate::parse::timestamp::Timestamp;
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
-use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
 use std::collections::HashMap;
 use std::io::{self, Read};

@@ -68,6 +68,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if let Some(ext) = extension {
         f = f.detail("extension", ext.to_string());
     }
+    // A capture that shows it too, on the wire.
+    if s.capture.one_way.count > 0 {
+        f = f.detail("capture_one_way_streams", s.capture.one_way.count);
+    }
     vec![f]
 }
 
