@@ -126,7 +126,7 @@ pub fn read_inputs(opts: &CheckOptions, observer: &mut dyn Observer) -> Result<(
     let mut plans: Vec<Plan> =
         entries.into_par_iter().enumerate().map(|(i, (path, source))| input::sniff(i as u32, path, source)).collect();
     if plans.iter().all(|p| p.skipped.is_some()) {
-        return Err(Error::NoInput(report::no_input_message(opts.lang, &plans)));
+        return Err(Error::NoInput(report::no_input_message_for(opts.lang, &plans, &opts.paths)));
     }
     observer.begin(&plans);
     // Classify in time order: rotated logs given in any order still read as one history.

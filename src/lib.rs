@@ -9,6 +9,7 @@ pub mod batch;
 pub mod check;
 pub mod classify;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod event;
 pub mod events;

@@ -8,8 +8,47 @@
 use super::{Report, TimelineHour, human_time, period_text, side_text, subject_text};
 use crate::classify::{Finding, VERDICT_CONFIDENCE, Verdict};
 use crate::i18n::{Lang, Msg, fill, title};
+use crate::input::detect::Format;
 use crate::parse::timestamp::Timestamp;
 use std::fmt::Write;
+
+/// The verdict's next step of the support process: the e-mail to support, as a
+/// `mailto:` link (subject and a short body: mailto cannot attach, and long URLs are
+/// cut) and the whole e-mail text to copy; how to make the Outlook draft.
+fn next_step(o: &mut String, r: &Report) {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let Some(tk) = r.tickets.first().or(r.ticket.as_ref()) else { return };
+    let href = format!(
+        "mailto:{}?subject={}&body={}",
+        percent(&tk.to),
+        percent(&tk.subject),
+        percent(t(Msg::HtmlMailBody))
+    );
+    let _ = writeln!(
+        o,
+        "<section id=\"next-step\">\n<h2>{}</h2>\n<p>{}</p>\n<p><a class=\"mailto\" href=\"{}\">{}</a></p>\n<details><summary>{}</summary>\n<pre class=\"ticket\">{}</pre>\n</details>\n</section>",
+        esc(t(Msg::HtmlNextStep)),
+        esc(t(Msg::HtmlNextStepText)),
+        esc(&href),
+        esc(&fill(t(Msg::HtmlMailto), &[("to", &tk.to)])),
+        esc(t(Msg::HtmlTicketCopy)),
+        esc(&super::ticket::render_one(r, tk)),
+    );
+}
+
+/// Percent-encoding for a mailto: URL (RFC 6068): everything but unreserved ASCII.
+fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -52,18 +91,46 @@ pub fn render(r: &Report) -> String {
         o.push_str("<div class=\"chart\">\n");
         chart(&mut o, r);
         o.push_str("</div>\n");
+        // An Event Log export lists failures only: without this, its chart reads "every call failed".
+        let read: Vec<_> = r.inputs.iter().filter(|i| i.skipped_reason.is_none() && i.records > 0).collect();
+        if !read.is_empty()
+            && read.iter().all(|i| matches!(i.format, Format::EventLogCsv | Format::EventLogText))
+        {
+            let _ = writeln!(o, "<p class=\"note\" id=\"failures-only\">{}</p>", esc(t(Msg::TimelineFailuresOnly)));
+        }
     }
     o.push_str("</section>\n");
 
-    // Findings.
-    let _ = writeln!(o, "<section id=\"findings\">\n<h2>{} ({})</h2>", esc(t(Msg::LabelFindings)), r.findings.len());
-    if r.findings.is_empty() {
+    // Findings: the faults, then what is only noted (not faults) in a compact table.
+    let (faults, notes): (Vec<_>, Vec<_>) =
+        r.findings.iter().partition(|f| f.side != crate::classify::catalog::Side::Info);
+    let _ = writeln!(o, "<section id=\"findings\">\n<h2>{} ({})</h2>", esc(t(Msg::LabelFindings)), faults.len());
+    if faults.is_empty() {
         let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(t(Msg::LabelNoFindings)));
     }
-    for (n, f) in r.findings.iter().enumerate() {
-        finding(&mut o, lang, n + 1, f);
+    for (n, f) in faults.iter().enumerate() {
+        finding(&mut o, r, n + 1, f);
     }
     o.push_str("</section>\n");
+    if !notes.is_empty() {
+        let _ = writeln!(
+            o,
+            "<section id=\"notes\">\n<h2>{} ({})</h2>\n<table class=\"notes\">\n<tbody>",
+            esc(t(Msg::LabelNotes)),
+            notes.len()
+        );
+        for f in &notes {
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"nt\">{}</td><td class=\"nc\">{}</td><td>{}</td></tr>",
+                esc(&f.title),
+                esc(&super::count(lang, f.count)),
+                esc(&f.explanation)
+            );
+        }
+        o.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    next_step(&mut o, r);
 
     inputs(&mut o, r);
     stats(&mut o, r);
@@ -98,7 +165,8 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn finding(o: &mut String, lang: Lang, n: usize, f: &Finding) {
+fn finding(o: &mut String, r: &Report, n: usize, f: &Finding) {
+    let lang = r.lang;
     let t = |m: Msg| m.text(lang);
     let low = f.confidence < VERDICT_CONFIDENCE;
     let _ = writeln!(
@@ -118,17 +186,17 @@ fn finding(o: &mut String, lang: Lang, n: usize, f: &Finding) {
     fact(o, Msg::LabelSubject, &esc(&subject_text(lang, f)));
     fact(o, Msg::LabelSide, &format!("<span class=\"side\">{}</span>", esc(side_text(lang, f.side))));
     fact(o, Msg::LabelConfidence, &format!("{:.0}%", f.confidence * 100.0));
-    fact(o, Msg::LabelCount, &f.count.to_string());
-    if let (Some(a), Some(b)) = (f.first_seen, f.last_seen) {
-        fact(o, Msg::LabelPeriod, &format!("{} → {}", esc(&human_time(a)), esc(&human_time(b))));
+    fact(o, Msg::LabelCount, &super::count(lang, f.count));
+    if f.first_seen.is_some() || f.last_seen.is_some() {
+        fact(o, Msg::LabelPeriod, &esc(&super::time_span(lang, f.first_seen, f.last_seen)));
     }
     o.push_str("</dl>\n");
     let _ = writeln!(o, "<p class=\"why\"><strong>{}:</strong> {}</p>", esc(t(Msg::LabelWhy)), esc(&f.explanation));
     let _ =
         writeln!(o, "<div class=\"advice\"><strong>{}:</strong> {}</div>", esc(t(Msg::LabelAdvice)), esc(&f.advice));
     if !f.alternatives.is_empty() {
-        let alts: Vec<String> =
-            f.alternatives.iter().map(|a| format!("{} (<code>{}</code>)", esc(title(lang, *a)), a.as_str())).collect();
+        // Titles only: the fault ids are for the JSON and Markdown, not for the customer.
+        let alts: Vec<String> = f.alternatives.iter().map(|a| esc(title(lang, *a))).collect();
         let _ = writeln!(
             o,
             "<p class=\"alts\"><strong>{}:</strong> {}</p>",
@@ -146,7 +214,7 @@ fn finding(o: &mut String, lang: Lang, n: usize, f: &Finding) {
             let _ = write!(
                 o,
                 "<span class=\"ev\"><span class=\"loc\">{}:{}</span>  {}</span>",
-                esc(&e.path),
+                esc(&super::shown_path(&e.path, &r.roots)),
                 e.line,
                 esc(&e.text)
             );
@@ -169,22 +237,22 @@ fn inputs(o: &mut String, r: &Report) {
             o,
             "<tr{}><td class=\"path\"><code>{}</code></td>",
             if i.skipped_reason.is_some() { " class=\"skipped\"" } else { "" },
-            esc(&i.path)
+            esc(&super::shown_path(&i.path, &r.roots))
         );
         match &i.skipped_reason {
             Some(reason) => {
                 // "path: skipped — reason", without the path already in the first column.
                 let line = fill(t(Msg::InputSkipped), &[("path", &""), ("reason", reason)]);
                 let line = line.trim_start_matches(':').trim_start();
-                let _ = write!(o, "<td class=\"fmt\"><code>{}</code></td><td>{}</td>", i.format.as_str(), esc(line));
+                let _ = write!(o, "<td class=\"fmt\">{}</td><td>{}</td>", esc(super::format_text(lang, i.format)), esc(line));
             }
             None => {
                 let mut notes = vec![input_counts(lang, i.lines, i.records, i.unrecognized)];
                 notes.extend(super::input_notes(lang, i));
                 let _ = write!(
                     o,
-                    "<td class=\"fmt\"><code>{}</code></td><td>{}</td>",
-                    i.format.as_str(),
+                    "<td class=\"fmt\">{}</td><td>{}</td>",
+                    esc(super::format_text(lang, i.format)),
                     esc(&notes.join("; "))
                 );
             }
@@ -248,7 +316,8 @@ fn label(lang: Lang, l: Label) -> String {
 
 /// "N lines, N records, N unrecognised lines" of one input.
 fn input_counts(lang: Lang, lines: u64, records: u64, unrecognized: u64) -> String {
-    fill(Msg::InputCounts.text(lang), &[("lines", &lines), ("records", &records), ("unrecognized", &unrecognized)])
+    let n = |v: u64| super::count(lang, v);
+    fill(Msg::InputCounts.text(lang), &[("lines", &n(lines)), ("records", &n(records)), ("unrecognized", &n(unrecognized))])
 }
 
 // ───────────────────────────────── the chart ─────────────────────────────────
@@ -478,7 +547,7 @@ fn chart(o: &mut String, r: &Report) {
             .findings
             .iter()
             .position(|f| f.fault == m.fault && f.first_seen == Some(m.at) && subject_text(lang, f) == m.subject);
-        let tip = format!("{} — {}: {}", human_time(m.at), title(lang, m.fault), m.subject);
+        let tip = format!("{} — {}: {}", human_time(lang, m.at), title(lang, m.fault), m.subject);
         marks.push(Mk { x, row, anchor_end, text, tip, at: m.at, target });
     }
     let rows_used = marks.iter().map(|m| m.row + 1).max().unwrap_or(0);
@@ -749,6 +818,21 @@ code,pre{font-family:ui-monospace,"SFMono-Regular","Cascadia Mono",Menlo,Consola
 .summary{font-size:1.05em}
 .period,.note{color:var(--muted)}
 .chart{overflow-x:auto;border:1px solid var(--line);border-radius:8px;padding:10px 6px 4px;background:var(--bg)}
+table.notes{border-collapse:collapse;width:100%;font-size:.93em}
+table.notes td{border-top:1px solid var(--line);padding:6px 8px;vertical-align:top}
+table.notes td.nc{text-align:right;white-space:nowrap}
+table.notes td.nt{font-weight:600;width:30%}
+#next-step .mailto{display:inline-block;padding:8px 14px;border-radius:6px;background:var(--esc-bd);color:#fff;text-decoration:none;font-weight:600}
+pre.ticket{background:var(--code);border:1px solid var(--line);border-radius:6px;padding:8px 10px;white-space:pre-wrap;overflow-wrap:anywhere}
+@media (max-width:600px){
+main{padding:12px 10px 30px}
+/* On a phone the chart keeps its drawn size and scrolls sideways: scaled down, its labels would be 3 px. */
+#timeline.fit{width:1000px;max-width:none;height:auto}
+/* Evidence lines scroll instead of wrapping into 8-line blocks. */
+pre.evidence{white-space:pre;overflow-x:auto;overflow-wrap:normal}
+.ev{padding-left:0;text-indent:0}
+.facts{gap:2px 14px}
+}
 #timeline{display:block;font-family:inherit}
 #timeline.fit{width:100%;height:auto}
 #timeline text{fill:var(--fg);font-size:12px}
@@ -795,14 +879,17 @@ footer{margin-top:2em;color:var(--muted);font-size:.85em}
 :root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--reg:#8250df;--mk:#000;--grid:#ddd;
 --fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;
 --user:#bc4c00;--carrier:#8250df;--vendor:#0969da;--info:#818b98;--advice:#fff8c5;--advice-bd:#d4a72c}
-@page{margin:12mm}
+@page{size:A4;margin:12mm}
 html,body{background:#fff;color:#000}
 body{font-size:11pt}
 main{max-width:none;padding:0}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .chart{overflow:visible;border:none;padding:0}
 #timeline,#timeline.fit{width:100%;height:auto}
-.verdict,.chart,.finding,tr{break-inside:avoid}
+/* Long findings may break across pages (avoiding it left pages two-thirds empty). */
+.verdict,.chart,tr,.facts,.advice{break-inside:avoid}
+#next-step .mailto{display:none}
+#next-step details{display:none}
 h2,h3{break-after:avoid}
 pre.evidence{white-space:pre-wrap;overflow-wrap:anywhere}
 .finding.low{opacity:1}
