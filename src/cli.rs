@@ -76,7 +76,9 @@ pub fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
         return args;
     };
     let asks_the_program = ["-h", "--help", "-V", "--version"].contains(&first.as_str());
-    let names_a_path = args[1..].iter().any(|a| a == "-" || (!a.to_string_lossy().starts_with('-') && std::path::Path::new(a).exists()));
+    let names_a_path = args[1..]
+        .iter()
+        .any(|a| a == "-" || (!a.to_string_lossy().starts_with('-') && std::path::Path::new(a).exists()));
     if !COMMANDS.contains(&first.as_str()) && !asks_the_program && names_a_path {
         args.insert(1, "check".into());
     }

@@ -574,7 +574,10 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             ),
         ),
         BruteForceAttack => (
-            ("Tổng đài bị dò mật khẩu (tấn công brute-force) từ Internet", "Password-guessing attack from the internet"),
+            (
+                "Tổng đài bị dò mật khẩu (tấn công brute-force) từ Internet",
+                "Password-guessing attack from the internet",
+            ),
             (
                 "Giữ bật chống tấn công (anti-hacking), dùng mật khẩu mạnh cho mọi máy nhánh, chỉ cho phép SIP từ IP / quốc gia cần thiết, không mở cổng 5060 ra Internet nếu không cần.",
                 "Keep anti-hacking on, use strong passwords on every extension, allow SIP only from the IPs / countries you need, and do not expose port 5060 to the world unless needed.",
@@ -691,7 +694,10 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
                 "Lỗi dịch vụ 3CX (dừng, khởi động lại, hết cổng media, cập nhật lỗi)",
                 "3CX service failure (crash, restart, no media ports, failed update)",
             ),
-            ("Gửi email cho bộ phận hỗ trợ (support@idb.com.vn) kèm báo cáo này.", "E-mail the support desk (support@idb.com.vn) with this report."),
+            (
+                "Gửi email cho bộ phận hỗ trợ (support@idb.com.vn) kèm báo cáo này.",
+                "E-mail the support desk (support@idb.com.vn) with this report.",
+            ),
         ),
         CalleeBusyOrUnreachable => (
             (

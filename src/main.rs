@@ -124,7 +124,10 @@ fn emails(
                     .iter()
                     .enumerate()
                     .map(|(n, t)| {
-                        (format!("{:02}-{}.txt", n + 1, t.file_stem), cxtriage::report::ticket::render_one(report, t).into_bytes())
+                        (
+                            format!("{:02}-{}.txt", n + 1, t.file_stem),
+                            cxtriage::report::ticket::render_one(report, t).into_bytes(),
+                        )
                     })
                     .collect()
             };
@@ -132,7 +135,10 @@ fn emails(
                 let path = dir.join(name);
                 std::fs::write(&path, bytes).map_err(|source| cxtriage::Error::Output { path, source })?;
             }
-            eprintln!("cxtriage: {}", fill(Msg::EmlWritten.text(lang), &[("n", &files.len()), ("dir", &dir.display())]));
+            eprintln!(
+                "cxtriage: {}",
+                fill(Msg::EmlWritten.text(lang), &[("n", &files.len()), ("dir", &dir.display())])
+            );
             Ok(())
         }
         output => {

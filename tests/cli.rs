@@ -63,7 +63,8 @@ fn every_sample_gives_its_documented_conclusion() {
         ),
         ("phone-offline", "fix_first", &[("extension_not_registered", "103")]),
         ("one-way-audio", "fix_first", &[("one_way_audio", "198.51.100.19")]),
-        ("brute-force", "fix_first", &[("brute_force_attack", "internet")]),
+        // The attack is reported, but 3CX already blocked every address: nothing to fix first.
+        ("brute-force", "no_fault_found", &[("brute_force_attack", "internet")]),
         ("healthy-busy-site", "no_fault_found", &[]),
         ("cdr-barred-trunk", "fix_first", &[("trunk_unpaid", "10000")]),
         (
@@ -330,7 +331,11 @@ fn no_readable_log_exits_2_naming_each_file() {
     let vi = String::from_utf8(out.stderr).unwrap();
     assert!(vi.contains("Hãy chọn tệp nhật ký"), "the customer's voice: pick the files, not send them\n{vi}");
     // Where the logs are, in the same message.
-    assert!(vi.contains("C:\\ProgramData\\3CX\\Instance1\\Data\\Logs") && vi.contains("/var/lib/3cxpbx/Instance1/Data/Logs/"), "{vi}");
+    assert!(
+        vi.contains("C:\\ProgramData\\3CX\\Instance1\\Data\\Logs")
+            && vi.contains("/var/lib/3cxpbx/Instance1/Data/Logs/"),
+        "{vi}"
+    );
     // No English OS text inside the Vietnamese sentence.
     let missing = String::from_utf8(run(&["check", "/no/such/file.log"]).stderr).unwrap();
     assert!(missing.contains("không tìm thấy tệp hoặc thư mục") && !missing.contains("No such file"), "{missing}");

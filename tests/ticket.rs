@@ -60,7 +60,10 @@ fn eml_is_a_draft_a_mail_parser_reads_part_by_part() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let raw = std::fs::read(&out).unwrap();
     assert!(raw.is_ascii(), "a draft is 7-bit: everything non-ASCII is encoded");
-    assert!(raw.split(|&b| b == b'\n').all(|l| l.len() <= 78 && (l.is_empty() || l.ends_with(b"\r"))), "CRLF, short lines");
+    assert!(
+        raw.split(|&b| b == b'\n').all(|l| l.len() <= 78 && (l.is_empty() || l.ends_with(b"\r"))),
+        "CRLF, short lines"
+    );
 
     let m = MessageParser::default().parse(&raw).expect("a parsable message");
     assert_eq!(m.header("X-Unsent").and_then(|h| h.as_text()), Some("1"), "Outlook opens it as a draft");
@@ -68,7 +71,9 @@ fn eml_is_a_draft_a_mail_parser_reads_part_by_part() {
     assert_eq!(m.from().and_then(|a| a.first()).and_then(|a| a.address()), Some("it@minhan.vn"));
     assert_eq!(
         m.subject(),
-        Some("Đối tác Sao Việt / Công ty TNHH Minh An - license ABCD-1234-EFGH - Trung kế nợ cước / bị khóa — trung kế 10000 (VNPT)")
+        Some(
+            "Đối tác Sao Việt / Công ty TNHH Minh An - license ABCD-1234-EFGH - Trung kế nợ cước / bị khóa — trung kế 10000 (VNPT)"
+        )
     );
     assert!(m.date().is_none() && m.message_id().is_none(), "no clock: the client dates it on Send");
 
@@ -157,7 +162,9 @@ fn the_attachment_cap_drops_logs_and_says_so() {
     };
     while big.len() < 5 * 1024 * 1024 {
         let (a, b, c, d) = (next(), next(), next(), next());
-        big.push_str(&format!("2026/11/20 23:59:59.000|1|2|Ntc|[CM503008]: Call(C:{a:x}): Call is terminated {b:x}{c:x}{d:x}\n"));
+        big.push_str(&format!(
+            "2026/11/20 23:59:59.000|1|2|Ntc|[CM503008]: Call(C:{a:x}): Call is terminated {b:x}{c:x}{d:x}\n"
+        ));
     }
     std::fs::write(logs.join("zz-big.log"), big).unwrap();
     let out = dir.path().join("draft.eml");
@@ -187,7 +194,10 @@ fn the_attached_logs_are_redacted() {
     }
     std::fs::write(&log, s).unwrap();
     let out = dir.path().join("d.eml");
-    run(dir.path(), &["check", "-q", "--no-redact", log.to_str().unwrap(), "-o", out.to_str().unwrap(), "--attach-logs"]);
+    run(
+        dir.path(),
+        &["check", "-q", "--no-redact", log.to_str().unwrap(), "-o", out.to_str().unwrap(), "--attach-logs"],
+    );
     let raw = std::fs::read(&out).unwrap();
     let m = MessageParser::default().parse(&raw).unwrap();
     let zip_part = m.attachments().find(|p| p.attachment_name() == Some("nhat-ky-3cx.zip")).expect("the zip");
@@ -204,7 +214,15 @@ fn one_draft_per_problem_into_a_folder() {
     let drafts = dir.path().join("drafts");
     let o = run(
         dir.path(),
-        &["check", "-q", "-f", "eml", sample("v20-event-export").to_str().unwrap(), "-o", &format!("{}/", drafts.display())],
+        &[
+            "check",
+            "-q",
+            "-f",
+            "eml",
+            sample("v20-event-export").to_str().unwrap(),
+            "-o",
+            &format!("{}/", drafts.display()),
+        ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let mut files: Vec<PathBuf> = std::fs::read_dir(&drafts).unwrap().map(|e| e.unwrap().path()).collect();
@@ -241,10 +259,16 @@ fn bill_checked_and_the_config_file_fill_the_ticket() {
     )
     .unwrap();
     let case = sample("cdr-barred-trunk");
-    let o = run(dir.path(), &["check", "-q", "-f", "ticket", "--bill-checked", "--license-key", "FLAG-KEY", case.to_str().unwrap()]);
+    let o = run(
+        dir.path(),
+        &["check", "-q", "-f", "ticket", "--bill-checked", "--license-key", "FLAG-KEY", case.to_str().unwrap()],
+    );
     let t = text(&o.stdout);
     assert!(t.starts_with("To: helpdesk@example.vn"), "{t}");
-    assert!(t.contains("Company: Minh An Ltd") && t.contains("License key: FLAG-KEY"), "flags override the config\n{t}");
+    assert!(
+        t.contains("Company: Minh An Ltd") && t.contains("License key: FLAG-KEY"),
+        "flags override the config\n{t}"
+    );
     assert!(t.contains("Carrier bill: checked with the carrier, the bill is paid."), "{t}");
     let shown = text(&run(dir.path(), &["config"]).stdout);
     assert!(shown.contains("config.toml (read)") && shown.contains("ticket.company = Minh An Ltd"), "{shown}");
@@ -278,7 +302,8 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.contains('\x1b'), "a pipe gets no colour");
     let forced = text(&run(dir.path(), &["-q", "--color", "always", case.to_str().unwrap()]).stdout);
     assert!(forced.starts_with("\x1b[1;33m"), "{forced}");
-    let never = bin(dir.path()).args(["-q", "--color", "never", case.to_str().unwrap()]).env("NO_COLOR", "1").output().unwrap();
+    let never =
+        bin(dir.path()).args(["-q", "--color", "never", case.to_str().unwrap()]).env("NO_COLOR", "1").output().unwrap();
     assert!(!text(&never.stdout).contains('\x1b'));
 }
 

@@ -1014,8 +1014,28 @@ pub fn sort_findings(f: &mut [Finding]) {
 }
 
 /// The verdict of faults.md from the findings and what stayed unexplained.
+/// A password-guessing attack that 3CX's anti-hacking already stopped: every attacking
+/// address went silent after its burst (blacklisted). The customer cannot "fix" it and
+/// nothing is still succeeding, so it is reported (with hardening advice) but does not
+/// make the verdict "fix first", which would keep them from e-mailing support.
+pub fn blocked_attack(f: &Finding) -> bool {
+    use serde_json::Value;
+    f.fault == FaultId::BruteForceAttack
+        && match (f.details.get("source_ips"), f.details.get("silenced_ips")) {
+            (Some(Value::Array(all)), Some(Value::Array(silenced))) => {
+                !all.is_empty() && all.iter().all(|ip| silenced.contains(ip))
+            }
+            _ => false,
+        }
+}
+
+/// A finding that decides the verdict: confident enough, and not an attack already blocked.
+pub fn counts_for_verdict(f: &Finding) -> bool {
+    f.confidence >= VERDICT_CONFIDENCE && !blocked_attack(f)
+}
+
 pub fn verdict(findings: &[Finding], unexplained_failures: u64) -> Verdict {
-    let counts = |side: Side| findings.iter().any(|f| f.side == side && f.confidence >= VERDICT_CONFIDENCE);
+    let counts = |side: Side| findings.iter().any(|f| f.side == side && counts_for_verdict(f));
     if counts(Side::User) {
         Verdict::FixFirst
     } else if counts(Side::Carrier) || counts(Side::Vendor) || unexplained_failures >= rules::UNEXPLAINED_ESCALATE_MIN {

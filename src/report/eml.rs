@@ -109,10 +109,7 @@ fn render_with(r: &Report, problem: usize, logs: Option<&LogsZip>) -> Vec<u8> {
     if let Some(z) = logs {
         // Right under step 1's "logs attached" line, where support looks for them.
         let marker = Msg::TicketLogsAttached.text(lang).split('{').next().unwrap_or_default();
-        let at = body
-            .find(marker)
-            .and_then(|i| body[i..].find('\n').map(|j| i + j + 1))
-            .unwrap_or(body.len());
+        let at = body.find(marker).and_then(|i| body[i..].find('\n').map(|j| i + j + 1)).unwrap_or(body.len());
         let note: String = logs_note(lang, z).lines().map(|l| format!("  {l}\n")).collect();
         body.insert_str(at, &note);
     }
@@ -218,7 +215,8 @@ pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
         out.push(ALPHABET[(n >> 18) as usize & 63] as char);
         out.push(ALPHABET[(n >> 12) as usize & 63] as char);
         out.push(if c.len() > 1 { ALPHABET[(n >> 6) as usize & 63] as char } else { '=' });
@@ -270,7 +268,9 @@ pub fn zip_logs(r: &Report, opts: &EmlOptions) -> LogsZip {
             // A support zip's members follow as inputs of their own; a file that is no
             // log holds nothing support can read.
             (crate::input::Source::Zip(_), _) | (_, Some(_)) => {}
-            (crate::input::Source::Stdin, None) => out.left_out.push((shown, Msg::EmlLeftOutStdin.text(lang).to_owned())),
+            (crate::input::Source::Stdin, None) => {
+                out.left_out.push((shown, Msg::EmlLeftOutStdin.text(lang).to_owned()))
+            }
             _ => {
                 let name = zip_name(&shown, &mut names);
                 entries.push((shown, name, plan));
@@ -323,7 +323,8 @@ fn try_zip(entries: &mut [(String, String, crate::input::Plan)], cap: u64) -> Re
             Err(e) => return Err(ZipProblem::Unreadable(k, e)),
         }
     }
-    let w = zip.finish().map_err(|e| ZipProblem::Unreadable(entries.len().saturating_sub(1), std::io::Error::other(e)))?;
+    let w =
+        zip.finish().map_err(|e| ZipProblem::Unreadable(entries.len().saturating_sub(1), std::io::Error::other(e)))?;
     if over() {
         return Err(ZipProblem::OverCap(entries.len().saturating_sub(1)));
     }
@@ -337,8 +338,7 @@ fn mib(bytes: u64) -> String {
 /// A unique, relative entry name (`Logs/3CXPhoneSystem.log`; a zip member's `:` becomes `/`).
 fn zip_name(shown: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
     let base: String = shown
-        .replace(':', "/")
-        .replace('\\', "/")
+        .replace([':', '\\'], "/")
         .split('/')
         .filter(|p| !p.is_empty() && *p != "." && *p != "..")
         .collect::<Vec<_>>()
@@ -398,16 +398,23 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc4648_vectors() {
-        for (plain, enc) in
-            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")]
-        {
+        for (plain, enc) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64(plain.as_bytes()), enc);
         }
     }
 
     #[test]
     fn encoded_words_are_short_and_never_split_a_character() {
-        let subject = "Đối tác / Công ty TNHH Minh An - license ABCD - Trung kế nợ cước / bị khóa — trung kế 10000 (VNPT)";
+        let subject =
+            "Đối tác / Công ty TNHH Minh An - license ABCD - Trung kế nợ cước / bị khóa — trung kế 10000 (VNPT)";
         let enc = encode_word(subject, 9);
         for word in enc.split("\r\n ") {
             assert!(word.len() <= 64 && word.starts_with("=?UTF-8?B?") && word.ends_with("?="), "{word}");

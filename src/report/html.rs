@@ -19,12 +19,8 @@ fn next_step(o: &mut String, r: &Report) {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
     let Some(tk) = r.tickets.first().or(r.ticket.as_ref()) else { return };
-    let href = format!(
-        "mailto:{}?subject={}&body={}",
-        percent(&tk.to),
-        percent(&tk.subject),
-        percent(t(Msg::HtmlMailBody))
-    );
+    let href =
+        format!("mailto:{}?subject={}&body={}", percent(&tk.to), percent(&tk.subject), percent(t(Msg::HtmlMailBody)));
     let _ = writeln!(
         o,
         "<section id=\"next-step\">\n<h2>{}</h2>\n<p>{}</p>\n<p><a class=\"mailto\" href=\"{}\">{}</a></p>\n<details><summary>{}</summary>\n<pre class=\"ticket\">{}</pre>\n</details>\n</section>",
@@ -93,17 +89,14 @@ pub fn render(r: &Report) -> String {
         o.push_str("</div>\n");
         // An Event Log export lists failures only: without this, its chart reads "every call failed".
         let read: Vec<_> = r.inputs.iter().filter(|i| i.skipped_reason.is_none() && i.records > 0).collect();
-        if !read.is_empty()
-            && read.iter().all(|i| matches!(i.format, Format::EventLogCsv | Format::EventLogText))
-        {
+        if !read.is_empty() && read.iter().all(|i| matches!(i.format, Format::EventLogCsv | Format::EventLogText)) {
             let _ = writeln!(o, "<p class=\"note\" id=\"failures-only\">{}</p>", esc(t(Msg::TimelineFailuresOnly)));
         }
     }
     o.push_str("</section>\n");
 
     // Findings: the faults, then what is only noted (not faults) in a compact table.
-    let (faults, notes): (Vec<_>, Vec<_>) =
-        r.findings.iter().partition(|f| f.side != crate::classify::catalog::Side::Info);
+    let (faults, notes): (Vec<_>, Vec<_>) = r.findings.iter().partition(|f| !super::is_note(f));
     let _ = writeln!(o, "<section id=\"findings\">\n<h2>{} ({})</h2>", esc(t(Msg::LabelFindings)), faults.len());
     if faults.is_empty() {
         let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(t(Msg::LabelNoFindings)));
@@ -244,7 +237,12 @@ fn inputs(o: &mut String, r: &Report) {
                 // "path: skipped — reason", without the path already in the first column.
                 let line = fill(t(Msg::InputSkipped), &[("path", &""), ("reason", reason)]);
                 let line = line.trim_start_matches(':').trim_start();
-                let _ = write!(o, "<td class=\"fmt\">{}</td><td>{}</td>", esc(super::format_text(lang, i.format)), esc(line));
+                let _ = write!(
+                    o,
+                    "<td class=\"fmt\">{}</td><td>{}</td>",
+                    esc(super::format_text(lang, i.format)),
+                    esc(line)
+                );
             }
             None => {
                 let mut notes = vec![input_counts(lang, i.lines, i.records, i.unrecognized)];
@@ -317,7 +315,10 @@ fn label(lang: Lang, l: Label) -> String {
 /// "N lines, N records, N unrecognised lines" of one input.
 fn input_counts(lang: Lang, lines: u64, records: u64, unrecognized: u64) -> String {
     let n = |v: u64| super::count(lang, v);
-    fill(Msg::InputCounts.text(lang), &[("lines", &n(lines)), ("records", &n(records)), ("unrecognized", &n(unrecognized))])
+    fill(
+        Msg::InputCounts.text(lang),
+        &[("lines", &n(lines)), ("records", &n(records)), ("unrecognized", &n(unrecognized))],
+    )
 }
 
 // ───────────────────────────────── the chart ─────────────────────────────────
@@ -824,15 +825,6 @@ table.notes td.nc{text-align:right;white-space:nowrap}
 table.notes td.nt{font-weight:600;width:30%}
 #next-step .mailto{display:inline-block;padding:8px 14px;border-radius:6px;background:var(--esc-bd);color:#fff;text-decoration:none;font-weight:600}
 pre.ticket{background:var(--code);border:1px solid var(--line);border-radius:6px;padding:8px 10px;white-space:pre-wrap;overflow-wrap:anywhere}
-@media (max-width:600px){
-main{padding:12px 10px 30px}
-/* On a phone the chart keeps its drawn size and scrolls sideways: scaled down, its labels would be 3 px. */
-#timeline.fit{width:1000px;max-width:none;height:auto}
-/* Evidence lines scroll instead of wrapping into 8-line blocks. */
-pre.evidence{white-space:pre;overflow-x:auto;overflow-wrap:normal}
-.ev{padding-left:0;text-indent:0}
-.facts{gap:2px 14px}
-}
 #timeline{display:block;font-family:inherit}
 #timeline.fit{width:100%;height:auto}
 #timeline text{fill:var(--fg);font-size:12px}
@@ -875,6 +867,15 @@ table.inputs td.path{overflow-wrap:anywhere}
 table.inputs td.fmt{white-space:nowrap}
 tr.skipped td{color:var(--muted)}
 footer{margin-top:2em;color:var(--muted);font-size:.85em}
+@media (max-width:600px){
+main{padding:12px 10px 30px}
+/* On a phone the chart keeps its drawn size and scrolls sideways: scaled down, its labels would be 3 px. */
+#timeline.fit{width:1000px;max-width:none;height:auto}
+/* Evidence lines scroll instead of wrapping into 8-line blocks. */
+pre.evidence{white-space:pre;overflow-x:auto;overflow-wrap:normal}
+.ev{padding-left:0;text-indent:0}
+.facts{gap:2px 14px}
+}
 @media print{
 :root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--reg:#8250df;--mk:#000;--grid:#ddd;
 --fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;

@@ -7,9 +7,7 @@
 //! what Markdown would read as markup, and evidence sits in a code fence longer than any
 //! run of backticks inside it. Same report, same bytes; no trailing whitespace.
 
-use super::{
-    Report, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text,
-};
+use super::{Report, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text};
 use crate::classify::{Finding, RecordStats, VERDICT_CONFIDENCE};
 use crate::i18n::{Lang, Msg, fill, title};
 use crate::parse::timestamp::Timestamp;
@@ -316,10 +314,10 @@ fn finish(o: String) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::report::human_time;
     use crate::classify::catalog::{FaultId, Side};
     use crate::classify::{EvidenceOut, Stats, Subject, SubjectKind, Verdict};
     use crate::input::detect::Format;
+    use crate::report::human_time;
     use crate::report::{InputReport, Pbx, Period, Timeline, Tool, TrunkInfo};
 
     fn evidence(text: &str) -> EvidenceOut {
@@ -442,8 +440,14 @@ pub(crate) mod tests {
     fn same_day_span_names_the_date_once() {
         let a = Timestamp::from_millis(1_795_000_000_000);
         let b = Timestamp::from_millis(1_795_000_360_000);
-        assert_eq!(span(Lang::En, Some(a), Some(b)), format!("{} → {}", human_time(Lang::En, a), &human_time(Lang::En, b)[11..]));
-        assert_eq!(span(Lang::Vi, Some(a), Some(b)), format!("{} → {}", &human_time(Lang::Vi, a)[..5], human_time(Lang::Vi, b)));
+        assert_eq!(
+            span(Lang::En, Some(a), Some(b)),
+            format!("{} → {}", human_time(Lang::En, a), &human_time(Lang::En, b)[11..])
+        );
+        assert_eq!(
+            span(Lang::Vi, Some(a), Some(b)),
+            format!("{} → {}", &human_time(Lang::Vi, a)[..5], human_time(Lang::Vi, b))
+        );
         assert_eq!(span(Lang::En, Some(a), Some(a)), human_time(Lang::En, a));
         assert_eq!(span(Lang::En, None, None), "—");
     }

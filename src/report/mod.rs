@@ -168,6 +168,12 @@ impl Report {
     }
 }
 
+/// Only noted, not a fault to act on: context (busy calls, diversions) and attacks
+/// 3CX already blocked. Renderers list these apart from the faults.
+pub fn is_note(f: &Finding) -> bool {
+    f.side == Side::Info || crate::classify::blocked_attack(f)
+}
+
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -206,8 +212,9 @@ pub fn render(r: &Report, f: OutputFormat) -> String {
         OutputFormat::Markdown => markdown::render(r),
         OutputFormat::Html => html::render(r),
         OutputFormat::Ticket => ticket::render(r),
-        OutputFormat::Eml => String::from_utf8(eml::render(r, &eml::EmlOptions::default()))
-            .expect("an e-mail draft is ASCII"),
+        OutputFormat::Eml => {
+            String::from_utf8(eml::render(r, &eml::EmlOptions::default())).expect("an e-mail draft is ASCII")
+        }
     }
 }
 
@@ -267,7 +274,10 @@ pub fn no_input_message(lang: Lang, plans: &[Plan]) -> String {
 pub fn no_input_message_for(lang: Lang, plans: &[Plan], paths: &[std::path::PathBuf]) -> String {
     let files: Vec<String> = if plans.is_empty() {
         let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        vec![fill(Msg::NoFilesIn.text(lang), &[("paths", &if given.is_empty() { "—".to_owned() } else { given.join(", ") })])]
+        vec![fill(
+            Msg::NoFilesIn.text(lang),
+            &[("paths", &if given.is_empty() { "—".to_owned() } else { given.join(", ") })],
+        )]
     } else {
         plans
             .iter()
@@ -331,7 +341,9 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
 
 pub fn period_text(lang: Lang, p: &Period) -> String {
     match (p.first, p.last) {
-        (Some(a), Some(b)) => fill(Msg::PeriodLine.text(lang), &[("first", &human_time(lang, a)), ("last", &human_time(lang, b))]),
+        (Some(a), Some(b)) => {
+            fill(Msg::PeriodLine.text(lang), &[("first", &human_time(lang, a)), ("last", &human_time(lang, b))])
+        }
         _ => Msg::PeriodUnknown.text(lang).to_owned(),
     }
 }
@@ -444,7 +456,7 @@ pub fn count(lang: Lang, n: u64) -> String {
     let sep = if lang == Lang::Vi { '.' } else { ',' };
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -505,7 +517,11 @@ pub fn shown_path(path: &str, roots: &[String]) -> String {
             // A file inside the folder, or a member of the zip (`bundle.zip:Logs/x.log`).
             if let Some(rest) = rest.strip_prefix(['/', '\\']) {
                 let name = base(root);
-                return if name == "." || name == ".." || name.is_empty() { rest.to_owned() } else { format!("{name}/{rest}") };
+                return if name == "." || name == ".." || name.is_empty() {
+                    rest.to_owned()
+                } else {
+                    format!("{name}/{rest}")
+                };
             }
             if rest.starts_with(':') {
                 return format!("{}{rest}", base(root));
@@ -517,9 +533,7 @@ pub fn shown_path(path: &str, roots: &[String]) -> String {
 }
 
 fn summary(lang: Lang, findings: &[Finding], v: Verdict, c: &Classifier, records: u64, period: &Period) -> String {
-    let strong = |side: Side| {
-        findings.iter().filter(move |f| f.side == side && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
-    };
+    let strong = |side: Side| findings.iter().filter(move |f| f.side == side && crate::classify::counts_for_verdict(f));
     match v {
         Verdict::FixFirst => {
             let main = strong(Side::User).next().expect("fix_first has a user finding");
@@ -543,8 +557,11 @@ fn summary(lang: Lang, findings: &[Finding], v: Verdict, c: &Classifier, records
         },
         Verdict::NoFaultFound => {
             let info: Vec<String> = findings.iter().map(|f| format!("{}: {}", f.title, count(lang, f.count))).collect();
-            let args: [(&str, &dyn std::fmt::Display); 3] =
-                [("records", &count(lang, records)), ("period", &period_text(lang, period)), ("info", &info.join("; "))];
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("records", &count(lang, records)),
+                ("period", &period_text(lang, period)),
+                ("info", &info.join("; ")),
+            ];
             fill(
                 if info.is_empty() { Msg::SummaryNoFault.text(lang) } else { Msg::SummaryNoFaultInfo.text(lang) },
                 &args,
@@ -660,7 +677,10 @@ pub fn build(
 fn tailor_advice(lang: Lang, f: &mut Finding, c: &Classifier) {
     use crate::classify::catalog::FaultId;
     match f.fault {
-        FaultId::OneWayAudio if f.subject.kind == SubjectKind::Ip && f.details.get("remote_private") == Some(&serde_json::Value::Bool(false)) => {
+        FaultId::OneWayAudio
+            if f.subject.kind == SubjectKind::Ip
+                && f.details.get("remote_private") == Some(&serde_json::Value::Bool(false)) =>
+        {
             if let Some(who) = &f.subject.name {
                 f.advice = fill(Msg::OneWayAudioRemoteAdvice.text(lang), &[("who", who), ("ip", &f.subject.id)]);
             }
@@ -676,7 +696,10 @@ fn tailor_advice(lang: Lang, f: &mut Finding, c: &Classifier) {
                 f.advice = format!(
                     "{} {}",
                     f.advice,
-                    fill(Msg::NoOutboundRuleProposal.text(lang), &[("prefix", &rule.0), ("len", &rule.1), ("trunk", &rule.2)])
+                    fill(
+                        Msg::NoOutboundRuleProposal.text(lang),
+                        &[("prefix", &rule.0), ("len", &rule.1), ("trunk", &rule.2)]
+                    )
                 );
             }
         }
@@ -687,7 +710,11 @@ fn tailor_advice(lang: Lang, f: &mut Finding, c: &Classifier) {
 /// The trunk that carried the most outbound calls in the call records, else the first trunk the log names.
 fn busiest_outbound_trunk(c: &Classifier) -> Option<String> {
     let from_records = c.stats.call_records.as_ref().and_then(|r| {
-        r.trunks.iter().filter(|(_, t)| t.outbound > 0).max_by(|a, b| a.1.outbound.cmp(&b.1.outbound).then(b.0.cmp(a.0))).map(|(dn, _)| dn.clone())
+        r.trunks
+            .iter()
+            .filter(|(_, t)| t.outbound > 0)
+            .max_by(|a, b| a.1.outbound.cmp(&b.1.outbound).then(b.0.cmp(a.0)))
+            .map(|(dn, _)| dn.clone())
     });
     from_records.or_else(|| c.state.trunks.iter().map(|t| t.dn.clone()).min())
 }
@@ -698,7 +725,11 @@ fn busiest_outbound_trunk(c: &Classifier) -> Option<String> {
 fn proposed_rule(numbers: &[&str], trunk: Option<&str>) -> Option<(String, usize, String)> {
     const PREFIX_DIGITS: usize = 2;
     let first = numbers.first()?;
-    let ok = |n: &&str| n.len() == first.len() && n.bytes().all(|b| b.is_ascii_digit()) && n.get(..PREFIX_DIGITS) == first.get(..PREFIX_DIGITS);
+    let ok = |n: &&str| {
+        n.len() == first.len()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && n.get(..PREFIX_DIGITS) == first.get(..PREFIX_DIGITS)
+    };
     if first.len() <= PREFIX_DIGITS || !numbers.iter().all(ok) {
         return None;
     }
@@ -741,7 +772,7 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
         .collect();
     let markers = findings
         .iter()
-        .filter(|f| f.side != Side::Info && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
+        .filter(|f| f.side != Side::Info && crate::classify::counts_for_verdict(f))
         .filter_map(|f| {
             f.first_seen.map(|at| TimelineMarker { fault: f.fault, side: f.side, subject: subject_text(lang, f), at })
         })

@@ -2,10 +2,9 @@
 //! Written for the customer, not the engineer: plain sentences, no JSON keys.
 
 use super::{
-    Report, count, format_text, input_notes, period_text, records_line, side_text, stats_line, subject_text,
-    time_span, verdict_text,
+    Report, count, format_text, input_notes, period_text, records_line, side_text, stats_line, subject_text, time_span,
+    verdict_text,
 };
-use crate::classify::catalog::Side;
 use crate::classify::{Finding, VERDICT_CONFIDENCE};
 use crate::i18n::{Msg, fill, title};
 use std::fmt::Write;
@@ -22,7 +21,7 @@ pub fn render(r: &Report) -> String {
 
     // Faults first; what is only noted (ordinary busy calls, diverted calls) under a
     // heading of its own, so that "no fault" is never followed by "1 problem found".
-    let (faults, notes): (Vec<_>, Vec<_>) = r.findings.iter().partition(|f| f.side != Side::Info);
+    let (faults, notes): (Vec<_>, Vec<_>) = r.findings.iter().partition(|f| !super::is_note(f));
     let _ = writeln!(o, "{} ({})\n{RULE}", t(Msg::LabelFindings), faults.len());
     if faults.is_empty() {
         let _ = writeln!(o, "{}", t(Msg::LabelNoFindings));

@@ -14,7 +14,7 @@
 
 use super::{Report, Ticket, human_time, localise_times, period_text, redact, shown_path, subject_text, time_span};
 use crate::classify::catalog::{FaultId, Side};
-use crate::classify::{Finding, SubjectKind, VERDICT_CONFIDENCE, Verdict};
+use crate::classify::{Finding, SubjectKind, Verdict};
 use crate::i18n::{Msg, fill};
 use std::fmt::Write;
 
@@ -108,7 +108,7 @@ fn or<'a>(v: &'a Option<String>, placeholder: &'a str) -> &'a str {
 }
 
 fn strong(f: &Finding) -> bool {
-    f.side != Side::Info && f.confidence >= VERDICT_CONFIDENCE
+    f.side != Side::Info && crate::classify::counts_for_verdict(f)
 }
 
 /// The findings that each get an e-mail of their own, in report order: what support
@@ -173,10 +173,9 @@ fn build_one(r: &Report, facts: &TicketFacts, problem: Option<&Finding>, all: &[
 
     // A user-side fault that remains: support will ask for it to be fixed first.
     let remaining_user_fault = r.findings.iter().find(|f| strong(f) && f.side == Side::User);
-    let warning = (r.verdict == Verdict::FixFirst)
-        .then_some(remaining_user_fault)
-        .flatten()
-        .map(|f| fill(t(Msg::TicketFixFirstWarning), &[("fault", &short_title(&f.title)), ("subject", &subject_text(lang, f))]));
+    let warning = (r.verdict == Verdict::FixFirst).then_some(remaining_user_fault).flatten().map(|f| {
+        fill(t(Msg::TicketFixFirstWarning), &[("fault", &short_title(&f.title)), ("subject", &subject_text(lang, f))])
+    });
 
     let mut body = String::new();
     if let Some(w) = &warning {
@@ -256,7 +255,11 @@ fn build_one(r: &Report, facts: &TicketFacts, problem: Option<&Finding>, all: &[
         r.inputs.iter().filter(|i| i.skipped_reason.is_none()).map(|i| shown_path(&i.path, &r.roots)).collect();
     let _ = writeln!(body, "- {}", fill(t(Msg::TicketLogsAttached), &[("files", &files.join(", "))]));
 
-    let _ = writeln!(body, "\n{}", fill(t(Msg::TicketRemote), &[("remote", &or(&facts.remote, t(Msg::PlaceholderRemote)))]));
+    let _ = writeln!(
+        body,
+        "\n{}",
+        fill(t(Msg::TicketRemote), &[("remote", &or(&facts.remote, t(Msg::PlaceholderRemote)))])
+    );
 
     let _ = writeln!(body, "\n{}", t(Msg::TicketContactIntro));
     for (label, value, placeholder) in [
@@ -297,9 +300,13 @@ fn problem_line(r: &Report, problem: Option<&Finding>) -> String {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
     let Some(f) = problem else {
-        return fill(t(Msg::TicketProblemOther), &[("subject", &t(Msg::PlaceholderProblem)), ("fault", &t(Msg::PlaceholderFeature)), ("since", &"")]);
+        return fill(
+            t(Msg::TicketProblemOther),
+            &[("subject", &t(Msg::PlaceholderProblem)), ("fault", &t(Msg::PlaceholderFeature)), ("since", &"")],
+        );
     };
-    let since = f.first_seen.map_or_else(String::new, |at| fill(t(Msg::TicketSince), &[("time", &human_time(lang, at))]));
+    let since =
+        f.first_seen.map_or_else(String::new, |at| fill(t(Msg::TicketSince), &[("time", &human_time(lang, at))]));
     match f.subject.kind {
         SubjectKind::Extension => {
             let device = f.details.get("device").and_then(|d| d.as_str()).map(str::to_owned);
@@ -411,7 +418,10 @@ mod tests {
         let user = finding(FaultId::ExtensionNotRegistered, Side::User, SubjectKind::Extension, "105");
         let r = crate::report::markdown::tests::report(vec![user, carrier, vendor]);
         let all = build_all(&r, &TicketFacts::default());
-        assert_eq!(all.iter().map(|t| t.fault).collect::<Vec<_>>(), [Some(FaultId::CarrierFailure), Some(FaultId::PbxServiceFailure)]);
+        assert_eq!(
+            all.iter().map(|t| t.fault).collect::<Vec<_>>(),
+            [Some(FaultId::CarrierFailure), Some(FaultId::PbxServiceFailure)]
+        );
         // Each names the other, and each says the user-side fault remains (the report is fix-first).
         assert!(all[0].body.contains("3CX service failure"), "{}", all[0].body);
         assert!(all.iter().all(|t| t.user_fault_warning.as_deref().is_some_and(|w| w.contains("extension 105"))));
@@ -434,8 +444,7 @@ mod tests {
     #[test]
     fn flags_fill_gaps_from_the_config() {
         let flags = TicketFacts { company: Some("Flag Co".into()), ..Default::default() };
-        let config =
-            TicketFacts { company: Some("Config Co".into()), partner: Some("P".into()), ..Default::default() };
+        let config = TicketFacts { company: Some("Config Co".into()), partner: Some("P".into()), ..Default::default() };
         let merged = flags.or(&config);
         assert_eq!((merged.company.as_deref(), merged.partner.as_deref()), (Some("Flag Co"), Some("P")));
     }
