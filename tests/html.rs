@@ -193,6 +193,34 @@ fn a_marker_after_the_last_hour_widens_the_chart() {
 }
 
 #[test]
+fn ordinary_outcomes_are_grey_and_only_faults_red() {
+    // A healthy site: busy / no-answer calls every hour, no fault: no red bar at all.
+    let page = render(&report("healthy-busy-site", Lang::Vi));
+    let svg = element(&page, "<svg id=\"timeline\"", "</svg>");
+    assert!(svg.contains("<rect class=\"ord\""), "grey bars for busy / no answer");
+    assert!(!svg.contains("<rect class=\"ko\""), "no red on a healthy site");
+    assert!(svg.contains("Không bắt máy / bận / hủy (bình thường)"), "the legend says they are normal");
+    // Unpaid trunk: red only from 10:05, when the refusals start.
+    let r = report("unpaid-trunk", Lang::Vi);
+    for h in &r.timeline.hours {
+        let hour = h.start.to_string();
+        if hour.as_str() < "2026-11-20T10:00:00" {
+            assert_eq!(h.failed, 0, "{hour}: the 486 / 487 / 404 before the fault are ordinary");
+        }
+    }
+    assert!(
+        r.timeline.hours.iter().filter(|h| h.start.to_string().as_str() >= "2026-11-20T10:00:00").any(|h| h.failed > 0)
+    );
+}
+
+#[test]
+fn an_event_log_only_chart_says_it_lists_failures_only() {
+    let page = render(&report("v20-event-export", Lang::Vi));
+    assert!(page.contains("id=\"failures-only\""), "the Event Log export holds failures only");
+    assert!(!render(&report("unpaid-trunk", Lang::Vi)).contains("id=\"failures-only\""));
+}
+
+#[test]
 fn registration_failures_get_their_own_scale() {
     let page = render(&report("brute-force", Lang::En));
     let svg = element(&page, "<svg id=\"timeline\"", "</svg>");
@@ -221,12 +249,14 @@ fn long_report(days: i64) -> Report {
                     trunk: (*id).to_owned(),
                     completed: busy + k as u64,
                     failed: (h as u64 + k as u64) % 3,
+                    ordinary: (h as u64) % 2,
                 })
                 .collect();
             TimelineHour {
                 start: t0.add_millis(h * 3_600_000),
                 completed: busy * 3 + 5,
                 failed: h as u64 % 7,
+                ordinary: h as u64 % 3,
                 registration_failures: if h % 50 == 0 { 40 } else { 0 },
                 trunks,
             }

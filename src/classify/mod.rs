@@ -417,7 +417,10 @@ impl Classifier {
                 {
                     self.state.events.carrier_ips.insert(ip);
                 }
-                self.tick(e.ts, trunk_failure, Tick::Failed);
+                // The called side's ordinary answers (busy, no answer, wrong number, declined; the
+                // same codes callee_busy_or_unreachable notes as normal): grey on the chart, not red.
+                let tick = if CALLEE_CODES.contains(&code) { Tick::Ordinary } else { Tick::Failed };
+                self.tick(e.ts, trunk_failure, tick);
                 if let (Some(i), false) = (on_trunk, inbound_leg)
                     && self.state.log_failures.len() < MAX_JOINED_FAILURES
                 {
@@ -602,6 +605,9 @@ impl Classifier {
             match rec.outcome {
                 O::Answered => self.tick(rec.started, trunk, Tick::Completed),
                 O::Cancelled => {}
+                O::Busy | O::NoAnswer | O::Unanswered | O::Declined | O::NotFound => {
+                    self.tick(rec.started, trunk, Tick::Ordinary)
+                }
                 _ => self.tick(rec.started, trunk, Tick::Failed),
             }
             self.stats.calls += 1;
@@ -955,19 +961,20 @@ impl Classifier {
             Tick::RegistrationFailure => h.registration_failures += 1,
             Tick::Completed => h.completed += 1,
             Tick::Failed => h.failed += 1,
+            Tick::Ordinary => h.ordinary += 1,
         }
-        if let (Some(i), Tick::Completed | Tick::Failed) = (trunk, what) {
+        if let (Some(i), Tick::Completed | Tick::Failed | Tick::Ordinary) = (trunk, what) {
             let slot = match h.trunks.iter().position(|t| t.0 == i) {
                 Some(p) => p,
                 None => {
-                    h.trunks.push((i, 0, 0));
+                    h.trunks.push((i, 0, 0, 0));
                     h.trunks.len() - 1
                 }
             };
-            if what == Tick::Completed {
-                h.trunks[slot].1 += 1;
-            } else {
-                h.trunks[slot].2 += 1;
+            match what {
+                Tick::Completed => h.trunks[slot].1 += 1,
+                Tick::Failed => h.trunks[slot].2 += 1,
+                _ => h.trunks[slot].3 += 1,
             }
         }
     }

@@ -431,10 +431,13 @@ pub fn concurrency(intervals: &[(i64, i64)], failure_times: &[i64]) -> Concurren
 /// What one hour of the log shows, for the report's timeline.
 #[derive(Clone, Debug, Default)]
 pub struct HourAcc {
-    /// (trunk index, calls completed, calls failed) for the trunks active that hour.
-    pub trunks: Vec<(u32, u64, u64)>,
+    /// (trunk index, calls completed, calls failed, calls ended the ordinary way) for
+    /// the trunks active that hour.
+    pub trunks: Vec<(u32, u64, u64, u64)>,
     pub completed: u64,
     pub failed: u64,
+    /// Busy, no answer, declined, wrong number: ordinary outcomes, not faults (drawn grey).
+    pub ordinary: u64,
     pub registration_failures: u64,
 }
 
@@ -443,6 +446,8 @@ pub struct HourAcc {
 pub enum Tick {
     Completed,
     Failed,
+    /// A call that ended the ordinary way at the called side (busy, no answer, wrong number).
+    Ordinary,
     RegistrationFailure,
 }
 

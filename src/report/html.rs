@@ -348,6 +348,8 @@ fn text_w(s: &str, size: f64) -> f64 {
 #[derive(Clone, Copy, Default)]
 struct Count {
     completed: u64,
+    /// Busy / no answer / wrong number: grey, between the green and the red.
+    ordinary: u64,
     failed: u64,
 }
 
@@ -451,11 +453,13 @@ fn chart(o: &mut String, r: &Report) {
     for h in hours {
         let i = bin_of(hour_of(h.start));
         lanes[0].bins[i].completed += h.completed;
+        lanes[0].bins[i].ordinary += h.ordinary;
         lanes[0].bins[i].failed += h.failed;
         regs[i] += h.registration_failures;
         for th in &h.trunks {
             if let Ok(k) = trunk_ids.binary_search(&th.trunk.as_str()) {
                 lanes[k + 1].bins[i].completed += th.completed;
+                lanes[k + 1].bins[i].ordinary += th.ordinary;
                 lanes[k + 1].bins[i].failed += th.failed;
             }
         }
@@ -476,7 +480,18 @@ fn chart(o: &mut String, r: &Report) {
         label(lang, Label::RegFailures),
         label(lang, Label::Markers),
     );
-    let mut legend: Vec<(&str, &str)> = vec![("ok", &completed_l), ("ko", &failed_l)];
+    let ordinary_l = Msg::TimelineOrdinary.text(lang);
+    let mut legend: Vec<(&str, &str)> = Vec::new();
+    // Only what the chart draws: an Event Log export has no completed calls to show.
+    if hours.iter().any(|h| h.completed > 0) {
+        legend.push(("ok", &completed_l));
+    }
+    if hours.iter().any(|h| h.ordinary > 0) {
+        legend.push(("ord", ordinary_l));
+    }
+    if hours.iter().any(|h| h.failed > 0) {
+        legend.push(("ko", &failed_l));
+    }
     if reg_max > 0 {
         legend.push(("reg", &reg_l));
     }
@@ -536,7 +551,7 @@ fn chart(o: &mut String, r: &Report) {
     sorted.sort_by(|a, b| a.at.cmp(&b.at).then(a.fault.as_str().cmp(b.fault.as_str())).then(a.subject.cmp(&b.subject)));
     for m in sorted {
         let x = x_of_ms(m.at.millis()).clamp(LEFT, LEFT + pw);
-        let when = if one_day { hhmm(m.at) } else { format!("{} {}", date(m.at), hhmm(m.at)) };
+        let when = if one_day { hhmm(m.at) } else { human_time(lang, m.at) };
         let text = format!("{when} {}", ellipsis(short_title(title(lang, m.fault)), 48));
         let w = text_w(&text, SMALL) + 6.0;
         let anchor_end = x + w > LEFT + pw + RIGHT - 4.0;
@@ -611,7 +626,7 @@ fn chart(o: &mut String, r: &Report) {
     for (k, lane) in lanes.iter().enumerate() {
         let top = tops[k] + LANE_HEAD;
         let bottom = top + lane.height;
-        let max = lane.bins.iter().map(|c| c.completed + c.failed).max().unwrap_or(0);
+        let max = lane.bins.iter().map(|c| c.completed + c.ordinary + c.failed).max().unwrap_or(0);
         let (ymax, step) = nice_axis(max);
         let y_of = |v: u64| bottom - v as f64 / ymax as f64 * lane.height;
         let _ = writeln!(o, "<g class=\"lane\" data-lane=\"{k}\">");
@@ -642,11 +657,13 @@ fn chart(o: &mut String, r: &Report) {
         for (i, c) in lane.bins.iter().enumerate() {
             let x = LEFT + i as f64 * slot;
             let mut tip = format!(
-                "{} · {}: {}: {} · {}: {}",
+                "{} · {}: {}: {} · {}: {} · {}: {}",
                 time_range(i),
                 lane.name,
                 completed_l,
                 c.completed,
+                ordinary_l,
+                c.ordinary,
                 failed_l,
                 c.failed
             );
@@ -674,15 +691,26 @@ fn chart(o: &mut String, r: &Report) {
                     f1(bottom - y_ok)
                 );
             }
+            let y_ord = y_of(c.completed + c.ordinary);
+            if c.ordinary > 0 {
+                let _ = write!(
+                    o,
+                    "<rect class=\"ord\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    f1(bx),
+                    f1(y_ord),
+                    f1(bar_w),
+                    f1(y_ok - y_ord)
+                );
+            }
             if c.failed > 0 {
-                let y_ko = y_of(c.completed + c.failed);
+                let y_ko = y_of(c.completed + c.ordinary + c.failed);
                 let _ = write!(
                     o,
                     "<rect class=\"ko\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                     f1(bx),
                     f1(y_ko),
                     f1(bar_w),
-                    f1(y_ok - y_ko)
+                    f1(y_ord - y_ko)
                 );
             }
             o.push_str("</g>\n");
@@ -795,11 +823,11 @@ fn chart(o: &mut String, r: &Report) {
 /// The page's only style sheet: system fonts, light / dark / print.
 const CSS: &str = r#"
 :root{--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--code:#eff2f5;
---ok:#3fb950;--ko:#cf222e;--reg:#8250df;--mk:#1f2328;--grid:#e6eaef;
+--ok:#3fb950;--ko:#cf222e;--ord:#afb8c1;--reg:#8250df;--mk:#1f2328;--grid:#e6eaef;
 --fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;
 --user:#bc4c00;--carrier:#8250df;--vendor:#0969da;--info:#818b98;--advice:#fff8c5;--advice-bd:#d4a72c}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--card:#151b23;
---code:#1d232b;--ok:#3fb950;--ko:#f85149;--reg:#bc8cff;--mk:#f0f6fc;--grid:#262c36;
+--code:#1d232b;--ok:#3fb950;--ko:#f85149;--ord:#6e7681;--reg:#bc8cff;--mk:#f0f6fc;--grid:#262c36;
 --fix-bg:#3d1d00;--fix-bd:#f0883e;--esc-bg:#0c2d6b;--esc-bd:#4493f8;--okv-bg:#04260f;--okv-bd:#3fb950;
 --user:#f0883e;--carrier:#bc8cff;--vendor:#4493f8;--info:#9198a1;--advice:#2e2607;--advice-bd:#9e6a03}}
 *{box-sizing:border-box}
@@ -839,6 +867,7 @@ pre.ticket{background:var(--code);border:1px solid var(--line);border-radius:6px
 #timeline .day{stroke:var(--muted);stroke-width:1;stroke-dasharray:2 3;opacity:.6}
 #timeline .ok{fill:var(--ok)}
 #timeline .ko{fill:var(--ko)}
+#timeline .ord{fill:var(--ord)}
 #timeline .hit{fill:transparent}
 #timeline .bar:hover .hit{fill:var(--grid)}
 #timeline .reg{fill:none;stroke:var(--reg);stroke-width:2;stroke-linejoin:round}
@@ -877,7 +906,7 @@ pre.evidence{white-space:pre;overflow-x:auto;overflow-wrap:normal}
 .facts{gap:2px 14px}
 }
 @media print{
-:root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--reg:#8250df;--mk:#000;--grid:#ddd;
+:root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--ord:#afb8c1;--reg:#8250df;--mk:#000;--grid:#ddd;
 --fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;
 --user:#bc4c00;--carrier:#8250df;--vendor:#0969da;--info:#818b98;--advice:#fff8c5;--advice-bd:#d4a72c}
 @page{size:A4;margin:12mm}

@@ -80,6 +80,8 @@ pub struct TrunkHour {
     pub trunk: String,
     pub completed: u64,
     pub failed: u64,
+    /// Busy, no answer, wrong number: ordinary outcomes, not counted in `failed`.
+    pub ordinary: u64,
 }
 
 /// One hour of the timeline (local time of the logs).
@@ -88,7 +90,10 @@ pub struct TimelineHour {
     pub start: Timestamp,
     /// Calls completed / failed in that hour (all calls, with or without a trunk).
     pub completed: u64,
+    /// Calls that failed, not counting the ordinary outcomes (`ordinary`).
     pub failed: u64,
+    /// Busy, no answer, wrong number (ordinary outcomes at the called side).
+    pub ordinary: u64,
     pub registration_failures: u64,
     pub trunks: Vec<TrunkHour>,
 }
@@ -757,7 +762,10 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
             let acc = hours.get(&h);
             let mut trunks: Vec<TrunkHour> = acc
                 .map(|a| {
-                    a.trunks.iter().map(|&(i, ok, ko)| TrunkHour { trunk: dn(i), completed: ok, failed: ko }).collect()
+                    a.trunks
+                        .iter()
+                        .map(|&(i, ok, ko, ord)| TrunkHour { trunk: dn(i), completed: ok, failed: ko, ordinary: ord })
+                        .collect()
                 })
                 .unwrap_or_default();
             trunks.sort_by(|a, b| a.trunk.cmp(&b.trunk));
@@ -765,6 +773,7 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
                 start: Timestamp::from_millis(h * HOUR_MS),
                 completed: acc.map_or(0, |a| a.completed),
                 failed: acc.map_or(0, |a| a.failed),
+                ordinary: acc.map_or(0, |a| a.ordinary),
                 registration_failures: acc.map_or(0, |a| a.registration_failures),
                 trunks,
             }
