@@ -317,3 +317,91 @@ fn completions_and_man_page() {
     let help = text(&run(dir.path(), &["--help"]).stdout);
     assert!(help.contains("Examples:") && help.contains("C:\\ProgramData\\3CX\\Instance1\\Data\\Logs"), "{help}");
 }
+
+/// Every bundled sample, every e-mail of it, as the support desk receives it: a draft
+/// with the seed's fields in order, the problem named by its own kind, no absolute
+/// path, the fix-first note exactly when the verdict is fix-first, both reports attached.
+#[test]
+fn every_sample_gives_drafts_the_support_desk_accepts() {
+    use cxtriage::report::eml;
+    let facts = cxtriage::report::ticket::TicketFacts {
+        company: Some("Công ty TNHH Minh An".into()),
+        partner: Some("Đối tác Sao Việt".into()),
+        license_key: Some("ABCD-1234".into()),
+        contact_email: Some("it@minhan.vn".into()),
+        ..Default::default()
+    };
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("sample-logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10);
+    for case in cases {
+        let opts = cxtriage::CheckOptions { paths: vec![case.clone()], ticket: facts.clone(), ..Default::default() };
+        let r = cxtriage::check(&opts).unwrap();
+        let drafts = eml::render_all(&r, &eml::EmlOptions { inputs: vec![case.clone()], ..Default::default() });
+        assert_eq!(drafts.len(), r.tickets.len().max(1), "{}", case.display());
+        let problems = cxtriage::report::ticket::problems(&r);
+        for (n, (name, raw)) in drafts.iter().enumerate() {
+            let m = MessageParser::default().parse(raw).unwrap_or_else(|| panic!("{name} does not parse"));
+            let ctx = format!("{} {name}", case.display());
+            assert_eq!(m.header("X-Unsent").and_then(|h| h.as_text()), Some("1"), "{ctx}");
+            assert_eq!(m.to().and_then(|a| a.first()).and_then(|a| a.address()), Some("support@idb.com.vn"), "{ctx}");
+            assert_eq!(m.from().and_then(|a| a.first()).and_then(|a| a.address()), Some("it@minhan.vn"), "{ctx}");
+            let subject = m.subject().unwrap();
+            assert!(
+                subject.starts_with("Đối tác Sao Việt / Công ty TNHH Minh An - license ABCD-1234 - "),
+                "{ctx}: {subject}"
+            );
+            let body = m.body_text(0).unwrap().replace("\r\n", "\n");
+            let mut at = 0;
+            for field in [
+                "Kính gửi Bộ phận Hỗ trợ kỹ thuật IDB,",
+                "Tên công ty: Công ty TNHH Minh An",
+                "Mua qua Partner 3CX: Đối tác Sao Việt",
+                "License key: ABCD-1234",
+                "Link truy cập trang quản trị tổng đài",
+                "Số tổng đài:",
+                "Số hợp đồng:",
+                "Ảnh chụp hợp đồng dịch vụ hoặc hóa đơn chứng từ",
+                "Tôi đang gặp khó khăn/lỗi trong vấn đề:\n3. Lỗi dịch vụ: ",
+                "Ảnh chụp / video màn hình báo lỗi",
+                "Nội dung cần hỗ trợ:",
+                "Những gì đã kiểm tra ở Bước 1:",
+                "TeamViewer / UltraViewer",
+                "Vui lòng liên hệ lại tôi theo:",
+                "Email: it@minhan.vn",
+                "Trân trọng,",
+            ] {
+                let i = body[at..]
+                    .find(field)
+                    .unwrap_or_else(|| panic!("{ctx}: {field:?} missing or out of order\n{body}"));
+                at += i + field.len();
+            }
+            let problem_line = body.lines().find(|l| l.starts_with("3. Lỗi dịch vụ: ")).unwrap();
+            match problems.get(n) {
+                Some(p) if p.subject.kind == cxtriage::classify::SubjectKind::Extension => {
+                    assert!(
+                        problem_line.contains(&format!("số máy nhánh {} trên thiết bị", p.subject.id)),
+                        "{ctx}: {problem_line}"
+                    )
+                }
+                Some(p) => {
+                    assert!(
+                        !problem_line.contains("số máy nhánh")
+                            && problem_line.contains(&cxtriage::report::subject_text(r.lang, p)),
+                        "{ctx}: {problem_line}"
+                    )
+                }
+                None => {}
+            }
+            assert!(!body.contains(root().to_str().unwrap()), "{ctx}: an absolute path\n{body}");
+            let warned = body.starts_with("LƯU Ý: báo cáo tự kiểm tra cho thấy còn lỗi phía người dùng");
+            assert_eq!(warned, r.verdict == cxtriage::classify::Verdict::FixFirst, "{ctx}");
+            let names: Vec<&str> = m.attachments().filter_map(|p| p.attachment_name()).collect();
+            assert_eq!(names, ["bao-cao-cxtriage.html", "bao-cao-cxtriage.json"], "{ctx}");
+        }
+    }
+}
