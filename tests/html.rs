@@ -214,6 +214,28 @@ fn ordinary_outcomes_are_grey_and_only_faults_red() {
 }
 
 #[test]
+fn outbound_and_inbound_of_a_trunk_are_drawn_apart() {
+    // Unpaid trunk: from 10:05 no outbound call on 10000 succeeds while inbound ones still do.
+    let r = report("unpaid-trunk", Lang::Vi);
+    let after: Vec<_> = r
+        .timeline
+        .hours
+        .iter()
+        .filter(|h| h.start.to_string().as_str() >= "2026-11-20T11:00:00")
+        .flat_map(|h| h.trunks.iter().filter(|t| t.trunk == "10000"))
+        .collect();
+    assert!(after.iter().all(|t| t.completed == t.inbound_completed), "no outbound success after the barring");
+    assert!(after.iter().map(|t| t.inbound_completed).sum::<u64>() > 0, "inbound still answered");
+    assert!(after.iter().map(|t| t.failed - t.inbound_failed).sum::<u64>() > 0, "outbound refused");
+    let page = render(&r);
+    let svg = element(&page, "<svg id=\"timeline\"", "</svg>");
+    assert!(
+        svg.contains("trung kế 10000 (VNPT) — gọi đi") && svg.contains("trung kế 10000 (VNPT) — gọi đến"),
+        "two lanes"
+    );
+}
+
+#[test]
 fn an_event_log_only_chart_says_it_lists_failures_only() {
     let page = render(&report("v20-event-export", Lang::Vi));
     assert!(page.contains("id=\"failures-only\""), "the Event Log export holds failures only");
@@ -230,7 +252,11 @@ fn registration_failures_get_their_own_scale() {
     assert!(!svg.contains("class=\"marker\""));
     // Healthy site: two trunk lanes, no registration line, no marker.
     let page = render(&report("healthy-busy-site", Lang::En));
-    assert_eq!(page.matches("<g class=\"lane\"").count(), 3, "all calls + trunks 10000 and 10001");
+    assert_eq!(
+        page.matches("<g class=\"lane\"").count(),
+        5,
+        "all calls + trunks 10000 and 10001, each outbound and inbound"
+    );
     assert!(!page.contains("<polyline") && !page.contains("class=\"marker\""));
 }
 
@@ -250,6 +276,9 @@ fn long_report(days: i64) -> Report {
                     completed: busy + k as u64,
                     failed: (h as u64 + k as u64) % 3,
                     ordinary: (h as u64) % 2,
+                    inbound_completed: busy / 2,
+                    inbound_failed: 0,
+                    inbound_ordinary: 0,
                 })
                 .collect();
             TimelineHour {
@@ -296,7 +325,7 @@ fn long_timelines_stay_readable() {
             tag[a..a + tag[a..].find('"').unwrap()].split(' ').map(|v| v.parse().unwrap()).collect()
         };
         assert!(view[2] <= 2100.0, "{days} days: {} wide", view[2]);
-        assert_eq!(page.matches("<g class=\"lane\"").count(), 4, "all calls + 3 trunks");
+        assert_eq!(page.matches("<g class=\"lane\"").count(), 7, "all calls + 3 trunks, each outbound and inbound");
         // Hour labels never closer than their own width.
         let mut ticks: Vec<(f64, String)> = x_labels(svg).into_iter().filter(|(_, t)| t.len() == 5).collect();
         ticks.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -379,7 +379,8 @@ impl Classifier {
                     _ => st.inbound_trunk.filter(|_| st.direction == Direction::Inbound),
                 };
                 if first_answer {
-                    self.tick(e.ts, timeline_trunk, Tick::Completed);
+                    let inbound = st.direction == Direction::Inbound && st.outbound_trunk.is_none();
+                    self.tick_dir(e.ts, timeline_trunk, Tick::Completed, inbound);
                 }
                 match trunk {
                     Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => {
@@ -602,13 +603,14 @@ impl Classifier {
         let seen_in_log = rec.call_number.is_some_and(|c| self.state.log_calls.contains(&c));
         if !seen_in_log {
             let trunk = rec.from.trunk().or(rec.to.trunk()).map(|t| self.trunk(t));
+            let inbound = rec.direction == D::Inbound;
             match rec.outcome {
-                O::Answered => self.tick(rec.started, trunk, Tick::Completed),
+                O::Answered => self.tick_dir(rec.started, trunk, Tick::Completed, inbound),
                 O::Cancelled => {}
                 O::Busy | O::NoAnswer | O::Unanswered | O::Declined | O::NotFound => {
-                    self.tick(rec.started, trunk, Tick::Ordinary)
+                    self.tick_dir(rec.started, trunk, Tick::Ordinary, inbound)
                 }
-                _ => self.tick(rec.started, trunk, Tick::Failed),
+                _ => self.tick_dir(rec.started, trunk, Tick::Failed, inbound),
             }
             self.stats.calls += 1;
             if !answered && rec.outcome != O::Cancelled {
@@ -950,6 +952,11 @@ impl Classifier {
 
     /// Counts a moment for the timeline.
     fn tick(&mut self, ts: Option<Timestamp>, trunk: Option<u32>, what: Tick) {
+        self.tick_dir(ts, trunk, what, false);
+    }
+
+    /// Counts a moment for the timeline, telling inbound calls on a trunk apart.
+    fn tick_dir(&mut self, ts: Option<Timestamp>, trunk: Option<u32>, what: Tick, inbound: bool) {
         let Some(ts) = ts else { return };
         let hour = ts.millis().div_euclid(3_600_000);
         let hours = &mut self.state.hours;
@@ -964,17 +971,30 @@ impl Classifier {
             Tick::Ordinary => h.ordinary += 1,
         }
         if let (Some(i), Tick::Completed | Tick::Failed | Tick::Ordinary) = (trunk, what) {
-            let slot = match h.trunks.iter().position(|t| t.0 == i) {
+            let slot = match h.trunks.iter().position(|t| t.trunk == i) {
                 Some(p) => p,
                 None => {
-                    h.trunks.push((i, 0, 0, 0));
+                    h.trunks.push(state::TrunkHourAcc { trunk: i, ..Default::default() });
                     h.trunks.len() - 1
                 }
             };
-            match what {
-                Tick::Completed => h.trunks[slot].1 += 1,
-                Tick::Failed => h.trunks[slot].2 += 1,
-                _ => h.trunks[slot].3 += 1,
+            let t = &mut h.trunks[slot];
+            match (what, inbound) {
+                (Tick::Completed, false) => t.completed += 1,
+                (Tick::Completed, true) => {
+                    t.completed += 1;
+                    t.inbound_completed += 1;
+                }
+                (Tick::Failed, false) => t.failed += 1,
+                (Tick::Failed, true) => {
+                    t.failed += 1;
+                    t.inbound_failed += 1;
+                }
+                (_, false) => t.ordinary += 1,
+                (_, true) => {
+                    t.ordinary += 1;
+                    t.inbound_ordinary += 1;
+                }
             }
         }
     }

@@ -439,6 +439,22 @@ fn chart(o: &mut String, r: &Report) {
     trunk_ids.sort_unstable();
     trunk_ids.dedup();
     let mut lanes = vec![Lane { name: label(lang, Label::AllCalls), height: ALL_H, bins: vec![Count::default(); nbu] }];
+    // Per trunk, outbound and inbound in lanes of their own (when the trunk has both), so
+    // that "outbound all refused since 10:05, inbound fine" is seen at a glance.
+    let has_inbound = |id: &str| {
+        hours
+            .iter()
+            .flat_map(|h| &h.trunks)
+            .any(|t| t.trunk == id && t.inbound_completed + t.inbound_failed + t.inbound_ordinary > 0)
+    };
+    let has_outbound = |id: &str| {
+        hours.iter().flat_map(|h| &h.trunks).any(|t| {
+            t.trunk == id
+                && t.completed + t.failed + t.ordinary > t.inbound_completed + t.inbound_failed + t.inbound_ordinary
+        })
+    };
+    // (trunk id, inbound?) → lane index.
+    let mut lane_of: Vec<(&str, bool, usize)> = Vec::new();
     for id in &trunk_ids {
         let name = r.pbx.trunks.iter().find(|t| t.id == *id).and_then(|t| t.name.as_deref());
         let kind = Msg::SubjectTrunk.text(lang);
@@ -447,7 +463,17 @@ fn chart(o: &mut String, r: &Report) {
             None if id.is_empty() => kind.to_owned(),
             None => format!("{kind} {id}"),
         };
-        lanes.push(Lane { name, height: TRUNK_H, bins: vec![Count::default(); nbu] });
+        let (inb, out) = (has_inbound(id), has_outbound(id));
+        for (inbound, wanted) in [(false, out || !inb), (true, inb)] {
+            if !wanted {
+                continue;
+            }
+            let dir = Msg::TimelineInbound.text(lang);
+            let dir = if inbound { dir } else { Msg::TimelineOutbound.text(lang) };
+            let name = if inb && out { format!("{name} — {dir}") } else { name.clone() };
+            lane_of.push((id, inbound, lanes.len()));
+            lanes.push(Lane { name, height: TRUNK_H, bins: vec![Count::default(); nbu] });
+        }
     }
     let mut regs = vec![0u64; nbu];
     for h in hours {
@@ -457,10 +483,24 @@ fn chart(o: &mut String, r: &Report) {
         lanes[0].bins[i].failed += h.failed;
         regs[i] += h.registration_failures;
         for th in &h.trunks {
-            if let Ok(k) = trunk_ids.binary_search(&th.trunk.as_str()) {
-                lanes[k + 1].bins[i].completed += th.completed;
-                lanes[k + 1].bins[i].ordinary += th.ordinary;
-                lanes[k + 1].bins[i].failed += th.failed;
+            for &(id, inbound, k) in &lane_of {
+                if id != th.trunk {
+                    continue;
+                }
+                let bin = &mut lanes[k].bins[i];
+                if inbound {
+                    bin.completed += th.inbound_completed;
+                    bin.ordinary += th.inbound_ordinary;
+                    bin.failed += th.inbound_failed;
+                } else if lane_of.iter().any(|&(other, inb, _)| other == id && inb) {
+                    bin.completed += th.completed - th.inbound_completed;
+                    bin.ordinary += th.ordinary - th.inbound_ordinary;
+                    bin.failed += th.failed - th.inbound_failed;
+                } else {
+                    bin.completed += th.completed;
+                    bin.ordinary += th.ordinary;
+                    bin.failed += th.failed;
+                }
             }
         }
     }

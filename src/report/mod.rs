@@ -82,6 +82,10 @@ pub struct TrunkHour {
     pub failed: u64,
     /// Busy, no answer, wrong number: ordinary outcomes, not counted in `failed`.
     pub ordinary: u64,
+    /// The inbound part of the three counts above (the rest is outbound).
+    pub inbound_completed: u64,
+    pub inbound_failed: u64,
+    pub inbound_ordinary: u64,
 }
 
 /// One hour of the timeline (local time of the logs).
@@ -764,7 +768,15 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
                 .map(|a| {
                     a.trunks
                         .iter()
-                        .map(|&(i, ok, ko, ord)| TrunkHour { trunk: dn(i), completed: ok, failed: ko, ordinary: ord })
+                        .map(|t| TrunkHour {
+                            trunk: dn(t.trunk),
+                            completed: t.completed,
+                            failed: t.failed,
+                            ordinary: t.ordinary,
+                            inbound_completed: t.inbound_completed,
+                            inbound_failed: t.inbound_failed,
+                            inbound_ordinary: t.inbound_ordinary,
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
