@@ -958,8 +958,12 @@ main{max-width:none;padding:0}
 #timeline,#timeline.fit{width:100%;height:auto}
 /* Long findings may break across pages (avoiding it left pages two-thirds empty). */
 .verdict,.chart,tr,.facts,.advice{break-inside:avoid}
-#next-step .mailto{display:none}
-#next-step details{display:none}
+/* On paper: no mail button, no copy block; evidence and tables tighter so one fault fits two A4 pages. */
+#next-step{display:none}
+pre.evidence{font-size:7.5pt;line-height:1.3;padding:4px 6px}
+h2{margin:1em 0 .4em}
+.finding{padding:8px 12px;margin:0 0 8px}
+table.inputs,table.notes{font-size:9pt}
 h2,h3{break-after:avoid}
 pre.evidence{white-space:pre-wrap;overflow-wrap:anywhere}
 .finding.low{opacity:1}
