@@ -330,6 +330,7 @@ messages! {
     EmlFromMissing => "Chưa có --contact-email: hãy gửi email nháp này từ email đã đăng ký hỗ trợ với IDB.",
         "No --contact-email: send this draft from the e-mail registered for support with IDB.";
     EmlWritten => "Đã ghi {n} email nháp (mỗi vấn đề một email) vào {dir}", "Wrote {n} e-mail draft(s) (one per problem) to {dir}";
+    SubjectLicensePeak => "license hiện cho tối đa {n} cuộc gọi đồng thời", "the license allows at most {n} simultaneous calls";
     HtmlNextStep => "Bước tiếp theo", "Next step";
     HtmlNextStepText => "Nếu vẫn cần hỗ trợ: gửi email cho bộ phận hỗ trợ từ email đã đăng ký, kèm báo cáo này (mỗi vấn đề một email). Email nháp có sẵn báo cáo đính kèm: cxtriage check -o yeu-cau.eml --attach-logs <thư mục nhật ký>.",
         "If you still need help: e-mail support from your registered address with this report (one problem per e-mail). A draft with the report attached: cxtriage check -o request.eml --attach-logs <log folder>.";

@@ -324,7 +324,13 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
             "media" => Msg::SubjectMedia.text(lang).to_owned(),
             "codecs" => Msg::SubjectCodecs.text(lang).to_owned(),
             "outbound_rules" => Msg::SubjectOutboundRules.text(lang).to_owned(),
-            "license" => Msg::SubjectLicense.text(lang).to_owned(),
+            // The title already says "license"; the subject says what the logs measured.
+            "license" => match f.details.get("peak_concurrency").and_then(|v| v.as_u64()) {
+                Some(n) if f.fault == crate::classify::catalog::FaultId::LicenseCallLimit => {
+                    fill(Msg::SubjectLicensePeak.text(lang), &[("n", &n)])
+                }
+                _ => Msg::SubjectLicense.text(lang).to_owned(),
+            },
             "1800_1900" => Msg::SubjectPremium.text(lang).to_owned(),
             "international" => Msg::SubjectInternational.text(lang).to_owned(),
             "inbound_rules" => Msg::SubjectInboundRules.text(lang).to_owned(),

@@ -442,6 +442,15 @@ mod tests {
     }
 
     #[test]
+    fn a_license_limit_names_the_limit_not_the_license_twice() {
+        let mut f = finding(FaultId::LicenseCallLimit, Side::User, SubjectKind::System, "license");
+        f.details.insert("peak_concurrency".into(), 4.into());
+        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "the license allows at most 4 simultaneous calls");
+        f.details.clear();
+        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "3CX license");
+    }
+
+    #[test]
     fn flags_fill_gaps_from_the_config() {
         let flags = TicketFacts { company: Some("Flag Co".into()), ..Default::default() };
         let config = TicketFacts { company: Some("Config Co".into()), partner: Some("P".into()), ..Default::default() };
