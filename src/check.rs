@@ -168,7 +168,7 @@ pub fn read_plans(
     observer: &mut dyn Observer,
 ) -> Result<(Vec<Plan>, Vec<InputOutcome>), Error> {
     if plans.iter().all(|p| p.skipped.is_some()) {
-        return Err(Error::NoInput(report::no_input_message(opts.lang, &plans)));
+        return Err(Error::NoInput(report::no_input_message_for(opts.lang, &plans, &opts.paths)));
     }
     observer.begin(&plans);
     // Classify in time order: rotated logs given in any order still read as one history.

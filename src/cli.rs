@@ -14,7 +14,8 @@ use std::path::PathBuf;
     name = "cxtriage",
     version,
     about = "Reads 3CX phone-system logs and says what is wrong and who must fix it.",
-    long_about = "Reads 3CX phone-system logs and says, in Vietnamese or English, what is wrong and who must fix it.\n\nExit codes: 0 no fault found, 1 faults found (fix first / escalate), 2 usage error or no readable input."
+    long_about = "Reads 3CX phone-system logs and says, in Vietnamese or English, what is wrong and who must fix it.\n\nA path alone means `check` (a folder dropped on the program works).\n\nExit codes: 0 no fault found, 1 faults found (fix first / escalate), 2 usage error or no readable input.",
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,6 +39,58 @@ pub enum Command {
     Shapes(Box<ShapesArgs>),
     /// Serve the self-check page and the /api/check API (step 1 in a browser).
     Serve(ServeArgs),
+    /// Show which config file is read (the ticket facts that never change) and what it sets.
+    Config,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `cxtriage man > cxtriage.1`.
+    Man,
+}
+
+/// Examples shown by `--help` (the reader is a customer or a technician, not a developer).
+pub const EXAMPLES: &str = "Examples:
+  cxtriage Logs/                                   check a folder (same as `cxtriage check Logs/`)
+  cxtriage check -o bao-cao.html Logs/             the report as one page (format from the extension)
+  cxtriage check -o yeu-cau.eml --attach-logs Logs/   the support e-mail as an Outlook draft, logs zipped
+  cxtriage check -f eml -o drafts/ Logs/           one e-mail draft per problem into drafts/
+  cxtriage check -f ticket --company \"Công ty TNHH Minh An\" --license-key XXXX Logs/
+  cxtriage check --lang en support-info.zip        in English, from the v20 support bundle
+  cxtriage config                                  which config file holds the fixed ticket facts
+
+Where are the logs? v18 Windows: C:\\ProgramData\\3CX\\Instance1\\Data\\Logs\\
+  v18/v20 Debian: /var/lib/3cxpbx/Instance1/Data/Logs/
+  v20 / hosted: the admin console's Event Log export, Call Log / Call Reports (CSV), or the support info zip.";
+
+/// When to colour the verdict line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// The command names; any other first argument that is a path means `check`.
+const COMMANDS: &[&str] =
+    &["check", "batch", "merge", "events", "faults", "shapes", "serve", "config", "completions", "man", "help"];
+
+/// `cxtriage Logs/` is `cxtriage check Logs/`: a folder dropped on the program, or a
+/// path typed without the command, runs the check.
+pub fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(first) = args.get(1).map(|a| a.to_string_lossy().into_owned()) else {
+        return args;
+    };
+    let asks_the_program = ["-h", "--help", "-V", "--version"].contains(&first.as_str());
+    let names_a_path = args[1..]
+        .iter()
+        .any(|a| a == "-" || (!a.to_string_lossy().starts_with('-') && std::path::Path::new(a).exists()));
+    if !COMMANDS.contains(&first.as_str()) && !asks_the_program && names_a_path {
+        args.insert(1, "check".into());
+    }
+    args
 }
 
 #[derive(Debug, Args)]
@@ -74,15 +127,28 @@ pub struct CheckArgs {
     /// Log files, directories (walked recursively) or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
-    /// Write the report to FILE instead of standard output.
+    /// Report format [default: from the -o extension (.html .md .json .eml .txt), else text].
+    #[arg(short, long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write the report to FILE instead of standard output; for `-f eml` / `-f ticket`
+    /// a folder (existing, or ending in `/`) gets one e-mail per problem.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Language of all human text in the report.
-    #[arg(long, value_enum, default_value_t = Lang::Vi)]
-    pub lang: Lang,
+    /// Language of all human text in the report [default: the config file's, else vi].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Colour the verdict line: auto = on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// With `-f eml`: attach the logs read, zipped and redacted.
+    #[arg(long)]
+    pub attach_logs: bool,
+    /// Cap on the zipped logs, in MiB; files past it are left out and the e-mail says so.
+    #[arg(long, value_name = "MIB", default_value_t = 12)]
+    pub attach_cap: u64,
+    /// Config file to read instead of the default one (see `cxtriage config`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Only events from this time on (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM[:SS]`).
     #[arg(long, value_name = "TIME", value_parser = parse_since)]
     pub since: Option<Timestamp>,
@@ -283,10 +349,25 @@ fn parse_until(s: &str) -> Result<Timestamp, String> {
 }
 
 impl CheckArgs {
+    /// The report format: `-f`, else the output file's extension, else text.
+    pub fn output_format(&self) -> OutputFormat {
+        self.format
+            .or_else(|| self.output.as_deref().and_then(OutputFormat::from_extension))
+            .unwrap_or(OutputFormat::Text)
+    }
+
+    /// The options, with what the flags leave out taken from the config file.
+    pub fn options_with(&self, config: &crate::config::Config) -> CheckOptions {
+        let mut o = self.options();
+        o.lang = self.lang.or_else(|| config.lang()).unwrap_or_default();
+        o.ticket = self.ticket.clone().or(&config.ticket);
+        o
+    }
+
     pub fn options(&self) -> CheckOptions {
         CheckOptions {
             paths: self.paths.clone(),
-            lang: self.lang,
+            lang: self.lang.unwrap_or_default(),
             evidence: self.evidence,
             since: self.since,
             until: self.until,

@@ -45,6 +45,36 @@ pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         }
     }
     out.push_str(rest);
+    if out.contains("(s)") || out.contains("(es)") { plurals(&out) } else { out }
+}
+
+/// English plurals after the fill: `1 call(s)` → `1 call`, `3 call(s)` → `3 calls`,
+/// `2 address(es)` → `2 addresses`, the count being the nearest number among the
+/// three words before the noun (`{n} failed outbound call(s)`).
+fn plurals(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("(s)").into_iter().chain(rest.find("(es)")).min() {
+        let suffix_len = if rest[i..].starts_with("(s)") { 3 } else { 4 };
+        let before = &rest[..i];
+        let noun_glued = before.chars().next_back().is_some_and(char::is_alphabetic);
+        out.push_str(before);
+        if noun_glued {
+            let count = before
+                .split_whitespace()
+                .rev()
+                .skip(1)
+                .take(3)
+                .find(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.'));
+            if count.is_none_or(|n| n != "1") {
+                out.push_str(if suffix_len == 3 { "s" } else { "es" });
+            }
+        } else {
+            out.push_str(&rest[i..i + suffix_len]);
+        }
+        rest = &rest[i + suffix_len..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -68,10 +98,10 @@ macro_rules! messages {
 
 messages! {
     // Verdicts and summaries.
-    VerdictFixFirst => "CẦN XỬ LÝ TRƯỚC: có lỗi phía khách hàng, hãy khắc phục trước khi gửi yêu cầu hỗ trợ.",
+    VerdictFixFirst => "CẦN XỬ LÝ TRƯỚC: có lỗi phía người dùng; quý khách hãy khắc phục trước khi gửi yêu cầu hỗ trợ.",
         "FIX FIRST: there are faults on your side; fix them before contacting support.";
-    VerdictEscalate => "CẦN GỬI HỖ TRỢ: không thấy lỗi phía khách hàng; hãy gửi báo cáo này kèm email yêu cầu hỗ trợ.",
-        "ESCALATE: no fault on your side was found; send this report with your support request.";
+    VerdictEscalate => "CẦN CHUYỂN HỖ TRỢ: không thấy lỗi phía người dùng; hãy gửi email yêu cầu hỗ trợ kèm báo cáo này.",
+        "ESCALATE: no fault on your side was found; e-mail your support request with this report.";
     VerdictNoFault => "KHÔNG PHÁT HIỆN LỖI trong nhật ký đã đọc.",
         "NO FAULT FOUND in the logs that were read.";
     VerdictInsufficient => "CHƯA ĐỦ DỮ LIỆU: chưa đọc được nhật ký nào có thể cho thấy lỗi, nên chưa kết luận được là không có lỗi.",
@@ -103,23 +133,24 @@ messages! {
         "The packet capture (dump.pcap) has {n} audio stream(s) flowing one way only; e.g. {src} → {dst}: {packets} RTP packets, and not one packet back from {dst}. The side at {silent} cannot get its audio through NAT / the firewall.";
     CallQualityCapture => "Bản ghi gói tin có {n} trên {total} luồng RTP mất gói hoặc jitter vượt ngưỡng (mất gói tới {loss}%, jitter tới {jitter} ms): đường truyền gây rè, mất tiếng.",
         "The packet capture has {n} of {total} RTP stream direction(s) with loss or jitter over the thresholds (loss up to {loss} %, jitter up to {jitter} ms): the link breaks the audio up.";
-    SummaryFixFirst => "Phát hiện {n} lỗi phía khách hàng cần xử lý trước. Lỗi chính: {title} — {subject}.",
-        "Found {n} fault(s) on the customer's side to fix first. Main fault: {title} — {subject}.";
-    SummaryEscalateFinding => "Không thấy lỗi phía khách hàng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Hãy gửi báo cáo này cho bộ phận hỗ trợ.",
-        "No fault on the customer's side. Needs someone else to act: {title} — {subject}. Send this report to support.";
-    SummaryEscalateUnexplained => "Không thấy lỗi phía khách hàng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}). Hãy gửi báo cáo này cho bộ phận hỗ trợ.",
-        "No fault on the customer's side, but {n} failed call(s) have no explanation ({codes}). Send this report to support.";
-    SupportNeedsMaintenance => "Lưu ý: bản quyền / gói bảo trì 3CX đã hết hạn; quy trình hỗ trợ chỉ áp dụng cho license còn hạn bảo trì, hãy gia hạn trước khi gửi yêu cầu.",
-        "Note: the 3CX license / maintenance has expired; support is given only to licenses with active maintenance, so renew it before sending a request.";
-    SummaryNoFault => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi nào.",
-        "Read {records} record(s) ({period}); no fault was found.";
-    SummaryNoFaultInfo => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi. Ghi nhận: {info}.",
-        "Read {records} record(s) ({period}); no fault was found. Noted: {info}.";
+    SummaryFixFirst => "Phát hiện {n} lỗi phía người dùng cần xử lý trước. Lỗi chính: {title} — {subject}. Sau khi sửa, hãy chạy lại kiểm tra; nếu vẫn lỗi, tạo email gửi hỗ trợ bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "Found {n} fault(s) on your side to fix first. Main fault: {title} — {subject}. Once fixed, run the check again; if the problem remains, make the support e-mail with: cxtriage check -o request.eml <log folder>.";
+    SummaryEscalateFinding => "Không thấy lỗi phía người dùng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Bước tiếp theo: gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "No fault on your side. Needs someone else to act: {title} — {subject}. Next step: e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
+    SummaryEscalateUnexplained => "Không thấy lỗi phía người dùng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}). Bước tiếp theo: gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "No fault on your side, but {n} failed call(s) have no explanation ({codes}). Next step: e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
+    SupportNeedsMaintenance => "Lưu ý trước hết: bản quyền / gói bảo trì 3CX đã hết hạn; quy trình hỗ trợ chỉ áp dụng cho license còn hạn bảo trì, hãy gia hạn trước khi gửi yêu cầu.",
+        "First of all: the 3CX license / maintenance has expired; support is given only to licenses with active maintenance, so renew it before sending a request.";
+    SummaryNoFault => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi nào. Nếu vẫn còn lỗi, hãy gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "Read {records} record(s) ({period}); no fault was found. If the problem remains, e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
+    SummaryNoFaultInfo => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi. Ghi nhận thêm (không phải lỗi): {info}. Nếu vẫn còn lỗi, hãy gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "Read {records} record(s) ({period}); no fault was found. Also noted (not faults): {info}. If the problem remains, e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
 
     // Labels of the text report.
     LabelVerdict => "Kết luận", "Verdict";
     LabelFindings => "Các vấn đề phát hiện", "Findings";
     LabelNoFindings => "Không có vấn đề nào.", "No findings.";
+    LabelNotes => "Ghi nhận thêm (không phải lỗi)", "Also noted (not faults)";
     LabelSubject => "Đối tượng", "Subject";
     LabelSide => "Ai xử lý", "Who acts";
     LabelConfidence => "Độ tin cậy", "Confidence";
@@ -129,15 +160,15 @@ messages! {
     LabelAdvice => "Cách xử lý", "What to do";
     LabelAlternatives => "Cũng có thể là", "Could also be";
     LabelEvidence => "Bằng chứng", "Evidence";
-    LabelInputs => "Dữ liệu đã đọc", "What was read";
+    LabelInputs => "Tệp đã phân tích", "Files analysed";
     LabelStats => "Thống kê", "Statistics";
     LabelLowConfidence => "độ tin cậy thấp, chỉ để tham khảo", "low confidence, for reference only";
-    InputLine => "{path}: {format}, {lines} dòng, {records} bản ghi, {unrecognized} dòng không nhận diện được",
+    InputLine => "{path}: {format}, {lines} dòng, {records} bản ghi, {unrecognized} dòng không nhận ra",
         "{path}: {format}, {lines} lines, {records} records, {unrecognized} unrecognised lines";
     InputSkipped => "{path}: bỏ qua — {reason}", "{path}: skipped — {reason}";
     StatsLine => "{calls} cuộc gọi ({failed} lỗi), {regs} lần đăng ký thành công, {regs_failed} lần đăng ký / xác thực lỗi",
         "{calls} calls ({failed} failed), {regs} successful registrations, {regs_failed} failed registrations / authentications";
-    RecordStatsLine => "Nhật ký cuộc gọi: {calls} cuộc (gọi đến {inbound}, gọi đi {outbound}, nội bộ {internal}), {answered} cuộc được trả lời; tối đa {peak} cuộc đồng thời ({peak_at}); giờ bận nhất: {hours}",
+    RecordStatsLine => "Nhật ký cuộc gọi: {calls} cuộc (gọi đến {inbound}, gọi đi {outbound}, nội bộ {internal}), {answered} cuộc được trả lời; tối đa {peak} cuộc đồng thời ({peak_at}); giờ cao điểm: {hours}",
         "Call records: {calls} calls ({inbound} inbound, {outbound} outbound, {internal} internal), {answered} answered; at most {peak} at once ({peak_at}); busiest hours: {hours}";
     PeriodLine => "từ {first} đến {last}", "from {first} to {last}";
     PeriodUnknown => "không rõ thời gian", "no timestamps";
@@ -146,16 +177,16 @@ messages! {
     NewestFirst => "bản sao mới nhất ở trên, đã đảo lại theo thời gian", "newest-first copy, re-ordered by time";
 
     // Sides and subjects.
-    SideUser => "khách hàng tự xử lý", "you (the customer)";
+    SideUser => "quý khách tự xử lý", "you (the customer)";
     SideCarrier => "nhà mạng", "the carrier";
     SideVendor => "bộ phận hỗ trợ / 3CX", "support desk / 3CX";
-    SideInfo => "thông tin", "information";
+    SideInfo => "không cần xử lý (chỉ để tham khảo)", "nobody (for reference only)";
     SubjectTrunk => "trung kế", "trunk";
     SubjectExtension => "máy nhánh", "extension";
     SubjectIp => "địa chỉ IP", "IP address";
     SubjectNumber => "số", "number";
     SubjectSystem => "hệ thống", "system";
-    SubjectInternet => "các địa chỉ IP công cộng", "public IP addresses";
+    SubjectInternet => "các IP trên Internet", "addresses on the internet";
     SubjectCalls => "các cuộc gọi", "calls";
     SubjectMedia => "âm thanh (media)", "audio (media)";
     SubjectCodecs => "codec", "codecs";
@@ -180,30 +211,48 @@ messages! {
     ReasonEmpty => "tệp rỗng", "empty file";
     ReasonOnlyBlankLines => "tệp chỉ có dòng trống, không có dòng nhật ký nào", "only blank lines: no log lines in it";
     ReasonEmptyFolder => "thư mục này không có tệp nào; hãy chép nhật ký vào thư mục rồi chạy lại", "this folder holds no files; copy the logs into it and run again";
-    ReasonNotLog => "không phải nhật ký 3CX mà công cụ biết; hãy gửi nhật ký hoạt động (3CXPhoneSystem.log / Activity Log), nhật ký media server, bản xuất Event Log hoặc CDR",
-        "not a 3CX log this tool knows; send the activity log (3CXPhoneSystem.log / Activity Log), the media-server log, an Event Log export or the CDR";
+    ReasonNotLog => "không phải nhật ký 3CX mà công cụ biết; hãy chọn nhật ký hoạt động (3CXPhoneSystem.log / Activity Log), nhật ký media server, bản xuất Event Log hoặc CDR",
+        "not a 3CX log this tool knows; pick the activity log (3CXPhoneSystem.log / Activity Log), the media-server log, an Event Log export or the CDR";
     ReasonBinary => "tệp nhị phân, không phải nhật ký dạng văn bản", "binary file, not a text log";
-    ReasonBinLog => "nhật ký nhị phân 3CX v12–v14 (.blrec/.bldef): hãy xuất ra văn bản bằng 3cxBinLogViewer.exe (lọc theo ngày hoặc CallID) rồi gửi lại",
-        "3CX v12–v14 binary log (.blrec/.bldef): export text with 3cxBinLogViewer.exe (filter by date or CallID) and send that";
+    ReasonBinLog => "nhật ký nhị phân 3CX v12–v14 (.blrec/.bldef): hãy xuất ra văn bản bằng 3cxBinLogViewer.exe (lọc theo ngày hoặc CallID) rồi chạy lại với tệp đó",
+        "3CX v12–v14 binary log (.blrec/.bldef): export text with 3cxBinLogViewer.exe (filter by date or CallID) and run again on that";
     ReasonPreV8 => "nhật ký 3CX trước v8: phiên bản này không được hỗ trợ", "pre-v8 3CX log: unsupported";
-    ReasonNotYet => "định dạng {format} được nhận ra nhưng phiên bản này chưa phân tích; hãy gửi kèm nhật ký hoạt động (3CXPhoneSystem.log)",
-        "{format} recognised, but this version does not analyse it yet; send the activity log (3CXPhoneSystem.log) too";
-    ReasonArchive => "tệp nén ({kind}): phiên bản này chưa đọc được, hãy giải nén rồi chạy lại với thư mục vừa giải nén",
-        "compressed file ({kind}): this version cannot read it yet; extract it and run again on the extracted folder";
+    ReasonNotYet => "định dạng {format} được nhận ra nhưng phiên bản này chưa phân tích; hãy thêm nhật ký hoạt động (3CXPhoneSystem.log)",
+        "{format} recognised, but this version does not analyse it yet; add the activity log (3CXPhoneSystem.log)";
+    ReasonArchive => "tệp nén ({kind}): chỉ đọc được tệp nén từ đường dẫn, không từ đầu vào chuẩn (stdin) hay bên trong một tệp nén khác; hãy truyền đường dẫn tới tệp, hoặc giải nén rồi chạy lại với thư mục vừa giải nén",
+        "compressed file ({kind}): archives are read from a path, not from standard input or inside another archive; pass the file's path, or extract it and run again on the extracted folder";
     CdrFieldsHint => "không dòng CDR nào khớp thứ tự trường mặc định của 3CX: hãy chạy lại với --cdr-fields theo đúng thứ tự trong cài đặt CDR của tổng đài",
         "no CDR line fits 3CX's default field order: run again with --cdr-fields in the order set in the PBX's CDR settings";
     ReasonUnreadable => "không đọc được: {error}", "cannot be read: {error}";
     UnclosedQuoteHint => "dòng {line} có dấu ngoặc kép (\") mở mà không đóng: dòng đó được đọc với dấu này như ký tự thường, các dòng sau vẫn được đọc bình thường",
         "line {line} opens a quote (\") that is never closed: that line was read with it as a plain character, and the lines after it as usual";
-    ErrorNoInput => "Không có tệp nào là nhật ký 3CX đọc được:\n{files}\nHãy gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log / Server status log), nhật ký 3CXMediaServer.log, hoặc bản xuất Event Log.",
-        "None of the inputs is a readable 3CX log:\n{files}\nSend the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log / Server status log page), the 3CXMediaServer.log, or an Event Log export.";
+    ErrorNoInput => "Không có tệp nào là nhật ký 3CX đọc được:\n{files}\nHãy chọn tệp nhật ký của tổng đài: 3CXPhoneSystem.log (hoặc bản sao trang Activity Log / Server status log), 3CXMediaServer.log, cdr.log, bản xuất Event Log hoặc Call Log / Call Reports (CSV), hoặc tệp zip thông tin hỗ trợ (support info).\nNhật ký ở đâu? v18 trên Windows: C:\\ProgramData\\3CX\\Instance1\\Data\\Logs\\; v18/v20 trên Debian: /var/lib/3cxpbx/Instance1/Data/Logs/; v20 và 3CX hosted: xuất từ trang quản trị (Event Log, Call Log / Call Reports, hoặc tải gói support info).",
+        "None of the inputs is a readable 3CX log:\n{files}\nPick the PBX's log files: 3CXPhoneSystem.log (or a copy of the Activity Log / Server status log page), 3CXMediaServer.log, cdr.log, an Event Log or Call Log / Call Reports (CSV) export, or the support info zip.\nWhere are they? v18 on Windows: C:\\ProgramData\\3CX\\Instance1\\Data\\Logs\\; v18/v20 on Debian: /var/lib/3cxpbx/Instance1/Data/Logs/; v20 and hosted 3CX: export them from the admin console (Event Log, Call Log / Call Reports, or download the support info).";
+    NoFilesIn => "  (không có tệp nào trong: {paths})", "  (no file in: {paths})";
+    OsNotFound => "không tìm thấy tệp hoặc thư mục", "no such file or folder";
+    OsPermission => "không có quyền đọc (hãy chạy với quyền quản trị hoặc sao chép tệp ra thư mục khác)", "permission denied (run as administrator or copy the file elsewhere)";
+    OsIsDirectory => "là thư mục, không phải tệp", "is a folder, not a file";
+    HourCalls => "{h}h ({n} cuộc)", "{h}:00 ({n} calls)";
+    FormatActivityLog => "nhật ký hoạt động (3CXPhoneSystem.log)", "activity log (3CXPhoneSystem.log)";
+    FormatMediaLog => "nhật ký media server (3CXMediaServer.log)", "media-server log (3CXMediaServer.log)";
+    FormatEventLogCsv => "bản xuất Event Log", "Event Log export";
+    FormatEventLogText => "Event Log (dán dạng văn bản)", "Event Log (pasted as text)";
+    FormatCdrLegacy => "nhật ký cuộc gọi (cdr.log)", "call records (cdr.log)";
+    FormatCdrV20 => "nhật ký cuộc gọi v20 (cdroutput)", "v20 call records (cdroutput)";
+    FormatCallLogCsv => "bản xuất Call Log / Call Reports (CSV)", "Call Log / Call Reports export (CSV)";
+    FormatSystemInfo => "thông tin hệ thống (tcxSystemInfo)", "system information (tcxSystemInfo)";
+    FormatSupportBundle => "gói thông tin hỗ trợ (zip)", "support info bundle (zip)";
+    FormatHealthReport => "kết quả tự kiểm tra của 3CX (Health)", "3CX self-check results (Health)";
+    FormatTsdbMetrics => "số liệu đo của tổng đài (tsdb)", "PBX metrics (tsdb)";
+    FormatPacketCapture => "bản ghi gói tin mạng (pcap)", "network packet capture (pcap)";
+    FormatUnknown => "không rõ định dạng", "unknown format";
 
     // Call outcomes (call records).
     OutcomeAnswered => "được trả lời", "answered";
     OutcomeCancelled => "người gọi hủy", "cancelled by caller";
-    OutcomeFailed => "thất bại", "failed";
+    OutcomeFailed => "thất bại (không rõ lý do)", "failed (no reason given)";
     OutcomeBusy => "bận", "busy";
-    OutcomeNoAnswer => "không nghe máy", "no answer";
+    OutcomeNoAnswer => "không bắt máy", "no answer";
     OutcomeDeclined => "bị từ chối", "declined";
     OutcomeNotFound => "số không tồn tại", "number not found";
     OutcomeTimeout => "hết thời gian chờ", "timed out";
@@ -221,7 +270,7 @@ messages! {
     TrunkCallsLine => "{trunk}: gọi đến {inbound} ({inbound_answered} được trả lời), gọi đi {outbound} ({outbound_answered} được trả lời)",
         "{trunk}: {inbound} inbound ({inbound_answered} answered), {outbound} outbound ({outbound_answered} answered)";
     InputDuplicates => "{n} bản ghi trùng với tệp khác (bản sao) đã được bỏ qua", "{n} records duplicating another file (a copy) were skipped";
-    OneWayAudioAll => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi, tất cả từ {ip}{who}. Tín hiệu cuộc gọi vẫn thông nhưng âm thanh không tới được: điển hình của lỗi NAT, chuyển tiếp cổng (port forwarding) hoặc SIP ALG.",
+    OneWayAudioAll => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi, tất cả từ {ip}{who}. Cuộc gọi vẫn kết nối bình thường nhưng không có tiếng (âm thanh RTP không tới được): điển hình của lỗi NAT hoặc SIP ALG trên router của mạng đó.",
         "The media server received no audio (RTP) from the far end on {n} call(s), all from {ip}{who}. Signalling worked but audio did not get through: typical of NAT, port forwarding or SIP ALG problems.";
     SubjectExtensionName => "máy nhánh {ext}", "extension {ext}";
 
@@ -230,26 +279,30 @@ messages! {
     TimelineAllCalls => "Tất cả cuộc gọi", "All calls";
     TimelineCompleted => "Cuộc gọi thành công", "Calls completed";
     TimelineFailed => "Cuộc gọi lỗi", "Calls failed";
+    TimelineOrdinary => "Không bắt máy / bận / hủy (bình thường)", "No answer / busy / cancelled (normal)";
+    TimelineInbound => "gọi đến", "inbound";
+    TimelineOutbound => "gọi đi", "outbound";
+    TimelineFailuresOnly => "Chỉ có Event Log: bản xuất này chỉ ghi cuộc gọi lỗi, không ghi cuộc gọi thành công", "Event Log only: this export lists failed calls only, not the successful ones";
     TimelineRegFailures => "Đăng ký / xác thực lỗi (trục phải)", "Failed registrations (right axis)";
     TimelineMarkers => "Thời điểm lỗi bắt đầu", "Where a fault starts";
     TimelineEmpty => "Không có mốc thời gian nào để vẽ biểu đồ theo giờ.", "No timestamps to draw the hourly chart.";
     TimelineAria => "Biểu đồ theo giờ: cuộc gọi thành công, cuộc gọi lỗi, đăng ký lỗi và thời điểm lỗi bắt đầu", "Hourly chart: calls completed, calls failed, failed registrations and where faults start";
-    InputCounts => "{lines} dòng, {records} bản ghi, {unrecognized} dòng không nhận diện được", "{lines} lines, {records} records, {unrecognized} unrecognised lines";
+    InputCounts => "{lines} dòng, {records} bản ghi, {unrecognized} dòng không nhận ra", "{lines} lines, {records} records, {unrecognized} unrecognised lines";
 
     // The support e-mail (shared/seed: the support process).
     TicketSubjectLabel => "Tiêu đề", "Subject";
     TicketSubject => "{partner} / {company} - license {license} - {fault}", "{partner} / {company} - license {license} - {fault}";
     TicketUnexplained => "lỗi dịch vụ chưa rõ nguyên nhân", "service fault of unknown cause";
     TicketNoFault => "không phát hiện lỗi trong nhật ký, cần hỗ trợ kiểm tra", "no fault found in the logs, support needed";
-    TicketGreeting => "Kính gửi bộ phận hỗ trợ kỹ thuật 3CX,", "Dear 3CX support team,";
+    TicketGreeting => "Kính gửi Bộ phận Hỗ trợ kỹ thuật IDB,", "Dear IDB technical support,";
     TicketCompany => "Tên công ty", "Company";
     TicketPartner => "Mua qua Partner 3CX", "Bought through 3CX partner";
     TicketLicense => "License key", "License key";
-    TicketConsole => "Link truy cập trang quản trị tổng đài (không kèm mật khẩu)", "Admin console link (no password)";
+    TicketConsole => "Link truy cập trang quản trị tổng đài (mật khẩu sẽ gửi khi IDB phản hồi)", "Admin console link (the password follows when IDB replies)";
     TicketPbxNumber => "Số tổng đài", "PBX number";
     TicketProblemIntro => "Tôi đang gặp khó khăn/lỗi trong vấn đề:", "I have a problem with:";
-    TicketServiceFault => "3. Lỗi dịch vụ: số máy nhánh {ext} trên thiết bị {device} ở tính năng {feature}",
-        "3. Service fault: extension {ext} on device {device}, feature {feature}";
+    TicketServiceFault => "3. Lỗi dịch vụ: số máy nhánh {ext} trên thiết bị {device} ở tính năng: {feature}",
+        "3. Service fault: extension {ext} on device {device}, feature: {feature}";
     TicketContentIntro => "Nội dung cần hỗ trợ:", "What I need help with:";
     TicketMaintenance => "LƯU Ý: nhật ký cho thấy bản quyền / gói bảo trì 3CX đã hết hạn. Quy trình hỗ trợ yêu cầu license còn hạn bảo trì: cần gia hạn trước khi được hỗ trợ.",
         "NOTE: the logs show the 3CX license / maintenance has expired. The support process requires a license with active maintenance: renew it before support can help.";
@@ -258,22 +311,21 @@ messages! {
     TicketBillSuspect => "Cước thuê bao với nhà mạng: CẦN KIỂM TRA — nhật ký cho thấy trung kế bị chặn gọi đi, hãy xác nhận với nhà mạng đã đóng cước.",
         "Carrier bill: TO CHECK — the logs show the trunk's outgoing calls barred; confirm with the carrier that the bill is paid.";
     TicketBillUnknown => "Cước thuê bao với nhà mạng: [đã kiểm tra / chưa kiểm tra]", "Carrier bill: [checked / not checked]";
-    TicketBillChecked => "Cước thuê bao với nhà mạng: đã kiểm tra, thuê bao đầu số đã đóng cước.",
-        "Carrier bill: checked; the trunk's number has paid its bill.";
+    TicketBillChecked => "Cước thuê bao với nhà mạng: đã kiểm tra với nhà mạng, thuê bao đã đóng cước.", "Carrier bill: checked with the carrier, the bill is paid.";
     TicketBillCheckedButBarred => "Cước thuê bao với nhà mạng: đã kiểm tra và đã đóng cước, nhưng nhật ký vẫn cho thấy trung kế bị chặn gọi đi — cần nhà mạng xác nhận lại việc mở chiều gọi đi.",
         "Carrier bill: checked and paid, but the logs still show the trunk's outgoing calls barred — the carrier needs to confirm that outgoing calls were reopened.";
-    TicketUserFaultsLeft => "Lỗi phía người dùng: còn {n} lỗi cần tự xử lý (xem trên) trước khi gửi yêu cầu.",
-        "Faults on the customer's side: {n} to fix first (see above) before sending this request.";
+    TicketUserFaultsLeft => "Lỗi phía người dùng: còn {n} lỗi chưa xử lý (xem LƯU Ý ở đầu email).",
+        "Faults on the user's side: {n} not fixed yet (see the NOTE at the top).";
     TicketUserFaultsNone => "Lỗi phía người dùng: đã kiểm tra nhật ký bằng cxtriage, không phát hiện lỗi phía người dùng.",
-        "Faults on the customer's side: the logs were checked with cxtriage; none found.";
+        "Faults on the user's side: the logs were checked with cxtriage; none found.";
     TicketLogsAttached => "File nhật ký / call log gửi kèm: {files}", "Logs / call log attached: {files}";
     TicketContactIntro => "Vui lòng liên hệ lại tôi theo:", "Please contact me at:";
     TicketContactName => "Họ tên", "Name";
     TicketContactEmail => "Email", "E-mail";
     TicketContactPhone => "Điện thoại", "Phone";
     TicketContactChat => "Skype/Viber/Zalo", "Skype/Viber/Zalo";
-    TicketRemote => "Thông tin truy cập từ xa (TeamViewer / UltraViewer) vào tổng đài sẽ được gửi khi bộ phận hỗ trợ yêu cầu, theo lịch hẹn trước. Mật khẩu quản trị chỉ gửi khi được yêu cầu.",
-        "Remote access details (TeamViewer / UltraViewer) to the PBX will be sent when support asks, at a scheduled time. The admin password is sent only when asked.";
+    TicketRemote => "Thông tin TeamViewer / UltraViewer truy cập vào tổng đài hoặc thiết bị bị lỗi: {remote}",
+        "TeamViewer / UltraViewer access to the PBX or the faulty device: {remote}";
     TicketRemoteId => "Mã truy cập từ xa (UltraViewer / TeamViewer / AnyDesk): {id}. Mật khẩu truy cập và mật khẩu quản trị sẽ gửi khi bộ phận hỗ trợ yêu cầu, theo lịch hẹn trước.",
         "Remote-access ID (UltraViewer / TeamViewer / AnyDesk): {id}. The access password and the admin password are sent when support asks, at a scheduled time.";
     PlaceholderPartner => "[tên đối tác]", "[partner]";
@@ -288,6 +340,46 @@ messages! {
     PlaceholderContactEmail => "[email]", "[e-mail]";
     PlaceholderContactPhone => "[số di động]", "[mobile number]";
     PlaceholderContactChat => "[nick chat hoặc nhóm chat]", "[chat handle or group]";
+    TicketTo => "Gửi tới: {to} (gửi từ email đã đăng ký hỗ trợ; mỗi vấn đề một email mới)",
+        "To: {to} (send it from the e-mail registered for support; one new e-mail per problem)";
+    TicketContract => "Số hợp đồng", "Contract number";
+    TicketContractPhoto => "Ảnh chụp hợp đồng dịch vụ hoặc hóa đơn chứng từ: [đính kèm để được hỗ trợ nhanh hơn]",
+        "Photo of the service contract or invoice: [attach it for faster support]";
+    TicketScreenshots => "Ảnh chụp / video màn hình báo lỗi: [đính kèm nếu có, ghi chi tiết lỗi]",
+        "Screenshots / video of the error: [attach if you have them, with the details]";
+    TicketProblemOther => "3. Lỗi dịch vụ: {subject} — {fault}{since}", "3. Service fault: {subject} — {fault}{since}";
+    TicketSince => ", từ {time}", ", since {time}";
+    TicketDescribe => "Lỗi tôi gặp: [mô tả lỗi, thời điểm, số máy nhánh / số đã gọi]",
+        "The problem I see: [describe it: when, which extension / number]";
+    TicketFixFirstWarning => "LƯU Ý: báo cáo tự kiểm tra cho thấy còn lỗi phía người dùng chưa xử lý: {fault} — {subject}. Bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
+        "NOTE: the self-check shows a fault on the user's side not fixed yet: {fault} — {subject}. Support will ask for it to be fixed first.";
+    TicketOtherProblems => "Các vấn đề khác trong cùng báo cáo được gửi bằng email riêng (mỗi vấn đề một email): {list}.",
+        "The report's other problems go in e-mails of their own (one problem per e-mail): {list}.";
+    TicketSignOff => "Trân trọng,", "Kind regards,";
+    PlaceholderContract => "[số hợp đồng]", "[contract number]";
+    PlaceholderRemote => "[ID và mật khẩu TeamViewer / UltraViewer]", "[TeamViewer / UltraViewer ID and password]";
+    PlaceholderSignature => "[họ tên]", "[your name]";
+    PlaceholderProblem => "[tổng đài / trung kế / máy nhánh]", "[PBX / trunk / extension]";
+    EmlLogsZipped => "Nhật ký đính kèm trong {zip}: {files}", "Logs attached in {zip}: {files}";
+    EmlLogLeftOut => "Chưa đính kèm {file}: {why}", "Not attached: {file}: {why}";
+    EmlLeftOutCap => "vượt giới hạn {cap} của tệp đính kèm; hãy gửi riêng tệp này nếu bộ phận hỗ trợ yêu cầu",
+        "over the {cap} attachment cap; send this file separately if support asks";
+    EmlLeftOutStdin => "đọc từ đầu vào chuẩn (stdin), không đọc lại được; hãy đính kèm tệp gốc", "read from standard input, which cannot be read again; attach the original file";
+    EmlFixFirstStderr => "Báo cáo cho thấy lỗi phía người dùng ({fault} — {subject}); hãy xử lý trước rồi mới gửi email: bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
+        "The report shows a fault on the user's side ({fault} — {subject}); fix it before sending: support will ask for it to be fixed first.";
+    EmlFromMissing => "Chưa có --contact-email: hãy gửi email nháp này từ email đã đăng ký hỗ trợ với IDB.",
+        "No --contact-email: send this draft from the e-mail registered for support with IDB.";
+    EmlWritten => "Đã ghi {n} email nháp (mỗi vấn đề một email) vào {dir}", "Wrote {n} e-mail draft(s) (one per problem) to {dir}";
+    SubjectLicensePeak => "license hiện cho tối đa {n} cuộc gọi đồng thời", "the license allows at most {n} simultaneous calls";
+    HtmlNextStep => "Bước tiếp theo", "Next step";
+    HtmlNextStepText => "Nếu vẫn cần hỗ trợ: gửi email cho bộ phận hỗ trợ từ email đã đăng ký, kèm báo cáo này (mỗi vấn đề một email). Email nháp có sẵn báo cáo đính kèm: cxtriage check -o yeu-cau.eml --attach-logs <thư mục nhật ký>.",
+        "If you still need help: e-mail support from your registered address with this report (one problem per e-mail). A draft with the report attached: cxtriage check -o request.eml --attach-logs <log folder>.";
+    HtmlMailto => "Soạn email hỗ trợ tới {to}", "Write the support e-mail to {to}";
+    HtmlMailBody => "Xin xem báo cáo cxtriage đính kèm (bao-cao-cxtriage.html) và dán nội dung email bên dưới báo cáo vào đây.",
+        "Please see the attached cxtriage report (cxtriage-report.html); paste the e-mail text shown under the report here.";
+    HtmlTicketCopy => "Nội dung email (sao chép)", "E-mail text (to copy)";
+    TicketMoreProblems => "Báo cáo có {n} vấn đề cần gửi riêng; dùng -o THƯ_MỤC để ghi mỗi vấn đề một email.",
+        "The report has {n} problems to send separately; use -o DIR to write one e-mail per problem.";
 
     // Rule explanations.
     TrunkUnpaidMain => "Từ {onset}, {failed} cuộc gọi ra qua trung kế {trunk} bị từ chối ({codes}) tới {distinct} số khác nhau, và sau đó không có cuộc gọi ra nào qua trung kế này thành công.",
@@ -335,9 +427,9 @@ messages! {
         "{ip} is a private (LAN) address: a company phone (extension {ext}) is locked out.";
     IpBlacklistedPrivateDevice => "{ip} là địa chỉ mạng nội bộ: một điện thoại hoặc thiết bị của công ty đang bị khóa (hãy tìm thiết bị đang dùng sai mật khẩu).",
         "{ip} is a private (LAN) address: a company phone or device is locked out (look for the device using a wrong password).";
-    BruteForceMain => "{n} lần xác thực thất bại từ {ips} địa chỉ IP công cộng, thử {users} tài khoản khác nhau ({sample}), từ {first} đến {last}: có người đang dò mật khẩu tổng đài từ Internet.",
+    BruteForceMain => "{n} lần xác thực thất bại từ {ips} địa chỉ IP trên Internet, thử {users} tài khoản khác nhau ({sample}), từ {first} đến {last}: có người đang dò mật khẩu tổng đài từ Internet.",
         "{n} failed authentications from {ips} public IP address(es), trying {users} different accounts ({sample}), from {first} to {last}: someone on the internet is guessing the PBX's passwords.";
-    OneWayAudioMain => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi; {top} cuộc trong số đó từ {ip}{who}. Tín hiệu cuộc gọi vẫn thông nhưng âm thanh không tới được: điển hình của lỗi NAT, chuyển tiếp cổng (port forwarding) hoặc SIP ALG.",
+    OneWayAudioMain => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi; {top} cuộc trong số đó từ {ip}{who}. Cuộc gọi vẫn kết nối bình thường nhưng không có tiếng (âm thanh RTP không tới được): điển hình của lỗi NAT, mở port (port forwarding) hoặc SIP ALG.",
         "The media server received no audio (RTP) from the far end on {n} call(s); {top} of them from {ip}{who}. Signalling worked but audio did not get through: typical of NAT, port forwarding or SIP ALG problems.";
     OneWayAudioExtension => " (máy nhánh {ext})", " (extension {ext})";
     OneWayAudioSpread => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi, từ {ips} địa chỉ khác nhau: lỗi có vẻ nằm ở tường lửa / NAT phía tổng đài.",
@@ -346,16 +438,19 @@ messages! {
         "The far end advertised a private IP address in its SDP while the PBX uses a public one: NAT is not handled.";
     CodecMismatchMain => "{n} cuộc gọi bị từ chối vì không có codec chung ({codes}).",
         "{n} call(s) were refused for lack of a common codec ({codes}).";
+    NoOutboundRuleProposal => "Đề xuất: Outbound Rule cho số bắt đầu bằng {prefix}, độ dài {len} → trung kế {trunk}.", "Suggested: an outbound rule for numbers starting with {prefix}, length {len} → trunk {trunk}.";
+    OneWayAudioRemoteAdvice => "Chỉ {who} ({ip}, làm việc từ xa) bị mất tiếng, các máy khác vẫn có tiếng nên router văn phòng không có lỗi: tắt SIP ALG trên router nơi máy này đặt, hoặc cho máy này dùng ứng dụng 3CX / 3CX SBC / tunnel thay cho đăng ký SIP trực tiếp.",
+        "Only {who} ({ip}, remote) loses audio while the other phones have it, so the office router is fine: disable SIP ALG on the router where this phone sits, or have it use the 3CX app / 3CX SBC / tunnel instead of registering SIP directly.";
     NoOutboundRuleMain => "{n} cuộc gọi ra không khớp quy tắc gọi ra nào (số đã quay: {numbers}).",
         "{n} outbound call(s) matched no outbound rule (numbers dialled: {numbers}).";
-    LicenseLimitRecords => "{n} cuộc gọi bị từ chối vì đã đạt giới hạn cuộc gọi đồng thời của bản quyền (license_limit_reached).",
-        "{n} call(s) were refused because the license's simultaneous-call limit was reached (license_limit_reached).";
+    LicenseLimitRecords => "{n} cuộc gọi bị từ chối vì đã đạt giới hạn cuộc gọi đồng thời của bản quyền.",
+        "{n} call(s) were refused because the license's simultaneous-call limit was reached.";
     LicenseLimitCeiling => "Số cuộc gọi đồng thời chạm đúng mức {peak} — bằng một cỡ bản quyền 3CX — {episodes} lần (lần đầu lúc {at}), và {failures} cuộc gọi thất bại đúng lúc đang ở mức đó: nhiều khả năng bản quyền đang giới hạn số cuộc gọi.",
         "Simultaneous calls hit exactly {peak} — a 3CX license size — {episodes} times (first at {at}), and {failures} calls failed while at that level: the license most likely caps the calls.";
-    DestinationProhibitedRecords => "{n} cuộc gọi bị 3CX chặn vì hướng gọi không được phép (destination_prohibited).",
-        "{n} call(s) were blocked by 3CX because the destination is not allowed (destination_prohibited).";
-    ExternalCallsDisabledRecords => "{n} cuộc gọi ra bị chặn vì máy nhánh không được phép gọi ra ngoài (external_call_disabled).",
-        "{n} outbound call(s) were blocked because the extension may not call outside (external_call_disabled).";
+    DestinationProhibitedRecords => "{n} cuộc gọi bị 3CX chặn vì hướng gọi không được phép.",
+        "{n} call(s) were blocked by 3CX because the destination is not allowed.";
+    ExternalCallsDisabledRecords => "{n} cuộc gọi ra bị chặn vì máy nhánh không được phép gọi ra ngoài.",
+        "{n} outbound call(s) were blocked because the extension may not call outside.";
     ProhibitedWho => "Số đã gọi: {numbers}; máy nhánh gọi: {exts}.", "Numbers dialled: {numbers}; calling extensions: {exts}.";
     DestinationClassRefused => "{n} cuộc gọi tới số {class} đều thất bại ({numbers}) trong khi {ok} cuộc gọi tới số thông thường thành công: hướng gọi này bị chặn.",
         "{n} call(s) to {class} numbers all failed ({numbers}) while {ok} calls to ordinary numbers succeeded: this destination class is barred.";
@@ -367,15 +462,15 @@ messages! {
         "{n} incoming call(s) from a trunk could not be routed (no matching inbound rule).";
     ForwardingMain => "{n} cuộc gọi được chuyển hướng do DND, chuyển tiếp, không trả lời / bận, giờ làm việc hoặc ngày lễ: đây là cấu hình, không phải lỗi.",
         "{n} call(s) were diverted by DND, forwarding, no answer / busy, office hours or holidays: configuration, not a fault.";
-    PbxServiceRecords => "{n} cuộc gọi kết thúc vì lỗi máy chủ 3CX (server_error / forwarding_loop).",
-        "{n} call(s) ended with a 3CX server error (server_error / forwarding_loop).";
+    PbxServiceRecords => "{n} cuộc gọi kết thúc vì lỗi máy chủ 3CX (lỗi máy chủ hoặc vòng lặp chuyển tiếp).",
+        "{n} call(s) ended with a 3CX server error (server error or forwarding loop).";
     InternetDownMain => "Cả {n} trung kế ({trunks}) cùng mất kết nối tới nhà mạng (hết thời gian chờ) từ khoảng {at}: đường Internet của văn phòng có vấn đề, không phải một nhà mạng.",
         "All {n} trunks ({trunks}) lost the carrier (timeouts) from about {at}: the office's internet link is down, not one carrier.";
-    FirewallMain => "Báo cáo sức khỏe của 3CX: kiểm tra tường lửa thất bại {checks} lần, không tới được máy chủ STUN {stun} lần, IP nội bộ thay đổi {local} lần.",
+    FirewallMain => "Báo cáo kiểm tra hệ thống (Health Report) của 3CX: kiểm tra tường lửa (Firewall check) thất bại {checks} lần, không tới được máy chủ STUN {stun} lần, IP nội bộ thay đổi {local} lần.",
         "3CX's own health checks: firewall check failed {checks} time(s), STUN server unreachable {stun} time(s), local IP changed {local} time(s).";
     CallQualityMain => "{n} trong {total} báo cáo chất lượng cuộc gọi có MOS dưới 3.5; nhiều nhất là {party} ({m} cuộc).",
         "{n} of {total} call-quality reports have a MOS under 3.5; the most for {party} ({m} calls).";
-    LicenseExpiredMain => "Gói đăng ký / bảo trì 3CX đã hết hạn ngày {date} ({days} ngày trước cuối nhật ký). Quy trình hỗ trợ yêu cầu license còn hạn bảo trì.",
+    LicenseExpiredMain => "Gói đăng ký / bảo trì 3CX đã hết hạn ngày {date} ({days} ngày trước ngày cuối của nhật ký). Quy trình hỗ trợ yêu cầu license còn hạn bảo trì.",
         "The 3CX subscription / maintenance expired on {date} ({days} days before the end of the log). The support process requires active maintenance.";
     LicenseExpiringMain => "Gói đăng ký / bảo trì 3CX sẽ hết hạn ngày {date} (còn {days} ngày tính từ cuối nhật ký): hãy gia hạn để không bị gián đoạn hỗ trợ.",
         "The 3CX subscription / maintenance expires on {date} ({days} days after the end of the log): renew it so that support is not interrupted.";
@@ -399,13 +494,13 @@ messages! {
     OneWayAudioEvents => "{ack} cuộc gọi bị ngắt vì không nhận được ACK đúng hạn (sự kiện 50029) và {oneway} báo cáo chất lượng không có RTP/RTCP một chiều (sự kiện 10034): âm thanh / tín hiệu không đi qua NAT hoặc tường lửa.",
         "{ack} call(s) dropped because the ACK did not arrive in time (event 50029) and {oneway} quality report(s) show no RTP/RTCP one way (event 10034): media or signalling does not get through NAT or the firewall.";
     IpBlacklistedEvent => "3CX đã chặn (blacklist) địa chỉ {ip} ({n} lần, sự kiện 12290 / 12292).", "3CX blacklisted {ip} ({n} time(s), events 12290 / 12292).";
-    BruteForceEvents => "{n} yêu cầu SIP bị từ chối, cuộc gọi không xác định hoặc bị chặn từ {ips} địa chỉ IP công cộng lạ, từ {first} đến {last}: có người dò quét tổng đài từ Internet.",
+    BruteForceEvents => "{n} yêu cầu SIP bị từ chối, cuộc gọi không xác định hoặc bị chặn từ {ips} địa chỉ IP lạ trên Internet, từ {first} đến {last}: có người dò quét tổng đài từ Internet.",
         "{n} rejected SIP requests, unidentified calls or blacklistings from {ips} unknown public IP address(es), from {first} to {last}: someone on the internet is scanning the PBX.";
     TrunkUnreachableDns => "3CX báo không tới được máy chủ của nhà mạng (lỗi DNS / không có đường) {n} lần, từ {first} (sự kiện 12293).",
         "3CX could not reach the carrier's server (DNS error / unreachable) {n} time(s), from {first} (event 12293).";
     TrunkChannelMain => "Trung kế {trunk} chạm mức tối đa {peak} cuộc gọi đồng thời {episodes} lần (lần đầu lúc {at}) và {failures} cuộc gọi thất bại đúng lúc đó: trung kế đã dùng hết số kênh nhà mạng cấp.",
         "Trunk {trunk} hit its maximum of {peak} simultaneous calls {episodes} times (first at {at}) and {failures} calls failed right then: the trunk used up the channels the carrier provides.";
-    CalleeBusyMain => "{n} cuộc gọi kết thúc bình thường theo phía bị gọi ({codes}): bận, không nghe máy, người gọi hủy hoặc sai số. Đây không phải lỗi tổng đài.",
+    CalleeBusyMain => "{n} cuộc gọi không thành do người nghe bận, không bắt máy, người gọi hủy hoặc gọi sai số ({codes}): đây là kết quả bình thường, không phải lỗi tổng đài.",
         "{n} call(s) ended the ordinary way at the called side ({codes}): busy, no answer, cancelled by the caller or wrong number. This is not a PBX fault.";
 
     // The batch overview page (support desk).
@@ -567,17 +662,17 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
         TrunkAuthFailed => (
             ("Trung kế đăng ký thất bại: sai thông tin xác thực", "Trunk registration rejected: wrong credentials"),
             (
-                "Nhập lại chính xác tên đăng nhập / Auth ID / mật khẩu của trung kế theo thông tin nhà mạng cấp (trong 3CX: SIP Trunks → trung kế → Authentication), rồi kiểm tra trạng thái đăng ký.",
-                "Re-enter the trunk's username / auth ID / password exactly as the carrier issued them (in 3CX: SIP Trunks → the trunk → Authentication), then check its registration status.",
+                "Nhập lại chính xác Auth ID / mật khẩu của trung kế theo thông tin nhà mạng cấp (v18: SIP Trunks → chọn trung kế → Authentication; v20: Voice & Chat → chọn trung kế → Authentication), rồi kiểm tra trạng thái đăng ký.",
+                "Re-enter the trunk's auth ID / password exactly as the carrier issued them (v18: SIP Trunks → the trunk → Authentication; v20: Voice & Chat → the trunk → Authentication), then check its registration status.",
             ),
         ),
         TrunkIpNotAllowed => (
             (
-                "Trung kế xác thực theo IP từ chối IP công cộng của tổng đài",
+                "Trung kế xác thực theo IP: nhà mạng không chấp nhận IP public (WAN) hiện tại của tổng đài",
                 "IP-authenticated trunk rejects the PBX's public IP",
             ),
             (
-                "Xác nhận IP công cộng tĩnh của văn phòng và yêu cầu nhà mạng cho phép (whitelist) IP này.",
+                "Xác nhận IP public (WAN) tĩnh của văn phòng và yêu cầu nhà mạng cho phép (whitelist) IP này.",
                 "Confirm the office's static public IP and ask the carrier to allow it.",
             ),
         ),
@@ -611,19 +706,22 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
         ExtensionAuthFailed => (
             ("Điện thoại dùng sai thông tin xác thực máy nhánh", "Phone uses wrong extension credentials"),
             (
-                "Nhập lại Authentication ID và mật khẩu của máy nhánh trên điện thoại, hoặc cấu hình lại (provision) điện thoại từ 3CX.",
-                "Re-enter the extension's authentication ID and password on the phone, or re-provision the phone from 3CX.",
+                "Nhập lại Authentication ID và mật khẩu của máy nhánh trên điện thoại (xem ở v18: Extensions → máy nhánh → General; v20: Users → người dùng → IP Phone / Provisioning), hoặc cấu hình lại (provision) điện thoại từ 3CX.",
+                "Re-enter the extension's authentication ID and password on the phone (see v18: Extensions → the extension → General; v20: Users → the user → IP Phone / Provisioning), or re-provision the phone from 3CX.",
             ),
         ),
         IpBlacklisted => (
-            ("Một địa chỉ IP bị 3CX chặn (chống tấn công)", "An IP was blocked by 3CX anti-hacking"),
+            ("IP bị 3CX đưa vào danh sách chặn (blacklist)", "An IP was blocked by 3CX anti-hacking"),
             (
-                "Sửa mật khẩu sai trên thiết bị trước, sau đó xóa IP khỏi danh sách chặn của 3CX (Security → Blacklisted IPs) hoặc đưa IP văn phòng vào danh sách cho phép.",
-                "Fix the wrong password on the device first, then remove the IP from the 3CX blacklist (Security → Blacklisted IPs) or whitelist the office IP.",
+                "Sửa mật khẩu sai trên thiết bị trước, sau đó xóa IP khỏi danh sách chặn (v18: Dashboard → Blacklisted IPs; v20: Advanced → Blacklisted IPs). Với IP cố định của văn phòng có thể đổi Block thành Allow ở cùng chỗ; lưu ý IP đã cho phép (whitelist) không còn được chống tấn công bảo vệ.",
+                "Fix the wrong password on the device first, then remove the IP from the blacklist (v18: Dashboard → Blacklisted IPs; v20: Advanced → Blacklisted IPs). For the office's fixed IP you may change Block to Allow there; note that an allowed (whitelisted) IP is no longer protected by anti-hacking.",
             ),
         ),
         BruteForceAttack => (
-            ("Bị dò mật khẩu từ Internet", "Password-guessing attack from the internet"),
+            (
+                "Tổng đài bị dò mật khẩu (tấn công brute-force) từ Internet",
+                "Password-guessing attack from the internet",
+            ),
             (
                 "Giữ bật chống tấn công (anti-hacking), dùng mật khẩu mạnh cho mọi máy nhánh, chỉ cho phép SIP từ IP / quốc gia cần thiết, không mở cổng 5060 ra Internet nếu không cần.",
                 "Keep anti-hacking on, use strong passwords on every extension, allow SIP only from the IPs / countries you need, and do not expose port 5060 to the world unless needed.",
@@ -635,15 +733,15 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
                 "One-way or no audio (NAT, firewall, SIP ALG)",
             ),
             (
-                "Chuyển tiếp cổng SIP và RTP 1:1 (giữ nguyên cổng) trên router, tắt SIP ALG, rồi chạy lại công cụ kiểm tra tường lửa (Firewall Checker) của 3CX.",
-                "Forward the SIP and RTP ports 1:1 with port preservation on the router, disable SIP ALG, and rerun the 3CX Firewall Checker.",
+                "Nếu chỉ một máy nhánh làm việc từ xa bị mất tiếng: tắt SIP ALG trên router nơi máy đó đặt, hoặc cho máy đó dùng ứng dụng 3CX / 3CX SBC / tunnel thay cho đăng ký SIP trực tiếp. Chỉ khi mọi cuộc gọi đều mất tiếng mới kiểm tra router văn phòng: NAT (mở port) 5060 và dải RTP 9000–10999 về IP tổng đài, giữ nguyên số cổng (port preservation), tắt SIP ALG, rồi chạy lại Firewall Checker.",
+                "If only one remote extension loses audio: disable SIP ALG on the router where that phone sits, or have it use the 3CX app / 3CX SBC / tunnel instead of registering SIP directly. Only when every call loses audio, check the office router: forward 5060 and the RTP range 9000–10999 to the PBX with port preservation, disable SIP ALG, then rerun the Firewall Checker.",
             ),
         ),
         FirewallCheckFailed => (
             ("Lỗi cấu hình tường lửa / STUN / mạng", "Firewall / STUN / network configuration problem"),
             (
-                "Mở các cổng mà Firewall Checker liệt kê (và STUN 3478), rồi chạy lại công cụ kiểm tra.",
-                "Open the ports the checker lists (and STUN 3478), then rerun it.",
+                "Cho phép tổng đài ra Internet qua UDP 3478 (STUN, chiều đi); NAT (mở port) về IP tổng đài các cổng 5060 (SIP), 5090 (tunnel), 9000–10999 (RTP), 5001/443 (HTTPS), rồi chạy lại Firewall Checker trên Dashboard.",
+                "Let the PBX reach the internet on UDP 3478 (STUN, outbound); forward 5060 (SIP), 5090 (tunnel), 9000–10999 (RTP) and 5001/443 (HTTPS) to the PBX, then rerun the Firewall Checker from the Dashboard.",
             ),
         ),
         CallQualityPoor => (
@@ -663,8 +761,8 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
         NoOutboundRule => (
             ("Không có quy tắc gọi ra phù hợp với số đã quay", "No outbound rule matches the dialled number"),
             (
-                "Thêm hoặc sửa quy tắc gọi ra (đầu số, độ dài, nhóm máy nhánh, bớt / thêm số) cho các số trong báo cáo.",
-                "Add or fix the outbound rule (prefix, length, extension group, strip / prepend) for the numbers in this report.",
+                "Thêm hoặc sửa Outbound Rule cho các số trong báo cáo: \"Calls to Numbers starting with prefix\" (đầu số), \"Calls to Numbers with a length of\" (độ dài), rồi chọn trung kế đang thực hiện các cuộc gọi ra tương tự.",
+                "Add or fix the outbound rule for the numbers in this report: \"Calls to Numbers starting with prefix\" (prefix), \"Calls to Numbers with a length of\" (length), then pick the trunk that carries similar outbound calls.",
             ),
         ),
         NumberFormatInvalid => (
@@ -680,8 +778,8 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
                 "Destination not allowed (1800/1900, international, blocked country, outbound disabled)",
             ),
             (
-                "Yêu cầu nhà mạng mở hướng gọi này, hoặc sửa quyền gọi trong 3CX.",
-                "Ask the carrier to enable this destination class, or change the permission in 3CX.",
+                "Số 1900/1800 thường bị nhà mạng chặn mặc định trên trung kế: gọi nhà mạng yêu cầu mở dịch vụ gọi 1900/1800 (hoặc quốc tế). Nếu đã mở, kiểm tra quyền gọi ra của máy nhánh và danh sách mã quốc gia được phép (Allowed Country Codes) trong 3CX.",
+                "1900/1800 numbers are usually barred on trunks by the carrier by default: ask the carrier to open 1900/1800 (or international) calls. If they are open, check the extension's outbound permission and the Allowed Country Codes in 3CX.",
             ),
         ),
         InboundNotRouted => (
@@ -697,8 +795,8 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
         LicenseCallLimit => (
             ("Vượt giới hạn cuộc gọi đồng thời của bản quyền 3CX", "3CX simultaneous-call license limit reached"),
             (
-                "Nâng cấp bản quyền (thêm số cuộc gọi đồng thời) hoặc giảm số cuộc gọi cùng lúc vào giờ cao điểm.",
-                "Upgrade the license (more simultaneous calls) or reduce peak concurrency.",
+                "Liên hệ đối tác / nhà phân phối để nâng số cuộc gọi đồng thời của license, hoặc giảm số cuộc gọi cùng lúc vào giờ cao điểm.",
+                "Ask the partner / distributor to raise the license's simultaneous calls, or reduce peak concurrency.",
             ),
         ),
         LicenseExpired => (
@@ -740,11 +838,14 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
                 "Lỗi dịch vụ 3CX (dừng, khởi động lại, hết cổng media, cập nhật lỗi)",
                 "3CX service failure (crash, restart, no media ports, failed update)",
             ),
-            ("Gửi báo cáo này cho bộ phận hỗ trợ.", "Send this report to the support desk."),
+            (
+                "Gửi email cho bộ phận hỗ trợ (support@idb.com.vn) kèm báo cáo này.",
+                "E-mail the support desk (support@idb.com.vn) with this report.",
+            ),
         ),
         CalleeBusyOrUnreachable => (
             (
-                "Thuê bao bị gọi bận, không nghe máy hoặc không liên lạc được (bình thường)",
+                "Người nghe bận, không bắt máy hoặc số không liên lạc được (bình thường)",
                 "Called party busy, not answering or unreachable (normal)",
             ),
             (
@@ -847,6 +948,16 @@ mod tests {
             assert!(spec.contains(title(Lang::En, *f)), "{f:?}");
             assert!(spec.contains(title(Lang::Vi, *f)), "{f:?}");
         }
+    }
+
+    #[test]
+    fn english_plurals_follow_the_count() {
+        assert_eq!(fill("{n} call(s) failed", &[("n", &1)]), "1 call failed");
+        assert_eq!(fill("{n} call(s) failed", &[("n", &3)]), "3 calls failed");
+        assert_eq!(fill("{n} failed outbound call(s)", &[("n", &1)]), "1 failed outbound call");
+        assert_eq!(fill("from {n} public IP address(es)", &[("n", &2)]), "from 2 public IP addresses");
+        assert_eq!(fill("Found {n} fault(s) on your side", &[("n", &1)]), "Found 1 fault on your side");
+        assert_eq!(fill("{n} time(s) and {m} call(s)", &[("n", &1), ("m", &2)]), "1 time and 2 calls");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod batch;
 pub mod check;
 pub mod classify;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod event;
 pub mod events;
@@ -18,8 +19,8 @@ pub mod i18n;
 pub mod input;
 pub mod parse;
 pub mod report;
-pub mod shapes;
 pub mod server;
+pub mod shapes;
 
 pub use check::{CheckOptions, check};
 pub use error::Error;

@@ -2,8 +2,8 @@
 //! (0 no fault, 1 faults, 2 usage error or no readable input).
 
 use clap::Parser;
-use cxtriage::cli::{CatalogFormat, Cli, Command};
-use cxtriage::report::render;
+use cxtriage::cli::{CatalogFormat, Cli, ColorChoice, Command};
+use cxtriage::report::{OutputFormat, render};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -53,11 +53,119 @@ fn emit(text: &str, output: Option<&std::path::Path>) -> Result<(), cxtriage::Er
     }
 }
 
+/// ANSI colour of the verdict line: orange fix-first, red escalate, green no fault.
+fn colour_verdict(text: &str, verdict: cxtriage::classify::Verdict) -> String {
+    use cxtriage::classify::Verdict;
+    let code = match verdict {
+        Verdict::FixFirst => "1;33",
+        Verdict::Escalate => "1;31",
+        // Not enough was read: the same warning colour as fix first.
+        Verdict::InsufficientInput => "1;33",
+        Verdict::NoFaultFound => "1;32",
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let (body, nl) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+        if n == 0 {
+            out.push_str(&format!("\x1b[{code}m{body}\x1b[0m{nl}"));
+        } else if body.starts_with("     ") && !body.trim().is_empty() {
+            // Evidence lines: dimmed, so the sentences stand out.
+            out.push_str(&format!("\x1b[2m{body}\x1b[0m{nl}"));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+fn colour_on(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// `-o DIR/` or an existing folder: one file per e-mail.
+fn is_dir_target(p: &std::path::Path) -> bool {
+    p.is_dir() || p.to_string_lossy().ends_with(['/', '\\'])
+}
+
+/// The support e-mail(s): one per problem into a folder, else the main one (`eml`) or
+/// all of them (`ticket`); the warnings the customer must read go to stderr.
+fn emails(
+    report: &cxtriage::report::Report,
+    args: &cxtriage::cli::CheckArgs,
+    format: OutputFormat,
+) -> Result<(), cxtriage::Error> {
+    use cxtriage::i18n::{Msg, fill};
+    let lang = report.lang;
+    if let Some(w) = report.tickets.iter().find_map(|t| t.user_fault_warning.as_deref()) {
+        eprintln!("cxtriage: {w}");
+    }
+    if format == OutputFormat::Eml && report.tickets.first().is_some_and(|t| t.from.is_none()) {
+        eprintln!("cxtriage: {}", Msg::EmlFromMissing.text(lang));
+    }
+    let eml_opts = cxtriage::report::eml::EmlOptions {
+        attach_logs: args.attach_logs,
+        inputs: args.paths.clone(),
+        attach_cap: args.attach_cap.saturating_mul(1024 * 1024),
+        ..Default::default()
+    };
+    match args.output.as_deref() {
+        Some(dir) if is_dir_target(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| cxtriage::Error::Output { path: dir.to_path_buf(), source })?;
+            let files: Vec<(String, Vec<u8>)> = if format == OutputFormat::Eml {
+                cxtriage::report::eml::render_all(report, &eml_opts)
+            } else {
+                report
+                    .tickets
+                    .iter()
+                    .enumerate()
+                    .map(|(n, t)| {
+                        (
+                            format!("{:02}-{}.txt", n + 1, t.file_stem),
+                            cxtriage::report::ticket::render_one(report, t).into_bytes(),
+                        )
+                    })
+                    .collect()
+            };
+            for (name, bytes) in &files {
+                let path = dir.join(name);
+                std::fs::write(&path, bytes).map_err(|source| cxtriage::Error::Output { path, source })?;
+            }
+            eprintln!(
+                "cxtriage: {}",
+                fill(Msg::EmlWritten.text(lang), &[("n", &files.len()), ("dir", &dir.display())])
+            );
+            Ok(())
+        }
+        output => {
+            if format == OutputFormat::Eml && report.tickets.len() > 1 {
+                eprintln!("cxtriage: {}", fill(Msg::TicketMoreProblems.text(lang), &[("n", &report.tickets.len())]));
+            }
+            let text = if format == OutputFormat::Eml {
+                String::from_utf8(cxtriage::report::eml::render(report, &eml_opts)).expect("an e-mail draft is ASCII")
+            } else {
+                render(report, format)
+            };
+            emit(&text, output)
+        }
+    }
+}
+
 fn run() -> Result<u8, cxtriage::Error> {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(cxtriage::cli::with_default_command(std::env::args_os().collect()));
     match cli.command {
         Command::Check(args) => {
-            let mut opts = args.options();
+            let config = match args.config.clone().or_else(cxtriage::config::path) {
+                Some(p) => cxtriage::config::load(&p)?,
+                None => Default::default(),
+            };
+            let mut opts = args.options_with(&config);
             if !args.quiet && std::io::stderr().is_terminal() {
                 opts.progress = Some(progress);
             }
@@ -66,8 +174,36 @@ fn run() -> Result<u8, cxtriage::Error> {
                 bar.finish_and_clear();
             }
             let report = report?;
-            emit(&render(&report, args.format), args.output.as_deref())?;
+            let format = args.output_format();
+            match format {
+                OutputFormat::Eml | OutputFormat::Ticket => emails(&report, &args, format)?,
+                OutputFormat::Text if args.output.is_none() && colour_on(args.color) => {
+                    emit(&colour_verdict(&render(&report, format), report.verdict), None)?
+                }
+                _ => emit(&render(&report, format), args.output.as_deref())?,
+            }
             Ok(report.exit_code() as u8)
+        }
+        Command::Config => {
+            let path = cxtriage::config::path();
+            emit(&cxtriage::config::describe(path.as_deref())?, None)?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cxtriage", &mut out);
+            emit(&String::from_utf8_lossy(&out), None)?;
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|source| cxtriage::Error::Output { path: "<stdout>".into(), source })?;
+            emit(&String::from_utf8_lossy(&out), None)?;
+            Ok(0)
         }
         Command::Batch(args) => {
             let mut opts = args.options()?;

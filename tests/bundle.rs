@@ -278,7 +278,7 @@ fn an_sbc_down_at_the_end_of_the_log_is_sbc_offline() {
     ]);
     let f = r.findings.iter().find(|f| f.fault.as_str() == "sbc_offline").expect("sbc_offline");
     assert_eq!(f.details["still_down"], true);
-    assert!(f.explanation.contains("vẫn đang Down từ 2026-12-03 16:30:00"), "{}", f.explanation);
+    assert!(f.explanation.contains("vẫn đang Down từ 16:30 03/12/2026"), "{}", f.explanation);
 }
 
 #[test]

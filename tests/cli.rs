@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cxtriage"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cxtriage"));
+    // The developer's own config file (cxtriage config) must not change what the tests see.
+    c.env("CXTRIAGE_CONFIG", root().join("target").join("no-such-cxtriage-config.toml"));
+    c
 }
 
 fn root() -> PathBuf {
@@ -60,7 +63,8 @@ fn every_sample_gives_its_documented_conclusion() {
         ),
         ("phone-offline", "fix_first", &[("extension_not_registered", "103")]),
         ("one-way-audio", "fix_first", &[("one_way_audio", "198.51.100.19")]),
-        ("brute-force", "fix_first", &[("brute_force_attack", "internet")]),
+        // The attack is reported, but 3CX already blocked every address: nothing to fix first.
+        ("brute-force", "no_fault_found", &[("brute_force_attack", "internet")]),
         ("healthy-busy-site", "no_fault_found", &[]),
         ("cdr-barred-trunk", "fix_first", &[("trunk_unpaid", "10000")]),
         (
@@ -334,7 +338,22 @@ fn no_readable_log_exits_2_naming_each_file() {
     assert!(out.stdout.is_empty());
     // Vietnamese by default.
     let out = run(&["check", notes.to_str().unwrap()]);
-    assert!(String::from_utf8(out.stderr).unwrap().contains("Hãy gửi"));
+    let vi = String::from_utf8(out.stderr).unwrap();
+    assert!(vi.contains("Hãy chọn tệp nhật ký"), "the customer's voice: pick the files, not send them\n{vi}");
+    // Where the logs are, in the same message.
+    assert!(
+        vi.contains("C:\\ProgramData\\3CX\\Instance1\\Data\\Logs")
+            && vi.contains("/var/lib/3cxpbx/Instance1/Data/Logs/"),
+        "{vi}"
+    );
+    // No English OS text inside the Vietnamese sentence.
+    let missing = String::from_utf8(run(&["check", "/no/such/file.log"]).stderr).unwrap();
+    assert!(missing.contains("không tìm thấy tệp hoặc thư mục") && !missing.contains("No such file"), "{missing}");
+    // An empty folder is named, not "(—)".
+    let empty_dir = dir.path().join("trong");
+    std::fs::create_dir(&empty_dir).unwrap();
+    let none = String::from_utf8(run(&["check", empty_dir.to_str().unwrap()]).stderr).unwrap();
+    assert!(none.contains("trong: thư mục này không có tệp nào") && !none.contains("(—)"), "{none}");
 }
 
 fn real_corpus(name: &str) -> Option<PathBuf> {
@@ -510,10 +529,11 @@ fn ticket_follows_the_support_process() {
         "it@example.vn",
     ]);
     let t = String::from_utf8(out.stdout).unwrap();
-    let first = t.lines().next().unwrap();
+    let mut lines = t.lines();
+    assert!(lines.next().unwrap().starts_with("Gửi tới: support@idb.com.vn (gửi từ email đã đăng ký"), "{t}");
     assert_eq!(
-        first,
-        "Tiêu đề: IDB Partner / Công ty TNHH Minh An - license ABCD-1234 - Trung kế nợ cước / bị khóa: bị chặn gọi đi (hoặc cả hai chiều)"
+        lines.next().unwrap(),
+        "Tiêu đề: IDB Partner / Công ty TNHH Minh An - license ABCD-1234 - Trung kế nợ cước / bị khóa — trung kế 10000 (VNPT)"
     );
     for field in [
         "Tên công ty: Công ty TNHH Minh An",
@@ -532,7 +552,7 @@ fn ticket_follows_the_support_process() {
     let en =
         String::from_utf8(run(&["check", "-q", "-f", "ticket", "--lang", "en", p.to_str().unwrap()]).stdout).unwrap();
     assert!(
-        en.starts_with("Subject: [partner] / [company name] - license [license key] - Carrier account unpaid"),
+        en.starts_with("To: support@idb.com.vn (send it from the e-mail registered for support; one new e-mail per problem)\nSubject: [partner] / [company name] - license [license key] - Carrier account unpaid"),
         "{en}"
     );
     // The JSON report carries the same e-mail.

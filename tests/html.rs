@@ -91,7 +91,12 @@ fn the_page_is_self_contained() {
         assert!(handlers(&page).is_empty(), "no event handlers: {:?}", handlers(&page));
         assert!(!page.contains("<link") && !page.contains("<img") && !page.contains("<iframe"));
         let loads = loads(&page);
-        assert!(loads.iter().all(|l| l.starts_with("\"#")), "only links inside the page: {loads:?}");
+        // Links inside the page, and the one mailto: of the next step (a mail client, no network load).
+        assert!(
+            loads.iter().all(|l| l.starts_with("\"#") || l.starts_with("\"mailto:support@idb.com.vn?subject=")),
+            "only links inside the page: {loads:?}"
+        );
+        assert_eq!(loads.iter().filter(|l| l.starts_with("\"mailto:")).count(), 1);
         assert!(!loads.iter().any(|l| is_network(l)));
         assert!(page.contains("prefers-color-scheme:dark") && page.contains("@media print"));
         assert_eq!(page.matches("<svg id=\"timeline\"").count(), 1);
@@ -106,7 +111,8 @@ fn the_page_is_self_contained() {
         assert!(page.contains("id=\"call-records\""), "the call-record statistics of cdr.log");
         // Evidence with its location.
         let ev = element(&page, "<pre class=\"evidence\">", "</pre>");
-        assert!(ev.contains("<span class=\"loc\">sample-logs/unpaid-trunk/3CXPhoneSystem.log:"), "{ev}");
+        // Relative to the folder given (`sample-logs/unpaid-trunk`), as the ticket shows it.
+        assert!(ev.contains("<span class=\"loc\">unpaid-trunk/3CXPhoneSystem.log:"), "{ev}");
         // Every bar has a tooltip.
         assert_eq!(page.matches("<g class=\"bar\"><title>").count(), page.matches("<rect class=\"hit\"").count());
     }
@@ -187,15 +193,70 @@ fn a_marker_after_the_last_hour_widens_the_chart() {
 }
 
 #[test]
+fn ordinary_outcomes_are_grey_and_only_faults_red() {
+    // A healthy site: busy / no-answer calls every hour, no fault: no red bar at all.
+    let page = render(&report("healthy-busy-site", Lang::Vi));
+    let svg = element(&page, "<svg id=\"timeline\"", "</svg>");
+    assert!(svg.contains("<rect class=\"ord\""), "grey bars for busy / no answer");
+    assert!(!svg.contains("<rect class=\"ko\""), "no red on a healthy site");
+    assert!(svg.contains("Không bắt máy / bận / hủy (bình thường)"), "the legend says they are normal");
+    // Unpaid trunk: red only from 10:05, when the refusals start.
+    let r = report("unpaid-trunk", Lang::Vi);
+    for h in &r.timeline.hours {
+        let hour = h.start.to_string();
+        if hour.as_str() < "2026-11-20T10:00:00" {
+            assert_eq!(h.failed, 0, "{hour}: the 486 / 487 / 404 before the fault are ordinary");
+        }
+    }
+    assert!(
+        r.timeline.hours.iter().filter(|h| h.start.to_string().as_str() >= "2026-11-20T10:00:00").any(|h| h.failed > 0)
+    );
+}
+
+#[test]
+fn outbound_and_inbound_of_a_trunk_are_drawn_apart() {
+    // Unpaid trunk: from 10:05 no outbound call on 10000 succeeds while inbound ones still do.
+    let r = report("unpaid-trunk", Lang::Vi);
+    let after: Vec<_> = r
+        .timeline
+        .hours
+        .iter()
+        .filter(|h| h.start.to_string().as_str() >= "2026-11-20T11:00:00")
+        .flat_map(|h| h.trunks.iter().filter(|t| t.trunk == "10000"))
+        .collect();
+    assert!(after.iter().all(|t| t.completed == t.inbound_completed), "no outbound success after the barring");
+    assert!(after.iter().map(|t| t.inbound_completed).sum::<u64>() > 0, "inbound still answered");
+    assert!(after.iter().map(|t| t.failed - t.inbound_failed).sum::<u64>() > 0, "outbound refused");
+    let page = render(&r);
+    let svg = element(&page, "<svg id=\"timeline\"", "</svg>");
+    assert!(
+        svg.contains("trung kế 10000 (VNPT) — gọi đi") && svg.contains("trung kế 10000 (VNPT) — gọi đến"),
+        "two lanes"
+    );
+}
+
+#[test]
+fn an_event_log_only_chart_says_it_lists_failures_only() {
+    let page = render(&report("v20-event-export", Lang::Vi));
+    assert!(page.contains("id=\"failures-only\""), "the Event Log export holds failures only");
+    assert!(!render(&report("unpaid-trunk", Lang::Vi)).contains("id=\"failures-only\""));
+}
+
+#[test]
 fn registration_failures_get_their_own_scale() {
     let page = render(&report("brute-force", Lang::En));
     let svg = element(&page, "<svg id=\"timeline\"", "</svg>");
     assert!(svg.contains("<polyline class=\"reg\""), "registration-failure line");
     assert!(svg.contains("class=\"rtick\""), "right axis");
-    assert!(svg.contains("class=\"marker\" data-at=\"2026-10-27T01:07:44\""));
+    // The attack 3CX already blocked is a note, not a fault: its failures show, no fault marker.
+    assert!(!svg.contains("class=\"marker\""));
     // Healthy site: two trunk lanes, no registration line, no marker.
     let page = render(&report("healthy-busy-site", Lang::En));
-    assert_eq!(page.matches("<g class=\"lane\"").count(), 3, "all calls + trunks 10000 and 10001");
+    assert_eq!(
+        page.matches("<g class=\"lane\"").count(),
+        5,
+        "all calls + trunks 10000 and 10001, each outbound and inbound"
+    );
     assert!(!page.contains("<polyline") && !page.contains("class=\"marker\""));
 }
 
@@ -214,12 +275,17 @@ fn long_report(days: i64) -> Report {
                     trunk: (*id).to_owned(),
                     completed: busy + k as u64,
                     failed: (h as u64 + k as u64) % 3,
+                    ordinary: (h as u64) % 2,
+                    inbound_completed: busy / 2,
+                    inbound_failed: 0,
+                    inbound_ordinary: 0,
                 })
                 .collect();
             TimelineHour {
                 start: t0.add_millis(h * 3_600_000),
                 completed: busy * 3 + 5,
                 failed: h as u64 % 7,
+                ordinary: h as u64 % 3,
                 registration_failures: if h % 50 == 0 { 40 } else { 0 },
                 trunks,
             }
@@ -259,7 +325,7 @@ fn long_timelines_stay_readable() {
             tag[a..a + tag[a..].find('"').unwrap()].split(' ').map(|v| v.parse().unwrap()).collect()
         };
         assert!(view[2] <= 2100.0, "{days} days: {} wide", view[2]);
-        assert_eq!(page.matches("<g class=\"lane\"").count(), 4, "all calls + 3 trunks");
+        assert_eq!(page.matches("<g class=\"lane\"").count(), 7, "all calls + 3 trunks, each outbound and inbound");
         // Hour labels never closer than their own width.
         let mut ticks: Vec<(f64, String)> = x_labels(svg).into_iter().filter(|(_, t)| t.len() == 5).collect();
         ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -381,7 +447,9 @@ fn a_real_browser_draws_the_page() {
     assert!(svg.contains("data-at=\"2026-11-20T10:05:17\"") && svg.contains("class=\"mkline\""), "the 10:05 marker");
     assert!(!dom.to_ascii_lowercase().contains("<script"), "the planted script stays text");
     assert!(dom.contains("&lt;script&gt;document.title="), "and is shown as text");
-    assert_eq!(dom.matches("<article class=\"finding").count(), r.findings.len(), "escaped text broke no element");
+    // Faults are articles; what is only noted (info) is a row of the notes table.
+    let faults = r.findings.iter().filter(|f| f.side != cxtriage::classify::catalog::Side::Info).count();
+    assert_eq!(dom.matches("<article class=\"finding").count(), faults, "escaped text broke no element");
     eprintln!("browser check: {:.1} s", started.elapsed().as_secs_f64());
 }
 

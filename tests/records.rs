@@ -1334,7 +1334,7 @@ fn callee_busy_or_unreachable_from_records_is_context_only() {
     let r = run(&cdr);
     let f = the(&r, FaultId::CalleeBusyOrUnreachable);
     assert_eq!((f.side, f.subject.id.as_str(), f.count, f.confidence), (Side::Info, "calls", 4, 0.9));
-    for part in ["cancelled by caller ×2", "unanswered ×1", "failed ×1"] {
+    for part in ["cancelled by caller ×2", "unanswered ×1", "failed (no reason given) ×1"] {
         assert!(f.explanation.contains(part), "{part}: {}", f.explanation);
     }
     assert_eq!(f.details["by_code"], json!({}));

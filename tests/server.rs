@@ -240,7 +240,7 @@ fn every_format_and_the_ticket_facts_match_check() {
         ("license_key", "ABCD-1234"),
         ("fqdn", "admin:secret@minhan.3cx.vn:5001"),
         ("contact_email", "it@minhan.vn"),
-        ("remote_id", "1 234 567 890"),
+        ("remote", "1 234 567 890"),
     ];
     let mut flags: Vec<String> =
         facts.iter().flat_map(|(k, v)| [format!("--{}", k.replace('_', "-")), (*v).to_owned()]).collect();

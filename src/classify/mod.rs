@@ -461,7 +461,8 @@ impl Classifier {
                     _ => st.inbound_trunk.filter(|_| st.direction == Direction::Inbound),
                 };
                 if first_answer {
-                    self.tick(e.ts, timeline_trunk, Tick::Completed);
+                    let inbound = st.direction == Direction::Inbound && st.outbound_trunk.is_none();
+                    self.tick_dir(e.ts, timeline_trunk, Tick::Completed, inbound);
                 }
                 match trunk {
                     Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => {
@@ -504,7 +505,10 @@ impl Classifier {
                 {
                     self.state.events.carrier_ips.insert(ip);
                 }
-                self.tick(e.ts, trunk_failure, Tick::Failed);
+                // The called side's ordinary answers (busy, no answer, wrong number, declined; the
+                // same codes callee_busy_or_unreachable notes as normal): grey on the chart, not red.
+                let tick = if sip_status::is_ordinary_outcome(code) { Tick::Ordinary } else { Tick::Failed };
+                self.tick(e.ts, trunk_failure, tick);
                 if let (Some(i), false) = (on_trunk, inbound_leg)
                     && self.state.log_failures.len() < MAX_JOINED_FAILURES
                 {
@@ -738,10 +742,14 @@ impl Classifier {
         let seen_in_log = rec.call_number.is_some_and(|c| self.state.log_calls.contains(&c));
         if !seen_in_log {
             let trunk = rec.from.trunk().or(rec.to.trunk()).map(|t| self.trunk(t));
+            let inbound = rec.direction == D::Inbound;
             match rec.outcome {
-                O::Answered => self.tick(rec.started, trunk, Tick::Completed),
+                O::Answered => self.tick_dir(rec.started, trunk, Tick::Completed, inbound),
                 O::Cancelled => {}
-                _ => self.tick(rec.started, trunk, Tick::Failed),
+                O::Busy | O::NoAnswer | O::Unanswered | O::Declined | O::NotFound => {
+                    self.tick_dir(rec.started, trunk, Tick::Ordinary, inbound)
+                }
+                _ => self.tick_dir(rec.started, trunk, Tick::Failed, inbound),
             }
             self.stats.calls += 1;
             if !answered && rec.outcome != O::Cancelled {
@@ -1163,6 +1171,11 @@ impl Classifier {
 
     /// Counts a moment for the timeline.
     fn tick(&mut self, ts: Option<Timestamp>, trunk: Option<u32>, what: Tick) {
+        self.tick_dir(ts, trunk, what, false);
+    }
+
+    /// Counts a moment for the timeline, telling inbound calls on a trunk apart.
+    fn tick_dir(&mut self, ts: Option<Timestamp>, trunk: Option<u32>, what: Tick, inbound: bool) {
         let Some(ts) = ts else { return };
         let hour = ts.millis().div_euclid(3_600_000);
         let hours = &mut self.state.hours;
@@ -1174,19 +1187,33 @@ impl Classifier {
             Tick::RegistrationFailure => h.registration_failures += 1,
             Tick::Completed => h.completed += 1,
             Tick::Failed => h.failed += 1,
+            Tick::Ordinary => h.ordinary += 1,
         }
-        if let (Some(i), Tick::Completed | Tick::Failed) = (trunk, what) {
-            let slot = match h.trunks.iter().position(|t| t.0 == i) {
+        if let (Some(i), Tick::Completed | Tick::Failed | Tick::Ordinary) = (trunk, what) {
+            let slot = match h.trunks.iter().position(|t| t.trunk == i) {
                 Some(p) => p,
                 None => {
-                    h.trunks.push((i, 0, 0));
+                    h.trunks.push(state::TrunkHourAcc { trunk: i, ..Default::default() });
                     h.trunks.len() - 1
                 }
             };
-            if what == Tick::Completed {
-                h.trunks[slot].1 += 1;
-            } else {
-                h.trunks[slot].2 += 1;
+            let t = &mut h.trunks[slot];
+            match (what, inbound) {
+                (Tick::Completed, false) => t.completed += 1,
+                (Tick::Completed, true) => {
+                    t.completed += 1;
+                    t.inbound_completed += 1;
+                }
+                (Tick::Failed, false) => t.failed += 1,
+                (Tick::Failed, true) => {
+                    t.failed += 1;
+                    t.inbound_failed += 1;
+                }
+                (_, false) => t.ordinary += 1,
+                (_, true) => {
+                    t.ordinary += 1;
+                    t.inbound_ordinary += 1;
+                }
             }
         }
     }
@@ -1231,8 +1258,28 @@ pub fn sort_findings(f: &mut [Finding]) {
 }
 
 /// The verdict of faults.md from the findings and what stayed unexplained.
+/// A password-guessing attack that 3CX's anti-hacking already stopped: every attacking
+/// address went silent after its burst (blacklisted). The customer cannot "fix" it and
+/// nothing is still succeeding, so it is reported (with hardening advice) but does not
+/// make the verdict "fix first", which would keep them from e-mailing support.
+pub fn blocked_attack(f: &Finding) -> bool {
+    use serde_json::Value;
+    f.fault == FaultId::BruteForceAttack
+        && match (f.details.get("source_ips"), f.details.get("silenced_ips")) {
+            (Some(Value::Array(all)), Some(Value::Array(silenced))) => {
+                !all.is_empty() && all.iter().all(|ip| silenced.contains(ip))
+            }
+            _ => false,
+        }
+}
+
+/// A finding that decides the verdict: confident enough, and not an attack already blocked.
+pub fn counts_for_verdict(f: &Finding) -> bool {
+    f.confidence >= VERDICT_CONFIDENCE && !blocked_attack(f)
+}
+
 pub fn verdict(findings: &[Finding], unexplained_failures: u64) -> Verdict {
-    let counts = |side: Side| findings.iter().any(|f| f.side == side && f.confidence >= VERDICT_CONFIDENCE);
+    let counts = |side: Side| findings.iter().any(|f| f.side == side && counts_for_verdict(f));
     if counts(Side::User) {
         Verdict::FixFirst
     } else if counts(Side::Carrier) || counts(Side::Vendor) || unexplained_failures >= rules::UNEXPLAINED_ESCALATE_MIN {

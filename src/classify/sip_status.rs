@@ -108,3 +108,10 @@ mod tests {
         assert!(!is_international_00(b"00"));
     }
 }
+
+/// Whether a failed call's status is one of the ordinary outcomes of calling someone
+/// (busy, unavailable, cancelled, declined, a number that does not exist): drawn grey
+/// on the chart, not red. Whether many of them together are a fault is the rules' call.
+pub fn is_ordinary_outcome(code: u16) -> bool {
+    matches!(class(code), StatusClass::CalleeOutcome | StatusClass::NumberOrRouting)
+}

@@ -838,11 +838,26 @@ pub fn concurrency(intervals: &[(i64, i64)], failure_times: &[i64]) -> Concurren
 /// What one hour of the log shows, for the report's timeline.
 #[derive(Clone, Debug, Default)]
 pub struct HourAcc {
-    /// (trunk index, calls completed, calls failed) for the trunks active that hour.
-    pub trunks: Vec<(u32, u64, u64)>,
+    /// The trunks active that hour.
+    pub trunks: Vec<TrunkHourAcc>,
     pub completed: u64,
     pub failed: u64,
+    /// Busy, no answer, declined, wrong number: ordinary outcomes, not faults (drawn grey).
+    pub ordinary: u64,
     pub registration_failures: u64,
+}
+
+/// One trunk's calls in one hour: all of them, and the inbound part (so that "outbound
+/// all refused, inbound fine" shows apart).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TrunkHourAcc {
+    pub trunk: u32,
+    pub completed: u64,
+    pub failed: u64,
+    pub ordinary: u64,
+    pub inbound_completed: u64,
+    pub inbound_failed: u64,
+    pub inbound_ordinary: u64,
 }
 
 /// What a moment of the log counts for on the timeline.
@@ -850,6 +865,8 @@ pub struct HourAcc {
 pub enum Tick {
     Completed,
     Failed,
+    /// A call that ended the ordinary way at the called side (busy, no answer, wrong number).
+    Ordinary,
     RegistrationFailure,
 }
 

@@ -8,8 +8,43 @@
 use super::{Report, TimelineHour, human_time, period_text, side_text, subject_text};
 use crate::classify::{Finding, VERDICT_CONFIDENCE, Verdict};
 use crate::i18n::{Lang, Msg, fill, title};
+use crate::input::detect::Format;
 use crate::parse::timestamp::Timestamp;
 use std::fmt::Write;
+
+/// The verdict's next step of the support process: the e-mail to support, as a
+/// `mailto:` link (subject and a short body: mailto cannot attach, and long URLs are
+/// cut) and the whole e-mail text to copy; how to make the Outlook draft.
+fn next_step(o: &mut String, r: &Report) {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let Some(tk) = r.tickets.first().or(r.ticket.as_ref()) else { return };
+    let href =
+        format!("mailto:{}?subject={}&body={}", percent(&tk.to), percent(&tk.subject), percent(t(Msg::HtmlMailBody)));
+    let _ = writeln!(
+        o,
+        "<section id=\"next-step\">\n<h2>{}</h2>\n<p>{}</p>\n<p><a class=\"mailto\" href=\"{}\">{}</a></p>\n<details><summary>{}</summary>\n<pre class=\"ticket\">{}</pre>\n</details>\n</section>",
+        esc(t(Msg::HtmlNextStep)),
+        esc(t(Msg::HtmlNextStepText)),
+        esc(&href),
+        esc(&fill(t(Msg::HtmlMailto), &[("to", &tk.to)])),
+        esc(t(Msg::HtmlTicketCopy)),
+        esc(&super::ticket::render_one(r, tk)),
+    );
+}
+
+/// Percent-encoding for a mailto: URL (RFC 6068): everything but unreserved ASCII.
+fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -52,18 +87,43 @@ pub fn render(r: &Report) -> String {
         o.push_str("<div class=\"chart\">\n");
         chart(&mut o, r);
         o.push_str("</div>\n");
+        // An Event Log export lists failures only: without this, its chart reads "every call failed".
+        let read: Vec<_> = r.inputs.iter().filter(|i| i.skipped_reason.is_none() && i.records > 0).collect();
+        if !read.is_empty() && read.iter().all(|i| matches!(i.format, Format::EventLogCsv | Format::EventLogText)) {
+            let _ = writeln!(o, "<p class=\"note\" id=\"failures-only\">{}</p>", esc(t(Msg::TimelineFailuresOnly)));
+        }
     }
     o.push_str("</section>\n");
 
-    // Findings.
-    let _ = writeln!(o, "<section id=\"findings\">\n<h2>{} ({})</h2>", esc(t(Msg::LabelFindings)), r.findings.len());
-    if r.findings.is_empty() {
+    // Findings: the faults, then what is only noted (not faults) in a compact table.
+    let (faults, notes): (Vec<_>, Vec<_>) = r.findings.iter().partition(|f| !super::is_note(f));
+    let _ = writeln!(o, "<section id=\"findings\">\n<h2>{} ({})</h2>", esc(t(Msg::LabelFindings)), faults.len());
+    if faults.is_empty() {
         let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(t(Msg::LabelNoFindings)));
     }
-    for (n, f) in r.findings.iter().enumerate() {
-        finding(&mut o, lang, n + 1, f);
+    for (n, f) in faults.iter().enumerate() {
+        finding(&mut o, r, n + 1, f);
     }
     o.push_str("</section>\n");
+    if !notes.is_empty() {
+        let _ = writeln!(
+            o,
+            "<section id=\"notes\">\n<h2>{} ({})</h2>\n<table class=\"notes\">\n<tbody>",
+            esc(t(Msg::LabelNotes)),
+            notes.len()
+        );
+        for f in &notes {
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"nt\">{}</td><td class=\"nc\">{}</td><td>{}</td></tr>",
+                esc(&f.title),
+                esc(&super::count(lang, f.count)),
+                esc(&f.explanation)
+            );
+        }
+        o.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    next_step(&mut o, r);
 
     inputs(&mut o, r);
     shapes(&mut o, r);
@@ -100,7 +160,8 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn finding(o: &mut String, lang: Lang, n: usize, f: &Finding) {
+fn finding(o: &mut String, r: &Report, n: usize, f: &Finding) {
+    let lang = r.lang;
     let t = |m: Msg| m.text(lang);
     let low = f.confidence < VERDICT_CONFIDENCE;
     let _ = writeln!(
@@ -120,17 +181,17 @@ fn finding(o: &mut String, lang: Lang, n: usize, f: &Finding) {
     fact(o, Msg::LabelSubject, &esc(&subject_text(lang, f)));
     fact(o, Msg::LabelSide, &format!("<span class=\"side\">{}</span>", esc(side_text(lang, f.side))));
     fact(o, Msg::LabelConfidence, &format!("{:.0}%", f.confidence * 100.0));
-    fact(o, Msg::LabelCount, &f.count.to_string());
-    if let (Some(a), Some(b)) = (f.first_seen, f.last_seen) {
-        fact(o, Msg::LabelPeriod, &format!("{} → {}", esc(&human_time(a)), esc(&human_time(b))));
+    fact(o, Msg::LabelCount, &super::count(lang, f.count));
+    if f.first_seen.is_some() || f.last_seen.is_some() {
+        fact(o, Msg::LabelPeriod, &esc(&super::time_span(lang, f.first_seen, f.last_seen)));
     }
     o.push_str("</dl>\n");
     let _ = writeln!(o, "<p class=\"why\"><strong>{}:</strong> {}</p>", esc(t(Msg::LabelWhy)), esc(&f.explanation));
     let _ =
         writeln!(o, "<div class=\"advice\"><strong>{}:</strong> {}</div>", esc(t(Msg::LabelAdvice)), esc(&f.advice));
     if !f.alternatives.is_empty() {
-        let alts: Vec<String> =
-            f.alternatives.iter().map(|a| format!("{} (<code>{}</code>)", esc(title(lang, *a)), a.as_str())).collect();
+        // Titles only: the fault ids are for the JSON and Markdown, not for the customer.
+        let alts: Vec<String> = f.alternatives.iter().map(|a| esc(title(lang, *a))).collect();
         let _ = writeln!(
             o,
             "<p class=\"alts\"><strong>{}:</strong> {}</p>",
@@ -148,7 +209,7 @@ fn finding(o: &mut String, lang: Lang, n: usize, f: &Finding) {
             let _ = write!(
                 o,
                 "<span class=\"ev\"><span class=\"loc\">{}:{}</span>  {}</span>",
-                esc(&e.path),
+                esc(&super::shown_path(&e.path, &r.roots)),
                 e.line,
                 esc(&e.text)
             );
@@ -171,22 +232,27 @@ fn inputs(o: &mut String, r: &Report) {
             o,
             "<tr{}><td class=\"path\"><code>{}</code></td>",
             if i.skipped_reason.is_some() { " class=\"skipped\"" } else { "" },
-            esc(&i.path)
+            esc(&super::shown_path(&i.path, &r.roots))
         );
         match &i.skipped_reason {
             Some(reason) => {
                 // "path: skipped — reason", without the path already in the first column.
                 let line = fill(t(Msg::InputSkipped), &[("path", &""), ("reason", reason)]);
                 let line = line.trim_start_matches(':').trim_start();
-                let _ = write!(o, "<td class=\"fmt\"><code>{}</code></td><td>{}</td>", i.format.as_str(), esc(line));
+                let _ = write!(
+                    o,
+                    "<td class=\"fmt\">{}</td><td>{}</td>",
+                    esc(super::format_text(lang, i.format)),
+                    esc(line)
+                );
             }
             None => {
                 let mut notes = vec![input_counts(lang, i.lines, i.records, i.unrecognized)];
                 notes.extend(super::input_notes(lang, i));
                 let _ = write!(
                     o,
-                    "<td class=\"fmt\"><code>{}</code></td><td>{}</td>",
-                    i.format.as_str(),
+                    "<td class=\"fmt\">{}</td><td>{}</td>",
+                    esc(super::format_text(lang, i.format)),
                     esc(&notes.join("; "))
                 );
             }
@@ -269,7 +335,11 @@ fn label(lang: Lang, l: Label) -> String {
 
 /// "N lines, N records, N unrecognised lines" of one input.
 fn input_counts(lang: Lang, lines: u64, records: u64, unrecognized: u64) -> String {
-    fill(Msg::InputCounts.text(lang), &[("lines", &lines), ("records", &records), ("unrecognized", &unrecognized)])
+    let n = |v: u64| super::count(lang, v);
+    fill(
+        Msg::InputCounts.text(lang),
+        &[("lines", &n(lines)), ("records", &n(records)), ("unrecognized", &n(unrecognized))],
+    )
 }
 
 // ───────────────────────────────── the chart ─────────────────────────────────
@@ -299,6 +369,8 @@ fn text_w(s: &str, size: f64) -> f64 {
 #[derive(Clone, Copy, Default)]
 struct Count {
     completed: u64,
+    /// Busy / no answer / wrong number: grey, between the green and the red.
+    ordinary: u64,
     failed: u64,
 }
 
@@ -388,6 +460,22 @@ fn chart(o: &mut String, r: &Report) {
     trunk_ids.sort_unstable();
     trunk_ids.dedup();
     let mut lanes = vec![Lane { name: label(lang, Label::AllCalls), height: ALL_H, bins: vec![Count::default(); nbu] }];
+    // Per trunk, outbound and inbound in lanes of their own (when the trunk has both), so
+    // that "outbound all refused since 10:05, inbound fine" is seen at a glance.
+    let has_inbound = |id: &str| {
+        hours
+            .iter()
+            .flat_map(|h| &h.trunks)
+            .any(|t| t.trunk == id && t.inbound_completed + t.inbound_failed + t.inbound_ordinary > 0)
+    };
+    let has_outbound = |id: &str| {
+        hours.iter().flat_map(|h| &h.trunks).any(|t| {
+            t.trunk == id
+                && t.completed + t.failed + t.ordinary > t.inbound_completed + t.inbound_failed + t.inbound_ordinary
+        })
+    };
+    // (trunk id, inbound?) → lane index.
+    let mut lane_of: Vec<(&str, bool, usize)> = Vec::new();
     for id in &trunk_ids {
         let name = r.pbx.trunks.iter().find(|t| t.id == *id).and_then(|t| t.name.as_deref());
         let kind = Msg::SubjectTrunk.text(lang);
@@ -396,18 +484,44 @@ fn chart(o: &mut String, r: &Report) {
             None if id.is_empty() => kind.to_owned(),
             None => format!("{kind} {id}"),
         };
-        lanes.push(Lane { name, height: TRUNK_H, bins: vec![Count::default(); nbu] });
+        let (inb, out) = (has_inbound(id), has_outbound(id));
+        for (inbound, wanted) in [(false, out || !inb), (true, inb)] {
+            if !wanted {
+                continue;
+            }
+            let dir = Msg::TimelineInbound.text(lang);
+            let dir = if inbound { dir } else { Msg::TimelineOutbound.text(lang) };
+            let name = if inb && out { format!("{name} — {dir}") } else { name.clone() };
+            lane_of.push((id, inbound, lanes.len()));
+            lanes.push(Lane { name, height: TRUNK_H, bins: vec![Count::default(); nbu] });
+        }
     }
     let mut regs = vec![0u64; nbu];
     for h in hours {
         let i = bin_of(hour_of(h.start));
         lanes[0].bins[i].completed += h.completed;
+        lanes[0].bins[i].ordinary += h.ordinary;
         lanes[0].bins[i].failed += h.failed;
         regs[i] += h.registration_failures;
         for th in &h.trunks {
-            if let Ok(k) = trunk_ids.binary_search(&th.trunk.as_str()) {
-                lanes[k + 1].bins[i].completed += th.completed;
-                lanes[k + 1].bins[i].failed += th.failed;
+            for &(id, inbound, k) in &lane_of {
+                if id != th.trunk {
+                    continue;
+                }
+                let bin = &mut lanes[k].bins[i];
+                if inbound {
+                    bin.completed += th.inbound_completed;
+                    bin.ordinary += th.inbound_ordinary;
+                    bin.failed += th.inbound_failed;
+                } else if lane_of.iter().any(|&(other, inb, _)| other == id && inb) {
+                    bin.completed += th.completed - th.inbound_completed;
+                    bin.ordinary += th.ordinary - th.inbound_ordinary;
+                    bin.failed += th.failed - th.inbound_failed;
+                } else {
+                    bin.completed += th.completed;
+                    bin.ordinary += th.ordinary;
+                    bin.failed += th.failed;
+                }
             }
         }
     }
@@ -427,7 +541,18 @@ fn chart(o: &mut String, r: &Report) {
         label(lang, Label::RegFailures),
         label(lang, Label::Markers),
     );
-    let mut legend: Vec<(&str, &str)> = vec![("ok", &completed_l), ("ko", &failed_l)];
+    let ordinary_l = Msg::TimelineOrdinary.text(lang);
+    let mut legend: Vec<(&str, &str)> = Vec::new();
+    // Only what the chart draws: an Event Log export has no completed calls to show.
+    if hours.iter().any(|h| h.completed > 0) {
+        legend.push(("ok", &completed_l));
+    }
+    if hours.iter().any(|h| h.ordinary > 0) {
+        legend.push(("ord", ordinary_l));
+    }
+    if hours.iter().any(|h| h.failed > 0) {
+        legend.push(("ko", &failed_l));
+    }
     if reg_max > 0 {
         legend.push(("reg", &reg_l));
     }
@@ -487,7 +612,7 @@ fn chart(o: &mut String, r: &Report) {
     sorted.sort_by(|a, b| a.at.cmp(&b.at).then(a.fault.as_str().cmp(b.fault.as_str())).then(a.subject.cmp(&b.subject)));
     for m in sorted {
         let x = x_of_ms(m.at.millis()).clamp(LEFT, LEFT + pw);
-        let when = if one_day { hhmm(m.at) } else { format!("{} {}", date(m.at), hhmm(m.at)) };
+        let when = if one_day { hhmm(m.at) } else { human_time(lang, m.at) };
         let text = format!("{when} {}", ellipsis(short_title(title(lang, m.fault)), 48));
         let w = text_w(&text, SMALL) + 6.0;
         let anchor_end = x + w > LEFT + pw + RIGHT - 4.0;
@@ -499,7 +624,7 @@ fn chart(o: &mut String, r: &Report) {
             .findings
             .iter()
             .position(|f| f.fault == m.fault && f.first_seen == Some(m.at) && subject_text(lang, f) == m.subject);
-        let tip = format!("{} — {}: {}", human_time(m.at), title(lang, m.fault), m.subject);
+        let tip = format!("{} — {}: {}", human_time(lang, m.at), title(lang, m.fault), m.subject);
         marks.push(Mk { x, row, anchor_end, text, tip, at: m.at, target });
     }
     let rows_used = marks.iter().map(|m| m.row + 1).max().unwrap_or(0);
@@ -562,7 +687,7 @@ fn chart(o: &mut String, r: &Report) {
     for (k, lane) in lanes.iter().enumerate() {
         let top = tops[k] + LANE_HEAD;
         let bottom = top + lane.height;
-        let max = lane.bins.iter().map(|c| c.completed + c.failed).max().unwrap_or(0);
+        let max = lane.bins.iter().map(|c| c.completed + c.ordinary + c.failed).max().unwrap_or(0);
         let (ymax, step) = nice_axis(max);
         let y_of = |v: u64| bottom - v as f64 / ymax as f64 * lane.height;
         let _ = writeln!(o, "<g class=\"lane\" data-lane=\"{k}\">");
@@ -593,11 +718,13 @@ fn chart(o: &mut String, r: &Report) {
         for (i, c) in lane.bins.iter().enumerate() {
             let x = LEFT + i as f64 * slot;
             let mut tip = format!(
-                "{} · {}: {}: {} · {}: {}",
+                "{} · {}: {}: {} · {}: {} · {}: {}",
                 time_range(i),
                 lane.name,
                 completed_l,
                 c.completed,
+                ordinary_l,
+                c.ordinary,
                 failed_l,
                 c.failed
             );
@@ -625,15 +752,26 @@ fn chart(o: &mut String, r: &Report) {
                     f1(bottom - y_ok)
                 );
             }
+            let y_ord = y_of(c.completed + c.ordinary);
+            if c.ordinary > 0 {
+                let _ = write!(
+                    o,
+                    "<rect class=\"ord\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    f1(bx),
+                    f1(y_ord),
+                    f1(bar_w),
+                    f1(y_ok - y_ord)
+                );
+            }
             if c.failed > 0 {
-                let y_ko = y_of(c.completed + c.failed);
+                let y_ko = y_of(c.completed + c.ordinary + c.failed);
                 let _ = write!(
                     o,
                     "<rect class=\"ko\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                     f1(bx),
                     f1(y_ko),
                     f1(bar_w),
-                    f1(y_ok - y_ko)
+                    f1(y_ord - y_ko)
                 );
             }
             o.push_str("</g>\n");
@@ -746,11 +884,11 @@ fn chart(o: &mut String, r: &Report) {
 /// The page's only style sheet: system fonts, light / dark / print.
 const CSS: &str = r#"
 :root{--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--code:#eff2f5;
---ok:#3fb950;--ko:#cf222e;--reg:#8250df;--mk:#1f2328;--grid:#e6eaef;
+--ok:#3fb950;--ko:#cf222e;--ord:#afb8c1;--reg:#8250df;--mk:#1f2328;--grid:#e6eaef;
 --fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;
 --user:#bc4c00;--carrier:#8250df;--vendor:#0969da;--info:#818b98;--advice:#fff8c5;--advice-bd:#d4a72c}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--card:#151b23;
---code:#1d232b;--ok:#3fb950;--ko:#f85149;--reg:#bc8cff;--mk:#f0f6fc;--grid:#262c36;
+--code:#1d232b;--ok:#3fb950;--ko:#f85149;--ord:#6e7681;--reg:#bc8cff;--mk:#f0f6fc;--grid:#262c36;
 --fix-bg:#3d1d00;--fix-bd:#f0883e;--esc-bg:#0c2d6b;--esc-bd:#4493f8;--okv-bg:#04260f;--okv-bd:#3fb950;
 --user:#f0883e;--carrier:#bc8cff;--vendor:#4493f8;--info:#9198a1;--advice:#2e2607;--advice-bd:#9e6a03}}
 *{box-sizing:border-box}
@@ -770,6 +908,12 @@ code,pre{font-family:ui-monospace,"SFMono-Regular","Cascadia Mono",Menlo,Consola
 .summary{font-size:1.05em}
 .period,.note{color:var(--muted)}
 .chart{overflow-x:auto;border:1px solid var(--line);border-radius:8px;padding:10px 6px 4px;background:var(--bg)}
+table.notes{border-collapse:collapse;width:100%;font-size:.93em}
+table.notes td{border-top:1px solid var(--line);padding:6px 8px;vertical-align:top}
+table.notes td.nc{text-align:right;white-space:nowrap}
+table.notes td.nt{font-weight:600;width:30%}
+#next-step .mailto{display:inline-block;padding:8px 14px;border-radius:6px;background:var(--esc-bd);color:#fff;text-decoration:none;font-weight:600}
+pre.ticket{background:var(--code);border:1px solid var(--line);border-radius:6px;padding:8px 10px;white-space:pre-wrap;overflow-wrap:anywhere}
 #timeline{display:block;font-family:inherit}
 #timeline.fit{width:100%;height:auto}
 #timeline text{fill:var(--fg);font-size:12px}
@@ -784,6 +928,7 @@ code,pre{font-family:ui-monospace,"SFMono-Regular","Cascadia Mono",Menlo,Consola
 #timeline .day{stroke:var(--muted);stroke-width:1;stroke-dasharray:2 3;opacity:.6}
 #timeline .ok{fill:var(--ok)}
 #timeline .ko{fill:var(--ko)}
+#timeline .ord{fill:var(--ord)}
 #timeline .hit{fill:transparent}
 #timeline .bar:hover .hit{fill:var(--grid)}
 #timeline .reg{fill:none;stroke:var(--reg);stroke-width:2;stroke-linejoin:round}
@@ -812,18 +957,34 @@ table.inputs td.path{overflow-wrap:anywhere}
 table.inputs td.fmt{white-space:nowrap}
 tr.skipped td{color:var(--muted)}
 footer{margin-top:2em;color:var(--muted);font-size:.85em}
+@media (max-width:600px){
+main{padding:12px 10px 30px}
+/* On a phone the chart keeps its drawn size and scrolls sideways: scaled down, its labels would be 3 px. */
+#timeline.fit{width:1000px;max-width:none;height:auto}
+/* Evidence lines scroll instead of wrapping into 8-line blocks. */
+pre.evidence{white-space:pre;overflow-x:auto;overflow-wrap:normal}
+.ev{padding-left:0;text-indent:0}
+.facts{gap:2px 14px}
+}
 @media print{
-:root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--reg:#8250df;--mk:#000;--grid:#ddd;
+:root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--ord:#afb8c1;--reg:#8250df;--mk:#000;--grid:#ddd;
 --fix-bg:#fff1e5;--fix-bd:#bc4c00;--esc-bg:#ddf4ff;--esc-bd:#0969da;--okv-bg:#dafbe1;--okv-bd:#1a7f37;
 --user:#bc4c00;--carrier:#8250df;--vendor:#0969da;--info:#818b98;--advice:#fff8c5;--advice-bd:#d4a72c}
-@page{margin:12mm}
+@page{size:A4;margin:12mm}
 html,body{background:#fff;color:#000}
 body{font-size:11pt}
 main{max-width:none;padding:0}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .chart{overflow:visible;border:none;padding:0}
 #timeline,#timeline.fit{width:100%;height:auto}
-.verdict,.chart,.finding,tr{break-inside:avoid}
+/* Long findings may break across pages (avoiding it left pages two-thirds empty). */
+.verdict,.chart,tr,.facts,.advice{break-inside:avoid}
+/* On paper: no mail button, no copy block; evidence and tables tighter so one fault fits two A4 pages. */
+#next-step{display:none}
+pre.evidence{font-size:7.5pt;line-height:1.3;padding:4px 6px}
+h2{margin:1em 0 .4em}
+.finding{padding:8px 12px;margin:0 0 8px}
+table.inputs,table.notes{font-size:9pt}
 h2,h3{break-after:avoid}
 pre.evidence{white-space:pre-wrap;overflow-wrap:anywhere}
 .finding.low{opacity:1}

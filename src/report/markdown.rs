@@ -7,9 +7,7 @@
 //! what Markdown would read as markup, and evidence sits in a code fence longer than any
 //! run of backticks inside it. Same report, same bytes; no trailing whitespace.
 
-use super::{
-    Report, human_time, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text,
-};
+use super::{Report, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text};
 use crate::classify::{Finding, RecordStats, VERDICT_CONFIDENCE};
 use crate::i18n::{Lang, Msg, fill, title};
 use crate::parse::timestamp::Timestamp;
@@ -20,8 +18,15 @@ pub fn render(r: &Report) -> String {
     let t = |m: Msg| m.text(lang);
     let mut o = String::new();
 
-    let _ = writeln!(o, "# cxtriage {} — {}\n", heading(r.tool.version), heading(t(Msg::LabelVerdict)));
-    let _ = writeln!(o, "> **{}**\n>\n> {}\n", inline(verdict_text(lang, r.verdict)), paragraph(&r.summary));
+    // The verdict is the H1, so that a ticket system's preview shows it.
+    let _ = writeln!(o, "# {}\n", heading(verdict_text(lang, r.verdict)));
+    let _ = writeln!(
+        o,
+        "> {}\n>\n> cxtriage {} — {}\n",
+        paragraph(&r.summary),
+        inline(r.tool.version),
+        inline(t(Msg::LabelVerdict))
+    );
 
     findings(&mut o, r);
     inputs(&mut o, r);
@@ -88,7 +93,7 @@ fn findings(o: &mut String, r: &Report) {
             cell(side_text(lang, f.side)),
             percent(f.confidence),
             f.count,
-            cell(&span(f.first_seen, f.last_seen)),
+            cell(&span(lang, f.first_seen, f.last_seen)),
         );
     }
     let _ = writeln!(o);
@@ -209,16 +214,8 @@ fn percent(confidence: f64) -> String {
 }
 
 /// First and last time seen; the date once when both are on the same day.
-fn span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
-    match (first.map(human_time), last.map(human_time)) {
-        (Some(a), Some(b)) if a == b => a,
-        (Some(a), Some(b)) => match (a.split_once(' '), b.split_once(' ')) {
-            (Some((da, _)), Some((db, tb))) if da == db => format!("{a} → {tb}"),
-            _ => format!("{a} → {b}"),
-        },
-        (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => "—".to_owned(),
-    }
+fn span(lang: Lang, first: Option<Timestamp>, last: Option<Timestamp>) -> String {
+    super::time_span(lang, first, last)
 }
 
 /// The snake_case id a value has in the JSON contract.
@@ -345,6 +342,7 @@ pub(crate) mod tests {
     use crate::classify::catalog::{FaultId, Side};
     use crate::classify::{EvidenceOut, Stats, Subject, SubjectKind, Verdict};
     use crate::input::detect::Format;
+    use crate::report::human_time;
     use crate::report::{InputReport, Pbx, Period, Timeline, Tool, TrunkInfo};
 
     fn evidence(text: &str) -> EvidenceOut {
@@ -395,6 +393,8 @@ pub(crate) mod tests {
             timeline: Timeline::default(),
             ticket: None,
             coverage: Default::default(),
+            tickets: Vec::new(),
+            roots: Vec::new(),
         }
     }
 
@@ -471,8 +471,15 @@ pub(crate) mod tests {
     fn same_day_span_names_the_date_once() {
         let a = Timestamp::from_millis(1_795_000_000_000);
         let b = Timestamp::from_millis(1_795_000_360_000);
-        assert_eq!(span(Some(a), Some(b)), format!("{} → {}", human_time(a), &human_time(b)[11..]));
-        assert_eq!(span(Some(a), Some(a)), human_time(a));
-        assert_eq!(span(None, None), "—");
+        assert_eq!(
+            span(Lang::En, Some(a), Some(b)),
+            format!("{} → {}", human_time(Lang::En, a), &human_time(Lang::En, b)[11..])
+        );
+        assert_eq!(
+            span(Lang::Vi, Some(a), Some(b)),
+            format!("{} → {}", &human_time(Lang::Vi, a)[..5], human_time(Lang::Vi, b))
+        );
+        assert_eq!(span(Lang::En, Some(a), Some(a)), human_time(Lang::En, a));
+        assert_eq!(span(Lang::En, None, None), "—");
     }
 }

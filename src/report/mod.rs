@@ -2,6 +2,7 @@
 //! renderer per output format.
 
 pub mod anonymize;
+pub mod eml;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -92,6 +93,12 @@ pub struct TrunkHour {
     pub trunk: String,
     pub completed: u64,
     pub failed: u64,
+    /// Busy, no answer, wrong number: ordinary outcomes, not counted in `failed`.
+    pub ordinary: u64,
+    /// The inbound part of the three counts above (the rest is outbound).
+    pub inbound_completed: u64,
+    pub inbound_failed: u64,
+    pub inbound_ordinary: u64,
 }
 
 /// One hour of the timeline (local time of the logs).
@@ -100,7 +107,10 @@ pub struct TimelineHour {
     pub start: Timestamp,
     /// Calls completed / failed in that hour (all calls, with or without a trunk).
     pub completed: u64,
+    /// Calls that failed, not counting the ordinary outcomes (`ordinary`).
     pub failed: u64,
+    /// Busy, no answer, wrong number (ordinary outcomes at the called side).
+    pub ordinary: u64,
     pub registration_failures: u64,
     pub trunks: Vec<TrunkHour>,
 }
@@ -121,10 +131,28 @@ pub struct Timeline {
     pub markers: Vec<TimelineMarker>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// One support e-mail. The contract's `ticket` is `{subject, body}`; the other fields
+/// are for the e-mail draft (`--format eml`) and are not serialised.
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Ticket {
     pub subject: String,
     pub body: String,
+    /// The support desk's address (`support@idb.com.vn` unless `--to`).
+    #[serde(skip)]
+    pub to: String,
+    /// The customer's registered e-mail, when given (`--contact-email`).
+    #[serde(skip)]
+    pub from: Option<String>,
+    /// The fault this e-mail is about (`None`: no fault / unexplained failures).
+    #[serde(skip)]
+    pub fault: Option<crate::classify::catalog::FaultId>,
+    /// For a fix-first report: the user-side fault that remains, as a sentence (also
+    /// the first line of the body), for the warning on stderr.
+    #[serde(skip)]
+    pub user_fault_warning: Option<String>,
+    /// A file-name stem for this e-mail when one file is written per problem.
+    #[serde(skip)]
+    pub file_stem: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -141,10 +169,17 @@ pub struct Report {
     pub stats: Stats,
     /// Hour by hour, for the HTML chart (an extension of the contract).
     pub timeline: Timeline,
-    /// The support e-mail of the support process (subject and body), in the report language.
+    /// The support e-mail of the support process (subject and body), in the report language:
+    /// the first of `tickets`.
     pub ticket: Option<Ticket>,
     /// Coverage of all analysed inputs together.
     pub coverage: crate::shapes::Coverage,
+    /// One e-mail per problem support must act on (the process: one problem per e-mail).
+    #[serde(skip)]
+    pub tickets: Vec<Ticket>,
+    /// The paths as given (`check <PATH>...`), to show evidence paths relative to them.
+    #[serde(skip)]
+    pub roots: Vec<String>,
 }
 
 impl Report {
@@ -159,6 +194,12 @@ impl Report {
     }
 }
 
+/// Only noted, not a fault to act on: context (busy calls, diversions) and attacks
+/// 3CX already blocked. Renderers list these apart from the faults.
+pub fn is_note(f: &Finding) -> bool {
+    f.side == Side::Info || crate::classify::blocked_attack(f)
+}
+
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -168,8 +209,26 @@ pub enum OutputFormat {
     Markdown,
     /// One self-contained page with the timeline chart.
     Html,
-    /// The support e-mail: subject line and body.
+    /// The support e-mail: recipient, subject line and body.
     Ticket,
+    /// The support e-mail as a draft (RFC 5322 / MIME, `X-Unsent: 1`) with the HTML and
+    /// JSON reports attached: double-click, check, send.
+    Eml,
+}
+
+impl OutputFormat {
+    /// The format an output file's extension stands for (`-o report.html`).
+    pub fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "html" | "htm" => OutputFormat::Html,
+            "md" | "markdown" => OutputFormat::Markdown,
+            "json" => OutputFormat::Json,
+            "eml" => OutputFormat::Eml,
+            "txt" | "text" => OutputFormat::Text,
+            _ => return None,
+        })
+    }
 }
 
 pub fn render(r: &Report, f: OutputFormat) -> String {
@@ -179,6 +238,9 @@ pub fn render(r: &Report, f: OutputFormat) -> String {
         OutputFormat::Markdown => markdown::render(r),
         OutputFormat::Html => html::render(r),
         OutputFormat::Ticket => ticket::render(r),
+        OutputFormat::Eml => {
+            String::from_utf8(eml::render(r, &eml::EmlOptions::default())).expect("an e-mail draft is ASCII")
+        }
     }
 }
 
@@ -193,7 +255,7 @@ pub fn skip_reason_text(lang: Lang, r: &SkipReason) -> String {
         SkipReason::NotALog => Msg::ReasonNotLog.text(lang).to_owned(),
         SkipReason::NotYetAnalysed(f) => fill(Msg::ReasonNotYet.text(lang), &[("format", &f.as_str())]),
         SkipReason::Archive(kind) => fill(Msg::ReasonArchive.text(lang), &[("kind", kind)]),
-        SkipReason::Unreadable(e) => fill(Msg::ReasonUnreadable.text(lang), &[("error", e)]),
+        SkipReason::Unreadable(e) => fill(Msg::ReasonUnreadable.text(lang), &[("error", &os_error_text(lang, e))]),
     }
 }
 
@@ -232,10 +294,56 @@ pub fn input_skip_text(lang: Lang, p: &Plan) -> Option<String> {
     ))
 }
 
+/// An operating-system error in the reader's language: `No such file or directory (os
+/// error 2)` is no sentence for a Vietnamese customer. Known codes (Unix and Windows)
+/// are translated; anything else is kept as the system said it.
+pub fn os_error_text(lang: Lang, e: &str) -> String {
+    let code = e.rsplit_once("(os error ").and_then(|(_, c)| c.trim_end_matches(')').parse::<i32>().ok());
+    let msg = match code {
+        // ENOENT; Windows ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND.
+        Some(2 | 3) => Msg::OsNotFound,
+        // EACCES, EPERM; Windows ERROR_ACCESS_DENIED.
+        Some(13 | 1 | 5) => Msg::OsPermission,
+        // EISDIR.
+        Some(21) => Msg::OsIsDirectory,
+        _ => return e.to_owned(),
+    };
+    msg.text(lang).to_owned()
+}
+
+/// What an input is, in words (`activity_log` is a JSON value, not a sentence).
+pub fn format_text(lang: Lang, f: Format) -> &'static str {
+    match f {
+        Format::ActivityLog => Msg::FormatActivityLog,
+        Format::MediaLog => Msg::FormatMediaLog,
+        Format::EventLogCsv => Msg::FormatEventLogCsv,
+        Format::EventLogText => Msg::FormatEventLogText,
+        Format::CdrLegacy => Msg::FormatCdrLegacy,
+        Format::CdrV20 => Msg::FormatCdrV20,
+        Format::CallLogCsv => Msg::FormatCallLogCsv,
+        Format::SystemInfo => Msg::FormatSystemInfo,
+        Format::SupportBundle => Msg::FormatSupportBundle,
+        Format::HealthReport => Msg::FormatHealthReport,
+        Format::TsdbMetrics => Msg::FormatTsdbMetrics,
+        Format::PacketCapture => Msg::FormatPacketCapture,
+        Format::Unknown => Msg::FormatUnknown,
+    }
+    .text(lang)
+}
+
 /// The exit-2 message when no input is a readable 3CX log: each file with its reason.
 pub fn no_input_message(lang: Lang, plans: &[Plan]) -> String {
+    no_input_message_for(lang, plans, &[])
+}
+
+/// The same, naming the folders given when they held no file at all.
+pub fn no_input_message_for(lang: Lang, plans: &[Plan], paths: &[std::path::PathBuf]) -> String {
     let files: Vec<String> = if plans.is_empty() {
-        vec!["  (—)".to_owned()]
+        let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        vec![fill(
+            Msg::NoFilesIn.text(lang),
+            &[("paths", &if given.is_empty() { "—".to_owned() } else { given.join(", ") })],
+        )]
     } else {
         plans.iter().map(|p| format!("  {}: {}", p.path, input_skip_text(lang, p).unwrap_or_default())).collect()
     };
@@ -268,7 +376,13 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
             "media" => Msg::SubjectMedia.text(lang).to_owned(),
             "codecs" => Msg::SubjectCodecs.text(lang).to_owned(),
             "outbound_rules" => Msg::SubjectOutboundRules.text(lang).to_owned(),
-            "license" => Msg::SubjectLicense.text(lang).to_owned(),
+            // The title already says "license"; the subject says what the logs measured.
+            "license" => match f.details.get("peak_concurrency").and_then(|v| v.as_u64()) {
+                Some(n) if f.fault == crate::classify::catalog::FaultId::LicenseCallLimit => {
+                    fill(Msg::SubjectLicensePeak.text(lang), &[("n", &n)])
+                }
+                _ => Msg::SubjectLicense.text(lang).to_owned(),
+            },
             "1800_1900" => Msg::SubjectPremium.text(lang).to_owned(),
             "international" => Msg::SubjectInternational.text(lang).to_owned(),
             "inbound_rules" => Msg::SubjectInboundRules.text(lang).to_owned(),
@@ -295,7 +409,9 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
 
 pub fn period_text(lang: Lang, p: &Period) -> String {
     match (p.first, p.last) {
-        (Some(a), Some(b)) => fill(Msg::PeriodLine.text(lang), &[("first", &human_time(a)), ("last", &human_time(b))]),
+        (Some(a), Some(b)) => {
+            fill(Msg::PeriodLine.text(lang), &[("first", &human_time(lang, a)), ("last", &human_time(lang, b))])
+        }
         _ => Msg::PeriodUnknown.text(lang).to_owned(),
     }
 }
@@ -316,10 +432,10 @@ pub fn stats_line(lang: Lang, s: &Stats) -> String {
     fill(
         Msg::StatsLine.text(lang),
         &[
-            ("calls", &s.calls),
-            ("failed", &s.calls_failed),
-            ("regs", &s.registrations),
-            ("regs_failed", &s.registrations_failed),
+            ("calls", &count(lang, s.calls)),
+            ("failed", &count(lang, s.calls_failed)),
+            ("regs", &count(lang, s.registrations)),
+            ("regs_failed", &count(lang, s.registrations_failed)),
         ],
     )
 }
@@ -328,17 +444,21 @@ pub fn stats_line(lang: Lang, s: &Stats) -> String {
 pub fn records_line(lang: Lang, c: &crate::classify::RecordStats) -> String {
     use crate::event::{CallDirection as D, Outcome};
     let dir = |d: D| c.by_direction.get(&d).copied().unwrap_or(0);
-    let hours: Vec<String> = c.busiest_hours.iter().map(|h| format!("{:02}h ({})", h.hour, h.calls)).collect();
+    let hours: Vec<String> = c
+        .busiest_hours
+        .iter()
+        .map(|h| fill(Msg::HourCalls.text(lang), &[("h", &h.hour), ("n", &count(lang, h.calls))]))
+        .collect();
     fill(
         Msg::RecordStatsLine.text(lang),
         &[
-            ("calls", &c.calls),
-            ("inbound", &dir(D::Inbound)),
-            ("outbound", &dir(D::Outbound)),
-            ("internal", &dir(D::Internal)),
-            ("answered", &c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0)),
+            ("calls", &count(lang, c.calls)),
+            ("inbound", &count(lang, dir(D::Inbound))),
+            ("outbound", &count(lang, dir(D::Outbound))),
+            ("internal", &count(lang, dir(D::Internal))),
+            ("answered", &count(lang, c.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0))),
             ("peak", &c.peak_concurrency),
-            ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), human_time)),
+            ("peak_at", &c.peak_at.map_or_else(|| "—".to_owned(), |t| human_time(lang, t))),
             ("hours", &hours.join(", ")),
         ],
     )
@@ -355,7 +475,7 @@ pub fn input_notes(lang: Lang, i: &InputReport) -> Vec<String> {
         notes.push(Msg::DateOrderAmbiguous.text(lang).to_owned());
     }
     if let Some(e) = &i.error {
-        notes.push(fill(Msg::ReasonUnreadable.text(lang), &[("error", e)]));
+        notes.push(fill(Msg::ReasonUnreadable.text(lang), &[("error", &os_error_text(lang, e))]));
     }
     if let Some(h) = &i.hint {
         notes.push(h.clone());
@@ -429,8 +549,119 @@ pub fn shapes_section(lang: Lang, r: &Report) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-pub fn human_time(t: Timestamp) -> String {
-    t.to_string().replace('T', " ")
+/// A time as a reader of that language writes it: `10:05 20/11/2026` in Vietnamese,
+/// `2026-11-20 10:05` in English (ISO stays in JSON and CSV). Midnight alone is a date.
+pub fn human_time(lang: Lang, t: Timestamp) -> String {
+    let (y, mo, d, h, mi, s) = t.fields();
+    match (lang, (h, mi, s) == (0, 0, 0)) {
+        (Lang::Vi, true) => format!("{d:02}/{mo:02}/{y:04}"),
+        (Lang::Vi, false) => format!("{h:02}:{mi:02} {d:02}/{mo:02}/{y:04}"),
+        (Lang::En, true) => format!("{y:04}-{mo:02}-{d:02}"),
+        (Lang::En, false) => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}"),
+    }
+}
+
+/// A time span, the date said once when both ends are the same day:
+/// `10:05 → 18:08 20/11/2026` / `2026-11-20 10:05 → 18:08`.
+pub fn time_span(lang: Lang, first: Option<Timestamp>, last: Option<Timestamp>) -> String {
+    match (first, last) {
+        (Some(a), Some(b)) if human_time(lang, a) == human_time(lang, b) => human_time(lang, a),
+        (Some(a), Some(b)) if a.days() == b.days() => {
+            let clock = |t: Timestamp| {
+                let (_, _, _, h, mi, _) = t.fields();
+                format!("{h:02}:{mi:02}")
+            };
+            match lang {
+                Lang::Vi => format!("{} → {}", clock(a), human_time(lang, b)),
+                Lang::En => format!("{} → {}", human_time(lang, a), clock(b)),
+            }
+        }
+        (Some(a), Some(b)) => format!("{} → {}", human_time(lang, a), human_time(lang, b)),
+        (Some(a), None) | (None, Some(a)) => human_time(lang, a),
+        (None, None) => "—".to_owned(),
+    }
+}
+
+/// A count with the thousands separator of the language: `1.743.600` / `1,743,600`.
+pub fn count(lang: Lang, n: u64) -> String {
+    let digits = n.to_string();
+    let sep = if lang == Lang::Vi { '.' } else { ',' };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Rewrites the ISO times the rules write (`2026-11-20 10:05:17`, see
+/// `classify::rules::when`) into [`human_time`], so that customer text never shows ISO.
+pub fn localise_times(lang: Lang, s: &str) -> String {
+    let b = s.as_bytes();
+    let digits = |from: usize, n: usize| b.len() >= from + n && b[from..from + n].iter().all(u8::is_ascii_digit);
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        // YYYY-MM-DD HH:MM:SS, not inside a longer number.
+        let is_stamp = digits(i, 4)
+            && b.get(i + 4) == Some(&b'-')
+            && digits(i + 5, 2)
+            && b.get(i + 7) == Some(&b'-')
+            && digits(i + 8, 2)
+            && b.get(i + 10) == Some(&b' ')
+            && digits(i + 11, 2)
+            && b.get(i + 13) == Some(&b':')
+            && digits(i + 14, 2)
+            && b.get(i + 16) == Some(&b':')
+            && digits(i + 17, 2)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && !b.get(i + 19).is_some_and(u8::is_ascii_digit);
+        if is_stamp && let Some(t) = Timestamp::parse_user(&s[i..i + 19]) {
+            out.push_str(&s[copied..i]);
+            out.push_str(&human_time(lang, t));
+            i += 19;
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&s[copied..]);
+    out
+}
+
+/// An input path as the customer and support should see it: relative to the folder
+/// given on the command line (`Logs/3CXPhoneSystem.log`), the file name for a file
+/// given directly, never the absolute path of the machine it ran on.
+pub fn shown_path(path: &str, roots: &[String]) -> String {
+    let base = |p: &str| p.trim_end_matches(['/', '\\']).rsplit(['/', '\\']).next().unwrap_or(p).to_owned();
+    for root in roots {
+        let root = root.trim_end_matches(['/', '\\']);
+        if root.is_empty() || root == "-" {
+            continue;
+        }
+        if path == root {
+            return base(path);
+        }
+        if let Some(rest) = path.strip_prefix(root) {
+            // A file inside the folder, or a member of the zip (`bundle.zip:Logs/x.log`).
+            if let Some(rest) = rest.strip_prefix(['/', '\\']) {
+                let name = base(root);
+                return if name == "." || name == ".." || name.is_empty() {
+                    rest.to_owned()
+                } else {
+                    format!("{name}/{rest}")
+                };
+            }
+            if rest.starts_with(':') {
+                return format!("{}{rest}", base(root));
+            }
+        }
+    }
+    let absolute = path.starts_with('/') || path.starts_with('\\') || path.as_bytes().get(1) == Some(&b':');
+    if absolute { base(path) } else { path.to_owned() }
 }
 
 fn summary(
@@ -442,9 +673,7 @@ fn summary(
     period: &Period,
     inputs: &[InputReport],
 ) -> String {
-    let strong = |side: Side| {
-        findings.iter().filter(move |f| f.side == side && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
-    };
+    let strong = |side: Side| findings.iter().filter(move |f| f.side == side && crate::classify::counts_for_verdict(f));
     match v {
         Verdict::FixFirst => {
             let main = strong(Side::User).next().expect("fix_first has a user finding");
@@ -489,9 +718,12 @@ fn summary(
             s
         }
         Verdict::NoFaultFound => {
-            let info: Vec<String> = findings.iter().map(|f| format!("{} ({})", f.title, f.count)).collect();
-            let args: [(&str, &dyn std::fmt::Display); 3] =
-                [("records", &records), ("period", &period_text(lang, period)), ("info", &info.join("; "))];
+            let info: Vec<String> = findings.iter().map(|f| format!("{}: {}", f.title, count(lang, f.count))).collect();
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("records", &count(lang, records)),
+                ("period", &period_text(lang, period)),
+                ("info", &info.join("; ")),
+            ];
             fill(
                 if info.is_empty() { Msg::SummaryNoFault.text(lang) } else { Msg::SummaryNoFaultInfo.text(lang) },
                 &args,
@@ -515,9 +747,13 @@ pub fn build(
     plans: &[Plan],
     outcomes: &[InputOutcome],
     c: &Classifier,
-    findings: Vec<Finding>,
+    mut findings: Vec<Finding>,
 ) -> Report {
     let lang = opts.lang;
+    for f in &mut findings {
+        f.explanation = localise_times(lang, &f.explanation);
+        f.advice = localise_times(lang, &f.advice);
+    }
     let inputs: Vec<InputReport> = plans
         .iter()
         .zip(outcomes)
@@ -592,13 +828,16 @@ pub fn build(
             &[("n", &unread.len()), ("files", &unread.join(", "))],
         ));
     }
-    // The support process serves only licenses with active maintenance: say it up front.
+    // The support process serves only licenses with active maintenance: it blocks
+    // support, so it is the summary's first sentence.
     if findings.iter().any(|f| {
         f.fault == crate::classify::catalog::FaultId::LicenseExpired
             && f.confidence >= crate::classify::VERDICT_CONFIDENCE
     }) {
-        summary.push(' ');
-        summary.push_str(Msg::SupportNeedsMaintenance.text(lang));
+        summary = format!("{} {summary}", Msg::SupportNeedsMaintenance.text(lang));
+    }
+    for f in &mut findings {
+        tailor_advice(lang, f, c);
     }
     let mut report = Report {
         schema: SCHEMA,
@@ -619,25 +858,91 @@ pub fn build(
         timeline,
         ticket: None,
         coverage,
+        tickets: Vec::new(),
+        roots: opts.paths.iter().map(|p| p.display().to_string()).collect(),
     };
-    report.ticket = Some(ticket::build(&report, &opts.ticket));
+    report.tickets = ticket::build_all(&report, &opts.ticket);
+    report.ticket = report.tickets.first().cloned();
     // One redaction step over every text: evidence, names, errors, the ticket. The
     // ticket goes to support by e-mail, so it is redacted even with --no-redact.
     if opts.redact {
         texts::each_mut(&mut report, &mut |s| *s = redact::redact(s));
-    } else if let Some(t) = &mut report.ticket {
-        t.subject = redact::redact(&t.subject);
-        t.body = redact::redact(&t.body);
+    } else {
+        for t in report.ticket.iter_mut().chain(report.tickets.iter_mut()) {
+            t.subject = redact::redact(&t.subject);
+            t.body = redact::redact(&t.body);
+        }
     }
     if opts.anonymize {
-        for i in &mut report.inputs {
-            for sh in &mut i.unknown_shapes {
-                sh.example = anonymize::text(&sh.example);
-            }
-        }
         anonymize::report(&mut report);
     }
     report
+}
+
+/// Advice the catalogue cannot give because it depends on the case: one-way audio on a
+/// single remote phone points at that phone's network, not the office router; a
+/// missing outbound rule gets a proposed rule (prefix and length of the numbers that
+/// failed, the trunk that carries the site's outbound calls).
+fn tailor_advice(lang: Lang, f: &mut Finding, c: &Classifier) {
+    use crate::classify::catalog::FaultId;
+    match f.fault {
+        FaultId::OneWayAudio
+            if f.subject.kind == SubjectKind::Ip
+                && f.details.get("remote_private") == Some(&serde_json::Value::Bool(false)) =>
+        {
+            if let Some(who) = &f.subject.name {
+                f.advice = fill(Msg::OneWayAudioRemoteAdvice.text(lang), &[("who", who), ("ip", &f.subject.id)]);
+            }
+        }
+        FaultId::NoOutboundRule => {
+            let numbers: Vec<&str> = f
+                .details
+                .get("numbers")
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().filter_map(|n| n.as_str()).collect())
+                .unwrap_or_default();
+            if let Some(rule) = proposed_rule(&numbers, busiest_outbound_trunk(c).as_deref()) {
+                f.advice = format!(
+                    "{} {}",
+                    f.advice,
+                    fill(
+                        Msg::NoOutboundRuleProposal.text(lang),
+                        &[("prefix", &rule.0), ("len", &rule.1), ("trunk", &rule.2)]
+                    )
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The trunk that carried the most outbound calls in the call records, else the first trunk the log names.
+fn busiest_outbound_trunk(c: &Classifier) -> Option<String> {
+    let from_records = c.stats.call_records.as_ref().and_then(|r| {
+        r.trunks
+            .iter()
+            .filter(|(_, t)| t.outbound > 0)
+            .max_by(|a, b| a.1.outbound.cmp(&b.1.outbound).then(b.0.cmp(a.0)))
+            .map(|(dn, _)| dn.clone())
+    });
+    from_records.or_else(|| c.state.trunks.iter().map(|t| t.dn.clone()).min())
+}
+
+/// (prefix, length, trunk) when the numbers share one length and their first two
+/// digits: a Vietnamese network / area code (`02…` landlines, `09…` mobiles), wide
+/// enough to catch the other numbers of that kind, not only these.
+fn proposed_rule(numbers: &[&str], trunk: Option<&str>) -> Option<(String, usize, String)> {
+    const PREFIX_DIGITS: usize = 2;
+    let first = numbers.first()?;
+    let ok = |n: &&str| {
+        n.len() == first.len()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && n.get(..PREFIX_DIGITS) == first.get(..PREFIX_DIGITS)
+    };
+    if first.len() <= PREFIX_DIGITS || !numbers.iter().all(ok) {
+        return None;
+    }
+    Some((first[..PREFIX_DIGITS].to_owned(), first.len(), trunk?.to_owned()))
 }
 
 /// Hours from the first to the last event, gaps filled with zeros so the chart's
@@ -661,7 +966,18 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
             let acc = hours.get(&h);
             let mut trunks: Vec<TrunkHour> = acc
                 .map(|a| {
-                    a.trunks.iter().map(|&(i, ok, ko)| TrunkHour { trunk: dn(i), completed: ok, failed: ko }).collect()
+                    a.trunks
+                        .iter()
+                        .map(|t| TrunkHour {
+                            trunk: dn(t.trunk),
+                            completed: t.completed,
+                            failed: t.failed,
+                            ordinary: t.ordinary,
+                            inbound_completed: t.inbound_completed,
+                            inbound_failed: t.inbound_failed,
+                            inbound_ordinary: t.inbound_ordinary,
+                        })
+                        .collect()
                 })
                 .unwrap_or_default();
             trunks.sort_by(|a, b| a.trunk.cmp(&b.trunk));
@@ -669,6 +985,7 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
                 start: Timestamp::from_millis(h * HOUR_MS),
                 completed: acc.map_or(0, |a| a.completed),
                 failed: acc.map_or(0, |a| a.failed),
+                ordinary: acc.map_or(0, |a| a.ordinary),
                 registration_failures: acc.map_or(0, |a| a.registration_failures),
                 trunks,
             }
@@ -676,7 +993,7 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
         .collect();
     let markers = findings
         .iter()
-        .filter(|f| f.side != Side::Info && f.confidence >= crate::classify::VERDICT_CONFIDENCE)
+        .filter(|f| f.side != Side::Info && crate::classify::counts_for_verdict(f))
         .filter_map(|f| {
             f.first_seen.map(|at| TimelineMarker { fault: f.fault, side: f.side, subject: subject_text(lang, f), at })
         })

@@ -2,9 +2,10 @@
 //! Written for the customer, not the engineer: plain sentences, no JSON keys.
 
 use super::{
-    Report, human_time, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text,
+    Report, count, format_text, input_notes, period_text, records_line, side_text, stats_line, subject_text, time_span,
+    verdict_text,
 };
-use crate::classify::VERDICT_CONFIDENCE;
+use crate::classify::{Finding, VERDICT_CONFIDENCE};
 use crate::i18n::{Msg, fill, title};
 use std::fmt::Write;
 
@@ -18,47 +19,27 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "cxtriage {} — {}: {}", r.tool.version, t(Msg::LabelVerdict), verdict_text(lang, r.verdict));
     let _ = writeln!(o, "{}\n", r.summary);
 
-    let _ = writeln!(o, "{} ({})\n{RULE}", t(Msg::LabelFindings), r.findings.len());
-    if r.findings.is_empty() {
+    // Faults first; what is only noted (ordinary busy calls, diverted calls) under a
+    // heading of its own, so that "no fault" is never followed by "1 problem found".
+    let (faults, notes): (Vec<_>, Vec<_>) = r.findings.iter().partition(|f| !super::is_note(f));
+    let _ = writeln!(o, "{} ({})\n{RULE}", t(Msg::LabelFindings), faults.len());
+    if faults.is_empty() {
         let _ = writeln!(o, "{}", t(Msg::LabelNoFindings));
     }
-    for (n, f) in r.findings.iter().enumerate() {
-        let low = if f.confidence < VERDICT_CONFIDENCE {
-            format!(" ({})", t(Msg::LabelLowConfidence))
-        } else {
-            String::new()
-        };
-        let _ = writeln!(o, "{}. {}{low}", n + 1, f.title);
-        let _ = writeln!(o, "   {}: {}", t(Msg::LabelSubject), subject_text(lang, f));
-        let _ = writeln!(
-            o,
-            "   {}: {} · {}: {:.0}% · {}: {}",
-            t(Msg::LabelSide),
-            side_text(lang, f.side),
-            t(Msg::LabelConfidence),
-            f.confidence * 100.0,
-            t(Msg::LabelCount),
-            f.count
-        );
-        if let (Some(a), Some(b)) = (f.first_seen, f.last_seen) {
-            let _ = writeln!(o, "   {}: {} → {}", t(Msg::LabelPeriod), human_time(a), human_time(b));
+    let mut n = 0;
+    for (heading, list) in [(None, &faults), (Some(Msg::LabelNotes), &notes)] {
+        if list.is_empty() {
+            continue;
         }
-        let _ = writeln!(o, "   {}: {}", t(Msg::LabelWhy), f.explanation);
-        let _ = writeln!(o, "   {}: {}", t(Msg::LabelAdvice), f.advice);
-        if !f.alternatives.is_empty() {
-            let alts: Vec<String> =
-                f.alternatives.iter().map(|a| format!("{} ({})", title(lang, *a), a.as_str())).collect();
-            let _ = writeln!(o, "   {}: {}", t(Msg::LabelAlternatives), alts.join("; "));
+        if let Some(h) = heading {
+            let gap = if faults.is_empty() { "\n" } else { "" };
+            let _ = writeln!(o, "{gap}{} ({})\n{RULE}", t(h), list.len());
         }
-        if !f.evidence.is_empty() {
-            let _ = writeln!(o, "   {}:", t(Msg::LabelEvidence));
-            for e in &f.evidence {
-                let _ = writeln!(o, "     {}:{}  {}", e.path, e.line, e.text);
-            }
+        for f in list.iter() {
+            n += 1;
+            finding(&mut o, r, n, f);
         }
-        let _ = writeln!(o);
     }
-
     let _ = writeln!(o, "{}\n{RULE}", t(Msg::LabelInputs));
     for i in &r.inputs {
         match &i.skipped_reason {
@@ -70,10 +51,10 @@ pub fn render(r: &Report) -> String {
                     t(Msg::InputLine),
                     &[
                         ("path", &i.path),
-                        ("format", &i.format.as_str()),
-                        ("lines", &i.lines),
-                        ("records", &i.records),
-                        ("unrecognized", &i.unrecognized),
+                        ("format", &format_text(lang, i.format)),
+                        ("lines", &count(lang, i.lines)),
+                        ("records", &count(lang, i.records)),
+                        ("unrecognized", &count(lang, i.unrecognized)),
                     ],
                 );
                 for note in input_notes(lang, i) {
@@ -108,4 +89,40 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "  {}", records_line(lang, c));
     }
     o
+}
+
+fn finding(o: &mut String, r: &Report, n: usize, f: &Finding) {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let low =
+        if f.confidence < VERDICT_CONFIDENCE { format!(" ({})", t(Msg::LabelLowConfidence)) } else { String::new() };
+    let _ = writeln!(o, "{n}. {}{low}", f.title);
+    let _ = writeln!(o, "   {}: {}", t(Msg::LabelSubject), subject_text(lang, f));
+    let _ = writeln!(
+        o,
+        "   {}: {} · {}: {:.0}% · {}: {}",
+        t(Msg::LabelSide),
+        side_text(lang, f.side),
+        t(Msg::LabelConfidence),
+        f.confidence * 100.0,
+        t(Msg::LabelCount),
+        count(lang, f.count)
+    );
+    if f.first_seen.is_some() || f.last_seen.is_some() {
+        let _ = writeln!(o, "   {}: {}", t(Msg::LabelPeriod), time_span(lang, f.first_seen, f.last_seen));
+    }
+    let _ = writeln!(o, "   {}: {}", t(Msg::LabelWhy), f.explanation);
+    let _ = writeln!(o, "   {}: {}", t(Msg::LabelAdvice), f.advice);
+    if !f.alternatives.is_empty() {
+        // Titles only: the ids are for the JSON and Markdown, not for the customer.
+        let alts: Vec<&str> = f.alternatives.iter().map(|a| title(lang, *a)).collect();
+        let _ = writeln!(o, "   {}: {}", t(Msg::LabelAlternatives), alts.join("; "));
+    }
+    if !f.evidence.is_empty() {
+        let _ = writeln!(o, "   {}:", t(Msg::LabelEvidence));
+        for e in &f.evidence {
+            let _ = writeln!(o, "     {}:{}  {}", e.path, e.line, e.text);
+        }
+    }
+    let _ = writeln!(o);
 }

@@ -21,6 +21,10 @@ pub fn each_mut(r: &mut Report, f: &mut dyn FnMut(&mut String)) {
         for s in [&mut i.skipped_reason, &mut i.error, &mut i.hint].into_iter().flatten() {
             f(s);
         }
+        for sh in &mut i.unknown_shapes {
+            f(&mut sh.example);
+            f(&mut sh.shape);
+        }
     }
     for x in &mut r.findings {
         for s in [&mut x.title, &mut x.subject.id, &mut x.explanation, &mut x.advice] {
@@ -48,7 +52,7 @@ pub fn each_mut(r: &mut Report, f: &mut dyn FnMut(&mut String)) {
         h.trunks.iter_mut().for_each(|t| f(&mut t.trunk));
     }
     r.timeline.markers.iter_mut().for_each(|m| f(&mut m.subject));
-    if let Some(t) = &mut r.ticket {
+    for t in r.ticket.iter_mut().chain(r.tickets.iter_mut()) {
         f(&mut t.subject);
         f(&mut t.body);
     }

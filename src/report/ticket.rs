@@ -1,21 +1,34 @@
-//! The support e-mail (`--format ticket`), following the support process of
-//! shared/seed: a new e-mail per problem, the subject and fields it asks for, the
-//! findings with evidence, what step 1 already checked, the contact lines. Facts the
-//! logs cannot tell stay as visible placeholders. It never carries a password:
-//! evidence is always redacted here, whatever `--no-redact` says.
+//! The support e-mail (`--format ticket`, and the body of `--format eml`), following the
+//! support process of shared/seed, in its order and in the customer's voice (the
+//! customer writes to IDB): recipient, subject, company, partner, license key, console
+//! link, PBX number, contract number and photo, the problem (1 installation / 2 usage /
+//! 3 service fault, with the extension and device only when the problem is an
+//! extension's), screenshots, what to help with, what step 1 already checked, the
+//! remote-access ID, contacts, sign-off.
+//!
+//! One problem per e-mail, as the process requires ("mỗi vấn đề … email mới"): [`build_all`]
+//! gives one e-mail per problem support must act on. A fix-first report still gives
+//! e-mails, each opening with the user-side fault that remains. Facts the logs cannot
+//! tell stay as visible placeholders. It never carries a password: evidence is always
+//! redacted here, whatever `--no-redact` says, and paths are relative to the folder given.
 
-use super::{Report, Ticket, human_time, period_text, redact, subject_text};
+use super::{Report, Ticket, human_time, localise_times, period_text, redact, shown_path, subject_text, time_span};
 use crate::classify::catalog::{FaultId, Side};
-use crate::classify::{SubjectKind, VERDICT_CONFIDENCE, Verdict};
+use crate::classify::{Finding, SubjectKind, Verdict};
 use crate::i18n::{Msg, fill};
 use std::fmt::Write;
 
+/// The support desk of the process (shared/seed): every e-mail there opens a ticket.
+pub const SUPPORT_ADDRESS: &str = "support@idb.com.vn";
+
 /// What the customer tells the tool (`--company`, `--partner`, ...): the facts of the
-/// support e-mail that logs cannot tell.
-#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args)]
+/// support e-mail that logs cannot tell. The fixed ones can live in the config file
+/// (`cxtriage config`); flags override it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args, serde::Deserialize)]
 #[command(next_help_heading = "Ticket e-mail")]
+#[serde(default, deny_unknown_fields)]
 pub struct TicketFacts {
-    /// The customer's company.
+    /// The customer's company (or project / end user).
     #[arg(long, value_name = "NAME")]
     pub company: Option<String>,
     /// The 3CX partner the license was bought through.
@@ -24,28 +37,62 @@ pub struct TicketFacts {
     /// The 3CX license key.
     #[arg(long, value_name = "KEY")]
     pub license_key: Option<String>,
-    /// The PBX's address (admin console), without any password.
+    /// The PBX's address (admin console); any user or password in it is dropped.
     #[arg(long, value_name = "FQDN")]
     pub fqdn: Option<String>,
     /// The PBX's main phone number.
     #[arg(long, value_name = "NUMBER")]
     pub pbx_number: Option<String>,
+    /// The support contract number (attach a photo of the contract or invoice).
+    #[arg(long, value_name = "NUMBER")]
+    pub contract: Option<String>,
     /// Who support should contact (name, department, role).
     #[arg(long, value_name = "NAME")]
     pub contact_name: Option<String>,
+    /// The e-mail registered with the support desk (the draft's From: address).
     #[arg(long, value_name = "EMAIL")]
     pub contact_email: Option<String>,
+    /// A mobile number support can call back.
     #[arg(long, value_name = "PHONE")]
     pub contact_phone: Option<String>,
     /// Skype / Viber / Zalo handle or group.
     #[arg(long, value_name = "HANDLE")]
     pub chat: Option<String>,
-    /// Remote-access ID (UltraViewer / TeamViewer / AnyDesk) for support; never a password.
+    /// The TeamViewer / UltraViewer ID to reach the PBX, sent with the e-mail as the process asks.
     #[arg(long, value_name = "ID")]
-    pub remote_id: Option<String>,
-    /// Step 1 done: the carrier confirmed the trunk's number has paid its bill.
+    pub remote: Option<String>,
+    /// The carrier bill of the trunk numbers was checked (paid).
     #[arg(long)]
+    #[serde(skip)]
     pub bill_checked: bool,
+    /// The support desk's address.
+    #[arg(long, value_name = "EMAIL")]
+    pub to: Option<String>,
+}
+
+impl TicketFacts {
+    /// These facts, with the gaps filled from `fallback` (the config file).
+    pub fn or(mut self, fallback: &TicketFacts) -> TicketFacts {
+        let fill = |v: &mut Option<String>, f: &Option<String>| {
+            if v.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                v.clone_from(f);
+            }
+        };
+        fill(&mut self.company, &fallback.company);
+        fill(&mut self.partner, &fallback.partner);
+        fill(&mut self.license_key, &fallback.license_key);
+        fill(&mut self.fqdn, &fallback.fqdn);
+        fill(&mut self.pbx_number, &fallback.pbx_number);
+        fill(&mut self.contract, &fallback.contract);
+        fill(&mut self.contact_name, &fallback.contact_name);
+        fill(&mut self.contact_email, &fallback.contact_email);
+        fill(&mut self.contact_phone, &fallback.contact_phone);
+        fill(&mut self.chat, &fallback.chat);
+        fill(&mut self.remote, &fallback.remote);
+        fill(&mut self.to, &fallback.to);
+        self.bill_checked |= fallback.bill_checked;
+        self
+    }
 }
 
 /// The admin console address without any user or password (`user:pass@host` is dropped).
@@ -60,14 +107,57 @@ fn or<'a>(v: &'a Option<String>, placeholder: &'a str) -> &'a str {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(placeholder)
 }
 
+fn strong(f: &Finding) -> bool {
+    f.side != Side::Info && crate::classify::counts_for_verdict(f)
+}
+
+/// The findings that each get an e-mail of their own, in report order: what support
+/// must act on (carrier / vendor side); when there is none, the user-side faults (the
+/// customer asks for help with them, and each e-mail says they are the customer's to
+/// fix). Expired maintenance is a note in every e-mail, not a problem of its own,
+/// unless it is the only one. Empty: one e-mail about no fault / unexplained failures.
+pub fn problems(r: &Report) -> Vec<&Finding> {
+    let candidates: Vec<&Finding> = r.findings.iter().filter(|f| strong(f)).collect();
+    let of_side = |sides: &[Side]| -> Vec<&Finding> {
+        candidates.iter().copied().filter(|f| sides.contains(&f.side) && f.fault != FaultId::LicenseExpired).collect()
+    };
+    let support = of_side(&[Side::Carrier, Side::Vendor]);
+    if !support.is_empty() {
+        return support;
+    }
+    let user = of_side(&[Side::User]);
+    if !user.is_empty() {
+        return user;
+    }
+    candidates.into_iter().filter(|f| f.fault == FaultId::LicenseExpired).collect()
+}
+
+/// A title short enough for a subject line: the part before its first `:` or `(`.
+fn short_title(title: &str) -> &str {
+    let cut = title.find([':', '(']).unwrap_or(title.len());
+    title[..cut].trim_end()
+}
+
+/// The e-mails of the report, one per problem (at least one).
+pub fn build_all(r: &Report, facts: &TicketFacts) -> Vec<Ticket> {
+    let problems = problems(r);
+    if problems.is_empty() {
+        return vec![build_one(r, facts, None, &[])];
+    }
+    problems.iter().map(|p| build_one(r, facts, Some(p), &problems)).collect()
+}
+
+/// The e-mail about the report's first problem (the contract's `ticket`).
 pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
+    build_all(r, facts).swap_remove(0)
+}
+
+fn build_one(r: &Report, facts: &TicketFacts, problem: Option<&Finding>, all: &[&Finding]) -> Ticket {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
-    let strong: Vec<_> =
-        r.findings.iter().filter(|f| f.side != Side::Info && f.confidence >= VERDICT_CONFIDENCE).collect();
-    let main = strong.first();
-    let main_title = match (main, r.verdict) {
-        (Some(f), _) => f.title.clone(),
+    let to = or(&facts.to, SUPPORT_ADDRESS).to_owned();
+    let fault_label = match (problem, r.verdict) {
+        (Some(f), _) => format!("{} — {}", short_title(&f.title), subject_text(lang, f)),
         (None, Verdict::Escalate) => t(Msg::TicketUnexplained).to_owned(),
         (None, Verdict::InsufficientInput) => t(Msg::TicketInsufficient).to_owned(),
         (None, _) => t(Msg::TicketNoFault).to_owned(),
@@ -78,16 +168,23 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
             ("partner", &or(&facts.partner, t(Msg::PlaceholderPartner))),
             ("company", &or(&facts.company, t(Msg::PlaceholderCompany))),
             ("license", &or(&facts.license_key, t(Msg::PlaceholderLicense))),
-            ("fault", &main_title),
+            ("fault", &fault_label),
         ],
     );
 
-    // The process asks for the extension and the device; the logs name them when a
-    // finding is about an extension.
-    let extensions: Vec<&str> =
-        strong.iter().filter(|f| f.subject.kind == SubjectKind::Extension).map(|f| f.subject.id.as_str()).collect();
-    let device = strong.iter().find_map(|f| f.details.get("device").and_then(|d| d.as_str()));
+    // A user-side fault that remains: support will ask for it to be fixed first.
+    let remaining_user_fault = r.findings.iter().find(|f| strong(f) && f.side == Side::User);
+    let warning = (r.verdict == Verdict::FixFirst).then_some(remaining_user_fault).flatten().map(|f| {
+        fill(t(Msg::TicketFixFirstWarning), &[("fault", &short_title(&f.title)), ("subject", &subject_text(lang, f))])
+    });
+
     let mut body = String::new();
+    if let Some(w) = &warning {
+        let _ = writeln!(body, "{w}\n");
+    }
+    if r.findings.iter().any(|f| f.fault == FaultId::LicenseExpired && strong(f)) {
+        let _ = writeln!(body, "{}\n", t(Msg::TicketMaintenance));
+    }
     let _ = writeln!(body, "{}\n", t(Msg::TicketGreeting));
     let console = facts.fqdn.as_deref().filter(|s| !s.trim().is_empty()).map(console_link);
     for (label, value) in [
@@ -96,68 +193,48 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
         (Msg::TicketLicense, or(&facts.license_key, t(Msg::PlaceholderLicense)).to_owned()),
         (Msg::TicketConsole, console.unwrap_or_else(|| t(Msg::PlaceholderConsole).to_owned())),
         (Msg::TicketPbxNumber, or(&facts.pbx_number, t(Msg::PlaceholderPbxNumber)).to_owned()),
+        (Msg::TicketContract, or(&facts.contract, t(Msg::PlaceholderContract)).to_owned()),
     ] {
         let _ = writeln!(body, "{}: {value}", t(label));
     }
+    let _ = writeln!(body, "{}", t(Msg::TicketContractPhoto));
+
     let _ = writeln!(body, "\n{}", t(Msg::TicketProblemIntro));
-    let _ = writeln!(
-        body,
-        "{}\n",
-        fill(
-            t(Msg::TicketServiceFault),
-            &[
-                (
-                    "ext",
-                    &if extensions.is_empty() {
-                        t(Msg::PlaceholderExtension).to_owned()
-                    } else {
-                        extensions.join(", ")
-                    }
-                ),
-                ("device", &device.unwrap_or(t(Msg::PlaceholderDevice))),
-                ("feature", &main.map_or_else(|| t(Msg::PlaceholderFeature).to_owned(), |f| f.title.clone())),
-            ],
-        )
-    );
-    let _ = writeln!(body, "{}\n{}\n", t(Msg::TicketContentIntro), r.summary);
-    if r.findings.iter().any(|f| f.fault == FaultId::LicenseExpired) {
-        let _ = writeln!(body, "{}\n", t(Msg::TicketMaintenance));
-    }
-    let _ = writeln!(
-        body,
-        "{}",
-        fill(t(Msg::TicketAnalysis), &[("version", &r.tool.version), ("period", &period_text(lang, &r.period))])
-    );
-    if strong.is_empty() {
-        let _ = writeln!(body, "- {}", t(Msg::LabelNoFindings));
-    }
-    for (n, f) in strong.iter().enumerate() {
-        let when = match (f.first_seen, f.last_seen) {
-            (Some(a), Some(b)) => format!(", {} → {}", human_time(a), human_time(b)),
-            _ => String::new(),
-        };
-        let _ = writeln!(
-            body,
-            "{}. {} — {} ({} {:.0}%, {} {}{when})",
-            n + 1,
-            f.title,
-            subject_text(lang, f),
-            t(Msg::LabelConfidence).to_lowercase(),
-            f.confidence * 100.0,
-            t(Msg::LabelCount).to_lowercase(),
-            f.count
-        );
-        let _ = writeln!(body, "   {}", f.explanation);
-        if !f.evidence.is_empty() {
-            let _ = writeln!(body, "   {}:", t(Msg::LabelEvidence));
-            for e in &f.evidence {
-                // Always redacted: a support e-mail never carries a password or key.
-                let _ = writeln!(body, "     {}:{}  {}", e.path, e.line, redact::redact(&e.text));
-            }
+    let _ = writeln!(body, "{}", problem_line(r, problem));
+    let _ = writeln!(body, "{}", t(Msg::TicketScreenshots));
+
+    let _ = writeln!(body, "\n{}", t(Msg::TicketContentIntro));
+    match problem {
+        Some(f) => {
+            let _ = writeln!(body, "{}", localise_times(lang, &f.explanation));
+        }
+        None => {
+            let _ = writeln!(body, "{}", localise_times(lang, &r.summary));
+            let _ = writeln!(body, "{}", t(Msg::TicketDescribe));
         }
     }
+    let _ = writeln!(
+        body,
+        "\n{}",
+        fill(t(Msg::TicketAnalysis), &[("version", &r.tool.version), ("period", &period_text(lang, &r.period))])
+    );
+    match problem {
+        Some(f) => finding_block(&mut body, r, f),
+        None => {
+            let _ = writeln!(body, "- {}", t(Msg::LabelNoFindings));
+        }
+    }
+    let others: Vec<String> = all
+        .iter()
+        .filter(|o| problem.is_none_or(|p| !std::ptr::eq(**o, p)))
+        .map(|o| format!("{} — {}", short_title(&o.title), subject_text(lang, o)))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(body, "\n{}", fill(t(Msg::TicketOtherProblems), &[("list", &others.join("; "))]));
+    }
+
     let _ = writeln!(body, "\n{}", t(Msg::TicketStep1));
-    let barred = strong.iter().any(|f| f.fault == FaultId::TrunkUnpaid);
+    let barred = r.findings.iter().any(|f| strong(f) && f.fault == FaultId::TrunkUnpaid);
     let bill = match (barred, facts.bill_checked) {
         (true, false) => t(Msg::TicketBillSuspect),
         (true, true) => t(Msg::TicketBillCheckedButBarred),
@@ -165,7 +242,7 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
         (false, false) => t(Msg::TicketBillUnknown),
     };
     let _ = writeln!(body, "- {bill}");
-    let user_faults = strong.iter().filter(|f| f.side == Side::User).count();
+    let user_faults = r.findings.iter().filter(|f| strong(f) && f.side == Side::User).count();
     let _ = writeln!(
         body,
         "- {}",
@@ -175,8 +252,16 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
             t(Msg::TicketUserFaultsNone).to_owned()
         }
     );
-    let files: Vec<&str> = r.inputs.iter().filter(|i| i.skipped_reason.is_none()).map(|i| i.path.as_str()).collect();
+    let files: Vec<String> =
+        r.inputs.iter().filter(|i| i.skipped_reason.is_none()).map(|i| shown_path(&i.path, &r.roots)).collect();
     let _ = writeln!(body, "- {}", fill(t(Msg::TicketLogsAttached), &[("files", &files.join(", "))]));
+
+    let _ = writeln!(
+        body,
+        "\n{}",
+        fill(t(Msg::TicketRemote), &[("remote", &or(&facts.remote, t(Msg::PlaceholderRemote)))])
+    );
+
     let _ = writeln!(body, "\n{}", t(Msg::TicketContactIntro));
     for (label, value, placeholder) in [
         (Msg::TicketContactName, &facts.contact_name, Msg::PlaceholderContactName),
@@ -186,49 +271,192 @@ pub fn build(r: &Report, facts: &TicketFacts) -> Ticket {
     ] {
         let _ = writeln!(body, "{}: {}", t(label), or(value, t(placeholder)));
     }
-    let remote = match facts.remote_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(id) => fill(t(Msg::TicketRemoteId), &[("id", &id)]),
-        None => t(Msg::TicketRemote).to_owned(),
+    let _ = writeln!(body, "\n{}\n{}", t(Msg::TicketSignOff), or(&facts.contact_name, t(Msg::PlaceholderSignature)));
+
+    let file_stem = match problem {
+        Some(f) => format!("{}-{}", f.fault.as_str(), file_safe(&f.subject.id)),
+        None => "support-request".to_owned(),
     };
-    let _ = writeln!(body, "\n{remote}");
-    Ticket { subject, body }
+    Ticket {
+        subject,
+        body,
+        to,
+        from: facts.contact_email.clone().filter(|s| !s.trim().is_empty()),
+        fault: problem.map(|f| f.fault),
+        user_fault_warning: warning,
+        file_stem,
+    }
 }
 
-/// `--format ticket`: the subject line, a blank line, the body.
-pub fn render(r: &Report) -> String {
-    match &r.ticket {
-        Some(tk) => format!("{}: {}\n\n{}", Msg::TicketSubjectLabel.text(r.lang), tk.subject, tk.body),
-        None => String::new(),
+/// `[A-Za-z0-9_-]` only: a subject id in a file name.
+fn file_safe(s: &str) -> String {
+    let out: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    if out.is_empty() { "_".to_owned() } else { out }
+}
+
+/// The process's problem line. An extension's problem names the extension and the
+/// device the logs saw; a trunk's names the trunk; anything else its subject. Never an
+/// "extension on device" template filled with a trunk.
+fn problem_line(r: &Report, problem: Option<&Finding>) -> String {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let Some(f) = problem else {
+        return fill(
+            t(Msg::TicketProblemOther),
+            &[("subject", &t(Msg::PlaceholderProblem)), ("fault", &t(Msg::PlaceholderFeature)), ("since", &"")],
+        );
+    };
+    let since =
+        f.first_seen.map_or_else(String::new, |at| fill(t(Msg::TicketSince), &[("time", &human_time(lang, at))]));
+    match f.subject.kind {
+        SubjectKind::Extension => {
+            let device = f.details.get("device").and_then(|d| d.as_str()).map(str::to_owned);
+            fill(
+                t(Msg::TicketServiceFault),
+                &[
+                    ("ext", &f.subject.id),
+                    ("device", &device.unwrap_or_else(|| t(Msg::PlaceholderDevice).to_owned())),
+                    ("feature", &short_title(&f.title)),
+                ],
+            ) + &since
+        }
+        _ => fill(
+            t(Msg::TicketProblemOther),
+            &[("subject", &subject_text(lang, f)), ("fault", &short_title(&f.title)), ("since", &since)],
+        ),
     }
+}
+
+fn finding_block(body: &mut String, r: &Report, f: &Finding) {
+    let lang = r.lang;
+    let t = |m: Msg| m.text(lang);
+    let _ = writeln!(
+        body,
+        "- {} — {} ({} {:.0}%, {} {}, {})",
+        f.title,
+        subject_text(lang, f),
+        t(Msg::LabelConfidence).to_lowercase(),
+        f.confidence * 100.0,
+        t(Msg::LabelCount).to_lowercase(),
+        super::count(lang, f.count),
+        time_span(lang, f.first_seen, f.last_seen)
+    );
+    if !f.evidence.is_empty() {
+        let _ = writeln!(body, "  {}:", t(Msg::LabelEvidence));
+        for e in &f.evidence {
+            // Always redacted: a support e-mail never carries a password or key.
+            let _ = writeln!(body, "    {}:{}  {}", shown_path(&e.path, &r.roots), e.line, redact::redact(&e.text));
+        }
+    }
+}
+
+/// `--format ticket`: the recipient, the subject line, a blank line, the body; with
+/// several problems, each e-mail after the other, separated by a rule.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    for (n, tk) in r.tickets.iter().enumerate() {
+        if n > 0 {
+            out.push_str("\n==========\n\n");
+        }
+        out.push_str(&render_one(r, tk));
+    }
+    if r.tickets.is_empty()
+        && let Some(tk) = &r.ticket
+    {
+        out.push_str(&render_one(r, tk));
+    }
+    out
+}
+
+/// One e-mail as text: `Gửi tới: …`, `Tiêu đề: …`, blank line, body.
+pub fn render_one(r: &Report, tk: &Ticket) -> String {
+    format!(
+        "{}\n{}: {}\n\n{}",
+        fill(Msg::TicketTo.text(r.lang), &[("to", &tk.to)]),
+        Msg::TicketSubjectLabel.text(r.lang),
+        tk.subject,
+        tk.body
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::Subject;
 
-    #[test]
-    fn an_expired_license_is_said_plainly() {
-        use crate::classify::{Finding, Subject};
-        let expired = Finding {
-            fault: FaultId::LicenseExpired,
-            side: Side::User,
+    fn finding(fault: FaultId, side: Side, kind: SubjectKind, id: &str) -> Finding {
+        Finding {
+            fault,
+            side,
             confidence: 0.9,
-            title: "3CX license / maintenance / subscription expired or expiring".into(),
-            subject: Subject::of(SubjectKind::System, "license"),
+            title: crate::i18n::title(crate::i18n::Lang::En, fault).into(),
+            subject: Subject::of(kind, id),
             count: 1,
             first_seen: None,
             last_seen: None,
-            explanation: "Subscription expired on 2026-10-01.".into(),
-            advice: "Renew.".into(),
+            explanation: "Something happened on 2026-10-01 08:00:00.".into(),
+            advice: "Fix it.".into(),
             alternatives: vec![],
             details: Default::default(),
             evidence: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn an_expired_license_is_said_plainly() {
+        let expired = finding(FaultId::LicenseExpired, Side::User, SubjectKind::System, "license");
         let r = crate::report::markdown::tests::report(vec![expired]);
         let t = build(&r, &TicketFacts::default());
         assert!(t.body.contains(Msg::TicketMaintenance.text(r.lang)), "{}", t.body);
         let without = build(&crate::report::markdown::tests::report(vec![]), &TicketFacts::default());
         assert!(!without.body.contains(Msg::TicketMaintenance.text(r.lang)));
+    }
+
+    #[test]
+    fn one_email_per_problem_support_acts_on() {
+        let carrier = finding(FaultId::CarrierFailure, Side::Carrier, SubjectKind::Trunk, "10000");
+        let vendor = finding(FaultId::PbxServiceFailure, Side::Vendor, SubjectKind::System, "services");
+        let user = finding(FaultId::ExtensionNotRegistered, Side::User, SubjectKind::Extension, "105");
+        let r = crate::report::markdown::tests::report(vec![user, carrier, vendor]);
+        let all = build_all(&r, &TicketFacts::default());
+        assert_eq!(
+            all.iter().map(|t| t.fault).collect::<Vec<_>>(),
+            [Some(FaultId::CarrierFailure), Some(FaultId::PbxServiceFailure)]
+        );
+        // Each names the other, and each says the user-side fault remains (the report is fix-first).
+        assert!(all[0].body.contains("3CX service failure"), "{}", all[0].body);
+        assert!(all.iter().all(|t| t.user_fault_warning.as_deref().is_some_and(|w| w.contains("extension 105"))));
+        assert!(all.iter().all(|t| t.body.starts_with(t.user_fault_warning.as_deref().unwrap())));
+        assert_ne!(all[0].file_stem, all[1].file_stem);
+    }
+
+    #[test]
+    fn a_trunk_problem_names_the_trunk_not_an_extension_on_a_device() {
+        let unpaid = finding(FaultId::TrunkUnpaid, Side::User, SubjectKind::Trunk, "10000");
+        let r = crate::report::markdown::tests::report(vec![unpaid]);
+        let t = build(&r, &TicketFacts::default());
+        assert!(t.body.contains("3. Service fault: trunk 10000"), "{}", t.body);
+        assert!(!t.body.contains("on device"), "{}", t.body);
+        let ext = finding(FaultId::ExtensionAuthFailed, Side::User, SubjectKind::Extension, "105");
+        let t = build(&crate::report::markdown::tests::report(vec![ext]), &TicketFacts::default());
+        assert!(t.body.contains("3. Service fault: extension 105 on device [device]"), "{}", t.body);
+    }
+
+    #[test]
+    fn a_license_limit_names_the_limit_not_the_license_twice() {
+        let mut f = finding(FaultId::LicenseCallLimit, Side::User, SubjectKind::System, "license");
+        f.details.insert("peak_concurrency".into(), 4.into());
+        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "the license allows at most 4 simultaneous calls");
+        f.details.clear();
+        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "3CX license");
+    }
+
+    #[test]
+    fn flags_fill_gaps_from_the_config() {
+        let flags = TicketFacts { company: Some("Flag Co".into()), ..Default::default() };
+        let config = TicketFacts { company: Some("Config Co".into()), partner: Some("P".into()), ..Default::default() };
+        let merged = flags.or(&config);
+        assert_eq!((merged.company.as_deref(), merged.partner.as_deref()), (Some("Flag Co"), Some("P")));
     }
 
     #[test]

@@ -341,7 +341,8 @@ impl Request {
                 "contact_email" => &mut r.facts.contact_email,
                 "contact_phone" => &mut r.facts.contact_phone,
                 "chat" => &mut r.facts.chat,
-                "remote_id" => &mut r.facts.remote_id,
+                // `remote` is the check flag; `remote_id` the name the page has always sent.
+                "remote" | "remote_id" => &mut r.facts.remote,
                 "bill_checked" => {
                     r.facts.bill_checked = match value.trim() {
                         "yes" | "true" | "1" | "on" => true,

@@ -31,7 +31,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 evidence: Evidence { lines: vec![line.clone()] },
                 ..Tally::default()
             };
-            let text = ctx.msg(msg, &[("date", &when(Some(*date))), ("days", &days_left.abs())]);
+            // Whole days said as a person counts them: expired on the 10th, log ends on the
+            // 20th at 01:25 → 10 days before (days_left floors to -11).
+            let days = if days_left < 0 { (end.millis() - date.millis()).div_euclid(86_400_000) } else { days_left };
+            let text = ctx.msg(msg, &[("date", &when(Some(*date))), ("days", &days)]);
             out.push(
                 ctx.finding(
                     FaultId::LicenseExpired,
