@@ -669,7 +669,8 @@ mod tests {
             06/11/2026 14:00:00;0612345678;Martin Paul (202);Manqué;00:00:25;00:00:00;00:00:25\n\
             13/11/2026 09:00:00;Dupont Jean (201);Martin Paul (202);Occupé;00:00:00;00:00:00;00:00:00\n\
             Totaux;;;;;;00:03:39\n");
-        assert_eq!((c.lines, c.records, c.unrecognized, c.blank), (10, 4, 6, 0));
+        // Preamble lines are unrecognised; the `Totaux` footer is 3CX's own row.
+        assert_eq!((c.lines, c.records, c.unrecognized, c.blank), (10, 5, 5, 0));
         assert_eq!(got.len(), 3);
         assert_eq!(got.iter().map(|g| g.line).collect::<Vec<_>>(), [7, 8, 9]);
         // 13/11 makes the file day-first: 05/11 is 5 November.
