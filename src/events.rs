@@ -97,6 +97,8 @@ fn kind(k: &EventKind<'_>) -> (&'static str, Value) {
                 "divert": r.divert,
                 "to_end_call": r.to_end_call,
                 "via_queue": r.via_queue,
+                "queue": s(r.queue),
+                "final_extension": s(r.final_extension),
             }),
         ),
         EventKind::Pbx { id, event } => ("pbx_event", pbx(*id, event)),

@@ -433,6 +433,8 @@ fn emit_row(
         divert: None,
         to_end_call: false,
         via_queue,
+        queue: b"",
+        final_extension: b"",
     };
     join_row(rec, &mut s.text);
     sink(&Event { file, line, ts: Some(started), code: None, text: &s.text, kind: EventKind::Call(&record) });
