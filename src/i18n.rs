@@ -394,6 +394,8 @@ messages! {
     ShapesMore => "… còn {more} dạng nữa (hiển thị {shown} dòng); xem tất cả: cxtriage shapes {path}", "… {more} more shape(s) ({shown} lines shown); all of them: cxtriage shapes {path}";
     CoverageLine => "đã nhận diện {lines} số dòng, {records} số bản ghi được dùng để phân tích", "{lines} of lines recognised, {records} of records used by the rules";
     ShapesUnshaped => "… và {n} dòng nữa sau khi bảng dạng đã đầy (không phân nhóm)", "… and {n} more line(s) after the table of shapes was full (not grouped)";
+    CallsDropSameDurationMain => "{n} trong {total} cuộc gọi đã trả lời bị ngắt sau đúng khoảng {duration} đàm thoại (±1 giây), trong khi {longer} cuộc gọi khác kéo dài hơn: đây là dấu hiệu một bộ đếm thời gian cắt cuộc gọi (NAT / tường lửa, SIP ALG, session timer), không phải người gọi tự gác máy.",
+        "{n} of {total} answered calls were cut after the same {duration} of talk (±1 s) while {longer} other calls lasted longer: a timer cuts them (NAT / firewall, SIP ALG, session timer), not the callers hanging up.";
 }
 
 /// A call outcome in words.
@@ -600,6 +602,16 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             (
                 "Mua thêm kênh từ nhà mạng hoặc thêm một trung kế thứ hai.",
                 "Buy more channels from the carrier or add a second trunk.",
+            ),
+        ),
+        CallsDropSameDuration => (
+            (
+                "Cuộc gọi bị ngắt sau cùng một khoảng thời gian (NAT / SIP ALG / session timer)",
+                "Calls drop after the same talk time (NAT / SIP ALG / session timer)",
+            ),
+            (
+                "Tắt SIP ALG trên router / tường lửa, tăng thời gian giữ UDP (UDP timeout) lên ít nhất 300 giây, kiểm tra cổng SIP và dải RTP được chuyển đúng về tổng đài. Nếu cuộc gọi rớt ở khoảng 15 hoặc 30 phút, hỏi nhà mạng về session timer (Session-Expires) của trung kế.",
+                "Turn off SIP ALG on the router / firewall, raise its UDP timeout to at least 300 seconds, and check that SIP and the RTP port range are forwarded to the PBX. If calls drop at about 15 or 30 minutes, ask the carrier about the trunk's session timer (Session-Expires).",
             ),
         ),
         DiskFull => (

@@ -400,7 +400,7 @@ fn faults_command_prints_the_catalogue() {
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ids: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
-    assert_eq!(ids.len(), 26);
+    assert_eq!(ids.len(), 27);
     assert!(ids.contains(&"trunk_unpaid") && ids.contains(&"queue_calls_lost"));
     let text = String::from_utf8(run(&["faults"]).stdout).unwrap();
     assert!(text.contains("Trung kế nợ cước"));
@@ -586,7 +586,7 @@ fn batch_writes_the_contract_files_identically_for_any_jobs() {
             "top_confidence"
         ]
     );
-    assert_eq!(head.len(), 11 + 26);
+    assert_eq!(head.len(), 11 + 27);
     assert!(head.contains(&"trunk_unpaid") && head.contains(&"queue_calls_lost"));
     let rows: Vec<&str> = lines.collect();
     assert!(rows[0].starts_with("unpaid-trunk,fix_first,,2,"));

@@ -70,6 +70,7 @@ faults! {
     LicenseExpired = "license_expired", User;
     TrunkChannelLimit = "trunk_channel_limit", User;
     DiskFull = "disk_full", User;
+    CallsDropSameDuration = "calls_drop_same_duration", User;
     CarrierFailure = "carrier_failure", Carrier;
     PbxServiceFailure = "pbx_service_failure", Vendor;
     CalleeBusyOrUnreachable = "callee_busy_or_unreachable", Info;
@@ -96,7 +97,7 @@ mod tests {
 
     #[test]
     fn catalogue_matches_the_contract() {
-        assert_eq!(FaultId::ALL.len(), 26);
+        assert_eq!(FaultId::ALL.len(), 27);
         let spec = include_str!("../../docs/faults.md");
         for f in FaultId::ALL {
             assert!(spec.contains(&format!("`{}` | {}", f.as_str(), f.side().as_str())), "{}", f.as_str());

@@ -610,6 +610,16 @@ impl Classifier {
         }
         let r = &mut self.state.records;
         r.calls += 1;
+        // Talk time of answered calls: a NAT or session timer cuts them at one duration.
+        if let (true, Some(a), Some(end)) = (answered, rec.answered, rec.ended)
+            && end.millis() >= a.millis()
+        {
+            let internal = match (rec.from, rec.to) {
+                (Party::Extension(x), _) | (_, Party::Extension(x)) => number_key(x),
+                _ => number_key(rec.to_number()),
+            };
+            self.state.talk.add(((end.millis() - a.millis()) / 1000) as u64, internal.max(1), e);
+        }
         *r.by_direction.entry(rec.direction).or_default() += 1;
         *r.by_outcome.entry(rec.outcome).or_default() += 1;
         if let Some(t) = rec.started {

@@ -359,8 +359,7 @@ fn last_chain_extension(chain: &[u8]) -> &[u8] {
         .split(|&c| c == b';' || c == b'\'')
         .map(trim)
         .filter_map(|hop| hop.strip_prefix(b"Ext."))
-        .filter(|ext| !ext.is_empty())
-        .next_back()
+        .rfind(|ext| !ext.is_empty())
         .unwrap_or(b"")
 }
 
