@@ -385,8 +385,8 @@ messages! {
     InboundUnidentifiedAdvice => "Trong cài đặt trung kế, mục nhận diện nguồn (source identification): thêm địa chỉ IP nhà mạng gửi cuộc gọi tới (trong Via / Contact của INVITE) và chọn cách khớp theo số DID; khai báo DID đúng định dạng nhà mạng gửi trong trường To / Request-URI (ví dụ có hay không có 84 / 0 ở đầu), rồi thêm quy tắc gọi vào cho DID đó.",
         "In the trunk's settings, under source identification: add the IP address the carrier sends calls from (the INVITE's Via / Contact) and match on the DID; enter the DID in the format the carrier sends in To / the Request-URI (with or without the leading country code or 0), then add an inbound rule for that DID.";
     HeadingShapes => "Dòng chưa nhận diện được", "Lines not recognised";
-    ShapesIntro => "Các dạng dòng dưới đây công cụ đọc được nhưng chưa hiểu (số, địa chỉ, mã đã được che). Hãy gửi danh sách này (lệnh `cxtriage shapes`) cho bộ phận hỗ trợ để bổ sung.",
-        "The tool read these kinds of lines but did not understand them (numbers, addresses and ids masked). Send this list (command `cxtriage shapes`) to support so they can be added.";
+    ShapesIntro => "Các dạng dòng dưới đây công cụ đọc được nhưng chưa hiểu (số, địa chỉ, mã đã được che). Hãy gửi danh sách này (lệnh cxtriage shapes) cho bộ phận hỗ trợ để bổ sung.",
+        "The tool read these kinds of lines but did not understand them (numbers, addresses and ids masked). Send this list (command: cxtriage shapes) to support so they can be added.";
     ShapesInputLine => "{path}: {shapes} dạng chưa hiểu; {coverage}", "{path}: {shapes} shape(s) not understood; {coverage}";
     ShapeRow => "{count} × {shape}  [{kind}, dòng đầu {line}]  ví dụ: {example}", "{count} × {shape}  [{kind}, first at line {line}]  e.g. {example}";
     ShapeUnrecognized => "không nhận diện được", "not recognised";
@@ -394,6 +394,8 @@ messages! {
     ShapesMore => "… còn {more} dạng nữa (hiển thị {shown} dòng); xem tất cả: cxtriage shapes {path}", "… {more} more shape(s) ({shown} lines shown); all of them: cxtriage shapes {path}";
     CoverageLine => "đã nhận diện {lines} số dòng, {records} số bản ghi được dùng để phân tích", "{lines} of lines recognised, {records} of records used by the rules";
     ShapesUnshaped => "… và {n} dòng nữa sau khi bảng dạng đã đầy (không phân nhóm)", "… and {n} more line(s) after the table of shapes was full (not grouped)";
+    SummaryLowCoverage => "Lưu ý: công cụ chỉ hiểu {records} số bản ghi đã đọc, nên kết luận trên có thể thiếu; xem mục \"Dòng chưa nhận diện được\".",
+        "Note: the tool understood only {records} of the records it read, so this conclusion may be incomplete; see \"Lines not recognised\".";
     CallsDropSameDurationMain => "{n} trong {total} cuộc gọi đã trả lời bị ngắt sau đúng khoảng {duration} đàm thoại (±1 giây), trong khi {longer} cuộc gọi khác kéo dài hơn: đây là dấu hiệu một bộ đếm thời gian cắt cuộc gọi (NAT / tường lửa, SIP ALG, session timer), không phải người gọi tự gác máy.",
         "{n} of {total} answered calls were cut after the same {duration} of talk (±1 s) while {longer} other calls lasted longer: a timer cuts them (NAT / firewall, SIP ALG, session timer), not the callers hanging up.";
 }

@@ -247,6 +247,8 @@ fn unfamiliar_lines_come_out_as_shapes_with_coverage() {
     assert_eq!(input["coverage"]["lines_recognized"], 0.857);
     assert_eq!(input["coverage"]["records_used"], 0.167);
     assert_eq!(r["coverage"], input["coverage"]);
+    // Said next to the verdict too: little of the file fed the rules.
+    assert!(r["summary"].as_str().unwrap().contains("understood only 16%"), "{}", r["summary"]);
 
     // Text, Markdown and HTML show them under their own heading.
     for (format, heading) in [
