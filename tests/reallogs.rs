@@ -447,3 +447,43 @@ fn the_real_corpus_has_no_dropped_call_timer() {
     assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
     assert_eq!(r["coverage"]["lines_recognized"], 1.0);
 }
+
+/// An activity log (P2 layout) of answered outbound calls, `(extension, talk seconds)`.
+fn activity_of(calls: &[(u32, u64)]) -> String {
+    let mut out = String::new();
+    let stamp = |s: u64| format!("2026/11/20 {:02}:{:02}:{:02}.000|0B2C|3|Ntc|", s / 3600 % 24, s / 60 % 60, s % 60);
+    for (i, (ext, talk)) in calls.iter().enumerate() {
+        let (c, start) = (1000 + i, 8 * 3600 + i as u64 * 700);
+        let number = format!("09{:08}", 12_345_678 + i * 7_919);
+        out.push_str(&format!(
+            "{}[CM503001]: Call(C:{c}): Incoming call from Ext.{ext} to <sip:{number}@192.168.1.10:5060>\n",
+            stamp(start)
+        ));
+        out.push_str(&format!("{}[CM503004]: Call(C:{c}): Route 1: from L:{c}.1[Extn:{ext}] to T:Line:10000>>{number}@[Dev:sip:02873001234@203.0.113.10:5060]\n", stamp(start)));
+        out.push_str(&format!(
+            "{}[CM503007]: Call(C:{c}): Line:10000>>{number} has joined, contact <sip:{number}@203.0.113.10:5060>\n",
+            stamp(start + 4)
+        ));
+        out.push_str(&format!(
+            "{}[CM503020]: Call(C:{c}): Normal call termination. Call originator: Extn:{ext}. Reason: Terminated\n",
+            stamp(start + 4 + talk)
+        ));
+    }
+    out
+}
+
+#[test]
+fn calls_cut_at_the_same_duration_in_an_activity_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut calls = ordinary_talks(40);
+    for i in 0..8 {
+        calls.insert(i * 5, (101 + (i % 4) as u32, 32));
+    }
+    let (r, _) = check(dir.path(), "3CXPhoneSystem.log", &activity_of(&calls), &[]);
+    assert_eq!(r["inputs"][0]["format"], "activity_log");
+    let f = the(&r, "calls_drop_same_duration");
+    assert!((31..=33).contains(&f["details"]["seconds"].as_u64().unwrap()), "{f}");
+    // Negative twin: the same site with spread-out talk times.
+    let (r, _) = check(dir.path(), "healthy.log", &activity_of(&ordinary_talks(48)), &[]);
+    assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
+}

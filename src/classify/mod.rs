@@ -370,6 +370,14 @@ impl Classifier {
                 // 3CX logs a "has joined" line per party: the call is completed once.
                 let first_answer = !st.answered;
                 st.answered = true;
+                if first_answer {
+                    st.answered_at = e.ts;
+                    st.answered_by = match party {
+                        Party::Extension(x) | Party::Number(x) => number_key(x),
+                        Party::Trunk { number, trunk } => number_key(if number.is_empty() { trunk.dn } else { number }),
+                        Party::Unknown => 0,
+                    };
+                }
                 let st = *st;
                 let timeline_trunk = match trunk {
                     Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => Some(i),
@@ -487,11 +495,16 @@ impl Classifier {
                 }
             }
             EventKind::CallEnded { call, .. } => {
-                if let Some(st) = self.state.calls.remove(&call)
-                    && st.failed
-                    && !st.answered
-                {
-                    self.stats.calls_failed += 1;
+                if let Some(st) = self.state.calls.remove(&call) {
+                    if st.failed && !st.answered {
+                        self.stats.calls_failed += 1;
+                    }
+                    // Talk time, as for call records (calls_drop_same_duration).
+                    if let (Some(a), Some(end)) = (st.answered_at, e.ts)
+                        && end.millis() >= a.millis()
+                    {
+                        self.state.talk.add(((end.millis() - a.millis()) / 1000) as u64, st.answered_by.max(1), e);
+                    }
                 }
             }
             EventKind::DeviceInfo { extension, user_agent, ip } => {

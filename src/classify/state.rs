@@ -250,6 +250,9 @@ pub struct CallState {
     pub answered: bool,
     pub failed: bool,
     pub started: Option<Timestamp>,
+    /// When the first party joined, and who (number key): the talk time at the end.
+    pub answered_at: Option<Timestamp>,
+    pub answered_by: u64,
 }
 
 /// Calls with no RTP, as the media server reports them.

@@ -1,7 +1,8 @@
 //! `calls_drop_same_duration`: answered calls are cut again and again after the same
 //! talk time (~30 s, ~15 min) while other calls last longer. The signature of a NAT /
 //! firewall UDP timeout, SIP ALG, or a session timer that is never refreshed (the ACK
-//! or re-INVITE lost on the way back), not of people hanging up.
+//! or re-INVITE lost on the way back), not of people hanging up. Talk times come from
+//! call records (answered → ended) and activity logs (first `has joined` → call end).
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::{SiteState, Tally};
@@ -26,6 +27,9 @@ pub const MIN_SECONDS: usize = 25;
 /// The calls in the window involve at least two different extensions or numbers:
 /// one IVR message played to everyone also ends at one duration.
 pub const MIN_PARTIES: usize = 2;
+/// The window holds this many times the calls of each adjacent 3-second window: a
+/// timer makes a spike at one second; the short calls of a small site make a bump.
+pub const SPIKE_RATIO: u64 = 3;
 /// Seconds either side whose calls make the neighbourhood of the window.
 const NEIGHBOURHOOD: usize = 60;
 
@@ -52,7 +56,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let mut parties: Vec<u64> = (d - 1..=d + 1).flat_map(|i| t.parties[i]).filter(|&p| p != 0).collect();
         parties.sort_unstable();
         parties.dedup();
-        if window as f64 >= DENSITY_RATIO * per_window
+        let before = at(d.saturating_sub(4)) + at(d.saturating_sub(3)) + at(d - 2);
+        let after = at(d + 2) + at(d + 3) + at(d + 4);
+        // A timer cuts at one second (±1 s of jitter): its busiest second holds at least
+        // half the window, where calls that merely bunch up spread over the three.
+        let peak = at(d - 1).max(at(d)).max(at(d + 1));
+        if window >= SPIKE_RATIO * before.max(after).max(1)
+            && peak * 2 >= window
+            && window as f64 >= DENSITY_RATIO * per_window
             && window as f64 >= MIN_SHARE * total as f64
             && longer >= MIN_LONGER_CALLS
             && parties.len() >= MIN_PARTIES
@@ -92,7 +103,6 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     f.count = n;
     vec![
         f.alternatives(&[FaultId::OneWayAudio, FaultId::CarrierFailure])
-            .detail("source", "call_records")
             .detail("seconds", d)
             .detail("answered_calls", total)
             .detail("longer_calls", longer),
