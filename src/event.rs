@@ -144,8 +144,12 @@ pub struct CallRecord<'a> {
     pub divert: Option<Divert>,
     /// `EndCall` was the destination (legacy `to-dn` / v20 `endcall` entity).
     pub to_end_call: bool,
-    /// The call went through a queue (v20 `queue` entity).
+    /// The call went through a queue (v20 `queue` entity, legacy `QFwdToDNA`).
     pub via_queue: bool,
+    /// The queue's DN when the record names it (legacy: the `to-dn` a `QFwdToDNA` call was sent to).
+    pub queue: &'a [u8],
+    /// The extension that finally took the call, when it is not `to` (a queue agent).
+    pub final_extension: &'a [u8],
 }
 
 impl CallRecord<'_> {

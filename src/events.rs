@@ -512,6 +512,10 @@ fn fields(out: &mut Vec<u8>, k: &EventKind<'_>, style: Style) {
             boolean(out, r.to_end_call);
             out.extend_from_slice(b",\"via_queue\":");
             boolean(out, r.via_queue);
+            out.extend_from_slice(b",\"queue\":");
+            string(out, r.queue);
+            out.extend_from_slice(b",\"final_extension\":");
+            string(out, r.final_extension);
         }
         EventKind::Pbx { id, event } => {
             out.extend_from_slice(b"{\"event_id\":");
@@ -1044,6 +1048,8 @@ mod tests {
                         "divert": r.divert,
                         "to_end_call": r.to_end_call,
                         "via_queue": r.via_queue,
+                        "queue": s(r.queue),
+                        "final_extension": s(r.final_extension),
                     }),
                 ),
                 EventKind::Pbx { id, event } => ("pbx_event", pbx(*id, event)),

@@ -566,8 +566,8 @@ messages! {
     InboundUnidentifiedAdvice => "Trong cài đặt trung kế, mục nhận diện nguồn (source identification): thêm địa chỉ IP nhà mạng gửi cuộc gọi tới (trong Via / Contact của INVITE) và chọn cách khớp theo số DID; khai báo DID đúng định dạng nhà mạng gửi trong trường To / Request-URI (ví dụ có hay không có 84 / 0 ở đầu), rồi thêm quy tắc gọi vào cho DID đó.",
         "In the trunk's settings, under source identification: add the IP address the carrier sends calls from (the INVITE's Via / Contact) and match on the DID; enter the DID in the format the carrier sends in To / the Request-URI (with or without the leading country code or 0), then add an inbound rule for that DID.";
     HeadingShapes => "Dòng chưa nhận diện được", "Lines not recognised";
-    ShapesIntro => "Các dạng dòng dưới đây công cụ đọc được nhưng chưa hiểu (số, địa chỉ, mã đã được che). Hãy gửi danh sách này (lệnh `cxtriage shapes`) cho bộ phận hỗ trợ để bổ sung.",
-        "The tool read these kinds of lines but did not understand them (numbers, addresses and ids masked). Send this list (command `cxtriage shapes`) to support so they can be added.";
+    ShapesIntro => "Các dạng dòng dưới đây công cụ đọc được nhưng chưa hiểu (số, địa chỉ, mã đã được che). Hãy gửi danh sách này (lệnh cxtriage shapes) cho bộ phận hỗ trợ để bổ sung.",
+        "The tool read these kinds of lines but did not understand them (numbers, addresses and ids masked). Send this list (command: cxtriage shapes) to support so they can be added.";
     ShapesInputLine => "{path}: {shapes} dạng chưa hiểu; {coverage}", "{path}: {shapes} shape(s) not understood; {coverage}";
     ShapeRow => "{count} × {shape}  [{kind}, dòng đầu {line}]  ví dụ: {example}", "{count} × {shape}  [{kind}, first at line {line}]  e.g. {example}";
     ShapeUnrecognized => "không nhận diện được", "not recognised";
@@ -605,6 +605,10 @@ messages! {
     ServerInternal => "Máy chủ gặp lỗi nội bộ khi phân tích ({detail}); các tệp của quý khách đã được xóa. Quý khách hãy thử lại hoặc gửi nhật ký cho bộ phận hỗ trợ.",
         "The server hit an internal error while analysing ({detail}); your files were deleted. Try again, or send the logs to support.";
     ServerNotFound => "Không có trang này.", "No such page.";
+    SummaryLowCoverage => "Lưu ý: công cụ chỉ hiểu {records} số bản ghi đã đọc, nên kết luận trên có thể thiếu; xem mục \"Dòng chưa nhận diện được\".",
+        "Note: the tool understood only {records} of the records it read, so this conclusion may be incomplete; see \"Lines not recognised\".";
+    CallsDropSameDurationMain => "{n} trong {total} cuộc gọi đã trả lời bị ngắt sau đúng khoảng {duration} đàm thoại (±1 giây), trong khi {longer} cuộc gọi khác kéo dài hơn: đây là dấu hiệu một bộ đếm thời gian cắt cuộc gọi (NAT / tường lửa, SIP ALG, session timer), không phải người gọi tự gác máy.",
+        "{n} of {total} answered calls were cut after the same {duration} of talk (±1 s) while {longer} other calls lasted longer: a timer cuts them (NAT / firewall, SIP ALG, session timer), not the callers hanging up.";
 }
 
 /// A call outcome in words.
@@ -814,6 +818,16 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
             (
                 "Mua thêm kênh từ nhà mạng hoặc thêm một trung kế thứ hai.",
                 "Buy more channels from the carrier or add a second trunk.",
+            ),
+        ),
+        CallsDropSameDuration => (
+            (
+                "Cuộc gọi bị ngắt sau cùng một khoảng thời gian (NAT / SIP ALG / session timer)",
+                "Calls drop after the same talk time (NAT / SIP ALG / session timer)",
+            ),
+            (
+                "Tắt SIP ALG trên router / tường lửa, tăng thời gian giữ UDP (UDP timeout) lên ít nhất 300 giây, kiểm tra cổng SIP và dải RTP được chuyển đúng về tổng đài. Nếu cuộc gọi rớt ở khoảng 15 hoặc 30 phút, hỏi nhà mạng về session timer (Session-Expires) của trung kế.",
+                "Turn off SIP ALG on the router / firewall, raise its UDP timeout to at least 300 seconds, and check that SIP and the RTP port range are forwarded to the PBX. If calls drop at about 15 or 30 minutes, ask the carrier about the trunk's session timer (Session-Expires).",
             ),
         ),
         DiskFull => (

@@ -429,7 +429,7 @@ fn faults_command_prints_the_catalogue() {
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ids: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
-    assert_eq!(ids.len(), 27);
+    assert_eq!(ids.len(), 28);
     assert!(ids.contains(&"trunk_unpaid") && ids.contains(&"queue_calls_lost"));
     let text = String::from_utf8(run(&["faults"]).stdout).unwrap();
     assert!(text.contains("Trung kế nợ cước"));

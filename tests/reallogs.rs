@@ -247,6 +247,8 @@ fn unfamiliar_lines_come_out_as_shapes_with_coverage() {
     assert_eq!(input["coverage"]["lines_recognized"], 0.857);
     assert_eq!(input["coverage"]["records_used"], 0.167);
     assert_eq!(r["coverage"], input["coverage"]);
+    // Said next to the verdict too: little of the file fed the rules.
+    assert!(r["summary"].as_str().unwrap().contains("understood only 16%"), "{}", r["summary"]);
 
     // Text, Markdown and HTML show them under their own heading.
     for (format, heading) in [
@@ -358,4 +360,130 @@ fn console_call_log_statuses_queues_trunks_and_totals() {
     assert_eq!(c["trunks"]["10001"]["outbound_answered"], 1);
     // Queue rows are flagged: callers who reached the queue and no one.
     assert_eq!(the(&r, "queue_calls_lost")["count"], 2);
+}
+
+/// A legacy CDR (the 20-field layout of the real corpus) of answered outbound calls,
+/// one per `(extension, talk seconds)`, a few minutes apart.
+fn cdr_of(calls: &[(u32, u64)]) -> String {
+    let mut out = String::new();
+    let t0 = 8 * 3600u64;
+    for (i, (ext, talk)) in calls.iter().enumerate() {
+        let start = t0 + i as u64 * 300;
+        let answered = start + 5;
+        let end = answered + talk;
+        let hms = |s: u64| format!("{:02}:{:02}:{:02}", s / 3600 % 24, s / 60 % 60, s % 60);
+        let number = format!("09{:08}", 12_345_678 + i * 7_919);
+        out.push_str(&format!(
+            "Call {},00000172FF10D141_{},{},2020/06/29 {},2020/06/29 {},2020/06/29 {},TerminatedByDst,Ext.{ext},{number},{ext},10000,{number},,,,,,,,Chain: Ext.{ext};{number};\n",
+            23000 + i,
+            4000 + i,
+            hms(*talk),
+            hms(start),
+            hms(answered),
+            hms(end)
+        ));
+    }
+    out
+}
+
+/// Ordinary talk times: spread from half a minute to ten minutes (deterministic).
+fn ordinary_talks(n: usize) -> Vec<(u32, u64)> {
+    (0..n).map(|i| (101 + (i % 6) as u32, 20 + (i as u64 * 7_919 + 13) % 590)).collect()
+}
+
+#[test]
+fn calls_cut_at_the_same_duration_are_a_timer() {
+    let dir = tempfile::tempdir().unwrap();
+    // 40 ordinary calls, and 8 calls of several extensions cut at 30-31 s.
+    let mut calls = ordinary_talks(40);
+    for i in 0..8 {
+        calls.insert(i * 5, (101 + (i % 4) as u32, 30 + (i % 2) as u64));
+    }
+    let (r, code) = check(dir.path(), "cdr.log", &cdr_of(&calls), &[]);
+    assert_eq!(r["inputs"][0]["format"], "cdr_legacy");
+    let f = the(&r, "calls_drop_same_duration");
+    assert!((29..=31).contains(&f["details"]["seconds"].as_u64().unwrap()), "{f}");
+    assert!(f["count"].as_u64().unwrap() >= 8);
+    assert!(f["confidence"].as_f64().unwrap() >= 0.5);
+    assert!(f["advice"].as_str().unwrap().contains("SIP ALG"));
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn spread_talk_times_or_one_announcement_are_not_a_timer() {
+    let dir = tempfile::tempdir().unwrap();
+    // A healthy site: talk times spread out.
+    let (r, _) = check(dir.path(), "healthy.log", &cdr_of(&ordinary_talks(60)), &[]);
+    assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
+    // The same 30 s cluster, but all to one extension (an announcement, an IVR).
+    let mut calls = ordinary_talks(40);
+    for i in 0..8 {
+        calls.insert(i * 5, (800, 30));
+    }
+    let (r, _) = check(dir.path(), "ivr.log", &cdr_of(&calls), &[]);
+    assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
+    // One call fewer than the threshold in the window.
+    let mut calls = ordinary_talks(40);
+    for i in 0..4 {
+        calls.insert(i * 5, (101 + i as u32, 30));
+    }
+    let (r, _) = check(dir.path(), "few.log", &cdr_of(&calls), &[]);
+    assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
+    // Every call ends at the same time: no longer call to compare with.
+    let calls: Vec<(u32, u64)> = (0..10).map(|i| (101 + i % 3, 30)).collect();
+    let (r, _) = check(dir.path(), "all.log", &cdr_of(&calls), &[]);
+    assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
+}
+
+#[test]
+fn the_real_corpus_has_no_dropped_call_timer() {
+    // 1,926 real rows of a French v16 site (../shared/corpus/real/): ordinary talk times.
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
+    let out = Command::new(env!("CARGO_BIN_EXE_cxtriage"))
+        .args(["check", "-q", "-f", "json", corpus.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
+    assert_eq!(r["coverage"]["lines_recognized"], 1.0);
+}
+
+/// An activity log (P2 layout) of answered outbound calls, `(extension, talk seconds)`.
+fn activity_of(calls: &[(u32, u64)]) -> String {
+    let mut out = String::new();
+    let stamp = |s: u64| format!("2026/11/20 {:02}:{:02}:{:02}.000|0B2C|3|Ntc|", s / 3600 % 24, s / 60 % 60, s % 60);
+    for (i, (ext, talk)) in calls.iter().enumerate() {
+        let (c, start) = (1000 + i, 8 * 3600 + i as u64 * 700);
+        let number = format!("09{:08}", 12_345_678 + i * 7_919);
+        out.push_str(&format!(
+            "{}[CM503001]: Call(C:{c}): Incoming call from Ext.{ext} to <sip:{number}@192.168.1.10:5060>\n",
+            stamp(start)
+        ));
+        out.push_str(&format!("{}[CM503004]: Call(C:{c}): Route 1: from L:{c}.1[Extn:{ext}] to T:Line:10000>>{number}@[Dev:sip:02873001234@203.0.113.10:5060]\n", stamp(start)));
+        out.push_str(&format!(
+            "{}[CM503007]: Call(C:{c}): Line:10000>>{number} has joined, contact <sip:{number}@203.0.113.10:5060>\n",
+            stamp(start + 4)
+        ));
+        out.push_str(&format!(
+            "{}[CM503020]: Call(C:{c}): Normal call termination. Call originator: Extn:{ext}. Reason: Terminated\n",
+            stamp(start + 4 + talk)
+        ));
+    }
+    out
+}
+
+#[test]
+fn calls_cut_at_the_same_duration_in_an_activity_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut calls = ordinary_talks(40);
+    for i in 0..8 {
+        calls.insert(i * 5, (101 + (i % 4) as u32, 32));
+    }
+    let (r, _) = check(dir.path(), "3CXPhoneSystem.log", &activity_of(&calls), &[]);
+    assert_eq!(r["inputs"][0]["format"], "activity_log");
+    let f = the(&r, "calls_drop_same_duration");
+    assert!((31..=33).contains(&f["details"]["seconds"].as_u64().unwrap()), "{f}");
+    // Negative twin: the same site with spread-out talk times.
+    let (r, _) = check(dir.path(), "healthy.log", &activity_of(&ordinary_talks(48)), &[]);
+    assert!(findings(&r, "calls_drop_same_duration").is_empty(), "{}", r["findings"]);
 }

@@ -71,6 +71,12 @@ impl Log {
         self.clock += s * 1000;
     }
 
+    /// A talk time around `base` seconds that differs from call to call, as people's
+    /// do (a fixed one would look like calls cut by a timer: calls_drop_same_duration).
+    fn talk(&mut self, base: i64) {
+        self.secs(base + (self.next_call as i64 * 37) % 90);
+    }
+
     fn mins(&mut self, m: i64) {
         self.clock += m * 60_000;
     }
@@ -132,7 +138,7 @@ impl Log {
         self.secs(9);
         self.cm("503007", &format!("Call(C:{c}): Line:{trunk}>>{number} has joined, contact <sip:{number}@{ip}:5060>"));
         self.cm("503007", &format!("Call(C:{c}): Extn:{ext} has joined, contact <sip:{ext}@{}:5062>", desk_ip(ext)));
-        self.secs(48);
+        self.talk(48);
         self.cm(
             "503020",
             &format!("Call(C:{c}): Normal call termination. Call originator: Extn:{ext}. Reason: Terminated"),
@@ -223,7 +229,7 @@ impl Log {
         let c = self.inbound_start(trunk, name, caller, ext);
         self.secs(6);
         self.cm("503007", &format!("Call(C:{c}): Extn:{ext} has joined, contact <sip:{ext}@{}:5062>", desk_ip(ext)));
-        self.secs(70);
+        self.talk(70);
         self.cm(
             "503020",
             &format!(
@@ -263,7 +269,7 @@ impl Log {
         let c = self.internal_start(from, to);
         self.secs(4);
         self.cm("503007", &format!("Call(C:{c}): Extn:{to} has joined, contact <sip:{to}@{}:5062>", desk_ip(to)));
-        self.secs(40);
+        self.talk(40);
         self.cm(
             "503020",
             &format!("Call(C:{c}): Normal call termination. Call originator: Extn:{from}. Reason: Terminated"),

@@ -77,6 +77,7 @@ faults! {
     QueueCallsLost = "queue_calls_lost", Info;
     // Added after the first catalogue: appended, so the CSV columns before it keep their place.
     SbcOffline = "sbc_offline", User;
+    CallsDropSameDuration = "calls_drop_same_duration", User;
 }
 
 impl Serialize for FaultId {
@@ -98,7 +99,7 @@ mod tests {
 
     #[test]
     fn catalogue_matches_the_contract() {
-        assert_eq!(FaultId::ALL.len(), 27);
+        assert_eq!(FaultId::ALL.len(), 28);
         let spec = include_str!("../../docs/faults.md");
         for f in FaultId::ALL {
             assert!(spec.contains(&format!("`{}` | {}", f.as_str(), f.side().as_str())), "{}", f.as_str());

@@ -455,6 +455,14 @@ impl Classifier {
                 // 3CX logs a "has joined" line per party: the call is completed once.
                 let first_answer = !st.answered;
                 st.answered = true;
+                if first_answer {
+                    st.answered_at = e.ts;
+                    st.answered_by = match party {
+                        Party::Extension(x) | Party::Number(x) => number_key(x),
+                        Party::Trunk { number, trunk } => number_key(if number.is_empty() { trunk.dn } else { number }),
+                        Party::Unknown => 0,
+                    };
+                }
                 let st = *st;
                 let timeline_trunk = match trunk {
                     Some(i) if st.direction != Direction::Inbound || st.outbound_trunk.is_some() => Some(i),
@@ -576,11 +584,16 @@ impl Classifier {
                 }
             }
             EventKind::CallEnded { call, .. } => {
-                if let Some(st) = self.state.calls.remove(&call)
-                    && st.failed
-                    && !st.answered
-                {
-                    self.stats.calls_failed += 1;
+                if let Some(st) = self.state.calls.remove(&call) {
+                    if st.failed && !st.answered {
+                        self.stats.calls_failed += 1;
+                    }
+                    // Talk time, as for call records (calls_drop_same_duration).
+                    if let (Some(a), Some(end)) = (st.answered_at, e.ts)
+                        && end.millis() >= a.millis()
+                    {
+                        self.state.talk.add(((end.millis() - a.millis()) / 1000) as u64, st.answered_by.max(1), e);
+                    }
                 }
             }
             EventKind::DeviceInfo { extension, user_agent, ip } => {
@@ -758,6 +771,16 @@ impl Classifier {
         }
         let r = &mut self.state.records;
         r.calls += 1;
+        // Talk time of answered calls: a NAT or session timer cuts them at one duration.
+        if let (true, Some(a), Some(end)) = (answered, rec.answered, rec.ended)
+            && end.millis() >= a.millis()
+        {
+            let internal = match (rec.from, rec.to) {
+                (Party::Extension(x), _) | (_, Party::Extension(x)) => number_key(x),
+                _ => number_key(rec.to_number()),
+            };
+            self.state.talk.add(((end.millis() - a.millis()) / 1000) as u64, internal.max(1), e);
+        }
         *r.by_direction.entry(rec.direction).or_default() += 1;
         *r.by_outcome.entry(rec.outcome).or_default() += 1;
         if let Some(t) = rec.started {

@@ -255,6 +255,9 @@ pub struct CallState {
     pub answered: bool,
     pub failed: bool,
     pub started: Option<Timestamp>,
+    /// When the first party joined, and who (number key): the talk time at the end.
+    pub answered_at: Option<Timestamp>,
+    pub answered_by: u64,
 }
 
 /// Calls in progress, bounded: past [`OpenCalls::cap`] the call opened longest ago is
@@ -648,6 +651,50 @@ pub struct SiteState {
     pub number_refusals: NumberRefusals,
     /// Outbound calls answered to numbers written with `00` (the format works here).
     pub international_answered: u64,
+    /// How long answered calls talked, per second (calls_drop_same_duration).
+    pub talk: TalkDurations,
+}
+
+/// Talk durations of answered calls, as a histogram by second, with the first
+/// parties and evidence lines of each second (bounded: a few per second).
+#[derive(Clone, Debug, Default)]
+pub struct TalkDurations {
+    /// Calls per whole second of talk, up to [`MAX_TALK_SECONDS`] (longer ones in `longer`).
+    pub by_second: Vec<u32>,
+    pub longer: u64,
+    /// Up to two distinct parties (number keys) per second.
+    pub parties: Vec<[u64; 2]>,
+    pub evidence: Vec<Vec<EvidenceLine>>,
+}
+
+/// Durations tracked one by one (two hours); session timers and NAT timeouts act well before.
+pub const MAX_TALK_SECONDS: usize = 7200;
+/// Evidence lines kept per second of the histogram.
+pub const TALK_EVIDENCE_PER_SECOND: usize = 2;
+
+impl TalkDurations {
+    pub fn add(&mut self, secs: u64, party: u64, e: &Event<'_>) {
+        if self.by_second.is_empty() {
+            self.by_second = vec![0; MAX_TALK_SECONDS + 1];
+            self.parties = vec![[0; 2]; MAX_TALK_SECONDS + 1];
+            self.evidence = vec![Vec::new(); MAX_TALK_SECONDS + 1];
+        }
+        let Ok(i) = usize::try_from(secs) else { return };
+        if i > MAX_TALK_SECONDS {
+            self.longer += 1;
+            return;
+        }
+        self.by_second[i] += 1;
+        let p = &mut self.parties[i];
+        if p[0] == 0 {
+            p[0] = party;
+        } else if p[1] == 0 && p[0] != party {
+            p[1] = party;
+        }
+        if self.evidence[i].len() < TALK_EVIDENCE_PER_SECOND {
+            self.evidence[i].push(EvidenceLine::of(e));
+        }
+    }
 }
 
 /// Trunk calls the carrier refused as an unknown number (404 / 410 / 484 / 604):

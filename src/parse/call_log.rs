@@ -433,6 +433,8 @@ fn emit_row(
         divert: None,
         to_end_call: false,
         via_queue,
+        queue: b"",
+        final_extension: b"",
     };
     join_row(rec, &mut s.text);
     sink(&Event { file, line, ts: Some(started), code: None, text: &s.text, kind: EventKind::Call(&record) });
@@ -697,6 +699,7 @@ mod tests {
             06/11/2026 14:00:00;0612345678;Martin Paul (202);Manqué;00:00:25;00:00:00;00:00:25\n\
             13/11/2026 09:00:00;Dupont Jean (201);Martin Paul (202);Occupé;00:00:00;00:00:00;00:00:00\n\
             Totaux;;;;;;00:03:39\n");
+        // Preamble lines are unrecognised; the `Totaux` footer is 3CX's own row.
         assert_eq!((c.lines, c.records, c.unrecognized, c.blank), (10, 5, 5, 0));
         assert_eq!(got.len(), 3);
         assert_eq!(got.iter().map(|g| g.line).collect::<Vec<_>>(), [7, 8, 9]);

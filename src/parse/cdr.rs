@@ -318,6 +318,20 @@ pub fn parse_line<'a>(
         _ => CallDirection::Internal,
     };
     let call_id = get(Field::CallId);
+    let divert = divert(get(Field::ReasonChanged));
+    // `QFwdToDNA`: the call went to the queue `to-dn` and a queue agent took it: the
+    // final DN, else the chain's last extension (hops split by `;`, sometimes `'`).
+    let (queue, final_extension) = if divert == Some(Divert::Queue) {
+        let final_dn = get(Field::FinalDn);
+        let agent = if !final_dn.is_empty() && final_dn.iter().all(u8::is_ascii_digit) {
+            final_dn
+        } else {
+            last_chain_extension(get(Field::Chain))
+        };
+        (to_dn, agent)
+    } else {
+        (&b""[..], &b""[..])
+    };
     Some(CallRecord {
         call_id,
         call_number: call_number(call_id),
@@ -330,10 +344,23 @@ pub fn parse_line<'a>(
         dialled: get(Field::DialNo),
         outcome: outcome(reason, answered),
         reason,
-        divert: divert(get(Field::ReasonChanged)),
+        divert,
         to_end_call,
-        via_queue: false,
+        via_queue: !queue.is_empty(),
+        queue,
+        final_extension,
     })
+}
+
+/// `Chain: +353861777149'Ext.960;Ext.963;Ext.509;Ext.504;` → `504`.
+fn last_chain_extension(chain: &[u8]) -> &[u8] {
+    let chain = chain.strip_prefix(b"Chain:").unwrap_or(chain);
+    chain
+        .split(|&c| c == b';' || c == b'\'')
+        .map(trim)
+        .filter_map(|hop| hop.strip_prefix(b"Ext."))
+        .rfind(|ext| !ext.is_empty())
+        .unwrap_or(b"")
 }
 
 #[cfg(test)]
@@ -342,6 +369,29 @@ mod tests {
 
     fn rec(line: &str) -> CallRecord<'_> {
         parse_line(line.as_bytes(), &CdrLayout::default(), &mut Vec::new()).expect(line)
+    }
+
+    #[test]
+    fn queue_forwards_name_the_queue_and_the_agent_who_answered() {
+        // DOREL activity.log [V] (the corpus site): queue 612 forwarded, 185 answered.
+        let r = rec(
+            "Call 23270,00000172FF467A93_4527,00:14:53,2020/06/29 08:51:48,2020/06/29 08:51:48,2020/06/29 09:06:41,TerminatedByDst,0238886768,Ext.612,10000,612,612,QFwdToDNA,Ext.185,185,,,,,Chain: 0238886768;Ext.612;Ext.610;Ext.185;",
+        );
+        assert_eq!((r.via_queue, r.queue, r.final_extension), (true, &b"612"[..], &b"185"[..]));
+        assert_eq!((r.direction, r.outcome), (CallDirection::Inbound, Outcome::Answered));
+        // DOREL test file [F] (27 fields, v18 era): a `'` after the caller in the chain.
+        let r = rec(
+            "Call 612504,00000C21DE5C2470_6531,00:05:36,2023/09/19 13:33:54,2023/09/19 13:33:54,2023/09/19 13:39:31,TerminatedBySrc,+353861777149,Ext.960,10021,960,960,QFwdToDNA,Ext.504,504,,,,,Chain: +353861777149'Ext.960;Ext.963;Ext.509;Ext.504;",
+        );
+        assert_eq!((r.via_queue, r.queue, r.final_extension), (true, &b"960"[..], &b"504"[..]));
+        // No final DN: the chain's last extension.
+        assert_eq!(last_chain_extension(b"Chain: +353861777149'Ext.960;Ext.963;Ext.509;Ext.504;"), b"504");
+        assert_eq!(last_chain_extension(b"Chain: 0612345678;EndCall;"), b"");
+        // A transfer is not a queue.
+        let r = rec(
+            "Call 23194,00000172FF13E364_4449,00:03:43,2020/06/29 07:56:32,2020/06/29 07:56:33,2020/06/29 08:00:16,TerminatedBySrc,0466452265,Ext.611,10000,611,611,ReplacedDst,Ext.194,194,,,,,Chain: 0466452265;Ext.611;Ext.194;",
+        );
+        assert_eq!((r.via_queue, r.queue, r.final_extension), (false, &b""[..], &b""[..]));
     }
 
     #[test]

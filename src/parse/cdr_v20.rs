@@ -686,6 +686,8 @@ fn emit(call: &Call, order: &mut Vec<usize>, file: u32, sink: &mut dyn FnMut(&Ev
             call.get(r, Col::DstEntity).eq_ignore_ascii_case(b"queue")
                 || call.get(r, Col::DstDnType).eq_ignore_ascii_case(b"queue")
         }),
+        queue: b"",
+        final_extension: b"",
     };
     sink(&Event {
         file,

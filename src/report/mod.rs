@@ -490,6 +490,11 @@ pub fn input_notes(lang: Lang, i: &InputReport) -> Vec<String> {
     notes
 }
 
+/// Below this share of records used by the rules, the summary warns that the
+/// conclusion rests on a small part of the input (a real log is mostly call and
+/// registration records: three quarters of a sample's records feed rules).
+pub const LOW_COVERAGE: f64 = 0.5;
+
 /// A share in [0, 1] as a whole percentage ("—" when there was nothing to count).
 pub fn percent_text(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{}%", (s * 100.0).floor()))
@@ -838,6 +843,12 @@ pub fn build(
     }
     for f in &mut findings {
         tailor_advice(lang, f, c);
+    }
+    // Read but mostly not understood: say so next to the verdict, not only in the inputs.
+    if coverage.records_used.is_some_and(|c| c < LOW_COVERAGE) {
+        summary.push(' ');
+        summary
+            .push_str(&fill(Msg::SummaryLowCoverage.text(lang), &[("records", &percent_text(coverage.records_used))]));
     }
     let mut report = Report {
         schema: SCHEMA,

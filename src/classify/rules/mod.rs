@@ -6,6 +6,7 @@
 pub mod brute_force_attack;
 pub mod call_quality_poor;
 pub mod callee_busy_or_unreachable;
+pub mod calls_drop_same_duration;
 pub mod carrier_failure;
 pub mod codec_mismatch;
 pub mod destination_not_permitted;
@@ -65,6 +66,7 @@ pub const RULES: &[Rule] = &[
     trunk_ip_not_allowed::evaluate,
     trunk_channel_limit::evaluate,
     sbc_offline::evaluate,
+    calls_drop_same_duration::evaluate,
 ];
 
 /// Confidence of a "seen once" finding: one failed registration or authentication is
