@@ -9,8 +9,11 @@ use crate::parse::{self, LineCounts};
 use crate::report::{OutputFormat, anonymize, redact};
 use std::io::Cursor;
 
+/// A harness: any bytes in, panics only on a broken invariant.
+pub type Harness = fn(&[u8]);
+
 /// Every harness by the name of its fuzz target.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Harness)] = &[
     ("activity", activity),
     ("cdr", cdr),
     ("eventlog_csv", eventlog_csv),

@@ -75,6 +75,13 @@ pub fn is_international_00(number: &[u8]) -> bool {
     number.len() >= 9 && number.starts_with(b"00") && number[2] != b'0' && number.iter().all(u8::is_ascii_digit)
 }
 
+/// Whether a failed call's status is one of the ordinary outcomes of calling someone
+/// (busy, unavailable, cancelled, declined, a number that does not exist): drawn grey
+/// on the chart, not red. Whether many of them together are a fault is the rules' call.
+pub fn is_ordinary_outcome(code: u16) -> bool {
+    matches!(class(code), StatusClass::CalleeOutcome | StatusClass::NumberOrRouting)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,11 +114,4 @@ mod tests {
         assert!(!is_international_00(b"+17266002345"));
         assert!(!is_international_00(b"00"));
     }
-}
-
-/// Whether a failed call's status is one of the ordinary outcomes of calling someone
-/// (busy, unavailable, cancelled, declined, a number that does not exist): drawn grey
-/// on the chart, not red. Whether many of them together are a fault is the rules' call.
-pub fn is_ordinary_outcome(code: u16) -> bool {
-    matches!(class(code), StatusClass::CalleeOutcome | StatusClass::NumberOrRouting)
 }

@@ -76,19 +76,23 @@ fn token_at(b: &[u8], i: usize) -> Option<(usize, String)> {
     let c = b[i];
     let prev = i.checked_sub(1).map(|p| b[p]);
     let after_word = prev.is_some_and(|p| is_word(p) || p == b'.' || p == b':' || p == b'+' || p == b'-');
-    if (c.is_ascii_hexdigit() || c == b':') && !after_word {
-        if let Some(t) = ipv6_at(b, i) {
-            return Some(t);
-        }
+    if (c.is_ascii_hexdigit() || c == b':')
+        && !after_word
+        && let Some(t) = ipv6_at(b, i)
+    {
+        return Some(t);
     }
     let glued_to_letter = prev.is_some_and(|p| p.is_ascii_alphabetic())
         || (prev == Some(b'.') && i >= 2 && b[i - 2].is_ascii_alphabetic());
     let after_digit = !glued_to_letter
         && prev.is_some_and(|p| p.is_ascii_digit() || p == b'+' || p == b'.' || p == b'-' || p == b'_');
-    if c.is_ascii_digit() && !after_digit && !glued_to_letter && prev != Some(b':') {
-        if let Some(t) = ipv4_at(b, i) {
-            return Some(t);
-        }
+    if c.is_ascii_digit()
+        && !after_digit
+        && !glued_to_letter
+        && prev != Some(b':')
+        && let Some(t) = ipv4_at(b, i)
+    {
+        return Some(t);
     }
     if c.is_ascii_digit() && prev == Some(b':') {
         // `IP:203.0.113.10`, `sip:0912…@`: a colon ends a word like a space does.
