@@ -51,8 +51,7 @@ impl ApiFormat {
             ApiFormat::Markdown => (OutputFormat::Markdown, "text/markdown; charset=utf-8"),
             ApiFormat::Text => (OutputFormat::Text, "text/plain; charset=utf-8"),
             ApiFormat::Ticket => (OutputFormat::Ticket, "text/plain; charset=utf-8"),
-            // When `OutputFormat::Eml` lands: `(OutputFormat::Eml, "message/rfc822")`.
-            ApiFormat::Eml => return None,
+            ApiFormat::Eml => (OutputFormat::Eml, "message/rfc822"),
         })
     }
 }
@@ -288,7 +287,7 @@ fn render(r: &Report, format: ApiFormat, output: OutputFormat) -> (String, &'sta
         "html": report::render(r, OutputFormat::Html),
         "markdown": report::render(r, OutputFormat::Markdown),
         "ticket": report::render(r, OutputFormat::Ticket),
-        // When `OutputFormat::Eml` lands: "eml": report::render(r, OutputFormat::Eml),
+        "eml": report::render(r, OutputFormat::Eml),
     });
     (format!("{all}\n"), verdict)
 }
@@ -381,6 +380,6 @@ mod tests {
         assert_eq!(r.facts.chat, None);
         assert!(Request::from_fields(&fields(&[("colour", "red")])).is_err());
         assert!(Request::from_fields(&fields(&[("format", "pdf")])).is_err());
-        assert!(ApiFormat::Eml.output().is_none(), "eml answers format_unavailable until its renderer lands");
+        assert_eq!(ApiFormat::Eml.output(), Some((OutputFormat::Eml, "message/rfc822")));
     }
 }

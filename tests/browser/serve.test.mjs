@@ -109,6 +109,17 @@ test("a customer drops the unpaid-trunk logs and gets the Vietnamese verdict, th
     const [head] = draft.text.split(/\r?\n\r?\n/);
     assert.match(head, /^Subject: /m, "an e-mail has a subject header");
     assert.match(head, /^MIME-Version: 1\.0/m);
+    assert.match(head, /^X-Unsent: 1/m, "Outlook opens it as a draft");
+    assert.match(head, /^From: it@minhan\.vn/m);
+    // The body is the ticket, base64 in its text/plain part.
+    const part = draft.text.split(/\r\n--/).find((p) => /Content-Type: text\/plain/.test(p));
+    assert.ok(part, "a text/plain part");
+    const body = Buffer.from(part.split(/\r\n\r\n/)[1].replace(/\s+/g, ""), "base64").toString("utf8");
+    assert.match(body, /Công ty TNHH Minh An/);
+    assert.match(body, /ABCD-EFGH-1234-5678/);
+    assert.match(body, /987 654 321/, "the remote-access ID");
+    assert.match(body, /đã kiểm tra và đã đóng cước/, "the bill was checked (and the logs still show the trunk barred)");
+    assert.match(body, /10000/);
   } else {
     assert.match(draft.name, /\.txt$/);
     const subject = draft.text.split("\n")[0];
