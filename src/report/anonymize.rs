@@ -82,10 +82,15 @@ fn token_at(b: &[u8], i: usize) -> Option<(usize, String)> {
     {
         return Some(t);
     }
-    let glued_to_letter = prev.is_some_and(|p| p.is_ascii_alphabetic())
-        || (prev == Some(b'.') && i >= 2 && b[i - 2].is_ascii_alphabetic());
-    let after_digit = !glued_to_letter
-        && prev.is_some_and(|p| p.is_ascii_digit() || p == b'+' || p == b'.' || p == b'-' || p == b'_');
+    // A pseudonym stands where a number stood: after `tel-1a2b3c.` the text goes on as
+    // it did after the number, so a second pass finds nothing new (idempotence).
+    let after_pseudonym = prev == Some(b'.') && ends_with_pseudonym(&b[..i - 1]);
+    let glued_to_letter = !after_pseudonym
+        && (prev.is_some_and(|p| p.is_ascii_alphabetic())
+            || (prev == Some(b'.') && i >= 2 && b[i - 2].is_ascii_alphabetic()));
+    let after_digit = after_pseudonym
+        || (!glued_to_letter
+            && prev.is_some_and(|p| p.is_ascii_digit() || p == b'+' || p == b'.' || p == b'-' || p == b'_'));
     if c.is_ascii_digit()
         && !after_digit
         && !glued_to_letter
@@ -109,6 +114,14 @@ fn token_at(b: &[u8], i: usize) -> Option<(usize, String)> {
         return phone_at(b, i, glued_to_letter);
     }
     None
+}
+
+/// Whether `b` ends with a pseudonym this module writes (`tel-1a2b3c`, `ip-…`, `dir-…`).
+fn ends_with_pseudonym(b: &[u8]) -> bool {
+    let Some(hex) = b.len().checked_sub(6).map(|s| &b[s..]) else { return false };
+    let head = &b[..b.len() - 6];
+    hex.iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        && (head.ends_with(b"tel-") || head.ends_with(b"ip-") || head.ends_with(b"dir-"))
 }
 
 fn digits_end(b: &[u8], from: usize) -> usize {

@@ -77,3 +77,11 @@ fn a_plus_starts_a_number_even_right_after_another() {
     assert!(!once.contains("84912345679"), "{once}");
     assert_eq!(text(&once), once);
 }
+
+#[test]
+fn a_number_after_a_replaced_number_and_a_dot_is_read_the_same_twice() {
+    // Found by the fuzzer: `0912345678.1091234567abc` kept its second number after one
+    // pass (a dot after digits reads as a decimal point) but lost it on a second one.
+    let once = text("0912345678.1091234567REAG");
+    assert_eq!(text(&once), once);
+}
