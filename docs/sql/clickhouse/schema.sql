@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS cxtriage.summary
     `callee_busy_or_unreachable` Nullable(Int64),
     `forwarding_or_dnd` Nullable(Int64),
     `queue_calls_lost` Nullable(Int64),
+    `sbc_offline` Nullable(Int64),
+    `calls_drop_same_duration` Nullable(Int64),
     `tool_version` Nullable(String),
     `pbx_version` Nullable(String),
     `carriers` Nullable(String),
