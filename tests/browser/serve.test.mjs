@@ -151,7 +151,9 @@ test("a customer drops the unpaid-trunk logs and gets the Vietnamese verdict, th
   // English on request; the report follows.
   await page.click("#lang-en");
   await page.waitForFunction(() => document.getElementById("verdict-label").textContent === "FIX FIRST", null, { timeout: 60000 });
-  assert.match(await page.locator("#summary").innerText(), /trunk 10000/i);
+  // The label is the page's own words; the summary comes with the re-analysis in English.
+  await page.waitForFunction(() => /trunk 10000/i.test(document.getElementById("summary").textContent), null, { timeout: 60000 });
+  assert.match(await page.locator("#summary").innerText(), /Main fault: .*trunk 10000/i);
   assert.deepEqual(errors, [], "no console error (a CSP violation would be one)");
   await context.close();
 });
