@@ -598,8 +598,6 @@ messages! {
     ServerFieldNotText => "không phải văn bản UTF-8", "not UTF-8 text";
     ServerFieldUnknown => "API không có trường này", "the API has no such field";
     ServerFieldExpected => "giá trị hợp lệ: {values}", "expected one of: {values}";
-    ServerFormatUnavailable => "Định dạng `{format}` chưa có trong phiên bản này của máy chủ; hãy dùng `ticket` (nội dung thư dạng văn bản).",
-        "Format `{format}` is not available in this version of the server yet; use `ticket` (the e-mail as plain text).";
     ServerTimeout => "Việc tải lên hoặc phân tích đã quá {seconds} giây nên máy chủ đã dừng và xóa các tệp. Quý khách hãy gửi ít tệp hơn hoặc thử lại trên đường truyền nhanh hơn.",
         "The upload or the analysis took longer than {seconds} seconds, so the server stopped and deleted the files. Send fewer files or try again on a faster connection.";
     ServerInternal => "Máy chủ gặp lỗi nội bộ khi phân tích ({detail}); các tệp của quý khách đã được xóa. Quý khách hãy thử lại hoặc gửi nhật ký cho bộ phận hỗ trợ.",

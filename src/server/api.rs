@@ -42,23 +42,17 @@ impl ApiFormat {
         })
     }
 
-    /// The renderer and the answer's content type, or `None` where this build has no
-    /// renderer yet.
-    fn output(self) -> Option<(OutputFormat, &'static str)> {
-        Some(match self {
+    /// The renderer and the answer's content type.
+    fn output(self) -> (OutputFormat, &'static str) {
+        match self {
             ApiFormat::Json | ApiFormat::All => (OutputFormat::Json, "application/json; charset=utf-8"),
             ApiFormat::Html => (OutputFormat::Html, "text/html; charset=utf-8"),
             ApiFormat::Markdown => (OutputFormat::Markdown, "text/markdown; charset=utf-8"),
             ApiFormat::Text => (OutputFormat::Text, "text/plain; charset=utf-8"),
             ApiFormat::Ticket => (OutputFormat::Ticket, "text/plain; charset=utf-8"),
             ApiFormat::Eml => (OutputFormat::Eml, "message/rfc822"),
-        })
+        }
     }
-}
-
-/// Whether this build renders the e-mail draft (`.eml`); the page offers it then.
-pub(crate) fn eml_available() -> bool {
-    ApiFormat::Eml.output().is_some()
 }
 
 /// An error answer.
@@ -218,10 +212,7 @@ async fn handle(
     if form.files == 0 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "no_files", Msg::ServerNoFiles.text(*lang).to_owned()));
     }
-    let Some((output, content_type)) = request.format.output() else {
-        let message = fill(Msg::ServerFormatUnavailable.text(*lang), &[("format", &"eml")]);
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "format_unavailable", message));
-    };
+    let (output, content_type) = request.format.output();
     let permit = app.slots.clone().acquire_owned().await.map_err(|e| ApiError::internal(*lang, &e.to_string()))?;
     let opts = CheckOptions {
         paths: vec![spool.0.path().to_path_buf()],
@@ -380,6 +371,6 @@ mod tests {
         assert_eq!(r.facts.chat, None);
         assert!(Request::from_fields(&fields(&[("colour", "red")])).is_err());
         assert!(Request::from_fields(&fields(&[("format", "pdf")])).is_err());
-        assert_eq!(ApiFormat::Eml.output(), Some((OutputFormat::Eml, "message/rfc822")));
+        assert_eq!(ApiFormat::Eml.output(), (OutputFormat::Eml, "message/rfc822"));
     }
 }

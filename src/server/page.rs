@@ -11,8 +11,8 @@ const SCRIPT: &str = include_str!("page.js");
 
 /// The page with its script inlined.
 static PAGE: LazyLock<String> = LazyLock::new(|| {
-    let eml = if super::api::eml_available() { "1" } else { "0" };
-    MARKUP.replace("/*SCRIPT*/", SCRIPT).replace("{{EML}}", eml)
+    // `data-eml="1"`: this build renders the e-mail draft, so the page offers the .eml.
+    MARKUP.replace("/*SCRIPT*/", SCRIPT).replace("{{EML}}", "1")
 });
 
 /// `sha256-…` of the inline script, for `script-src`.
