@@ -47,11 +47,28 @@ pub fn redact(text: &str) -> String {
     }
 }
 
+/// Passes at most: hiding one value can make a neighbouring token read as a key or URI
+/// that the first pass saw differently, so the grammar is applied until nothing changes
+/// (redacting twice then changes nothing). Two passes settle every case found so far.
+const MAX_PASSES: usize = 4;
+
 /// Redacts raw bytes (a log line that may not be UTF-8).
 pub fn redact_bytes(text: &[u8]) -> Cow<'_, [u8]> {
+    let Some(mut out) = hide(text) else { return Cow::Borrowed(text) };
+    for _ in 1..MAX_PASSES {
+        match hide(&out) {
+            Some(again) => out = again,
+            None => break,
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One pass of the grammar: the text with its secrets hidden, or `None` when it has none.
+fn hide(text: &[u8]) -> Option<Vec<u8>> {
     let spans = secret_spans(text);
     if spans.is_empty() {
-        return Cow::Borrowed(text);
+        return None;
     }
     let mut out = Vec::with_capacity(text.len());
     let mut at = 0;
@@ -61,7 +78,7 @@ pub fn redact_bytes(text: &[u8]) -> Cow<'_, [u8]> {
         at = end;
     }
     out.extend_from_slice(&text[at..]);
-    Cow::Owned(out)
+    Some(out)
 }
 
 /// Whether a text holds anything [`redact`] would hide.
