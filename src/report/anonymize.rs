@@ -194,7 +194,8 @@ fn phone_at(b: &[u8], i: usize, glued_to_letter: bool) -> Option<(usize, String)
                 break;
             }
             let e = digits_end(b, j + 1);
-            if !(2..=5).contains(&(e - j - 1)) {
+            // A group glued to letters (`06b8`) is another token: the number ends before it.
+            if !(2..=5).contains(&(e - j - 1)) || b.get(e).is_some_and(|&c| is_word(c)) {
                 break;
             }
             grouped.push_str(std::str::from_utf8(&b[j + 1..e]).ok()?);

@@ -85,3 +85,12 @@ fn a_number_after_a_replaced_number_and_a_dot_is_read_the_same_twice() {
     let once = text("0912345678.1091234567REAG");
     assert_eq!(text(&once), once);
 }
+
+#[test]
+fn a_grouped_number_ends_before_a_group_glued_to_letters() {
+    // Found by the fuzzer: `+83 91 234 5678 06b8::` kept the number (the last group
+    // `06` ran into `b8`), and a second pass then replaced it.
+    let once = text("+83 91 234 5678 06b8::!t.091234567d");
+    assert!(!once.contains("234 5678"), "{once}");
+    assert_eq!(text(&once), once);
+}
