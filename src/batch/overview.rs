@@ -15,21 +15,8 @@ use crate::parse::timestamp::days_from_civil;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+// Log text reaches this page too (trunk names, companies): one escaping for every page.
+use crate::report::html::esc;
 
 /// `YYYY-MM-DD` → (ISO year, ISO week).
 pub fn iso_week(date: &str) -> Option<(i32, u32)> {
