@@ -5,7 +5,8 @@
 //! >= 500 MB/s per core; `check` within 4x of `grep -c '\[CM50'` on the same file.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use cxtriage::parse::{self, timestamp::DateOrder};
+use cxtriage::parse;
+use cxtriage::timestamp::DateOrder;
 use std::hint::black_box;
 
 #[path = "../examples/synth.rs"]

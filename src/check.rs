@@ -12,8 +12,9 @@ use crate::event::Event;
 use crate::i18n::Lang;
 use crate::input::detect::Format;
 use crate::input::{self, ChunkReader, Plan};
-use crate::parse::{self, FileCursor, LineCounts, cdr::CdrLayout, timestamp::Timestamp};
+use crate::parse::{self, FileCursor, LineCounts, cdr::CdrLayout};
 use crate::report::{self, Report};
+use crate::timestamp::Timestamp;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -291,7 +292,7 @@ struct Job {
     /// Bytes of the chunk's last line that were left out (a line longer than a chunk).
     cut_bytes: u64,
     format: Format,
-    order: parse::timestamp::DateOrder,
+    order: crate::timestamp::DateOrder,
     newest_first: bool,
 }
 
@@ -300,7 +301,7 @@ struct ChunkSource<'p> {
     plans: &'p mut [Plan],
     order: Vec<usize>,
     next: usize,
-    current: Option<(usize, ChunkReader, Format, parse::timestamp::DateOrder, bool)>,
+    current: Option<(usize, ChunkReader, Format, crate::timestamp::DateOrder, bool)>,
     errors: Vec<(usize, String)>,
     /// Chunk buffers to reuse.
     spare: Vec<Vec<u8>>,

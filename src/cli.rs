@@ -3,9 +3,9 @@
 use crate::check::CheckOptions;
 use crate::i18n::Lang;
 use crate::parse::cdr::CdrLayout;
-use crate::parse::timestamp::{MS_PER_DAY, Timestamp};
 use crate::report::OutputFormat;
 use crate::report::ticket::TicketFacts;
+use crate::timestamp::{MS_PER_DAY, Timestamp};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 //! Events borrow their text from the chunk buffer they were parsed from, so the
 //! hot path allocates nothing per line; the classifier copies only what it keeps.
 
-use crate::parse::timestamp::Timestamp;
+use crate::timestamp::Timestamp;
 use std::fmt;
 use std::net::IpAddr;
 

@@ -36,7 +36,7 @@ fn accounted(what: &str, c: &LineCounts, len: usize) {
 pub fn activity(data: &[u8]) {
     let cut =
         data.iter().enumerate().skip(data.len() / 2).find(|(_, b)| **b == b'\n').map_or(data.len(), |(i, _)| i + 1);
-    for order in [parse::timestamp::DateOrder::DayFirst, parse::timestamp::DateOrder::MonthFirst] {
+    for order in [crate::timestamp::DateOrder::DayFirst, crate::timestamp::DateOrder::MonthFirst] {
         for parts in [&[data][..], &[&data[..cut], &data[cut..]][..]] {
             let mut cursor = parse::FileCursor::default();
             for part in parts {

@@ -5,6 +5,7 @@
 //! (one module per format, zero-copy) → [`event`] → [`classify`] (one rule per fault
 //! id) → [`report`] (one model, one renderer per format). [`check::check`] runs it all.
 
+pub mod addr;
 pub mod batch;
 pub mod check;
 pub mod classify;
@@ -21,6 +22,7 @@ pub mod parse;
 pub mod report;
 pub mod server;
 pub mod shapes;
+pub mod timestamp;
 
 pub use check::{CheckOptions, check};
 pub use error::Error;

@@ -5,7 +5,7 @@ use cxtriage::classify::catalog::FaultId;
 use cxtriage::classify::{Classifier, Finding, RuleContext, Verdict, verdict};
 use cxtriage::event::{Event, EventKind, LogCode, PbxEvent, QualityParty, SipStatus, TrunkRef};
 use cxtriage::i18n::Lang;
-use cxtriage::parse::timestamp::Timestamp;
+use cxtriage::timestamp::Timestamp;
 
 /// Feeds `(minute of the day, id, event)` in order and returns the findings.
 fn run(events: &[(i64, u32, PbxEvent<'_>)]) -> Vec<Finding> {

@@ -8,9 +8,9 @@
 
 use cxtriage::classify::catalog::{FaultId, Side};
 use cxtriage::i18n::Lang;
-use cxtriage::parse::timestamp::Timestamp;
 use cxtriage::report::html::render;
 use cxtriage::report::{Report, Timeline, TimelineHour, TimelineMarker, TrunkHour};
+use cxtriage::timestamp::Timestamp;
 use cxtriage::{CheckOptions, check};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

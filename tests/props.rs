@@ -3,7 +3,8 @@
 
 use cxtriage::input::decode;
 use cxtriage::input::detect::detect;
-use cxtriage::parse::{FileCursor, parse_chunk, timestamp::DateOrder};
+use cxtriage::parse::{FileCursor, parse_chunk};
+use cxtriage::timestamp::DateOrder;
 use proptest::prelude::*;
 use std::io::Read;
 

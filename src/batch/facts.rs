@@ -14,8 +14,8 @@
 //! An unknown key is an error, so a misspelt `licence_key` is said rather than lost.
 
 use super::FACTS_FILE;
-use crate::parse::timestamp::Timestamp;
 use crate::report::ticket::TicketFacts;
+use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

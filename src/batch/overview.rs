@@ -11,7 +11,7 @@ use super::rows::{CaseRows, findings_col};
 use crate::classify::VERDICT_CONFIDENCE;
 use crate::classify::catalog::FaultId;
 use crate::i18n::{self, Lang, Msg, fill};
-use crate::parse::timestamp::days_from_civil;
+use crate::timestamp::days_from_civil;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -29,7 +29,7 @@ pub fn iso_week(date: &str) -> Option<(i32, u32)> {
     // 1970-01-01 was a Thursday; Monday = 0.
     let weekday = (days + 3).rem_euclid(7);
     let thursday = days - weekday + 3;
-    let (iso_year, _, _) = crate::parse::timestamp::civil_from_days(thursday);
+    let (iso_year, _, _) = crate::timestamp::civil_from_days(thursday);
     let week = (thursday - days_from_civil(iso_year, 1, 1)) / 7 + 1;
     Some((iso_year, week as u32))
 }

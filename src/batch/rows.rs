@@ -12,9 +12,9 @@ use crate::classify::catalog::{FaultId, Side};
 use crate::classify::{Finding, SubjectKind, VERDICT_CONFIDENCE};
 use crate::error::Error;
 use crate::input::detect::SkipReason;
-use crate::parse::timestamp::Timestamp;
 use crate::report::Report;
 use crate::report::redact::redact;
+use crate::timestamp::Timestamp;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -12,10 +12,10 @@ pub mod sip_status;
 pub mod state;
 pub mod unidentified;
 
+use crate::addr::is_private;
 use crate::event::{CallRecord, Event, EventKind, LogCode, Party, TrunkRef};
 use crate::i18n::{Lang, Msg};
-use crate::parse::sip::is_private;
-use crate::parse::timestamp::Timestamp;
+use crate::timestamp::Timestamp;
 use catalog::{FaultId, Side};
 use serde::Serialize;
 use state::*;

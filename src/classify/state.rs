@@ -3,7 +3,7 @@
 //! first few evidence lines are kept, never the events themselves.
 
 use crate::event::{CallId, Event};
-use crate::parse::timestamp::Timestamp;
+use crate::timestamp::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;

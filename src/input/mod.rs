@@ -6,10 +6,8 @@ pub mod archive;
 pub mod decode;
 pub mod detect;
 
-use crate::parse::{
-    self,
-    timestamp::{DateDecision, DateOrderVotes, Timestamp},
-};
+use crate::parse;
+use crate::timestamp::{DateDecision, DateOrderVotes, Timestamp};
 use detect::{Format, SkipReason};
 use std::fs::File;
 use std::io::{self, Read};
@@ -290,7 +288,7 @@ fn date_sample(sample: &[u8]) -> (DateDecision, Option<Timestamp>) {
     let mut votes = DateOrderVotes::default();
     for (line, _) in parse::lines(sample) {
         let stamp = match parse::head(line) {
-            Some(parse::Head::Marker { prefix, .. }) => parse::timestamp::parse_prefix(prefix).map(|(_, s)| s),
+            Some(parse::Head::Marker { prefix, .. }) => crate::timestamp::parse_prefix(prefix).map(|(_, s)| s),
             Some(parse::Head::Stamped { stamp, .. }) => Some(stamp),
             _ => None,
         };

@@ -10,8 +10,8 @@
 use super::LineCounts;
 use super::cdr;
 use super::cdr_v20::{CsvRows, header_key_into, join_row, sniff_delimiter, value};
-use super::timestamp::{self, DateOrder, DateOrderVotes, RawDate, RawStamp};
 use crate::event::{CallDirection, CallId, CallRecord, Event, EventKind, Outcome, Party};
+use crate::timestamp::{self, DateOrder, DateOrderVotes, RawDate, RawStamp};
 use std::io::{self, Read};
 
 /// Larger than any console export: past it the input is something else, or needs splitting.

@@ -7,7 +7,7 @@
 
 use crate::event::{CallDirection, CallId, CallRecord, Divert, Outcome, Party, TrunkRef};
 use crate::parse::sip::trim;
-use crate::parse::timestamp::{self, DateOrder, Timestamp};
+use crate::timestamp::{self, DateOrder, Timestamp};
 
 /// Fields of the legacy CDR, in 3CX's default order.
 pub const DEFAULT_FIELDS: &[&str] = &[

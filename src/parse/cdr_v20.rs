@@ -12,8 +12,8 @@
 
 use super::LineCounts;
 use super::cdr;
-use super::timestamp::{self, DateOrder, Timestamp};
 use crate::event::{CallDirection, CallId, CallRecord, Event, EventKind, Outcome, Party, TrunkRef};
+use crate::timestamp::{self, DateOrder, Timestamp};
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
 

@@ -16,12 +16,12 @@ pub mod media;
 pub mod pcap;
 pub mod sip;
 pub mod sysinfo;
-pub mod timestamp;
+
 pub mod tsdb;
 
 use crate::event::{Event, EventKind, LogCode};
+use crate::timestamp::{self, DateOrder, MS_PER_DAY, RawDate, RawStamp, Timestamp};
 use memchr::memchr;
-use timestamp::{DateOrder, MS_PER_DAY, RawDate, RawStamp, Timestamp};
 
 /// The marker must appear this early in a line; further in, it is quoted text
 /// (a SIP body, a pasted message), not a record head (§1.2).

@@ -16,7 +16,7 @@
 
 use super::LineCounts;
 use crate::event::{Event, EventKind, RtpStream};
-use crate::parse::timestamp::Timestamp;
+use crate::timestamp::Timestamp;
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
 use std::collections::HashMap;

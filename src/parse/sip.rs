@@ -91,24 +91,10 @@ fn is_user_char(c: u8) -> bool {
     !matches!(c, b'@' | b'>' | b';' | b' ' | b']' | b'<' | b',' | b'\'' | b'"' | b':')
 }
 
-/// Whether an address is reachable only inside a site (RFC 1918, CGNAT, loopback, link-local).
-/// Such a source is a company device, not an internet scanner.
-pub fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_private() || v4.is_loopback() || v4.is_link_local() || (a == 100 && (64..128).contains(&b))
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            v6.is_loopback() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::addr::is_private;
 
     #[test]
     fn causes() {

@@ -11,7 +11,7 @@
 //! IPv4-mapped), and folder names in paths (a home folder carries a person's name).
 
 use super::Report;
-use crate::parse::sip::is_private;
+use crate::addr::is_private;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Digits from which a standalone number is a phone number (extensions and trunk DNs are shorter).

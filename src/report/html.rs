@@ -9,7 +9,7 @@ use super::{Report, TimelineHour, human_time, period_text, side_text, subject_te
 use crate::classify::{Finding, VERDICT_CONFIDENCE, Verdict};
 use crate::i18n::{Lang, Msg, fill, title};
 use crate::input::detect::Format;
-use crate::parse::timestamp::Timestamp;
+use crate::timestamp::Timestamp;
 use std::fmt::Write;
 
 /// The verdict's next step of the support process: the e-mail to support, as a

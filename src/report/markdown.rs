@@ -10,7 +10,7 @@
 use super::{Report, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text};
 use crate::classify::{Finding, RecordStats, VERDICT_CONFIDENCE};
 use crate::i18n::{Lang, Msg, fill, title};
-use crate::parse::timestamp::Timestamp;
+use crate::timestamp::Timestamp;
 use std::fmt::Write;
 
 pub fn render(r: &Report) -> String {

@@ -17,7 +17,7 @@ use crate::classify::{Classifier, Finding, Stats, SubjectKind, Verdict, verdict}
 use crate::i18n::{Lang, Msg, fill};
 use crate::input::Plan;
 use crate::input::detect::{Format, SkipReason};
-use crate::parse::timestamp::{DateOrder, Timestamp};
+use crate::timestamp::{DateOrder, Timestamp};
 use serde::Serialize;
 
 pub const SCHEMA: &str = "cxtriage.report.v1";

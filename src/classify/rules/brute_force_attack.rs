@@ -1,11 +1,11 @@
 //! `brute_force_attack`: password guessing against the PBX from the internet.
 
+use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
 use crate::classify::rules::{ip_blacklisted, minutes_between, when};
 use crate::classify::state::{SiteState, SourceState, Tally};
 use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
-use crate::parse::sip::is_private;
 use std::net::IpAddr;
 
 /// Distinct user names tried from one public address: a phone knows one account,

@@ -1,11 +1,11 @@
 //! `extension_auth_failed`: a company phone keeps using a wrong extension password.
 
+use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
 use crate::classify::rules::{SEEN_ONCE_CONFIDENCE, brute_force_attack, when};
 use crate::classify::state::SiteState;
 use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
-use crate::parse::sip::is_private;
 
 /// faults.md: repeated, >= 3. One or two failures are a user mistyping once.
 pub const MIN_FAILURES: u64 = 3;

@@ -14,7 +14,7 @@ pub const MIN_TRUNKS: usize = 2;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // A trunk is down when its registration now times out (or 3CX says it is unregistered).
-    let down: Vec<(&str, Option<crate::parse::timestamp::Timestamp>, &Tally)> = s
+    let down: Vec<(&str, Option<crate::timestamp::Timestamp>, &Tally)> = s
         .trunks
         .iter()
         .filter(|t| t.registrations_ok + t.registration_failures_total > 0)

@@ -4,12 +4,12 @@
 //! looks for its footprint: a burst of authentication failures from one address,
 //! then silence from it while the rest of the PBX keeps logging.
 
+use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
 use crate::classify::rules::{brute_force_attack, minutes_between, when};
 use crate::classify::state::{BURST_WINDOW_MS, SiteState};
 use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
-use crate::parse::sip::is_private;
 
 /// Failures inside one burst window before 3CX's anti-hacking blocks an address
 /// (its defaults block after a few dozen per minutes; fewer can be a phone retrying).

@@ -85,15 +85,12 @@ pub fn codes_text(t: &Tally) -> String {
 }
 
 /// A time for explanations, or a dash when the log had none.
-pub fn when(t: Option<crate::parse::timestamp::Timestamp>) -> String {
+pub fn when(t: Option<crate::timestamp::Timestamp>) -> String {
     t.map_or_else(|| "—".to_owned(), |t| t.to_string().replace('T', " "))
 }
 
 /// Minutes between two optional times (0 when either is missing).
-pub fn minutes_between(
-    a: Option<crate::parse::timestamp::Timestamp>,
-    b: Option<crate::parse::timestamp::Timestamp>,
-) -> i64 {
+pub fn minutes_between(a: Option<crate::timestamp::Timestamp>, b: Option<crate::timestamp::Timestamp>) -> i64 {
     match (a, b) {
         (Some(a), Some(b)) => (b.millis() - a.millis()) / 60_000,
         _ => 0,

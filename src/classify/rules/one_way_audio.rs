@@ -1,10 +1,10 @@
 //! `one_way_audio`: signalling works but audio from one side never arrives.
 
+use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
 use crate::classify::state::SiteState;
 use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
 use crate::i18n::Msg;
-use crate::parse::sip::is_private;
 
 /// One call without RTP can be a phone hanging up during setup; from two calls on
 /// it is a pattern worth fixing (below that the finding stays under the verdict line).
