@@ -13,11 +13,12 @@ use cxtriage::classify::rules::{
     destination_not_permitted, license_call_limit, no_outbound_rule, number_format_invalid, pbx_service_failure,
     trunk_unpaid,
 };
-use cxtriage::classify::{Finding, SubjectKind, VERDICT_CONFIDENCE, Verdict};
+use cxtriage::classify::{SubjectKind, VERDICT_CONFIDENCE, Verdict};
 use cxtriage::event::{CallDirection, Outcome};
 use cxtriage::i18n::Lang;
 use cxtriage::input::detect::Format;
 use cxtriage::parse::cdr::{CdrLayout, DEFAULT_FIELDS};
+use cxtriage::report::Finding;
 use cxtriage::report::Report;
 use serde_json::json;
 use std::path::Path;

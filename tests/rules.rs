@@ -13,8 +13,9 @@ use cxtriage::classify::rules::{
     ip_blacklisted, no_outbound_rule, one_way_audio, trunk_auth_failed, trunk_unpaid, trunk_unreachable,
 };
 use cxtriage::classify::state::BURST_WINDOW_MS;
-use cxtriage::classify::{Finding, SubjectKind, VERDICT_CONFIDENCE, Verdict};
+use cxtriage::classify::{SubjectKind, VERDICT_CONFIDENCE, Verdict};
 use cxtriage::i18n::Lang;
+use cxtriage::report::Finding;
 use cxtriage::report::{self, OutputFormat, Report};
 use serde_json::json;
 use std::path::Path;
