@@ -140,3 +140,68 @@ pub fn arg_text(lang: Lang, a: &Arg) -> String {
 pub fn codes_text(codes: &[(u16, u64)]) -> String {
     codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect::<Vec<_>>().join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{MsgId, SystemPart};
+
+    #[test]
+    fn arguments_are_written_per_language_at_render_time() {
+        let t = Timestamp::parse_user("2026-11-20 10:05:17");
+        assert_eq!(arg_text(Lang::Vi, &Arg::Time(t)), "10:05 20/11/2026");
+        assert_eq!(arg_text(Lang::En, &Arg::Time(t)), "2026-11-20 10:05");
+        assert_eq!(arg_text(Lang::En, &Arg::Time(None)), "—");
+        assert_eq!(arg_text(Lang::En, &Arg::decimal(2.456, 1)), "2.5");
+        assert_eq!(arg_text(Lang::En, &Arg::Seconds(32)), "32 s");
+        assert_eq!(arg_text(Lang::En, &Arg::Seconds(905)), "15:05");
+        assert_eq!(arg_text(Lang::En, &Arg::Codes(vec![(403, 12), (402, 1)])), "403 ×12, 402 ×1");
+        let mixed = Arg::CodesOutcomes { codes: vec![(486, 2)], outcomes: vec![(crate::event::Outcome::Busy, 1)] };
+        assert!(arg_text(Lang::En, &mixed).starts_with("486 ×2, "), "{}", arg_text(Lang::En, &mixed));
+        assert_ne!(arg_text(Lang::Vi, &mixed), arg_text(Lang::En, &mixed));
+    }
+
+    #[test]
+    fn one_reason_in_both_languages() {
+        let r = Reason::new(MsgId::TrunkUnreachableDns)
+            .with("n", 3u64)
+            .with("first", Timestamp::parse_user("2026-11-20 10:05"));
+        let (vi, en) = (reason_text(Lang::Vi, &r), reason_text(Lang::En, &r));
+        assert!(vi.contains("10:05 20/11/2026") && en.contains("2026-11-20 10:05"), "{vi} / {en}");
+        assert!(!vi.contains('{') && !en.contains('{'), "{vi} / {en}");
+    }
+
+    #[test]
+    fn every_reason_and_system_part_has_words() {
+        for id in MsgId::ALL {
+            for lang in [Lang::Vi, Lang::En] {
+                assert!(!crate::i18n::reason(*id).text(lang).trim().is_empty(), "{id:?}");
+            }
+        }
+        let f = |part: SystemPart| {
+            localize(
+                Lang::En,
+                &crate::classify::Finding {
+                    fault: FaultId::DiskFull,
+                    side: Side::User,
+                    confidence: 0.9,
+                    subject: crate::classify::Subject::System(part),
+                    count: 1,
+                    first_seen: None,
+                    last_seen: None,
+                    why: vec![],
+                    advice: None,
+                    alternatives: vec![],
+                    details: Details::new(),
+                    evidence: vec![],
+                },
+            )
+        };
+        for part in SystemPart::ALL {
+            let shown = f(*part);
+            assert_eq!((shown.subject.id.as_str(), shown.subject.part), (part.id(), Some(*part)));
+            assert_eq!(SystemPart::from_id(part.id()), Some(*part), "ids are unique");
+            assert!(!super::super::subject_text(Lang::En, &shown).is_empty());
+        }
+    }
+}

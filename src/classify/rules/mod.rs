@@ -1,5 +1,7 @@
 //! One rule per fault id. Each file states its thresholds as named constants with
-//! the reason for the number, and exposes `evaluate(&SiteState, &RuleContext)`.
+//! the reason for the number, and exposes `evaluate(&SiteState, &RuleContext)`, which
+//! returns facts (no language). What several rules need is in `classify::derive`:
+//! a rule never imports another.
 //!
 //! To find the rule for a fault id, open `rules/<fault_id>.rs`.
 
