@@ -138,9 +138,9 @@ pub fn run(opts: &CheckOptions) -> Result<Report, Error> {
     let mut classifier = Classifier::new(opts.evidence);
     let (plans, outcomes) = read_inputs(opts, &mut classifier)?;
     let paths: Vec<String> = plans.iter().map(|p| p.path.clone()).collect();
-    let ctx = RuleContext { lang: opts.lang, evidence_cap: opts.evidence, paths: &paths };
-    let findings = classifier.finish(&ctx);
-    Ok(report::build(opts, &plans, &outcomes, &classifier, findings))
+    let ctx = RuleContext { evidence_cap: opts.evidence, paths: &paths };
+    let analysis = classifier.finish(&ctx);
+    Ok(report::build(opts, &plans, &outcomes, &analysis))
 }
 
 /// Reads every input in order and hands each event to `observer`; returns what was

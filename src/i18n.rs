@@ -3,7 +3,19 @@
 //! Each message is a `(vi, en)` pair in one table, so a missing translation is a
 //! compile error; a test checks that both sides use the same `{placeholders}`.
 
+use crate::classify::MsgId;
 use crate::classify::catalog::FaultId;
+
+macro_rules! reason_messages {
+    ($($id:ident),* $(,)?) => {
+        /// The text of a rule's sentence: the [`Msg`] of the same name (the list of ids
+        /// is `classify::finding`'s; a missing text is a compile error here).
+        pub fn reason(id: MsgId) -> Msg {
+            match id { $(MsgId::$id => Msg::$id,)* }
+        }
+    };
+}
+crate::classify::finding::with_reason_ids!(reason_messages);
 
 /// Language of all human text in a report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]

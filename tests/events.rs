@@ -2,9 +2,8 @@
 //! each rule fires on its evidence and stays quiet on its negative twin.
 
 use cxtriage::classify::catalog::FaultId;
-use cxtriage::classify::{Classifier, Finding, RuleContext, Verdict, verdict};
+use cxtriage::classify::{Arg, Classifier, Finding, MsgId, RuleContext, Verdict, verdict};
 use cxtriage::event::{Event, EventKind, LogCode, PbxEvent, QualityParty, SipStatus, TrunkRef};
-use cxtriage::i18n::Lang;
 use cxtriage::timestamp::Timestamp;
 
 /// Feeds `(minute of the day, id, event)` in order and returns the findings.
@@ -22,7 +21,7 @@ fn run(events: &[(i64, u32, PbxEvent<'_>)]) -> Vec<Finding> {
         });
     }
     let paths = vec!["EventLog.csv".to_owned()];
-    c.finish(&RuleContext { lang: Lang::En, evidence_cap: 5, paths: &paths })
+    c.finish(&RuleContext { evidence_cap: 5, paths: &paths }).findings
 }
 
 fn find(f: &[Finding], fault: FaultId) -> Vec<&Finding> {
@@ -48,7 +47,7 @@ fn carrier_refusals_12294_to_many_numbers_are_an_unpaid_trunk() {
         numbers.iter().enumerate().map(|(i, n)| (i as i64 * 10, 12294, refused(n, 403, b"Forbidden"))).collect();
     let f = run(&events);
     let unpaid = one(&f, FaultId::TrunkUnpaid);
-    assert_eq!(unpaid.subject.id, "10000");
+    assert_eq!(unpaid.subject.id(), "10000");
     assert_eq!(unpaid.details["distinct_destinations"], 4);
     // One number refused twice is not a pattern.
     let f = run(&[
@@ -61,7 +60,7 @@ fn carrier_refusals_12294_to_many_numbers_are_an_unpaid_trunk() {
         (0, 12294, refused(b"10000", 401, b"Unauthorized")),
         (5, 12294, refused(b"10000", 401, b"Unauthorized")),
     ]);
-    assert_eq!(one(&f, FaultId::TrunkAuthFailed).subject.id, "10000");
+    assert_eq!(one(&f, FaultId::TrunkAuthFailed).subject.id(), "10000");
     assert!(find(&f, FaultId::TrunkUnpaid).is_empty());
 }
 
@@ -111,7 +110,7 @@ fn blacklisted_company_phone_versus_a_scanner_from_abroad() {
     let f =
         run(&[(0, 12290, PbxEvent::IpBlacklisted { ip: Some(lan), seconds: Some(86400), reason: b"auth", sip: true })]);
     let b = one(&f, FaultId::IpBlacklisted);
-    assert_eq!((b.subject.id.as_str(), b.confidence), ("192.168.1.45", 0.9));
+    assert_eq!((b.subject.id().as_str(), b.confidence), ("192.168.1.45", 0.9));
     // One scanner from abroad: anti-hacking did its job; it is brute force, not a locked-out phone.
     let abroad = "203.0.113.99".parse().unwrap();
     let f = run(&[(
@@ -125,7 +124,7 @@ fn blacklisted_company_phone_versus_a_scanner_from_abroad() {
         },
     )]);
     assert!(find(&f, FaultId::IpBlacklisted).is_empty());
-    assert_eq!(one(&f, FaultId::BruteForceAttack).subject.id, "203.0.113.99");
+    assert_eq!(one(&f, FaultId::BruteForceAttack).subject.id(), "203.0.113.99");
 }
 
 #[test]
@@ -157,7 +156,7 @@ fn quality(mos: u16) -> PbxEvent<'static> {
 fn poor_quality_needs_repeated_low_mos() {
     let poor: Vec<_> = (0..3).map(|i| (i, 10034, quality(210))).collect();
     let f = run(&poor);
-    assert_eq!(one(&f, FaultId::CallQualityPoor).subject.id, "102 Sales");
+    assert_eq!(one(&f, FaultId::CallQualityPoor).subject.id(), "102 Sales");
     let f = run(&poor[..2]);
     assert!(find(&f, FaultId::CallQualityPoor).is_empty());
     // Good calls and unmeasured ones (MOS 0) are not poor.
@@ -186,9 +185,14 @@ fn missing_rule_country_block_and_disabled_extension_events() {
     assert_eq!(one(&f, FaultId::NoOutboundRule).confidence, 0.6);
     let f =
         run(&[(0, 12296, PbxEvent::CountryBlocked { from: b"101", to: b"0093700000000", country: b"Afghanistan" })]);
-    assert!(one(&f, FaultId::DestinationNotPermitted).explanation.contains("0093700000000"));
+    let who = |f: &Finding, key: &str| {
+        let r = f.why.iter().find(|r| r.id == MsgId::ProhibitedWho).expect("who was refused");
+        r.arg(key).cloned()
+    };
+    let numbers = who(one(&f, FaultId::DestinationNotPermitted), "numbers");
+    assert_eq!(numbers, Some(Arg::List(vec!["0093700000000".into()])));
     let f = run(&[(0, 30049, PbxEvent::ExternalCallsDisabled { extension: b"107" })]);
-    assert!(one(&f, FaultId::DestinationNotPermitted).explanation.contains("107"));
+    assert_eq!(who(one(&f, FaultId::DestinationNotPermitted), "exts"), Some(Arg::List(vec!["107".into()])));
 }
 
 #[test]

@@ -13,11 +13,12 @@ use cxtriage::classify::rules::{
     destination_not_permitted, license_call_limit, no_outbound_rule, number_format_invalid, pbx_service_failure,
     trunk_unpaid,
 };
-use cxtriage::classify::{Finding, SubjectKind, VERDICT_CONFIDENCE, Verdict};
+use cxtriage::classify::{Arg, MsgId, SubjectKind, VERDICT_CONFIDENCE, Verdict};
 use cxtriage::event::{CallDirection, Outcome};
 use cxtriage::i18n::Lang;
 use cxtriage::input::detect::Format;
 use cxtriage::parse::cdr::{CdrLayout, DEFAULT_FIELDS};
+use cxtriage::report::Finding;
 use cxtriage::report::Report;
 use serde_json::json;
 use std::path::Path;
@@ -444,6 +445,16 @@ fn show(r: &Report) -> String {
     format!("verdict {:?}; findings:\n  {}", r.verdict, rows.join("\n  "))
 }
 
+/// The message ids of a finding's explanation, in order.
+fn reasons(f: &Finding) -> Vec<MsgId> {
+    f.why.iter().map(|r| r.id).collect()
+}
+
+/// Argument `key` of the explanation's sentence `id`.
+fn arg<'f>(f: &'f Finding, id: MsgId, key: &str) -> Option<&'f Arg> {
+    f.why.iter().find(|r| r.id == id).and_then(|r| r.arg(key))
+}
+
 fn all(r: &Report, fault: FaultId) -> Vec<&Finding> {
     r.findings.iter().filter(|f| f.fault == fault).collect()
 }
@@ -506,9 +517,12 @@ fn records_trunk_unpaid_fires_at_min_distinct_failed_numbers() {
     assert_eq!(f.first_seen.map(|t| t.to_string()), Some(iso(onset)));
     assert_eq!(f.last_seen.map(|t| t.to_string()), Some(iso(cdr.start_of(*failed.last().unwrap()))));
     // No SIP code in a CDR: the finding says which log would confirm it.
+    assert_eq!(reasons(f), [MsgId::TrunkUnpaidRecords, MsgId::TrunkUnpaidRecordsConfirm]);
+    assert_eq!(arg(f, MsgId::TrunkUnpaidRecords, "failed"), Some(&Arg::Count(N_RECORDS as u64)));
+    assert_eq!(arg(f, MsgId::TrunkUnpaidRecords, "distinct"), Some(&Arg::Count(N_RECORDS as u64)));
+    assert_eq!(arg(f, MsgId::TrunkUnpaidRecords, "onset"), Some(&Arg::Time(f.first_seen)));
     assert!(f.explanation.contains("3CXPhoneSystem.log"), "{}", f.explanation);
     assert!(f.explanation.contains("12294"), "{}", f.explanation);
-    assert!(f.explanation.contains(&format!("{} outbound calls failed to {} different", N_RECORDS, N_RECORDS)));
     // The evidence is the CDR rows themselves, from the first failure on.
     assert!(f.evidence[0].path.ends_with("cdr.log"), "{:?}", f.evidence);
     assert_eq!(f.evidence[0].line, cdr.line_of(failed[0]));
@@ -538,6 +552,7 @@ fn records_trunk_unpaid_inbound_answered_after_the_onset_raises_confidence() {
     let f = the(&r, FaultId::TrunkUnpaid);
     assert_eq!(f.confidence, 0.65);
     assert_eq!(f.details["inbound_answered_since_onset"], 1);
+    assert_eq!(arg(f, MsgId::TrunkUnpaidRecordsInbound, "inbound"), Some(&Arg::Count(1)));
     assert!(f.explanation.contains("one-way"), "{}", f.explanation);
     assert_eq!(r.verdict, Verdict::FixFirst);
 }
@@ -649,7 +664,7 @@ fn joined_log_and_cdr_give_one_finding_from_the_log_at_the_log_threshold() {
     assert!(f.details.get("source").is_none(), "{:?}", f.details);
     assert_eq!(f.details["cdr_rows_joined"], n);
     assert_eq!(f.confidence, 0.7);
-    assert!(f.explanation.contains(&format!("({n} rows match by call id)")), "{}", f.explanation);
+    assert_eq!(arg(f, MsgId::TrunkUnpaidJoinedRecords, "n"), Some(&Arg::Count(n as u64)));
     // One CDR line beside the log lines.
     assert!(f.evidence.iter().any(|e| e.path.ends_with("cdr.log")), "{:?}", f.evidence);
     assert!(f.evidence.iter().any(|e| e.path.ends_with("3CXPhoneSystem.log")), "{:?}", f.evidence);
@@ -742,9 +757,10 @@ fn records_finding_carries_the_sip_codes_of_rows_the_log_saw() {
     assert_eq!(f.details["joined_sip_codes"], json!({"403": seen}));
     // The subject gets the trunk's name from the log.
     assert_eq!((f.subject.id.as_str(), f.subject.name.as_deref()), ("10000", Some("VNPT")));
-    assert!(f.explanation.contains(&format!("{seen} of them match the activity log")), "{}", f.explanation);
+    assert_eq!(arg(f, MsgId::TrunkUnpaidRecordsJoined, "n"), Some(&Arg::Count(seen as u64)));
+    assert_eq!(arg(f, MsgId::TrunkUnpaidRecordsJoined, "codes"), Some(&Arg::Codes(vec![(403, seen as u64)])));
+    assert!(!reasons(f).contains(&MsgId::TrunkUnpaidRecordsConfirm), "{:?}", reasons(f));
     assert!(f.explanation.contains(&format!("403 ×{seen}")), "{}", f.explanation);
-    assert!(!f.explanation.contains("would confirm"), "{}", f.explanation);
 }
 
 // ---------------------------------------------------------------------------------
@@ -783,7 +799,11 @@ fn failover_fires_when_the_primary_falls_silent_and_a_backup_takes_over() {
     assert_eq!(f.confidence, 0.45);
     assert_eq!(f.count, PRIMARY);
     assert_eq!(f.last_seen.map(|t| t.to_string()), Some(iso(a_last + SILENCE * 60)));
-    assert!(f.explanation.contains(&format!("carried {} answered outbound calls", PRIMARY + 2)), "{}", f.explanation);
+    assert_eq!(reasons(f), [MsgId::TrunkFailoverRecords]);
+    assert_eq!(arg(f, MsgId::TrunkFailoverRecords, "n"), Some(&Arg::Count(PRIMARY + 2)));
+    assert_eq!(arg(f, MsgId::TrunkFailoverRecords, "a"), Some(&Arg::text("10000")));
+    assert_eq!(arg(f, MsgId::TrunkFailoverRecords, "b"), Some(&Arg::text("10001")));
+    assert_eq!(arg(f, MsgId::TrunkFailoverRecords, "m"), Some(&Arg::Count(PRIMARY)));
     // Below the verdict line: a hint, not a conclusion.
     assert!(f.confidence < VERDICT_CONFIDENCE);
     assert_eq!(r.verdict, Verdict::NoFaultFound, "{}", show(&r));
@@ -1334,6 +1354,9 @@ fn callee_busy_or_unreachable_from_records_is_context_only() {
     let r = run(&cdr);
     let f = the(&r, FaultId::CalleeBusyOrUnreachable);
     assert_eq!((f.side, f.subject.id.as_str(), f.count, f.confidence), (Side::Info, "calls", 4, 0.9));
+    let outcomes = vec![(Outcome::Cancelled, 2), (Outcome::Failed, 1), (Outcome::Unanswered, 1)];
+    assert_eq!(arg(f, MsgId::CalleeBusyMain, "codes"), Some(&Arg::CodesOutcomes { codes: vec![], outcomes }));
+    // The outcomes are said in words (call records carry no SIP code).
     for part in ["cancelled by caller ×2", "unanswered ×1", "failed (no reason given) ×1"] {
         assert!(f.explanation.contains(part), "{part}: {}", f.explanation);
     }

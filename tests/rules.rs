@@ -13,8 +13,9 @@ use cxtriage::classify::rules::{
     ip_blacklisted, no_outbound_rule, one_way_audio, trunk_auth_failed, trunk_unpaid, trunk_unreachable,
 };
 use cxtriage::classify::state::BURST_WINDOW_MS;
-use cxtriage::classify::{Finding, SubjectKind, VERDICT_CONFIDENCE, Verdict};
+use cxtriage::classify::{Arg, MsgId, SubjectKind, VERDICT_CONFIDENCE, Verdict};
 use cxtriage::i18n::Lang;
+use cxtriage::report::Finding;
 use cxtriage::report::{self, OutputFormat, Report};
 use serde_json::json;
 use std::path::Path;
@@ -423,6 +424,16 @@ fn show(r: &Report) -> String {
     format!("verdict {:?}; findings:\n  {}", r.verdict, rows.join("\n  "))
 }
 
+/// The message ids of a finding's explanation, in order.
+fn reasons(f: &Finding) -> Vec<MsgId> {
+    f.why.iter().map(|r| r.id).collect()
+}
+
+/// Argument `key` of the explanation's sentence `id`.
+fn arg<'f>(f: &'f Finding, id: MsgId, key: &str) -> Option<&'f Arg> {
+    f.why.iter().find(|r| r.id == id).and_then(|r| r.arg(key))
+}
+
 fn all(r: &Report, fault: FaultId) -> Vec<&Finding> {
     r.findings.iter().filter(|f| f.fault == fault).collect()
 }
@@ -482,6 +493,13 @@ fn trunk_unpaid_fires_on_403_to_min_distinct_destinations() {
     assert_eq!(f.count, trunk_unpaid::MIN_DISTINCT_DESTINATIONS as u64);
     // 402/403 are the strong codes: 0.7 before any corroboration.
     assert_eq!(f.confidence, 0.7);
+    // What the explanation says: the refusals, their codes, the trunk, when it began.
+    let n = trunk_unpaid::MIN_DISTINCT_DESTINATIONS as u64;
+    assert_eq!(reasons(f), [MsgId::TrunkUnpaidMain]);
+    assert_eq!(arg(f, MsgId::TrunkUnpaidMain, "codes"), Some(&Arg::Codes(vec![(403, n)])));
+    assert_eq!(arg(f, MsgId::TrunkUnpaidMain, "distinct"), Some(&Arg::Count(n)));
+    assert_eq!(arg(f, MsgId::TrunkUnpaidMain, "trunk"), Some(&Arg::text("10000 (VNPT)")));
+    assert_eq!(arg(f, MsgId::TrunkUnpaidMain, "onset"), Some(&Arg::Time(f.first_seen)));
     assert_eq!(r.verdict, Verdict::FixFirst);
     assert_absent(&r, FaultId::CarrierFailure);
     assert_absent(&r, FaultId::TrunkAuthFailed);
@@ -523,6 +541,10 @@ fn trunk_unpaid_one_way_barring_with_inbound_still_answered() {
     assert_eq!(f.details["inbound_answered_since_onset"], 1);
     assert_eq!(f.details["registrations_ok_since_onset"], 1);
     assert_eq!(f.confidence, 0.8);
+    // The explanation says it is one-way, with what still works.
+    assert_eq!(reasons(f), [MsgId::TrunkUnpaidMain, MsgId::TrunkUnpaidOneWay]);
+    assert_eq!(arg(f, MsgId::TrunkUnpaidOneWay, "inbound"), Some(&Arg::Count(1)));
+    assert_eq!(arg(f, MsgId::TrunkUnpaidOneWay, "registrations"), Some(&Arg::Count(1)));
     assert_eq!(r.verdict, Verdict::FixFirst);
 }
 
@@ -540,6 +562,8 @@ fn trunk_unpaid_fully_barred_when_registration_is_refused_too() {
     assert_eq!(f.details["mode"], "fully_barred");
     assert_eq!(f.details["registrations_refused_since_onset"], 2);
     assert_eq!(f.confidence, 0.8);
+    assert_eq!(reasons(f), [MsgId::TrunkUnpaidMain, MsgId::TrunkUnpaidFully]);
+    assert_eq!(arg(f, MsgId::TrunkUnpaidFully, "n"), Some(&Arg::Count(2)));
     assert_eq!(r.verdict, Verdict::FixFirst);
     // The 403 registrations also look like bad credentials, but the barring explains
     // both, so trunk_auth_failed stays below the verdict line.
@@ -688,6 +712,7 @@ fn trunk_unpaid_names_the_backup_trunk_that_took_over() {
     let f = the(&r, FaultId::TrunkUnpaid);
     assert_eq!(f.subject.id, "10000");
     assert_eq!(f.details["failover_trunk"], "10001");
+    assert_eq!(arg(f, MsgId::TrunkUnpaidFailover, "other"), Some(&Arg::text("10001 (Viettel)")));
     assert_eq!(r.verdict, Verdict::FixFirst);
 }
 
@@ -717,6 +742,11 @@ fn trunk_auth_failed_fires_at_min_failed_registrations() {
     assert_eq!(f.confidence, 0.85);
     assert_eq!(f.count, trunk_auth_failed::MIN_FAILED_REGISTRATIONS);
     assert_eq!(f.details["registrations_ok_before"], 1);
+    let n = trunk_auth_failed::MIN_FAILED_REGISTRATIONS;
+    assert_eq!(reasons(f), [MsgId::TrunkAuthFailedMain]);
+    assert_eq!(arg(f, MsgId::TrunkAuthFailedMain, "codes"), Some(&Arg::Codes(vec![(401, n)])));
+    assert_eq!(arg(f, MsgId::TrunkAuthFailedMain, "n"), Some(&Arg::Count(n)));
+    assert!(matches!(arg(f, MsgId::TrunkAuthFailedMain, "last_ok"), Some(Arg::Time(Some(_)))));
     assert_eq!(r.verdict, Verdict::FixFirst);
     assert_absent(&r, FaultId::TrunkUnpaid);
 }

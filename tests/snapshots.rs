@@ -6,8 +6,9 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots`.
 
 use cxtriage::CheckOptions;
+use cxtriage::classify::{Analysis, Classifier, RuleContext};
 use cxtriage::i18n::Lang;
-use cxtriage::report::{Report, json, markdown, text};
+use cxtriage::report::{self, Report, json, markdown, text};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -149,6 +150,58 @@ fn markdown_is_tidy() {
         assert!(md.ends_with('\n') && !md.ends_with("\n\n"), "{case}: one final newline");
         for (n, line) in md.lines().enumerate() {
             assert_eq!(line, line.trim_end(), "{case}.vi.md line {}: trailing whitespace", n + 1);
+        }
+    }
+}
+
+/// Reads `sample-logs/<case>` once and returns what the run concluded, before any language.
+fn analyse(case: &str) -> (CheckOptions, Vec<cxtriage::input::Plan>, Vec<cxtriage::check::InputOutcome>, Analysis) {
+    std::env::set_current_dir(root()).expect("the crate root is the working directory");
+    let opts = CheckOptions { paths: vec![PathBuf::from("sample-logs").join(case)], ..Default::default() };
+    let mut c = Classifier::new(opts.evidence);
+    let (plans, outcomes) =
+        cxtriage::check::read_inputs(&opts, &mut c).unwrap_or_else(|e| panic!("read sample-logs/{case}: {e}"));
+    let paths: Vec<String> = plans.iter().map(|p| p.path.clone()).collect();
+    let analysis = c.finish(&RuleContext { evidence_cap: opts.evidence, paths: &paths });
+    (opts, plans, outcomes, analysis)
+}
+
+/// One analysis, both languages: the Vietnamese and the English report built from the
+/// same `Analysis` are, byte for byte, the snapshots of two separate runs; they agree
+/// on every fact and differ only in words.
+#[test]
+fn one_analysis_renders_in_both_languages() {
+    if updating() {
+        return;
+    }
+    for case in cases() {
+        let (opts, plans, outcomes, analysis) = analyse(&case);
+        let [vi, en] = [Lang::Vi, Lang::En]
+            .map(|lang| report::build(&CheckOptions { lang, ..opts.clone() }, &plans, &outcomes, &analysis));
+        for r in [&vi, &en] {
+            for (ext, render) in RENDERERS {
+                let name = format!("{case}.{}.{ext}", r.lang.as_str());
+                let expected = fs::read_to_string(snapshot_dir().join(&name)).expect("snapshot exists");
+                let actual = render(r);
+                assert!(actual == expected, "{name} from one analysis: {}", first_difference(&expected, &actual));
+            }
+        }
+        assert_eq!(vi.verdict, en.verdict, "{case}");
+        assert_eq!(vi.findings.len(), en.findings.len(), "{case}");
+        for (v, e) in vi.findings.iter().zip(&en.findings) {
+            let facts = |f: &report::Finding| {
+                (f.fault, f.confidence, f.subject.kind, f.subject.id.clone(), f.count, f.details.clone(), f.why.clone())
+            };
+            assert_eq!(facts(v), facts(e), "{case}");
+            assert_ne!(v.explanation, e.explanation, "{case}: {} is not translated", v.fault.as_str());
+            // Every placeholder of every sentence was filled.
+            for text in [&v.explanation, &e.explanation, &v.advice, &e.advice] {
+                let open = text.find('{').map(|i| &text[i..]);
+                assert!(
+                    open.is_none_or(|rest| !rest[1..].starts_with(|c: char| c.is_ascii_lowercase())),
+                    "{case}: unfilled placeholder in {text}"
+                );
+            }
         }
     }
 }

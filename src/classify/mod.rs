@@ -2,10 +2,15 @@
 //!
 //! [`Classifier::observe`] folds each event into per-trunk / extension / IP / call
 //! state ([`state`]); [`Classifier::finish`] runs every rule of [`rules`] (one file
-//! per fault id) over that state. Rules read state only, never each other's output,
-//! so their order does not matter and each can be tested alone.
+//! per fault id) over that state and returns an [`Analysis`]. Rules read state (and
+//! the shared derivations of [`derive`]) only, never each other, so their order does
+//! not matter and each can be tested alone. Findings are facts ([`finding`]): no
+//! language is spoken here; `report` renders them.
 
+pub mod analysis;
 pub mod catalog;
+pub mod derive;
+pub mod finding;
 pub mod numbering;
 pub mod rules;
 pub mod sip_status;
@@ -14,12 +19,16 @@ pub mod unidentified;
 
 use crate::addr::is_private;
 use crate::event::{CallRecord, Event, EventKind, LogCode, Party, TrunkRef};
-use crate::i18n::{Lang, Msg};
 use crate::timestamp::Timestamp;
 use catalog::{FaultId, Side};
 use serde::Serialize;
 use state::*;
 use std::collections::BTreeMap;
+
+pub use analysis::{Analysis, PbxFacts, TimelineHour, TrunkHour, TrunkInfo, Unexplained};
+pub use finding::{
+    Arg, Details, EvidenceOut, Finding, Judged, MsgId, Reason, RuleContext, Subject, SubjectKind, SystemPart,
+};
 
 /// A call-quality report under this MOS (in hundredths) is poor (faults.md: MOS < 3.5).
 pub const POOR_MOS_CENTI: u16 = 350;
@@ -46,120 +55,6 @@ pub enum Verdict {
     /// Nothing that could show a fault was analysed (only system info, an audit table,
     /// unread service logs): "no fault" would claim more than was looked at. Exit 2.
     InsufficientInput,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    Trunk,
-    Extension,
-    Ip,
-    Number,
-    System,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Subject {
-    pub kind: SubjectKind,
-    pub id: String,
-    pub name: Option<String>,
-}
-
-impl Subject {
-    pub fn trunk(t: &TrunkState) -> Self {
-        Subject { kind: SubjectKind::Trunk, id: t.dn.clone(), name: (!t.name.is_empty()).then(|| t.name.clone()) }
-    }
-    pub fn of(kind: SubjectKind, id: impl Into<String>) -> Self {
-        Subject { kind, id: id.into(), name: None }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EvidenceOut {
-    pub path: String,
-    pub line: u64,
-    pub time: Option<Timestamp>,
-    pub text: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Finding {
-    pub fault: FaultId,
-    pub side: Side,
-    pub confidence: f64,
-    pub title: String,
-    pub subject: Subject,
-    pub count: u64,
-    pub first_seen: Option<Timestamp>,
-    pub last_seen: Option<Timestamp>,
-    pub explanation: String,
-    pub advice: String,
-    pub alternatives: Vec<FaultId>,
-    pub details: serde_json::Map<String, serde_json::Value>,
-    pub evidence: Vec<EvidenceOut>,
-}
-
-/// What a rule needs besides the state: the language and where evidence came from.
-pub struct RuleContext<'a> {
-    pub lang: Lang,
-    pub evidence_cap: usize,
-    pub paths: &'a [String],
-}
-
-impl RuleContext<'_> {
-    /// Builds a finding with the catalogue's title and advice in the report language.
-    pub fn finding(
-        &self,
-        fault: FaultId,
-        confidence: f64,
-        subject: Subject,
-        tally: &Tally,
-        explanation: String,
-    ) -> Finding {
-        Finding {
-            fault,
-            side: fault.side(),
-            confidence: (confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0,
-            title: crate::i18n::title(self.lang, fault).to_owned(),
-            subject,
-            count: tally.count,
-            first_seen: tally.first,
-            last_seen: tally.last,
-            explanation,
-            advice: crate::i18n::advice(self.lang, fault).to_owned(),
-            alternatives: Vec::new(),
-            details: serde_json::Map::new(),
-            evidence: self.evidence(&tally.evidence),
-        }
-    }
-
-    pub fn evidence(&self, ev: &Evidence) -> Vec<EvidenceOut> {
-        ev.lines
-            .iter()
-            .take(self.evidence_cap)
-            .map(|l| EvidenceOut {
-                path: self.paths.get(l.file as usize).cloned().unwrap_or_default(),
-                line: l.line,
-                time: l.ts,
-                text: l.text.clone(),
-            })
-            .collect()
-    }
-
-    pub fn msg(&self, m: Msg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-        crate::i18n::fill(m.text(self.lang), args)
-    }
-}
-
-impl Finding {
-    pub fn alternatives(mut self, alts: &[FaultId]) -> Self {
-        self.alternatives = alts.to_vec();
-        self
-    }
-    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.details.insert(key.to_owned(), value.into());
-        self
-    }
 }
 
 /// Counts for the report's `stats`.
@@ -213,12 +108,8 @@ impl TableStats {
 pub const MAX_FINDINGS_PER_FAULT: usize = 10;
 
 /// Keeps the [`MAX_FINDINGS_PER_FAULT`] worst findings of each fault (confidence, then
-/// count, then subject) and says how many more there were.
-fn bound_findings(
-    findings: Vec<Finding>,
-    ctx: &RuleContext<'_>,
-    tables: &BTreeMap<&'static str, TableStats>,
-) -> Vec<Finding> {
+/// count, then subject) and says how many more there were (a sentence of the worst).
+fn bound_findings(findings: Vec<Finding>, tables: &BTreeMap<&'static str, TableStats>) -> Vec<Finding> {
     let mut by_fault: BTreeMap<&'static str, Vec<Finding>> = BTreeMap::new();
     for f in findings {
         by_fault.entry(f.fault.as_str()).or_default().push(f);
@@ -230,31 +121,27 @@ fn bound_findings(
                 b.confidence
                     .total_cmp(&a.confidence)
                     .then(b.count.cmp(&a.count))
-                    .then_with(|| a.subject.id.cmp(&b.subject.id))
+                    .then_with(|| a.subject.id().cmp(&b.subject.id()))
             });
             let more = group.len() - MAX_FINDINGS_PER_FAULT;
             group.truncate(MAX_FINDINGS_PER_FAULT);
             let worst = &mut group[0];
-            worst.explanation.push(' ');
-            worst.explanation.push_str(
-                &ctx.msg(crate::i18n::Msg::MoreSubjects, &[("n", &more), ("shown", &MAX_FINDINGS_PER_FAULT)]),
-            );
+            worst.why.push(Reason::new(MsgId::MoreSubjects).with("n", more).with("shown", MAX_FINDINGS_PER_FAULT));
             worst.details.insert("more_subjects".to_owned(), more.into());
         }
         // A table that forgot entries: the first finding says the count is a floor.
-        let table = match group[0].subject.kind {
-            SubjectKind::Extension => tables.get("extensions").map(|t| (t, crate::i18n::Msg::TableKindExtensions)),
-            SubjectKind::Ip => tables.get("source_ips").map(|t| (t, crate::i18n::Msg::TableKindAddresses)),
+        let table = match group[0].subject.kind() {
+            SubjectKind::Extension => tables.get("extensions").map(|t| (t, MsgId::TableKindExtensions)),
+            SubjectKind::Ip => tables.get("source_ips").map(|t| (t, MsgId::TableKindAddresses)),
             _ => None,
         };
         if let Some((t, kind)) = table {
-            let kind = ctx.msg(kind, &[]);
-            let first = &mut group[0];
-            first.explanation.push(' ');
-            first.explanation.push_str(&ctx.msg(
-                crate::i18n::Msg::TableForgot,
-                &[("distinct", &t.distinct_estimate), ("kind", &kind), ("kept", &t.kept)],
-            ));
+            group[0].why.push(
+                Reason::new(MsgId::TableForgot)
+                    .with("distinct", t.distinct_estimate)
+                    .with("kind", Reason::new(kind))
+                    .with("kept", t.kept),
+            );
         }
         out.extend(group);
     }
@@ -1242,7 +1129,8 @@ impl Classifier {
     }
 
     /// Runs every rule and returns the findings in contract order.
-    pub fn finish(&mut self, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    /// Runs every rule over the state and hands over what the run concluded.
+    pub fn finish(mut self, ctx: &RuleContext<'_>) -> Analysis {
         let open_failed = self.state.calls.values().filter(|c| c.failed && !c.answered).count() as u64;
         self.stats.calls_failed += open_failed + self.state.calls.forgotten_failed;
         self.state.calls.clear();
@@ -1262,10 +1150,15 @@ impl Classifier {
             }
         }
         self.stats.open_calls_forgotten = s.calls.forgotten;
-        let findings: Vec<Finding> = rules::RULES.iter().flat_map(|rule| rule(&self.state, ctx)).collect();
-        let mut findings = bound_findings(findings, ctx, &self.stats.bounded);
+        let findings: Vec<Finding> = rules::RULES.iter().flat_map(|(_, rule)| rule(&self.state, ctx)).collect();
+        let mut findings = bound_findings(findings, &self.stats.bounded);
         sort_findings(&mut findings);
-        findings
+        let pbx = PbxFacts {
+            version: self.system.version.clone(),
+            os: self.system.os.clone(),
+            fqdn: self.system.fqdn.clone(),
+        };
+        Analysis::of(&self.state, self.stats, pbx, findings)
     }
 }
 
@@ -1276,7 +1169,7 @@ pub fn sort_findings(f: &mut [Finding]) {
             .cmp(&b.side)
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.fault.as_str().cmp(b.fault.as_str()))
-            .then(a.subject.id.cmp(&b.subject.id))
+            .then_with(|| a.subject.id().cmp(&b.subject.id()))
     });
 }
 
@@ -1285,10 +1178,11 @@ pub fn sort_findings(f: &mut [Finding]) {
 /// address went silent after its burst (blacklisted). The customer cannot "fix" it and
 /// nothing is still succeeding, so it is reported (with hardening advice) but does not
 /// make the verdict "fix first", which would keep them from e-mailing support.
-pub fn blocked_attack(f: &Finding) -> bool {
+pub fn blocked_attack(f: &impl Judged) -> bool {
     use serde_json::Value;
-    f.fault == FaultId::BruteForceAttack
-        && match (f.details.get("source_ips"), f.details.get("silenced_ips")) {
+    let d = f.details();
+    f.fault() == FaultId::BruteForceAttack
+        && match (d.get("source_ips"), d.get("silenced_ips")) {
             (Some(Value::Array(all)), Some(Value::Array(silenced))) => {
                 !all.is_empty() && all.iter().all(|ip| silenced.contains(ip))
             }
@@ -1297,12 +1191,12 @@ pub fn blocked_attack(f: &Finding) -> bool {
 }
 
 /// A finding that decides the verdict: confident enough, and not an attack already blocked.
-pub fn counts_for_verdict(f: &Finding) -> bool {
-    f.confidence >= VERDICT_CONFIDENCE && !blocked_attack(f)
+pub fn counts_for_verdict(f: &impl Judged) -> bool {
+    f.confidence() >= VERDICT_CONFIDENCE && !blocked_attack(f)
 }
 
-pub fn verdict(findings: &[Finding], unexplained_failures: u64) -> Verdict {
-    let counts = |side: Side| findings.iter().any(|f| f.side == side && counts_for_verdict(f));
+pub fn verdict<F: Judged>(findings: &[F], unexplained_failures: u64) -> Verdict {
+    let counts = |side: Side| findings.iter().any(|f| f.side() == side && counts_for_verdict(f));
     if counts(Side::User) {
         Verdict::FixFirst
     } else if counts(Side::Carrier) || counts(Side::Vendor) || unexplained_failures >= rules::UNEXPLAINED_ESCALATE_MIN {

@@ -5,8 +5,9 @@
 //! terminal report, with the hour-by-hour timeline chart after the summary. The same
 //! report always gives the same bytes.
 
+use super::Finding;
 use super::{Report, TimelineHour, human_time, period_text, side_text, subject_text};
-use crate::classify::{Finding, VERDICT_CONFIDENCE, Verdict};
+use crate::classify::{VERDICT_CONFIDENCE, Verdict};
 use crate::i18n::{Lang, Msg, fill, title};
 use crate::input::detect::Format;
 use crate::timestamp::Timestamp;

@@ -7,8 +7,9 @@
 //! what Markdown would read as markup, and evidence sits in a code fence longer than any
 //! run of backticks inside it. Same report, same bytes; no trailing whitespace.
 
+use super::Finding;
 use super::{Report, input_notes, period_text, records_line, side_text, stats_line, subject_text, verdict_text};
-use crate::classify::{Finding, RecordStats, VERDICT_CONFIDENCE};
+use crate::classify::{RecordStats, VERDICT_CONFIDENCE};
 use crate::i18n::{Lang, Msg, fill, title};
 use crate::timestamp::Timestamp;
 use std::fmt::Write;
@@ -340,8 +341,9 @@ fn finish(o: String) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::classify::catalog::{FaultId, Side};
-    use crate::classify::{EvidenceOut, Stats, Subject, SubjectKind, Verdict};
+    use crate::classify::{EvidenceOut, Stats, SubjectKind, Verdict};
     use crate::input::detect::Format;
+    use crate::report::Subject;
     use crate::report::human_time;
     use crate::report::{InputReport, Pbx, Period, Timeline, Tool, TrunkInfo};
 
@@ -404,7 +406,7 @@ pub(crate) mod tests {
             side: Side::User,
             confidence,
             title: title.into(),
-            subject: Subject { kind: SubjectKind::Trunk, id: "10000".into(), name: Some("A|B\nC".into()) },
+            subject: Subject { name: Some("A|B\nC".into()), ..Subject::of(SubjectKind::Trunk, "10000") },
             count: 3,
             first_seen: Some(Timestamp::from_millis(1_795_000_000_000)),
             last_seen: Some(Timestamp::from_millis(1_795_000_360_000)),
@@ -413,6 +415,7 @@ pub(crate) mod tests {
             alternatives: vec![FaultId::TrunkAuthFailed],
             details: serde_json::Map::new(),
             evidence,
+            why: Vec::new(),
         }
     }
 

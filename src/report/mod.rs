@@ -3,6 +3,7 @@
 
 pub mod anonymize;
 pub mod eml;
+pub mod findings;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -13,12 +14,15 @@ pub mod ticket;
 
 use crate::check::{CheckOptions, InputOutcome};
 use crate::classify::catalog::Side;
-use crate::classify::{Classifier, Finding, Stats, SubjectKind, Verdict, verdict};
+use crate::classify::{Analysis, Stats, SubjectKind, SystemPart, Verdict, verdict};
 use crate::i18n::{Lang, Msg, fill};
 use crate::input::Plan;
 use crate::input::detect::{Format, SkipReason};
 use crate::timestamp::{DateOrder, Timestamp};
 use serde::Serialize;
+
+pub use crate::classify::{TimelineHour, TrunkHour, TrunkInfo};
+pub use findings::{Finding, Subject, localize, reason_text};
 
 pub const SCHEMA: &str = "cxtriage.report.v1";
 
@@ -32,12 +36,6 @@ pub struct Tool {
 pub struct Period {
     pub first: Option<Timestamp>,
     pub last: Option<Timestamp>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct TrunkInfo {
-    pub id: String,
-    pub name: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -85,34 +83,6 @@ pub struct InputReport {
     /// nobody looked at (present only when true).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unread_evidence: bool,
-}
-
-/// Calls per trunk in one hour.
-#[derive(Clone, Debug, Serialize)]
-pub struct TrunkHour {
-    pub trunk: String,
-    pub completed: u64,
-    pub failed: u64,
-    /// Busy, no answer, wrong number: ordinary outcomes, not counted in `failed`.
-    pub ordinary: u64,
-    /// The inbound part of the three counts above (the rest is outbound).
-    pub inbound_completed: u64,
-    pub inbound_failed: u64,
-    pub inbound_ordinary: u64,
-}
-
-/// One hour of the timeline (local time of the logs).
-#[derive(Clone, Debug, Serialize)]
-pub struct TimelineHour {
-    pub start: Timestamp,
-    /// Calls completed / failed in that hour (all calls, with or without a trunk).
-    pub completed: u64,
-    /// Calls that failed, not counting the ordinary outcomes (`ordinary`).
-    pub failed: u64,
-    /// Busy, no answer, wrong number (ordinary outcomes at the called side).
-    pub ordinary: u64,
-    pub registration_failures: u64,
-    pub trunks: Vec<TrunkHour>,
 }
 
 /// Where a finding starts on the timeline.
@@ -370,41 +340,55 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
     }
     .text(lang);
     match (&f.subject.kind, &f.subject.name) {
-        (SubjectKind::System, _) => match f.subject.id.as_str() {
-            "internet" => Msg::SubjectInternet.text(lang).to_owned(),
-            "calls" => Msg::SubjectCalls.text(lang).to_owned(),
-            "media" => Msg::SubjectMedia.text(lang).to_owned(),
-            "codecs" => Msg::SubjectCodecs.text(lang).to_owned(),
-            "outbound_rules" => Msg::SubjectOutboundRules.text(lang).to_owned(),
-            // The title already says "license"; the subject says what the logs measured.
-            "license" => match f.details.get("peak_concurrency").and_then(|v| v.as_u64()) {
-                Some(n) if f.fault == crate::classify::catalog::FaultId::LicenseCallLimit => {
-                    fill(Msg::SubjectLicensePeak.text(lang), &[("n", &n)])
-                }
-                _ => Msg::SubjectLicense.text(lang).to_owned(),
-            },
-            "1800_1900" => Msg::SubjectPremium.text(lang).to_owned(),
-            "international" => Msg::SubjectInternational.text(lang).to_owned(),
-            "inbound_rules" => Msg::SubjectInboundRules.text(lang).to_owned(),
-            "numbers" => Msg::SubjectNumbers.text(lang).to_owned(),
-            "outbound" => Msg::SubjectOutbound.text(lang).to_owned(),
-            "pbx" => Msg::SubjectPbx.text(lang).to_owned(),
-            "prohibited" => Msg::SubjectProhibited.text(lang).to_owned(),
-            "external_calls_disabled" => Msg::SubjectExternalDisabled.text(lang).to_owned(),
-            "internet_link" => Msg::SubjectInternetLink.text(lang).to_owned(),
-            "firewall" => Msg::SubjectFirewall.text(lang).to_owned(),
-            "disk" => Msg::SubjectDisk.text(lang).to_owned(),
-            "queues" => Msg::SubjectQueues.text(lang).to_owned(),
-            "carrier" => Msg::SubjectCarrier.text(lang).to_owned(),
-            "sbc" => fill(Msg::SubjectSbc.text(lang), &[("name", &f.subject.name.as_deref().unwrap_or("?"))]),
-            "media_ports" | "services" | "restarts" | "update" | "forwarding_loop" => {
-                Msg::SubjectPbxPart.text(lang).to_owned()
-            }
-            _ => kind.to_owned(),
+        (SubjectKind::System, _) => match f.subject.part {
+            Some(part) => system_part_text(lang, part, f),
+            None => kind.to_owned(),
         },
         (_, Some(name)) => format!("{kind} {} ({name})", f.subject.id),
         (_, None) => format!("{kind} {}", f.subject.id),
     }
+}
+
+/// A system part in words (a new part is a compile error here, not a silent fallback).
+fn system_part_text(lang: Lang, part: SystemPart, f: &Finding) -> String {
+    let msg = match part {
+        SystemPart::Internet => Msg::SubjectInternet,
+        SystemPart::Calls => Msg::SubjectCalls,
+        SystemPart::Media => Msg::SubjectMedia,
+        SystemPart::Codecs => Msg::SubjectCodecs,
+        SystemPart::OutboundRules => Msg::SubjectOutboundRules,
+        // The title already says "license"; the subject says what the logs measured.
+        SystemPart::License => match f.details.get("peak_concurrency").and_then(|v| v.as_u64()) {
+            Some(n) if f.fault == crate::classify::catalog::FaultId::LicenseCallLimit => {
+                return fill(Msg::SubjectLicensePeak.text(lang), &[("n", &n)]);
+            }
+            _ => Msg::SubjectLicense,
+        },
+        SystemPart::Premium => Msg::SubjectPremium,
+        SystemPart::International => Msg::SubjectInternational,
+        SystemPart::InboundRules => Msg::SubjectInboundRules,
+        // The trunks an unmatched INVITE could have come in on: no word of its own yet.
+        SystemPart::InboundTrunks => Msg::SubjectSystem,
+        SystemPart::Numbers => Msg::SubjectNumbers,
+        SystemPart::Outbound => Msg::SubjectOutbound,
+        SystemPart::Pbx => Msg::SubjectPbx,
+        SystemPart::Prohibited => Msg::SubjectProhibited,
+        SystemPart::ExternalCallsDisabled => Msg::SubjectExternalDisabled,
+        SystemPart::InternetLink => Msg::SubjectInternetLink,
+        SystemPart::Firewall => Msg::SubjectFirewall,
+        SystemPart::Disk => Msg::SubjectDisk,
+        SystemPart::Queues => Msg::SubjectQueues,
+        SystemPart::Carrier => Msg::SubjectCarrier,
+        SystemPart::Sbc => {
+            return fill(Msg::SubjectSbc.text(lang), &[("name", &f.subject.name.as_deref().unwrap_or("?"))]);
+        }
+        SystemPart::MediaPorts
+        | SystemPart::Services
+        | SystemPart::Restarts
+        | SystemPart::Update
+        | SystemPart::ForwardingLoop => Msg::SubjectPbxPart,
+    };
+    msg.text(lang).to_owned()
 }
 
 pub fn period_text(lang: Lang, p: &Period) -> String {
@@ -601,8 +585,10 @@ pub fn count(lang: Lang, n: u64) -> String {
     out
 }
 
-/// Rewrites the ISO times the rules write (`2026-11-20 10:05:17`, see
-/// `classify::rules::when`) into [`human_time`], so that customer text never shows ISO.
+/// Rewrites ISO times left in prose (`2026-11-20 10:05:17`) into [`human_time`], so
+/// that customer text never shows ISO. Findings no longer need it (their times are
+/// typed arguments that [`findings::arg_text`] writes per language); the ticket still
+/// passes its texts through it as a guard.
 pub fn localise_times(lang: Lang, s: &str) -> String {
     let b = s.as_bytes();
     let digits = |from: usize, n: usize| b.len() >= from + n && b[from..from + n].iter().all(u8::is_ascii_digit);
@@ -673,7 +659,7 @@ fn summary(
     lang: Lang,
     findings: &[Finding],
     v: Verdict,
-    c: &Classifier,
+    a: &Analysis,
     records: u64,
     period: &Period,
     inputs: &[InputReport],
@@ -694,10 +680,7 @@ fn summary(
             ),
             None => fill(
                 Msg::SummaryEscalateUnexplained.text(lang),
-                &[
-                    ("n", &c.state.unexplained_failures.count),
-                    ("codes", &crate::classify::rules::codes_text(&c.state.unexplained_failures)),
-                ],
+                &[("n", &a.unexplained.count), ("codes", &findings::codes_text(&a.unexplained.codes))],
             ),
         },
         Verdict::InsufficientInput => {
@@ -746,19 +729,12 @@ fn cdr_layout_hint(lang: Lang, format: Format, c: &crate::parse::LineCounts) -> 
         .then(|| Msg::CdrFieldsHint.text(lang).to_owned())
 }
 
-/// Assembles the report model from everything the run produced.
-pub fn build(
-    opts: &CheckOptions,
-    plans: &[Plan],
-    outcomes: &[InputOutcome],
-    c: &Classifier,
-    mut findings: Vec<Finding>,
-) -> Report {
+/// Assembles the report model, in `opts.lang`, from what the run read (`plans`,
+/// `outcomes`) and what it concluded (`a`). The same analysis can be built again in
+/// another language.
+pub fn build(opts: &CheckOptions, plans: &[Plan], outcomes: &[InputOutcome], a: &Analysis) -> Report {
     let lang = opts.lang;
-    for f in &mut findings {
-        f.explanation = localise_times(lang, &f.explanation);
-        f.advice = localise_times(lang, &f.advice);
-    }
+    let mut findings: Vec<Finding> = a.findings.iter().map(|f| localize(lang, f)).collect();
     let inputs: Vec<InputReport> = plans
         .iter()
         .zip(outcomes)
@@ -779,7 +755,7 @@ pub fn build(
             error: o.error.clone(),
             hint: if is_unread_evidence(p) {
                 Some(Msg::UnreadServiceLogHint.text(lang).to_owned())
-            } else if let Some(checks) = c.state.health_unmapped.get(&p.index) {
+            } else if let Some(checks) = a.health_unmapped.get(&p.index) {
                 Some(fill(Msg::HealthChecksFailed.text(lang), &[("checks", &redact::redact(&checks.join("; ")))]))
             } else {
                 cdr_layout_hint(lang, p.format, &o.counts)
@@ -808,23 +784,21 @@ pub fn build(
         crate::shapes::Coverage::of(&all, used)
     };
     let records: u64 = inputs.iter().map(|i| i.records).sum();
-    let period = Period { first: c.state.first, last: c.state.last };
-    let mut trunks: Vec<TrunkInfo> = c
-        .state
-        .trunks
-        .iter()
-        .map(|t| TrunkInfo { id: t.dn.clone(), name: (!t.name.is_empty()).then(|| t.name.clone()) })
-        .collect();
-    trunks.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut v = verdict(&findings, c.state.unexplained_failures.count);
+    let period = Period { first: a.first, last: a.last };
+    let mut v = verdict(&a.findings, a.unexplained.count);
     // "No fault" is only worth saying about inputs that could have shown one.
     let evidence_read =
         inputs.iter().any(|i| i.skipped_reason.is_none() && i.format.can_show_faults() && i.records > 0);
     if v == Verdict::NoFaultFound && !evidence_read {
         v = Verdict::InsufficientInput;
     }
-    let timeline = timeline(c, &findings, lang);
-    let mut summary = summary(lang, &findings, v, c, records, &period, &inputs);
+    // No hours, no chart: markers would have nothing to stand on.
+    let timeline = if a.timeline.is_empty() {
+        Timeline::default()
+    } else {
+        Timeline { hours: a.timeline.clone(), markers: markers(&findings, lang) }
+    };
+    let mut summary = summary(lang, &findings, v, a, records, &period, &inputs);
     let unread: Vec<&str> = inputs.iter().filter(|i| i.unread_evidence).map(|i| i.path.as_str()).collect();
     if !unread.is_empty() && v != Verdict::InsufficientInput {
         summary.push(' ');
@@ -842,7 +816,7 @@ pub fn build(
         summary = format!("{} {summary}", Msg::SupportNeedsMaintenance.text(lang));
     }
     for f in &mut findings {
-        tailor_advice(lang, f, c);
+        tailor_advice(lang, f, a);
     }
     // Read but mostly not understood: say so next to the verdict, not only in the inputs.
     if coverage.records_used.is_some_and(|c| c < LOW_COVERAGE) {
@@ -858,14 +832,14 @@ pub fn build(
         summary,
         period,
         pbx: Pbx {
-            version: c.system.version.clone(),
-            os: c.system.os.clone(),
-            fqdn: opts.ticket.fqdn.clone().or_else(|| c.system.fqdn.clone()),
-            trunks,
+            version: a.pbx.version.clone(),
+            os: a.pbx.os.clone(),
+            fqdn: opts.ticket.fqdn.clone().or_else(|| a.pbx.fqdn.clone()),
+            trunks: a.trunks.clone(),
         },
         inputs,
         findings,
-        stats: c.stats.clone(),
+        stats: a.stats.clone(),
         timeline,
         ticket: None,
         coverage,
@@ -894,7 +868,7 @@ pub fn build(
 /// single remote phone points at that phone's network, not the office router; a
 /// missing outbound rule gets a proposed rule (prefix and length of the numbers that
 /// failed, the trunk that carries the site's outbound calls).
-fn tailor_advice(lang: Lang, f: &mut Finding, c: &Classifier) {
+fn tailor_advice(lang: Lang, f: &mut Finding, a: &Analysis) {
     use crate::classify::catalog::FaultId;
     match f.fault {
         FaultId::OneWayAudio
@@ -912,7 +886,7 @@ fn tailor_advice(lang: Lang, f: &mut Finding, c: &Classifier) {
                 .and_then(|v| v.as_array())
                 .map(|a| a.iter().filter_map(|n| n.as_str()).collect())
                 .unwrap_or_default();
-            if let Some(rule) = proposed_rule(&numbers, busiest_outbound_trunk(c).as_deref()) {
+            if let Some(rule) = proposed_rule(&numbers, a.busiest_outbound_trunk.as_deref()) {
                 f.advice = format!(
                     "{} {}",
                     f.advice,
@@ -925,18 +899,6 @@ fn tailor_advice(lang: Lang, f: &mut Finding, c: &Classifier) {
         }
         _ => {}
     }
-}
-
-/// The trunk that carried the most outbound calls in the call records, else the first trunk the log names.
-fn busiest_outbound_trunk(c: &Classifier) -> Option<String> {
-    let from_records = c.stats.call_records.as_ref().and_then(|r| {
-        r.trunks
-            .iter()
-            .filter(|(_, t)| t.outbound > 0)
-            .max_by(|a, b| a.1.outbound.cmp(&b.1.outbound).then(b.0.cmp(a.0)))
-            .map(|(dn, _)| dn.clone())
-    });
-    from_records.or_else(|| c.state.trunks.iter().map(|t| t.dn.clone()).min())
 }
 
 /// (prefix, length, trunk) when the numbers share one length and their first two
@@ -956,58 +918,13 @@ fn proposed_rule(numbers: &[&str], trunk: Option<&str>) -> Option<(String, usize
     Some((first[..PREFIX_DIGITS].to_owned(), first.len(), trunk?.to_owned()))
 }
 
-/// Hours from the first to the last event, gaps filled with zeros so the chart's
-/// x axis is time; findings marked where they start.
-fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
-    const HOUR_MS: i64 = 3_600_000;
-    let hours = &c.state.hours;
-    let (Some(first), Some(last)) = (hours.keys().next(), hours.keys().next_back()) else {
-        return Timeline::default();
-    };
-    let span = (last - first + 1) as usize;
-    let range: Vec<i64> = if span <= crate::classify::state::MAX_TIMELINE_HOURS {
-        (*first..=*last).collect()
-    } else {
-        hours.keys().copied().collect()
-    };
-    let dn = |i: u32| c.state.trunks.get(i as usize).map_or_else(String::new, |t| t.dn.clone());
-    let hours = range
-        .into_iter()
-        .map(|h| {
-            let acc = hours.get(&h);
-            let mut trunks: Vec<TrunkHour> = acc
-                .map(|a| {
-                    a.trunks
-                        .iter()
-                        .map(|t| TrunkHour {
-                            trunk: dn(t.trunk),
-                            completed: t.completed,
-                            failed: t.failed,
-                            ordinary: t.ordinary,
-                            inbound_completed: t.inbound_completed,
-                            inbound_failed: t.inbound_failed,
-                            inbound_ordinary: t.inbound_ordinary,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            trunks.sort_by(|a, b| a.trunk.cmp(&b.trunk));
-            TimelineHour {
-                start: Timestamp::from_millis(h * HOUR_MS),
-                completed: acc.map_or(0, |a| a.completed),
-                failed: acc.map_or(0, |a| a.failed),
-                ordinary: acc.map_or(0, |a| a.ordinary),
-                registration_failures: acc.map_or(0, |a| a.registration_failures),
-                trunks,
-            }
-        })
-        .collect();
-    let markers = findings
+/// Where each finding that counts starts on the timeline.
+fn markers(findings: &[Finding], lang: Lang) -> Vec<TimelineMarker> {
+    findings
         .iter()
         .filter(|f| f.side != Side::Info && crate::classify::counts_for_verdict(f))
         .filter_map(|f| {
             f.first_seen.map(|at| TimelineMarker { fault: f.fault, side: f.side, subject: subject_text(lang, f), at })
         })
-        .collect();
-    Timeline { hours, markers }
+        .collect()
 }

@@ -1,11 +1,12 @@
 //! Terminal report: verdict first, then each finding with what to do, then what was read.
 //! Written for the customer, not the engineer: plain sentences, no JSON keys.
 
+use super::Finding;
 use super::{
     Report, count, format_text, input_notes, period_text, records_line, side_text, stats_line, subject_text, time_span,
     verdict_text,
 };
-use crate::classify::{Finding, VERDICT_CONFIDENCE};
+use crate::classify::VERDICT_CONFIDENCE;
 use crate::i18n::{Msg, fill, title};
 use std::fmt::Write;
 

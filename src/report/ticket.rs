@@ -12,9 +12,10 @@
 //! tell stay as visible placeholders. It never carries a password: evidence is always
 //! redacted here, whatever `--no-redact` says, and paths are relative to the folder given.
 
+use super::Finding;
 use super::{Report, Ticket, human_time, localise_times, period_text, redact, shown_path, subject_text, time_span};
 use crate::classify::catalog::{FaultId, Side};
-use crate::classify::{Finding, SubjectKind, Verdict};
+use crate::classify::{SubjectKind, Verdict};
 use crate::i18n::{Msg, fill};
 use std::fmt::Write;
 
@@ -382,7 +383,7 @@ pub fn render_one(r: &Report, tk: &Ticket) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::Subject;
+    use crate::report::Subject;
 
     fn finding(fault: FaultId, side: Side, kind: SubjectKind, id: &str) -> Finding {
         Finding {
@@ -399,6 +400,7 @@ mod tests {
             alternatives: vec![],
             details: Default::default(),
             evidence: vec![],
+            why: vec![],
         }
     }
 

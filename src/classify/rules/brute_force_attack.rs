@@ -2,33 +2,11 @@
 
 use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{ip_blacklisted, minutes_between, when};
+pub use crate::classify::derive::{SCANNER_MIN_UNKNOWN_FAILURES, SCANNER_MIN_USERS};
+use crate::classify::derive::{is_scanner, silenced_after_burst};
 use crate::classify::state::{SiteState, SourceState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 use std::net::IpAddr;
-
-/// Distinct user names tried from one public address: a phone knows one account,
-/// a scanner walks through many.
-pub const SCANNER_MIN_USERS: usize = 3;
-/// Failures from a public address for accounts the PBX does not have.
-pub const SCANNER_MIN_UNKNOWN_FAILURES: u64 = 5;
-
-/// A public source guessing accounts rather than a company phone with an old password.
-pub fn is_scanner(ip: IpAddr, src: &SourceState, s: &SiteState) -> bool {
-    if is_private(ip) || src.failures.count == 0 {
-        return false;
-    }
-    let unknown: u64 = src.users.iter().filter(|(u, _)| !s.extensions.contains_key(*u)).map(|(_, n)| n).sum();
-    src.users.len() >= SCANNER_MIN_USERS || (unknown >= SCANNER_MIN_UNKNOWN_FAILURES && !single_extension_number(src))
-}
-
-/// One numeric account tried again and again is a remote phone with an old password
-/// more often than a scanner (scanners walk through names); extension_auth_failed
-/// reports it, naming brute force as the alternative.
-pub fn single_extension_number(src: &SourceState) -> bool {
-    src.users.len() == 1 && src.users.keys().all(|u| !u.is_empty() && u.bytes().all(|b| b.is_ascii_digit()))
-}
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let attackers: Vec<(&IpAddr, &SourceState)> =
@@ -49,15 +27,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         }
         users.extend(src.users.keys().cloned());
     }
-    let blocked: Vec<String> = attackers
-        .iter()
-        .filter(|(_, src)| {
-            src.max_burst >= ip_blacklisted::MIN_BURST
-                && src.last_seen <= src.failures.last
-                && minutes_between(src.failures.last, s.last) >= ip_blacklisted::MIN_SILENCE_MINUTES
-        })
-        .map(|(ip, _)| ip.to_string())
-        .collect();
+    let blocked: Vec<String> =
+        attackers.iter().filter(|(_, src)| silenced_after_burst(src, s)).map(|(ip, _)| ip.to_string()).collect();
     let ips: Vec<String> = attackers.iter().map(|(ip, _)| ip.to_string()).collect();
     let mut confidence: f64 = 0.7;
     if users.len() >= 10 {
@@ -67,23 +38,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         confidence += 0.05;
     }
     let subject = match attackers.as_slice() {
-        [(ip, _)] => Subject::of(SubjectKind::Ip, ip.to_string()),
-        _ => Subject::of(SubjectKind::System, "internet"),
+        [(ip, _)] => Subject::ip(**ip),
+        _ => Subject::System(SystemPart::Internet),
     };
-    let sample: Vec<&String> = users.iter().take(8).collect();
-    let text = ctx.msg(
-        Msg::BruteForceMain,
-        &[
-            ("n", &tally.count),
-            ("ips", &ips.len()),
-            ("users", &users.len()),
-            ("sample", &sample.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")),
-            ("first", &when(tally.first)),
-            ("last", &when(tally.last)),
-        ],
-    );
+    let why = Reason::new(MsgId::BruteForceMain)
+        .with("n", tally.count)
+        .with("ips", ips.len())
+        .with("users", users.len())
+        .with("sample", Arg::list(users.iter().take(8)))
+        .with("first", tally.first)
+        .with("last", tally.last);
     vec![
-        ctx.finding(FaultId::BruteForceAttack, confidence, subject, &tally, text)
+        ctx.finding(FaultId::BruteForceAttack, confidence, subject, &tally, vec![why])
             .alternatives(&[FaultId::IpBlacklisted])
             .detail("source_ips", ips)
             .detail("distinct_users", users.len())
@@ -101,11 +67,12 @@ fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let unknown = |ip: &IpAddr| !is_private(*ip) && !s.ip_to_extension.contains_key(ip) && !ev.carrier_ips.contains(ip);
     let mut tally = Tally::default();
-    let mut ips = std::collections::BTreeSet::new();
+    // By the address as written (the order of `details.source_ips`).
+    let mut ips = std::collections::BTreeMap::new();
     let scans = ev.scans.iter();
     let blocked = ev.blacklisted.iter().map(|(ip, (t, _))| (ip, t));
     for (ip, t) in scans.chain(blocked).filter(|(ip, _)| unknown(ip)) {
-        ips.insert(ip.to_string());
+        ips.insert(ip.to_string(), *ip);
         tally.count += t.count;
         tally.first = tally.first.min(t.first).or(tally.first.or(t.first));
         tally.last = tally.last.max(t.last);
@@ -118,17 +85,18 @@ fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if tally.count < MIN_EVENT_SCANS && ev.blacklisted.keys().filter(|ip| unknown(ip)).count() == 0 {
         return Vec::new();
     }
-    let ips: Vec<String> = ips.into_iter().collect();
-    let text = ctx.msg(
-        Msg::BruteForceEvents,
-        &[("n", &tally.count), ("ips", &ips.len()), ("first", &when(tally.first)), ("last", &when(tally.last))],
-    );
-    let subject = match ips.as_slice() {
-        [one] => Subject::of(SubjectKind::Ip, one.clone()),
-        _ => Subject::of(SubjectKind::System, "internet"),
+    let subject = match ips.values().collect::<Vec<_>>().as_slice() {
+        [one] => Subject::ip(**one),
+        _ => Subject::System(SystemPart::Internet),
     };
+    let ips: Vec<String> = ips.into_keys().collect();
+    let why = Reason::new(MsgId::BruteForceEvents)
+        .with("n", tally.count)
+        .with("ips", ips.len())
+        .with("first", tally.first)
+        .with("last", tally.last);
     vec![
-        ctx.finding(FaultId::BruteForceAttack, 0.7, subject, &tally, text)
+        ctx.finding(FaultId::BruteForceAttack, 0.7, subject, &tally, vec![why])
             .alternatives(&[FaultId::IpBlacklisted])
             .detail("source_ips", ips),
     ]

@@ -2,8 +2,7 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// Poor reports before it is a pattern (one bad call is the internet being the internet).
 pub const MIN_POOR_CALLS: u64 = 3;
@@ -30,18 +29,23 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
         .map(|(p, n)| (p.clone(), *n))
         .unwrap_or_default();
-    let text =
-        ctx.msg(Msg::CallQualityMain, &[("n", &t.count), ("total", &ev.quality_reports), ("party", &party), ("m", &n)]);
-    let subject = if 2 * n >= t.count {
-        Subject::of(SubjectKind::Number, party.clone())
-    } else {
-        Subject::of(SubjectKind::System, "calls")
-    };
+    let why = Reason::new(MsgId::CallQualityMain)
+        .with("n", t.count)
+        .with("total", ev.quality_reports)
+        .with("party", Arg::text(&party))
+        .with("m", n);
+    let subject = if 2 * n >= t.count { Subject::Number(party) } else { Subject::System(SystemPart::Calls) };
     vec![
-        ctx.finding(FaultId::CallQualityPoor, if t.count >= MANY_POOR_CALLS { 0.75 } else { 0.6 }, subject, t, text)
-            .alternatives(&[FaultId::OneWayAudio, FaultId::FirewallCheckFailed])
-            .detail("poor_reports", t.count)
-            .detail("reports", ev.quality_reports),
+        ctx.finding(
+            FaultId::CallQualityPoor,
+            if t.count >= MANY_POOR_CALLS { 0.75 } else { 0.6 },
+            subject,
+            t,
+            vec![why],
+        )
+        .alternatives(&[FaultId::OneWayAudio, FaultId::FirewallCheckFailed])
+        .detail("poor_reports", t.count)
+        .detail("reports", ev.quality_reports),
     ]
 }
 
@@ -52,17 +56,13 @@ fn from_capture(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if c.poor.count < MIN_POOR_STREAMS {
         return Vec::new();
     }
-    let text = ctx.msg(
-        Msg::CallQualityCapture,
-        &[
-            ("n", &c.poor.count),
-            ("total", &c.streams),
-            ("loss", &format!("{:.1}", c.worst_loss_permille as f64 / 10.0)),
-            ("jitter", &format!("{:.0}", c.worst_jitter_us as f64 / 1000.0)),
-        ],
-    );
+    let why = Reason::new(MsgId::CallQualityCapture)
+        .with("n", c.poor.count)
+        .with("total", c.streams)
+        .with("loss", Arg::decimal(c.worst_loss_permille as f64 / 10.0, 1))
+        .with("jitter", Arg::decimal(c.worst_jitter_us as f64 / 1000.0, 0));
     vec![
-        ctx.finding(FaultId::CallQualityPoor, 0.65, Subject::of(SubjectKind::System, "calls"), &c.poor, text)
+        ctx.finding(FaultId::CallQualityPoor, 0.65, Subject::System(SystemPart::Calls), &c.poor, vec![why])
             .alternatives(&[FaultId::OneWayAudio, FaultId::FirewallCheckFailed])
             .detail("source", "packet_capture")
             .detail("poor_streams", c.poor.count)

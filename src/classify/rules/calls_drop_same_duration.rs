@@ -6,8 +6,7 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::{SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// Calls ending inside one ±1 s window before it is a pattern: fewer is coincidence.
 pub const MIN_CLUSTER_CALLS: u64 = 5;
@@ -86,20 +85,15 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             tally.last = tally.last.max(l.ts);
         }
     }
-    let duration = if d >= 120 { format!("{}:{:02}", d / 60, d % 60) } else { format!("{d} s") };
-    let text = ctx.msg(
-        Msg::CallsDropSameDurationMain,
-        &[("n", &n), ("total", &total), ("duration", &duration), ("longer", &longer)],
-    );
+    let why = Reason::new(MsgId::CallsDropSameDurationMain)
+        .with("n", n)
+        .with("total", total)
+        .with("duration", Arg::Seconds(d as u64))
+        .with("longer", longer);
     let share = n as f64 / total.max(1) as f64;
     let confidence = if share >= 0.3 { 0.75 } else { 0.6 };
-    let mut f = ctx.finding(
-        FaultId::CallsDropSameDuration,
-        confidence,
-        Subject::of(SubjectKind::System, "calls"),
-        &tally,
-        text,
-    );
+    let mut f =
+        ctx.finding(FaultId::CallsDropSameDuration, confidence, Subject::System(SystemPart::Calls), &tally, vec![why]);
     f.count = n;
     vec![
         f.alternatives(&[FaultId::OneWayAudio, FaultId::CarrierFailure])

@@ -1,10 +1,9 @@
 //! `carrier_failure`: the carrier answers every call with a server error (5xx).
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{codes_text, trunk_unpaid, when};
+use crate::classify::derive::{MIN_REFUSED_SHARE, trunk_label};
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
 /// Server errors to this many different numbers with no success between: one 503 is
 /// a passing overload, three destinations in a row is the carrier being down.
@@ -22,24 +21,20 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         let registration_down = t.registration_failures.codes.keys().any(|c| (500..600).contains(c));
         let only_503 = server == run.failures.code_count(&[503]);
         if server == 0
-            || (server as f64) < trunk_unpaid::MIN_REFUSED_SHARE * run.failures.count as f64
+            || (server as f64) < MIN_REFUSED_SHARE * run.failures.count as f64
             || run.refused_destinations.len() < MIN_DISTINCT_DESTINATIONS
             || (only_503 && !registration_down)
         {
             continue;
         }
-        let text = ctx.msg(
-            Msg::CarrierFailureMain,
-            &[
-                ("onset", &when(run.failures.first)),
-                ("failed", &run.failures.count),
-                ("trunk", &trunk_unpaid::display(t)),
-                ("codes", &codes_text(&run.failures)),
-                ("distinct", &run.refused_destinations.len()),
-            ],
-        );
+        let why = Reason::new(MsgId::CarrierFailureMain)
+            .with("onset", run.failures.first)
+            .with("failed", run.failures.count)
+            .with("trunk", Arg::text(trunk_label(t)))
+            .with("codes", Arg::codes(&run.failures))
+            .with("distinct", run.refused_destinations.len());
         out.push(
-            ctx.finding(FaultId::CarrierFailure, 0.65, Subject::trunk(t), &run.failures, text)
+            ctx.finding(FaultId::CarrierFailure, 0.65, Subject::trunk(t), &run.failures, vec![why])
                 .alternatives(&[FaultId::TrunkUnpaid, FaultId::TrunkChannelLimit])
                 .detail("distinct_destinations", run.refused_destinations.len()),
         );

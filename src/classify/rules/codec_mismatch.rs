@@ -1,10 +1,8 @@
 //! `codec_mismatch`: calls refused because the two ends share no codec.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::codes_text;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// One 488 can be a single odd device; two or more calls is a configuration issue.
 pub const MIN_FAILURES: u64 = 2;
@@ -15,9 +13,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let confidence = if t.count >= MIN_FAILURES { 0.7 } else { 0.45 };
-    let text = ctx.msg(Msg::CodecMismatchMain, &[("n", &t.count), ("codes", &codes_text(t))]);
+    let why = Reason::new(MsgId::CodecMismatchMain).with("n", t.count).with("codes", Arg::codes(t));
     vec![
-        ctx.finding(FaultId::CodecMismatch, confidence, Subject::of(SubjectKind::System, "codecs"), t, text)
+        ctx.finding(FaultId::CodecMismatch, confidence, Subject::System(SystemPart::Codecs), t, vec![why])
             .alternatives(&[FaultId::CarrierFailure]),
     ]
 }

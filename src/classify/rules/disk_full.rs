@@ -3,10 +3,8 @@
 //! falling at a steady rate that fills the disk soon.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::when;
 use crate::classify::state::{DiskTrend, SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// A trend needs more than a handful of samples: two or three readings fit any line.
 pub const MIN_POINTS: u64 = 6;
@@ -25,7 +23,7 @@ pub const NEARLY_FULL_RATIO: f64 = 0.05;
 const GIB: f64 = (1u64 << 30) as f64;
 
 /// What the metrics say: (confidence, days to full if a trend, sentence).
-fn forecast(d: &DiskTrend, ctx: &RuleContext<'_>) -> Option<(f64, Option<f64>, String)> {
+fn forecast(d: &DiskTrend) -> Option<(f64, Option<f64>, Reason)> {
     if d.points == 0 {
         return None;
     }
@@ -43,38 +41,30 @@ fn forecast(d: &DiskTrend, ctx: &RuleContext<'_>) -> Option<(f64, Option<f64>, S
         None => return None,
     };
     let text = match (days, trend) {
-        (Some(days), Some((slope, _))) => ctx.msg(
-            Msg::DiskFillForecast,
-            &[
-                ("free", &format!("{free:.1}")),
-                ("total", &format!("{total:.1}")),
-                ("rate", &format!("{:.2}", -slope)),
-                ("points", &d.points),
-                ("first", &when(d.first.as_ref().and_then(|l| l.ts))),
-                ("last", &when(d.last.as_ref().and_then(|l| l.ts))),
-                ("days", &format!("{:.0}", days.max(0.0).ceil())),
-            ],
-        ),
-        _ => ctx.msg(
-            Msg::DiskNearlyFull,
-            &[
-                ("free", &format!("{free:.1}")),
-                ("total", &format!("{total:.1}")),
-                ("at", &when(d.last.as_ref().and_then(|l| l.ts))),
-            ],
-        ),
+        (Some(days), Some((slope, _))) => Reason::new(MsgId::DiskFillForecast)
+            .with("free", Arg::decimal(free, 1))
+            .with("total", Arg::decimal(total, 1))
+            .with("rate", Arg::decimal(-slope, 2))
+            .with("points", d.points)
+            .with("first", d.first.as_ref().and_then(|l| l.ts))
+            .with("last", d.last.as_ref().and_then(|l| l.ts))
+            .with("days", Arg::decimal(days.max(0.0).ceil(), 0)),
+        _ => Reason::new(MsgId::DiskNearlyFull)
+            .with("free", Arg::decimal(free, 1))
+            .with("total", Arg::decimal(total, 1))
+            .with("at", d.last.as_ref().and_then(|l| l.ts)),
     };
     Some((confidence, days, text))
 }
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
-    let metrics = forecast(&s.disk, ctx);
-    let (t, mut confidence, mut text) = if ev.disk_full.count > 0 {
-        (ev.disk_full.clone(), 0.9, ctx.msg(Msg::DiskFullMain, &[("n", &ev.disk_full.count)]))
+    let metrics = forecast(&s.disk);
+    let (t, mut confidence, mut why) = if ev.disk_full.count > 0 {
+        (ev.disk_full.clone(), 0.9, vec![Reason::new(MsgId::DiskFullMain).with("n", ev.disk_full.count)])
     } else if ev.logs_deleted.count > 0 {
         // Deleting logs is 3CX coping with a disk that is getting full.
-        (ev.logs_deleted.clone(), 0.6, ctx.msg(Msg::DiskLogsDeleted, &[("n", &ev.logs_deleted.count)]))
+        (ev.logs_deleted.clone(), 0.6, vec![Reason::new(MsgId::DiskLogsDeleted).with("n", ev.logs_deleted.count)])
     } else if let Some((c, _, sentence)) = &metrics {
         // The first and the last sample show the trend.
         let mut t = Tally::default();
@@ -86,7 +76,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         t.count = s.disk.points;
         t.first = s.disk.first.as_ref().and_then(|l| l.ts);
         t.last = s.disk.last.as_ref().and_then(|l| l.ts);
-        (t, *c, sentence.clone())
+        (t, *c, vec![sentence.clone()])
     } else {
         return Vec::new();
     };
@@ -94,11 +84,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         && (ev.disk_full.count > 0 || ev.logs_deleted.count > 0)
     {
         confidence = f64::max(confidence, *c);
-        text.push(' ');
-        text.push_str(sentence);
+        why.push(sentence.clone());
     }
     let mut f = ctx
-        .finding(FaultId::DiskFull, confidence, Subject::of(SubjectKind::System, "disk"), &t, text)
+        .finding(FaultId::DiskFull, confidence, Subject::System(SystemPart::Disk), &t, why)
         .alternatives(&[FaultId::PbxServiceFailure]);
     if let Some((_, days, _)) = metrics {
         f = f

@@ -2,10 +2,10 @@
 
 use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{SEEN_ONCE_CONFIDENCE, brute_force_attack, when};
+use crate::classify::derive::{is_scanner, single_extension_number};
+use crate::classify::rules::SEEN_ONCE_CONFIDENCE;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
 /// faults.md: repeated, >= 3. One or two failures are a user mistyping once.
 pub const MIN_FAILURES: u64 = 3;
@@ -17,7 +17,7 @@ pub const MIN_BURST: u64 = 3;
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (ip, src) in &s.sources {
-        if brute_force_attack::is_scanner(*ip, src, s) {
+        if is_scanner(*ip, src, s) {
             continue;
         }
         for (user, &n) in &src.users {
@@ -25,7 +25,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             // Fixed when the phone (or the extension, from any address) registers after the failures.
             let resolved = src.last_registration.is_some_and(|r| Some(r) > src.failures.last)
                 || ext.and_then(|e| e.last_registered).is_some_and(|r| Some(r) > src.failures.last);
-            let remote_phone = brute_force_attack::single_extension_number(src);
+            let remote_phone = single_extension_number(src);
             // A phone of the company: on the LAN, a known extension's remote phone, or a
             // single extension number retried from outside.
             if resolved || !(is_private(*ip) || ext.is_some() || remote_phone) {
@@ -34,16 +34,17 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             if n < MIN_FAILURES || src.max_burst < MIN_BURST {
                 // A small office pasting the one line it saw gets that line explained,
                 // under the verdict line: one or two failures are not yet a fault.
-                let text = ctx.msg(
-                    Msg::SeenOnceExtensionAuth,
-                    &[("n", &n), ("ext", user), ("ip", ip), ("first", &when(src.failures.first))],
-                );
+                let why = Reason::new(MsgId::SeenOnceExtensionAuth)
+                    .with("n", n)
+                    .with("ext", Arg::text(user))
+                    .with("ip", *ip)
+                    .with("first", src.failures.first);
                 let mut f = ctx.finding(
                     FaultId::ExtensionAuthFailed,
                     SEEN_ONCE_CONFIDENCE,
-                    Subject::of(SubjectKind::Extension, user.clone()),
+                    Subject::Extension(user.clone()),
                     &src.failures,
-                    text,
+                    vec![why],
                 );
                 f.count = n;
                 out.push(
@@ -62,22 +63,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 (false, false) => 0.5,
             };
             let confidence = base + if n >= 10 { 0.1 } else { 0.0 } + if offline_now { 0.05 } else { 0.0 };
-            let text = ctx.msg(
-                Msg::ExtensionAuthFailedMain,
-                &[
-                    ("n", &n),
-                    ("ext", user),
-                    ("ip", ip),
-                    ("first", &when(src.failures.first)),
-                    ("last", &when(src.failures.last)),
-                ],
-            );
+            let why = Reason::new(MsgId::ExtensionAuthFailedMain)
+                .with("n", n)
+                .with("ext", Arg::text(user))
+                .with("ip", *ip)
+                .with("first", src.failures.first)
+                .with("last", src.failures.last);
             let mut f = ctx.finding(
                 FaultId::ExtensionAuthFailed,
                 confidence,
-                Subject::of(SubjectKind::Extension, user.clone()),
+                Subject::Extension(user.clone()),
                 &src.failures,
-                text,
+                vec![why],
             );
             f.count = n;
             out.push(

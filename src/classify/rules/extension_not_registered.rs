@@ -1,10 +1,9 @@
 //! `extension_not_registered`: calls fail because the extension's phone is offline.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{minutes_between, when};
+use crate::classify::derive::minutes_between;
 use crate::classify::state::{SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
 /// A phone that went offline and stayed so this long while the log went on is
 /// reported even if nobody called it (below the verdict threshold: it may simply
@@ -29,37 +28,30 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         } else {
             continue;
         };
-        let mut text = if failed > 0 {
-            ctx.msg(
-                Msg::ExtensionNotRegisteredCalls,
-                &[("n", &failed), ("ext", ext), ("first", &when(tally.first)), ("last", &when(tally.last))],
-            )
+        let mut why = vec![if failed > 0 {
+            Reason::new(MsgId::ExtensionNotRegisteredCalls)
+                .with("n", failed)
+                .with("ext", Arg::text(ext))
+                .with("first", tally.first)
+                .with("last", tally.last)
         } else {
-            ctx.msg(Msg::ExtensionNotRegisteredQuiet, &[("ext", ext)])
-        };
+            Reason::new(MsgId::ExtensionNotRegisteredQuiet).with("ext", Arg::text(ext))
+        }];
         if went_offline {
-            text.push(' ');
-            text.push_str(&ctx.msg(Msg::ExtensionWentOffline, &[("time", &when(st.last_unregistered))]));
+            why.push(Reason::new(MsgId::ExtensionWentOffline).with("time", st.last_unregistered));
         }
         // A phone that fails authentication is offline because of its password.
         if let Some((ip, src)) = s.sources.iter().find(|(_, src)| {
             src.users.contains_key(ext) && src.last_registration.is_none_or(|r| Some(r) < src.failures.last)
         }) {
-            text.push(' ');
-            text.push_str(&ctx.msg(Msg::ExtensionNotRegisteredAuth, &[("ip", ip), ("n", &src.users[ext])]));
+            why.push(Reason::new(MsgId::ExtensionNotRegisteredAuth).with("ip", *ip).with("n", src.users[ext]));
         }
         if let Some(ua) = &st.user_agent {
             let ip = st.ip.map_or_else(String::new, |i| i.to_string());
-            text.push(' ');
-            text.push_str(&ctx.msg(Msg::ExtensionLastDevice, &[("device", ua), ("ip", &ip)]));
+            why.push(Reason::new(MsgId::ExtensionLastDevice).with("device", Arg::text(ua)).with("ip", Arg::text(ip)));
         }
-        let mut f = ctx.finding(
-            FaultId::ExtensionNotRegistered,
-            confidence,
-            Subject::of(SubjectKind::Extension, ext.clone()),
-            &tally,
-            text,
-        );
+        let mut f =
+            ctx.finding(FaultId::ExtensionNotRegistered, confidence, Subject::Extension(ext.clone()), &tally, why);
         // The unregistration line is the strongest evidence of when it started.
         if failed > 0 {
             let mut ev = ctx.evidence(&st.unregistered_evidence);

@@ -3,8 +3,7 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::{SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// STUN unreachable once can be a passing network hiccup; twice is the firewall.
 pub const MIN_STUN_FAILURES: u64 = 2;
@@ -31,22 +30,12 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             }
         }
     }
-    let text = ctx.msg(
-        Msg::FirewallMain,
-        &[
-            ("checks", &ev.firewall_failed.count),
-            ("stun", &ev.stun_unreachable.count),
-            ("local", &ev.local_ip_changed.count),
-        ],
-    );
+    let why = Reason::new(MsgId::FirewallMain)
+        .with("checks", ev.firewall_failed.count)
+        .with("stun", ev.stun_unreachable.count)
+        .with("local", ev.local_ip_changed.count);
     vec![
-        ctx.finding(
-            FaultId::FirewallCheckFailed,
-            confidence,
-            Subject::of(SubjectKind::System, "firewall"),
-            &tally,
-            text,
-        )
-        .alternatives(&[FaultId::OneWayAudio, FaultId::InternetDown]),
+        ctx.finding(FaultId::FirewallCheckFailed, confidence, Subject::System(SystemPart::Firewall), &tally, vec![why])
+            .alternatives(&[FaultId::OneWayAudio, FaultId::InternetDown]),
     ]
 }

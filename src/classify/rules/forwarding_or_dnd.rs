@@ -3,9 +3,8 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::{SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
+use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 use crate::event::Divert;
-use crate::i18n::Msg;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // Transfers and queue hand-offs are ordinary call handling, not diverts; a divert
@@ -30,9 +29,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if tally.count == 0 {
         return Vec::new();
     }
-    let text = ctx.msg(Msg::ForwardingMain, &[("n", &tally.count)]);
+    let why = Reason::new(MsgId::ForwardingMain).with("n", tally.count);
     vec![
-        ctx.finding(FaultId::ForwardingOrDnd, 0.9, Subject::of(SubjectKind::System, "calls"), &tally, text)
+        ctx.finding(FaultId::ForwardingOrDnd, 0.9, Subject::System(SystemPart::Calls), &tally, vec![why])
             .detail("by_kind", by_kind),
     ]
 }

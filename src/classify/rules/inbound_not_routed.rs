@@ -5,8 +5,7 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// 30051 entries a carrier sent before the unmatched call counts for the verdict
 /// at full weight: one is already a caller who heard nothing.
@@ -18,14 +17,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if t.count == 0 {
         return out;
     }
-    let text = ctx.msg(Msg::InboundNotRoutedMain, &[("n", &t.count)]);
+    let why = Reason::new(MsgId::InboundNotRoutedMain).with("n", t.count);
     out.push(
         ctx.finding(
             FaultId::InboundNotRouted,
             if t.count >= 2 { 0.7 } else { 0.5 },
-            Subject::of(SubjectKind::System, "inbound_rules"),
+            Subject::System(SystemPart::InboundRules),
             t,
-            text,
+            vec![why],
         )
         .alternatives(&[FaultId::TrunkIpNotAllowed]),
     );
@@ -43,19 +42,19 @@ fn unidentified(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     }
     let ips: Vec<String> = ev.unidentified_carrier_ips.iter().map(ToString::to_string).collect();
     let signs: Vec<&str> = ev.unidentified_carrier_signs.iter().copied().collect();
-    let text = ctx.msg(Msg::InboundUnidentifiedMain, &[("n", &t.count), ("ips", &ips.join(", "))]);
-    let subject = match ips.as_slice() {
-        [one] => Subject::of(SubjectKind::Ip, one.clone()),
-        _ => Subject::of(SubjectKind::System, "inbound_trunks"),
+    let why = Reason::new(MsgId::InboundUnidentifiedMain).with("n", t.count).with("ips", Arg::list(&ips));
+    let subject = match ev.unidentified_carrier_ips.iter().collect::<Vec<_>>().as_slice() {
+        [one] => Subject::ip(**one),
+        _ => Subject::System(SystemPart::InboundTrunks),
     };
     let mut f = ctx.finding(
         FaultId::InboundNotRouted,
         if t.count >= MIN_UNIDENTIFIED_CALLS { 0.75 } else { 0.6 },
         subject,
         t,
-        text,
+        vec![why],
     );
-    f.advice = ctx.msg(Msg::InboundUnidentifiedAdvice, &[]);
+    f.advice = Some(Reason::new(MsgId::InboundUnidentifiedAdvice));
     vec![
         f.alternatives(&[FaultId::BruteForceAttack, FaultId::TrunkIpNotAllowed])
             .detail("source", "event_30051")

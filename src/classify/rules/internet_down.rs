@@ -2,10 +2,9 @@
 //! not one carrier.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{trunk_unreachable, when};
+use crate::classify::derive::TIMEOUT_CODES;
 use crate::classify::state::{SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// All trunks' failures must start within this window to be one outage.
 pub const SAME_MOMENT_MINUTES: i64 = 5;
@@ -20,7 +19,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         .filter(|t| t.registrations_ok + t.registration_failures_total > 0)
         .filter_map(|t| {
             let rf = &t.registration_failures;
-            (rf.code_count(trunk_unreachable::TIMEOUT_CODES) > 0).then_some((t.dn.as_str(), rf.first, rf))
+            (rf.code_count(TIMEOUT_CODES) > 0).then_some((t.dn.as_str(), rf.first, rf))
         })
         .collect();
     let trunks_in_use = s.trunks.iter().filter(|t| t.registrations_ok + t.registration_failures_total > 0).count();
@@ -50,12 +49,12 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         }
     }
     let names: Vec<&str> = down.iter().map(|d| d.0).collect();
-    let text = ctx.msg(
-        Msg::InternetDownMain,
-        &[("n", &down.len()), ("trunks", &names.join(", ")), ("at", &when(Some(*earliest)))],
-    );
+    let why = Reason::new(MsgId::InternetDownMain)
+        .with("n", down.len())
+        .with("trunks", Arg::list(&names))
+        .with("at", Some(*earliest));
     vec![
-        ctx.finding(FaultId::InternetDown, 0.75, Subject::of(SubjectKind::System, "internet_link"), &tally, text)
+        ctx.finding(FaultId::InternetDown, 0.75, Subject::System(SystemPart::InternetLink), &tally, vec![why])
             .alternatives(&[FaultId::TrunkUnreachable, FaultId::FirewallCheckFailed])
             .detail("trunks", names),
     ]
@@ -78,12 +77,12 @@ fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         }
     }
     let names: Vec<&str> = statuses.keys().map(String::as_str).collect();
-    let text = ctx.msg(
-        Msg::InternetDownMain,
-        &[("n", &names.len()), ("trunks", &names.join(", ")), ("at", &when(Some(*earliest)))],
-    );
+    let why = Reason::new(MsgId::InternetDownMain)
+        .with("n", names.len())
+        .with("trunks", Arg::list(&names))
+        .with("at", Some(*earliest));
     vec![
-        ctx.finding(FaultId::InternetDown, 0.7, Subject::of(SubjectKind::System, "internet_link"), &tally, text)
+        ctx.finding(FaultId::InternetDown, 0.7, Subject::System(SystemPart::InternetLink), &tally, vec![why])
             .alternatives(&[FaultId::TrunkUnreachable, FaultId::FirewallCheckFailed])
             .detail("trunks", names),
     ]

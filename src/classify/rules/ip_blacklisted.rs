@@ -6,17 +6,12 @@
 
 use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{brute_force_attack, minutes_between, when};
+pub use crate::classify::derive::{
+    BLACKLIST_MIN_BURST as MIN_BURST, BLACKLIST_MIN_SILENCE_MINUTES as MIN_SILENCE_MINUTES,
+};
+use crate::classify::derive::{is_scanner, minutes_between};
 use crate::classify::state::{BURST_WINDOW_MS, SiteState};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
-
-/// Failures inside one burst window before 3CX's anti-hacking blocks an address
-/// (its defaults block after a few dozen per minutes; fewer can be a phone retrying).
-pub const MIN_BURST: u64 = 10;
-/// Silence after the burst, while the log goes on, that shows the address is blocked
-/// and not just done: phones re-register every few minutes.
-pub const MIN_SILENCE_MINUTES: i64 = 15;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -29,31 +24,26 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         if !private && ext.is_none() {
             continue;
         }
-        let mut text = ctx.msg(Msg::IpBlacklistedEvent, &[("ip", ip), ("n", &t.count)]);
-        text.push(' ');
-        text.push_str(&match &ext {
-            Some(x) => ctx.msg(Msg::IpBlacklistedPrivate, &[("ip", ip), ("ext", x)]),
-            None => ctx.msg(Msg::IpBlacklistedPrivateDevice, &[("ip", ip)]),
-        });
+        let why = vec![
+            Reason::new(MsgId::IpBlacklistedEvent).with("ip", *ip).with("n", t.count),
+            match &ext {
+                Some(x) => Reason::new(MsgId::IpBlacklistedPrivate).with("ip", *ip).with("ext", Arg::text(x)),
+                None => Reason::new(MsgId::IpBlacklistedPrivateDevice).with("ip", *ip),
+            },
+        ];
         out.push(
-            ctx.finding(
-                FaultId::IpBlacklisted,
-                if private { 0.9 } else { 0.75 },
-                Subject::of(SubjectKind::Ip, ip.to_string()),
-                t,
-                text,
-            )
-            .alternatives(&[FaultId::ExtensionAuthFailed, FaultId::BruteForceAttack])
-            .detail("private_ip", private)
-            .detail("extension", ext),
+            ctx.finding(FaultId::IpBlacklisted, if private { 0.9 } else { 0.75 }, Subject::ip(*ip), t, why)
+                .alternatives(&[FaultId::ExtensionAuthFailed, FaultId::BruteForceAttack])
+                .detail("private_ip", private)
+                .detail("extension", ext),
         );
     }
     for (ip, src) in &s.sources {
-        if s.events.blacklisted.contains_key(ip) && out.iter().any(|f| f.subject.id == ip.to_string()) {
+        if s.events.blacklisted.contains_key(ip) && out.iter().any(|f| f.subject == Subject::ip(*ip)) {
             continue;
         }
         // A scanner that got blocked is the point of anti-hacking; brute_force_attack reports it.
-        if src.max_burst < MIN_BURST || brute_force_attack::is_scanner(*ip, src, s) {
+        if src.max_burst < MIN_BURST || is_scanner(*ip, src, s) {
             continue;
         }
         let silent_after =
@@ -63,35 +53,28 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             continue;
         }
         let private = is_private(*ip);
-        let mut text = ctx.msg(
-            Msg::IpBlacklistedMain,
-            &[
-                ("n", &src.max_burst),
-                ("ip", ip),
-                ("window", &(BURST_WINDOW_MS / 60_000)),
-                ("last", &when(src.failures.last)),
-                ("silence", &silence),
-            ],
-        );
+        let mut why = vec![
+            Reason::new(MsgId::IpBlacklistedMain)
+                .with("n", src.max_burst)
+                .with("ip", *ip)
+                .with("window", Arg::Int(BURST_WINDOW_MS / 60_000))
+                .with("last", src.failures.last)
+                .with("silence", silence),
+        ];
         let ext = s.ip_to_extension.get(ip).cloned().or_else(|| src.users.keys().next().cloned());
         if private {
-            text.push(' ');
-            text.push_str(
-                &ctx.msg(Msg::IpBlacklistedPrivate, &[("ip", ip), ("ext", &ext.clone().unwrap_or_default())]),
+            why.push(
+                Reason::new(MsgId::IpBlacklistedPrivate)
+                    .with("ip", *ip)
+                    .with("ext", Arg::text(ext.clone().unwrap_or_default())),
             );
         }
         out.push(
-            ctx.finding(
-                FaultId::IpBlacklisted,
-                if private { 0.75 } else { 0.6 },
-                Subject::of(SubjectKind::Ip, ip.to_string()),
-                &src.failures,
-                text,
-            )
-            .alternatives(&[FaultId::ExtensionAuthFailed, FaultId::ExtensionNotRegistered])
-            .detail("private_ip", private)
-            .detail("extension", ext)
-            .detail("silent_minutes", silence),
+            ctx.finding(FaultId::IpBlacklisted, if private { 0.75 } else { 0.6 }, Subject::ip(*ip), &src.failures, why)
+                .alternatives(&[FaultId::ExtensionAuthFailed, FaultId::ExtensionNotRegistered])
+                .detail("private_ip", private)
+                .detail("extension", ext)
+                .detail("silent_minutes", silence),
         );
     }
     out

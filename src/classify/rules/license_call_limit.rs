@@ -1,38 +1,29 @@
 //! `license_call_limit`: the 3CX license's simultaneous-call limit is reached.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::when;
+pub use crate::classify::derive::{LICENSE_SIZES, MIN_FAILURES_AT_PEAK, MIN_PEAK_EPISODES};
 use crate::classify::state::{SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
-
-/// 3CX sells licenses by simultaneous calls in these sizes; a flat peak at one of
-/// them, with calls failing right then, is the license and not the traffic.
-pub const LICENSE_SIZES: &[u64] = &[4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 512, 1024];
-/// The peak must be hit repeatedly: once is just the busiest moment of the day.
-pub const MIN_PEAK_EPISODES: u64 = 3;
-/// Failed calls while at the peak: the limit turning callers away.
-pub const MIN_FAILURES_AT_PEAK: u64 = 2;
+use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let r = &s.records;
     if s.events.license_limit.count > 0 {
         let t = &s.events.license_limit;
-        let text = ctx.msg(Msg::LicenseLimitEvents, &[("n", &t.count)]);
+        let why = Reason::new(MsgId::LicenseLimitEvents).with("n", t.count);
         return vec![
-            ctx.finding(FaultId::LicenseCallLimit, 0.9, Subject::of(SubjectKind::System, "license"), t, text)
+            ctx.finding(FaultId::LicenseCallLimit, 0.9, Subject::System(SystemPart::License), t, vec![why])
                 .alternatives(&[FaultId::TrunkChannelLimit]),
         ];
     }
     if r.license_limit.count > 0 {
-        let text = ctx.msg(Msg::LicenseLimitRecords, &[("n", &r.license_limit.count)]);
+        let why = Reason::new(MsgId::LicenseLimitRecords).with("n", r.license_limit.count);
         return vec![
             ctx.finding(
                 FaultId::LicenseCallLimit,
                 0.85,
-                Subject::of(SubjectKind::System, "license"),
+                Subject::System(SystemPart::License),
                 &r.license_limit,
-                text,
+                vec![why],
             )
             .alternatives(&[FaultId::TrunkChannelLimit]),
         ];
@@ -41,13 +32,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if !LICENSE_SIZES.contains(&c.peak) || c.episodes < MIN_PEAK_EPISODES || c.failures_at_peak < MIN_FAILURES_AT_PEAK {
         return Vec::new();
     }
-    let text = ctx.msg(
-        Msg::LicenseLimitCeiling,
-        &[("peak", &c.peak), ("episodes", &c.episodes), ("failures", &c.failures_at_peak), ("at", &when(c.peak_at))],
-    );
+    let why = Reason::new(MsgId::LicenseLimitCeiling)
+        .with("peak", c.peak)
+        .with("episodes", c.episodes)
+        .with("failures", c.failures_at_peak)
+        .with("at", c.peak_at);
     let tally = Tally { count: c.episodes, first: c.peak_at, last: c.peak_at, ..Tally::default() };
     vec![
-        ctx.finding(FaultId::LicenseCallLimit, 0.5, Subject::of(SubjectKind::System, "license"), &tally, text)
+        ctx.finding(FaultId::LicenseCallLimit, 0.5, Subject::System(SystemPart::License), &tally, vec![why])
             .alternatives(&[FaultId::TrunkChannelLimit])
             .detail("peak_concurrency", c.peak)
             .detail("peak_episodes", c.episodes)

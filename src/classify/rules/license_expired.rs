@@ -3,10 +3,8 @@
 //! process requires active maintenance, so the report says so plainly.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::when;
 use crate::classify::state::{Evidence, SiteState, Tally};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// "Expiring" when the date is this close to the end of the log.
 pub const EXPIRING_DAYS: i64 = 30;
@@ -17,11 +15,11 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     if let (Some((date, line)), Some(end)) = (&ev.subscription_expires, s.last) {
         let days_left = (date.millis() - end.millis()).div_euclid(86_400_000);
         let (confidence, msg) = if days_left < 0 {
-            (0.9, Msg::LicenseExpiredMain)
+            (0.9, MsgId::LicenseExpiredMain)
         } else if days_left <= EXPIRING_DAYS {
-            (0.55, Msg::LicenseExpiringMain)
+            (0.55, MsgId::LicenseExpiringMain)
         } else {
-            (0.0, Msg::LicenseExpiringMain)
+            (0.0, MsgId::LicenseExpiringMain)
         };
         if confidence > 0.0 {
             let tally = Tally {
@@ -34,14 +32,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             // Whole days said as a person counts them: expired on the 10th, log ends on the
             // 20th at 01:25 → 10 days before (days_left floors to -11).
             let days = if days_left < 0 { (end.millis() - date.millis()).div_euclid(86_400_000) } else { days_left };
-            let text = ctx.msg(msg, &[("date", &when(Some(*date))), ("days", &days)]);
+            let why = Reason::new(msg).with("date", Some(*date)).with("days", days);
             out.push(
                 ctx.finding(
                     FaultId::LicenseExpired,
                     confidence,
-                    Subject::of(SubjectKind::System, "license"),
+                    Subject::System(SystemPart::License),
                     &tally,
-                    text,
+                    vec![why],
                 )
                 .detail("expires", date.to_string())
                 .detail("days_left", days_left),
@@ -50,9 +48,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     }
     let t = &ev.license_activation_failed;
     if out.is_empty() && t.count > 0 {
-        let text = ctx.msg(Msg::LicenseActivationMain, &[("n", &t.count)]);
+        let why = Reason::new(MsgId::LicenseActivationMain).with("n", t.count);
         out.push(
-            ctx.finding(FaultId::LicenseExpired, 0.7, Subject::of(SubjectKind::System, "license"), t, text)
+            ctx.finding(FaultId::LicenseExpired, 0.7, Subject::System(SystemPart::License), t, vec![why])
                 .alternatives(&[FaultId::PbxServiceFailure]),
         );
     }

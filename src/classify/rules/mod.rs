@@ -1,5 +1,7 @@
 //! One rule per fault id. Each file states its thresholds as named constants with
-//! the reason for the number, and exposes `evaluate(&SiteState, &RuleContext)`.
+//! the reason for the number, and exposes `evaluate(&SiteState, &RuleContext)`, which
+//! returns facts (no language). What several rules need is in `classify::derive`:
+//! a rule never imports another.
 //!
 //! To find the rule for a fault id, open `rules/<fault_id>.rs`.
 
@@ -32,41 +34,43 @@ pub mod trunk_ip_not_allowed;
 pub mod trunk_unpaid;
 pub mod trunk_unreachable;
 
-use super::state::{SiteState, Tally};
+use super::catalog::FaultId;
+use super::state::SiteState;
 use super::{Finding, RuleContext};
 
 pub type Rule = fn(&SiteState, &RuleContext<'_>) -> Vec<Finding>;
 
-/// Every rule of this version; `Classifier::finish` runs them all.
-pub const RULES: &[Rule] = &[
-    trunk_unpaid::evaluate,
-    trunk_auth_failed::evaluate,
-    trunk_unreachable::evaluate,
-    carrier_failure::evaluate,
-    extension_not_registered::evaluate,
-    extension_auth_failed::evaluate,
-    ip_blacklisted::evaluate,
-    brute_force_attack::evaluate,
-    one_way_audio::evaluate,
-    codec_mismatch::evaluate,
-    no_outbound_rule::evaluate,
-    callee_busy_or_unreachable::evaluate,
-    license_call_limit::evaluate,
-    destination_not_permitted::evaluate,
-    number_format_invalid::evaluate,
-    inbound_not_routed::evaluate,
-    pbx_service_failure::evaluate,
-    forwarding_or_dnd::evaluate,
-    internet_down::evaluate,
-    firewall_check_failed::evaluate,
-    call_quality_poor::evaluate,
-    license_expired::evaluate,
-    disk_full::evaluate,
-    queue_calls_lost::evaluate,
-    trunk_ip_not_allowed::evaluate,
-    trunk_channel_limit::evaluate,
-    sbc_offline::evaluate,
-    calls_drop_same_duration::evaluate,
+/// Every rule of this version, each with the one fault it reports; `Classifier::finish`
+/// runs them all. A test checks that every fault of the catalogue has exactly one.
+pub const RULES: &[(FaultId, Rule)] = &[
+    (FaultId::TrunkUnpaid, trunk_unpaid::evaluate),
+    (FaultId::TrunkAuthFailed, trunk_auth_failed::evaluate),
+    (FaultId::TrunkUnreachable, trunk_unreachable::evaluate),
+    (FaultId::CarrierFailure, carrier_failure::evaluate),
+    (FaultId::ExtensionNotRegistered, extension_not_registered::evaluate),
+    (FaultId::ExtensionAuthFailed, extension_auth_failed::evaluate),
+    (FaultId::IpBlacklisted, ip_blacklisted::evaluate),
+    (FaultId::BruteForceAttack, brute_force_attack::evaluate),
+    (FaultId::OneWayAudio, one_way_audio::evaluate),
+    (FaultId::CodecMismatch, codec_mismatch::evaluate),
+    (FaultId::NoOutboundRule, no_outbound_rule::evaluate),
+    (FaultId::CalleeBusyOrUnreachable, callee_busy_or_unreachable::evaluate),
+    (FaultId::LicenseCallLimit, license_call_limit::evaluate),
+    (FaultId::DestinationNotPermitted, destination_not_permitted::evaluate),
+    (FaultId::NumberFormatInvalid, number_format_invalid::evaluate),
+    (FaultId::InboundNotRouted, inbound_not_routed::evaluate),
+    (FaultId::PbxServiceFailure, pbx_service_failure::evaluate),
+    (FaultId::ForwardingOrDnd, forwarding_or_dnd::evaluate),
+    (FaultId::InternetDown, internet_down::evaluate),
+    (FaultId::FirewallCheckFailed, firewall_check_failed::evaluate),
+    (FaultId::CallQualityPoor, call_quality_poor::evaluate),
+    (FaultId::LicenseExpired, license_expired::evaluate),
+    (FaultId::DiskFull, disk_full::evaluate),
+    (FaultId::QueueCallsLost, queue_calls_lost::evaluate),
+    (FaultId::TrunkIpNotAllowed, trunk_ip_not_allowed::evaluate),
+    (FaultId::TrunkChannelLimit, trunk_channel_limit::evaluate),
+    (FaultId::SbcOffline, sbc_offline::evaluate),
+    (FaultId::CallsDropSameDuration, calls_drop_same_duration::evaluate),
 ];
 
 /// Confidence of a "seen once" finding: one failed registration or authentication is
@@ -77,22 +81,48 @@ pub const SEEN_ONCE_CONFIDENCE: f64 = 0.3;
 /// two odd failures happen on every PBX; three suggest something support should see.
 pub const UNEXPLAINED_ESCALATE_MIN: u64 = 3;
 
-/// `403 ×12, 402 ×1`: the codes of a tally, most frequent first.
-pub fn codes_text(t: &Tally) -> String {
-    let mut codes: Vec<(u16, u64)> = t.codes.iter().map(|(c, n)| (*c, *n)).collect();
-    codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect::<Vec<_>>().join(", ")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A time for explanations, or a dash when the log had none.
-pub fn when(t: Option<crate::timestamp::Timestamp>) -> String {
-    t.map_or_else(|| "—".to_owned(), |t| t.to_string().replace('T', " "))
-}
+    /// The rule list is the catalogue: every fault id has exactly one rule, and the
+    /// file that rule lives in is named after it (`rules/<fault_id>.rs`).
+    #[test]
+    fn every_fault_has_exactly_one_rule() {
+        for f in FaultId::ALL {
+            let n = RULES.iter().filter(|(id, _)| id == f).count();
+            assert_eq!(n, 1, "{} has {n} rules", f.as_str());
+        }
+        assert_eq!(RULES.len(), FaultId::ALL.len());
+        let here = include_str!("mod.rs");
+        for f in FaultId::ALL {
+            let entry = format!("{}::evaluate),", f.as_str());
+            let line = here.lines().find(|l| l.contains(&entry)).unwrap_or_else(|| panic!("no rule file for {f:?}"));
+            assert!(line.contains(&format!("FaultId::{f:?},")), "{} is paired with another id: {line}", f.as_str());
+        }
+    }
 
-/// Minutes between two optional times (0 when either is missing).
-pub fn minutes_between(a: Option<crate::timestamp::Timestamp>, b: Option<crate::timestamp::Timestamp>) -> i64 {
-    match (a, b) {
-        (Some(a), Some(b)) => (b.millis() - a.millis()) / 60_000,
-        _ => 0,
+    /// Rules never import each other: what several need lives in `classify::derive`.
+    #[test]
+    fn no_rule_imports_another_rule() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/classify/rules");
+        let mut files: Vec<_> = std::fs::read_dir(&dir).expect("rules dir").map(|e| e.expect("entry").path()).collect();
+        files.sort();
+        let rules: Vec<&str> = FaultId::ALL.iter().map(|f| f.as_str()).collect();
+        let mut checked = 0;
+        for path in files.iter().filter(|p| p.file_name().is_some_and(|n| n != "mod.rs")) {
+            let me = path.file_stem().and_then(|s| s.to_str()).expect("file name");
+            let src = std::fs::read_to_string(path).expect("rule source");
+            for other in rules.iter().filter(|r| **r != me) {
+                for pattern in [format!("rules::{other}"), format!("super::{other}"), format!("{other}::")] {
+                    assert!(
+                        !src.contains(&pattern),
+                        "rules/{me}.rs uses rule {other} (`{pattern}`): move it to derive.rs"
+                    );
+                }
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, FaultId::ALL.len(), "one file per rule");
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// One number without a route is usually a misdial (shown, below the verdict line);
 /// from two it is a missing or wrong rule.
@@ -20,9 +19,9 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         _ => 0.45,
     };
     let numbers: Vec<String> = s.no_route_numbers.iter().cloned().collect();
-    let text = ctx.msg(Msg::NoOutboundRuleMain, &[("n", &t.count), ("numbers", &numbers.join(", "))]);
+    let why = Reason::new(MsgId::NoOutboundRuleMain).with("n", t.count).with("numbers", Arg::list(&numbers));
     vec![
-        ctx.finding(FaultId::NoOutboundRule, confidence, Subject::of(SubjectKind::System, "outbound_rules"), t, text)
+        ctx.finding(FaultId::NoOutboundRule, confidence, Subject::System(SystemPart::OutboundRules), t, vec![why])
             .alternatives(&[FaultId::NumberFormatInvalid, FaultId::DestinationNotPermitted])
             .detail("numbers", numbers),
     ]

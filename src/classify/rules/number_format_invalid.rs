@@ -5,10 +5,10 @@
 //! `+` only (Telnyx's 3CX guide), or to many different numbers with none answered.
 
 use crate::classify::catalog::FaultId;
+use crate::classify::derive::trunk_label;
 use crate::classify::rules::SEEN_ONCE_CONFIDENCE;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// One failed call to an old-format number is already the answer for that number;
 /// it counts for the verdict from two (the rule's strip/prepend may be at fault).
@@ -28,11 +28,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     out
 }
 
-fn trunk_name(s: &SiteState) -> String {
-    s.number_refusals
-        .trunk
-        .and_then(|i| s.trunks.get(i as usize))
-        .map_or_else(|| "—".to_owned(), crate::classify::rules::trunk_unpaid::display)
+fn trunk_name(s: &SiteState) -> Arg {
+    Arg::text(
+        s.number_refusals.trunk.and_then(|i| s.trunks.get(i as usize)).map_or_else(|| "—".to_owned(), trunk_label),
+    )
 }
 
 /// `0017266002345@(Ln.10000@Telnyx LLC) ... replied: Not Found (404)`.
@@ -43,24 +42,20 @@ fn international(s: &SiteState, ctx: &RuleContext<'_>) -> Option<Finding> {
         return None;
     }
     let numbers: Vec<String> = r.international_samples.iter().cloned().collect();
-    let text = ctx.msg(
-        Msg::NumberFormatInternationalMain,
-        &[
-            ("n", &t.count),
-            ("numbers", &numbers.join(", ")),
-            ("codes", &crate::classify::rules::codes_text(t)),
-            ("trunk", &trunk_name(s)),
-        ],
-    );
+    let why = Reason::new(MsgId::NumberFormatInternationalMain)
+        .with("n", t.count)
+        .with("numbers", Arg::list(&numbers))
+        .with("codes", Arg::codes(t))
+        .with("trunk", trunk_name(s));
     let enough = r.international_distinct.len() >= MIN_INTERNATIONAL_NUMBERS;
     let mut f = ctx.finding(
         FaultId::NumberFormatInvalid,
         if enough { 0.6 } else { SEEN_ONCE_CONFIDENCE },
-        Subject::of(SubjectKind::System, "numbers"),
+        Subject::System(SystemPart::Numbers),
         t,
-        text,
+        vec![why],
     );
-    f.advice = ctx.msg(Msg::NumberFormatInternationalAdvice, &[]);
+    f.advice = Some(Reason::new(MsgId::NumberFormatInternationalAdvice));
     f = f
         .alternatives(&[FaultId::NoOutboundRule, FaultId::CalleeBusyOrUnreachable])
         .detail("format", "international_00")
@@ -83,18 +78,14 @@ fn routing(s: &SiteState, ctx: &RuleContext<'_>) -> Option<Finding> {
         return None;
     }
     let numbers: Vec<String> = r.samples.iter().cloned().collect();
-    let text = ctx.msg(
-        Msg::NumberFormatRoutingMain,
-        &[
-            ("n", &t.count),
-            ("distinct", &r.distinct.len()),
-            ("numbers", &numbers.join(", ")),
-            ("codes", &crate::classify::rules::codes_text(t)),
-            ("trunk", &trunk_name(s)),
-        ],
-    );
-    let mut f = ctx.finding(FaultId::NumberFormatInvalid, 0.55, Subject::of(SubjectKind::System, "numbers"), t, text);
-    f.advice = ctx.msg(Msg::NumberFormatRoutingAdvice, &[]);
+    let why = Reason::new(MsgId::NumberFormatRoutingMain)
+        .with("n", t.count)
+        .with("distinct", r.distinct.len())
+        .with("numbers", Arg::list(&numbers))
+        .with("codes", Arg::codes(t))
+        .with("trunk", trunk_name(s));
+    let mut f = ctx.finding(FaultId::NumberFormatInvalid, 0.55, Subject::System(SystemPart::Numbers), t, vec![why]);
+    f.advice = Some(Reason::new(MsgId::NumberFormatRoutingAdvice));
     Some(
         f.alternatives(&[FaultId::NoOutboundRule, FaultId::CalleeBusyOrUnreachable])
             .detail("format", "routing")
@@ -110,14 +101,14 @@ fn obsolete(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let numbers: Vec<String> = s.records.obsolete_samples.iter().cloned().collect();
-    let text = ctx.msg(Msg::NumberFormatMain, &[("n", &t.count), ("numbers", &numbers.join(", "))]);
+    let why = Reason::new(MsgId::NumberFormatMain).with("n", t.count).with("numbers", Arg::list(&numbers));
     vec![
         ctx.finding(
             FaultId::NumberFormatInvalid,
             if t.count >= MIN_CALLS { 0.7 } else { 0.45 },
-            Subject::of(SubjectKind::System, "numbers"),
+            Subject::System(SystemPart::Numbers),
             t,
-            text,
+            vec![why],
         )
         .alternatives(&[FaultId::NoOutboundRule, FaultId::CalleeBusyOrUnreachable])
         .detail("numbers", numbers),

@@ -3,8 +3,7 @@
 use crate::addr::is_private;
 use crate::classify::catalog::FaultId;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// One call without RTP can be a phone hanging up during setup; from two calls on
 /// it is a pattern worth fixing (below that the finding stays under the verdict line).
@@ -34,33 +33,39 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         confidence += 0.1;
     }
     let top = m.by_remote_ip.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)));
-    let (subject, mut text) = match top {
+    let (subject, first) = match top {
         Some((ip, ids)) if ids.len() * 2 >= calls => {
             let ext = s.ip_to_extension.get(ip);
-            let mut subject = Subject::of(SubjectKind::Ip, ip.to_string());
-            subject.name = ext.map(|e| ctx.msg(Msg::SubjectExtensionName, &[("ext", e)]));
-            let who = ext.map_or_else(String::new, |e| ctx.msg(Msg::OneWayAudioExtension, &[("ext", e)]));
+            let subject = Subject::Ip { ip: *ip, extension: ext.cloned() };
+            let who = match ext {
+                Some(e) => Arg::from(Reason::new(MsgId::OneWayAudioExtension).with("ext", Arg::text(e))),
+                None => Arg::text(""),
+            };
             let text = if ids.len() == calls {
-                ctx.msg(Msg::OneWayAudioAll, &[("n", &calls), ("ip", ip), ("who", &who)])
+                Reason::new(MsgId::OneWayAudioAll).with("n", calls).with("ip", *ip).with("who", who)
             } else {
-                ctx.msg(Msg::OneWayAudioMain, &[("n", &calls), ("top", &ids.len()), ("ip", ip), ("who", &who)])
+                Reason::new(MsgId::OneWayAudioMain)
+                    .with("n", calls)
+                    .with("top", ids.len())
+                    .with("ip", *ip)
+                    .with("who", who)
             };
             (subject, text)
         }
         _ => (
-            Subject::of(SubjectKind::System, "media"),
-            ctx.msg(Msg::OneWayAudioSpread, &[("n", &calls), ("ips", &m.by_remote_ip.len())]),
+            Subject::System(SystemPart::Media),
+            Reason::new(MsgId::OneWayAudioSpread).with("n", calls).with("ips", m.by_remote_ip.len()),
         ),
     };
+    let mut why = vec![first];
     if m.private_remote_from_public_local > 0 {
-        text.push(' ');
-        text.push_str(&ctx.msg(Msg::OneWayAudioPrivate, &[]));
+        why.push(Reason::new(MsgId::OneWayAudioPrivate));
     }
     let remote_private = top.is_some_and(|(ip, _)| is_private(*ip));
     // The extension registered at the address, as a data value (the subject's name is a sentence).
     let extension = top.filter(|(_, ids)| ids.len() * 2 >= calls).and_then(|(ip, _)| s.ip_to_extension.get(ip));
     let mut f = ctx
-        .finding(FaultId::OneWayAudio, confidence, subject, &m.no_rtp, text)
+        .finding(FaultId::OneWayAudio, confidence, subject, &m.no_rtp, why)
         .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
         .detail("calls_without_rtp", calls)
         .detail("remote_addresses", m.by_remote_ip.len())
@@ -90,10 +95,11 @@ fn from_events(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         n if n >= MIN_CALLS => 0.6,
         _ => 0.4,
     };
-    let text =
-        ctx.msg(Msg::OneWayAudioEvents, &[("ack", &ev.not_acknowledged.count), ("oneway", &ev.one_sided_audio.count)]);
+    let why = Reason::new(MsgId::OneWayAudioEvents)
+        .with("ack", ev.not_acknowledged.count)
+        .with("oneway", ev.one_sided_audio.count);
     let mut f = ctx
-        .finding(FaultId::OneWayAudio, confidence, Subject::of(SubjectKind::System, "media"), t, text)
+        .finding(FaultId::OneWayAudio, confidence, Subject::System(SystemPart::Media), t, vec![why])
         .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor]);
     f.count = n as u64;
     vec![f]
@@ -114,18 +120,21 @@ fn from_capture(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // The silent side is the one that sends nothing: the stream's destination.
     let silent = first.map(|r| r.dst.ip());
     let ext = silent.and_then(|ip| s.ip_to_extension.get(&ip));
-    let mut subject = match silent {
-        Some(ip) => Subject::of(SubjectKind::Ip, ip.to_string()),
-        None => Subject::of(SubjectKind::System, "media"),
+    let subject = match silent {
+        Some(ip) => Subject::Ip { ip, extension: ext.cloned() },
+        None => Subject::System(SystemPart::Media),
     };
-    subject.name = ext.map(|e| ctx.msg(Msg::SubjectExtensionName, &[("ext", e)]));
-    let text = match first {
-        Some(r) => ctx.msg(
-            Msg::OneWayAudioCapture,
-            &[("n", &n), ("src", &r.src), ("dst", &r.dst), ("packets", &r.packets), ("silent", &r.dst.ip())],
-        ),
-        None => String::new(),
-    };
+    let why: Vec<Reason> = first
+        .map(|r| {
+            Reason::new(MsgId::OneWayAudioCapture)
+                .with("n", n)
+                .with("src", Arg::Endpoint(r.src))
+                .with("dst", Arg::Endpoint(r.dst))
+                .with("packets", r.packets)
+                .with("silent", r.dst.ip())
+        })
+        .into_iter()
+        .collect();
     let pairs: Vec<serde_json::Value> = c
         .one_way_streams
         .iter()
@@ -136,7 +145,7 @@ fn from_capture(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         })
         .collect();
     vec![
-        ctx.finding(FaultId::OneWayAudio, confidence, subject, &c.one_way, text)
+        ctx.finding(FaultId::OneWayAudio, confidence, subject, &c.one_way, why)
             .alternatives(&[FaultId::FirewallCheckFailed, FaultId::CallQualityPoor])
             .detail("source", "packet_capture")
             .detail("one_way_streams", n)

@@ -3,8 +3,7 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
@@ -12,8 +11,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let t = if ev.queue_lost.count > 0 { &ev.queue_lost } else { &ev.queue_sla };
-    let text = ctx.msg(Msg::QueueLostMain, &[("lost", &ev.queue_lost.count), ("sla", &ev.queue_sla.count)]);
-    let mut f = ctx.finding(FaultId::QueueCallsLost, 0.9, Subject::of(SubjectKind::System, "queues"), t, text);
+    let why = Reason::new(MsgId::QueueLostMain).with("lost", ev.queue_lost.count).with("sla", ev.queue_sla.count);
+    let mut f = ctx.finding(FaultId::QueueCallsLost, 0.9, Subject::System(SystemPart::Queues), t, vec![why]);
     f.count = ev.queue_lost.count + ev.queue_sla.count;
     vec![f]
 }

@@ -2,10 +2,8 @@
 //! keeps going down, or is down now (event 4102 `Trunk SBC '…' has changed status to Down`).
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::when;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
 /// One down that comes back up is a reboot or an update of the SBC host; from the
 /// second down in the period read it is a pattern (power, the branch's internet link).
@@ -26,24 +24,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             continue;
         };
         let now = if still_down {
-            ctx.msg(Msg::SbcStillDown, &[("since", &when(sbc.last_down))])
+            Reason::new(MsgId::SbcStillDown).with("since", sbc.last_down)
         } else {
-            ctx.msg(Msg::SbcBackUp, &[])
+            Reason::new(MsgId::SbcBackUp)
         };
-        let text = ctx.msg(
-            Msg::SbcOfflineMain,
-            &[
-                ("name", name),
-                ("downs", &downs),
-                ("first", &when(sbc.downs.first)),
-                ("last", &when(sbc.downs.last)),
-                ("now", &now),
-            ],
-        );
-        let mut subject = Subject::of(SubjectKind::System, "sbc");
-        subject.name = Some(name.clone());
+        let why = Reason::new(MsgId::SbcOfflineMain)
+            .with("name", Arg::text(name))
+            .with("downs", downs)
+            .with("first", sbc.downs.first)
+            .with("last", sbc.downs.last)
+            .with("now", now);
         out.push(
-            ctx.finding(FaultId::SbcOffline, confidence, subject, &sbc.downs, text)
+            ctx.finding(FaultId::SbcOffline, confidence, Subject::Sbc(name.clone()), &sbc.downs, vec![why])
                 .alternatives(&[FaultId::InternetDown, FaultId::ExtensionNotRegistered])
                 .detail("sbc", name.as_str())
                 .detail("downs", downs)

@@ -1,10 +1,10 @@
 //! `trunk_auth_failed`: the carrier rejects the trunk's registration credentials.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{SEEN_ONCE_CONFIDENCE, codes_text, trunk_unpaid, when};
+use crate::classify::derive::{barring_pattern, trunk_label};
+use crate::classify::rules::SEEN_ONCE_CONFIDENCE;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
 /// Failed registrations in a row with no success since. 3CX logs only final
 /// failures (the first 401 challenge is normal and answered silently), so two in a
@@ -25,22 +25,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             (if credentials >= 5 { 0.9 } else { 0.85 }, &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed])
         } else if forbidden >= MIN_FAILED_REGISTRATIONS {
             // With calls barred too, the suspended account explains both (trunk_unpaid).
-            let barred = trunk_unpaid::pattern(t).is_some();
+            let barred = barring_pattern(t).is_some();
             (if barred { 0.4 } else { 0.6 }, &[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed])
         } else if credentials + forbidden > 0 && t.last_registration_ok.is_none_or(|ok| rf.last.is_some_and(|l| l > ok))
         {
             // One refused registration, not followed by a good one: shown for reference.
-            let text = ctx.msg(
-                Msg::SeenOnceTrunkRegistration,
-                &[
-                    ("trunk", &trunk_unpaid::display(t)),
-                    ("n", &rf.count),
-                    ("codes", &codes_text(rf)),
-                    ("first", &when(rf.first)),
-                ],
-            );
+            let why = Reason::new(MsgId::SeenOnceTrunkRegistration)
+                .with("trunk", Arg::text(trunk_label(t)))
+                .with("n", rf.count)
+                .with("codes", Arg::codes(rf))
+                .with("first", rf.first);
             out.push(
-                ctx.finding(FaultId::TrunkAuthFailed, SEEN_ONCE_CONFIDENCE, Subject::trunk(t), rf, text)
+                ctx.finding(FaultId::TrunkAuthFailed, SEEN_ONCE_CONFIDENCE, Subject::trunk(t), rf, vec![why])
                     .alternatives(&[FaultId::TrunkUnpaid, FaultId::TrunkIpNotAllowed])
                     .detail("seen_once", true)
                     .detail("needed", MIN_FAILED_REGISTRATIONS),
@@ -49,18 +45,14 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         } else {
             continue;
         };
-        let text = ctx.msg(
-            Msg::TrunkAuthFailedMain,
-            &[
-                ("trunk", &trunk_unpaid::display(t)),
-                ("n", &rf.count),
-                ("codes", &codes_text(rf)),
-                ("first", &when(rf.first)),
-                ("last_ok", &when(t.last_registration_ok)),
-            ],
-        );
+        let why = Reason::new(MsgId::TrunkAuthFailedMain)
+            .with("trunk", Arg::text(trunk_label(t)))
+            .with("n", rf.count)
+            .with("codes", Arg::codes(rf))
+            .with("first", rf.first)
+            .with("last_ok", t.last_registration_ok);
         out.push(
-            ctx.finding(FaultId::TrunkAuthFailed, confidence, Subject::trunk(t), rf, text)
+            ctx.finding(FaultId::TrunkAuthFailed, confidence, Subject::trunk(t), rf, vec![why])
                 .alternatives(alternatives)
                 .detail("registrations_ok_before", t.registrations_ok),
         );

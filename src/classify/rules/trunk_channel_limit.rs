@@ -2,10 +2,9 @@
 //! calls fail right then: the carrier's channel count, not the 3CX license.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{license_call_limit, when};
+use crate::classify::derive::{LICENSE_SIZES, MIN_FAILURES_AT_PEAK, MIN_PEAK_EPISODES};
 use crate::classify::state::{SiteState, Tally, concurrency};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
 /// A trunk with a single channel is a deliberate setup, not a limit being hit.
 pub const MIN_CHANNELS: u64 = 2;
@@ -16,33 +15,32 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (dn, intervals) in &r.trunk_intervals {
         let c = concurrency(intervals, &r.failure_times);
-        if c.peak < MIN_CHANNELS
-            || c.episodes < license_call_limit::MIN_PEAK_EPISODES
-            || c.failures_at_peak < license_call_limit::MIN_FAILURES_AT_PEAK
-        {
+        if c.peak < MIN_CHANNELS || c.episodes < MIN_PEAK_EPISODES || c.failures_at_peak < MIN_FAILURES_AT_PEAK {
             continue;
         }
         // When this trunk's peak is the whole site's peak at a license size, the license
         // explains it better (license_call_limit reports that).
-        if c.peak == site.peak && license_call_limit::LICENSE_SIZES.contains(&c.peak) {
+        if c.peak == site.peak && LICENSE_SIZES.contains(&c.peak) {
             continue;
         }
-        let text = ctx.msg(
-            Msg::TrunkChannelMain,
-            &[
-                ("trunk", dn),
-                ("peak", &c.peak),
-                ("episodes", &c.episodes),
-                ("failures", &c.failures_at_peak),
-                ("at", &when(c.peak_at)),
-            ],
-        );
+        let why = Reason::new(MsgId::TrunkChannelMain)
+            .with("trunk", Arg::text(dn))
+            .with("peak", c.peak)
+            .with("episodes", c.episodes)
+            .with("failures", c.failures_at_peak)
+            .with("at", c.peak_at);
         let tally = Tally { count: c.failures_at_peak, first: c.peak_at, last: c.peak_at, ..Tally::default() };
         out.push(
-            ctx.finding(FaultId::TrunkChannelLimit, 0.55, Subject::of(SubjectKind::Trunk, dn.clone()), &tally, text)
-                .alternatives(&[FaultId::LicenseCallLimit, FaultId::CarrierFailure])
-                .detail("peak_calls", c.peak)
-                .detail("peak_episodes", c.episodes),
+            ctx.finding(
+                FaultId::TrunkChannelLimit,
+                0.55,
+                Subject::Trunk { dn: dn.clone(), name: None },
+                &tally,
+                vec![why],
+            )
+            .alternatives(&[FaultId::LicenseCallLimit, FaultId::CarrierFailure])
+            .detail("peak_calls", c.peak)
+            .detail("peak_episodes", c.episodes),
         );
     }
     out

@@ -2,10 +2,12 @@
 //! call with 403 after the office's public IP changed (10026 / 30047).
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{trunk_unpaid, when};
+use crate::classify::derive::{barring_pattern, trunk_label};
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
+
+/// The refusal an address-authenticated trunk gives a caller it does not know.
+pub const FORBIDDEN_CODES: &[u16] = &[403];
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
@@ -14,8 +16,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     for t in &s.trunks {
         // A registering trunk authenticates by credentials, not by address.
         let ip_auth = t.registrations_ok == 0 && t.registration_failures_total == 0;
-        let Some(p) = trunk_unpaid::pattern(t) else { continue };
-        let forbidden = t.run.failures.code_count(&[403]);
+        let Some(p) = barring_pattern(t) else { continue };
+        let forbidden = t.run.failures.code_count(FORBIDDEN_CODES);
         if !ip_auth || !p.strong || forbidden == 0 || t.run.payment_hint {
             continue;
         }
@@ -27,22 +29,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         if !after_change && !seen_working {
             continue;
         }
-        let text = ctx.msg(
-            if after_change { Msg::TrunkIpChanged } else { Msg::TrunkIpNoRegister },
-            &[
-                ("trunk", &trunk_unpaid::display(t)),
-                ("n", &forbidden),
-                ("changed", &when(changed)),
-                ("onset", &when(onset)),
-            ],
-        );
+        let why = Reason::new(if after_change { MsgId::TrunkIpChanged } else { MsgId::TrunkIpNoRegister })
+            .with("trunk", Arg::text(trunk_label(t)))
+            .with("n", forbidden)
+            .with("changed", changed)
+            .with("onset", onset);
         out.push(
             ctx.finding(
                 FaultId::TrunkIpNotAllowed,
                 if after_change { 0.8 } else { 0.5 },
                 Subject::trunk(t),
                 &t.run.failures,
-                text,
+                vec![why],
             )
             .alternatives(&[FaultId::TrunkUnpaid])
             .detail("public_ip_changed", after_change),

@@ -6,100 +6,18 @@
 //! outbound success since, and refusals making up almost all outbound failures.
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{codes_text, when};
+pub use crate::classify::derive::{
+    BARRING_CODES, MIN_DISTINCT_DESTINATIONS, MIN_DISTINCT_DESTINATIONS_RECORDS, MIN_DISTINCT_DESTINATIONS_SOFT,
+    MIN_REFUSED_SHARE, Mode, Pattern, REGISTRATION_BARRING_CODES, SERVER_ERROR_CODES, SOFT_BARRING_CODES,
+};
+use crate::classify::derive::{barring_pattern, minutes_between, records_barred, trunk_label};
 use crate::classify::state::{SiteState, TrunkState};
-use crate::classify::{Finding, RuleContext, Subject, SubjectKind};
-use crate::i18n::Msg;
-
-/// faults.md: ">= 3 distinct destinations in the window". Fewer can be wrong numbers.
-pub const MIN_DISTINCT_DESTINATIONS: usize = 3;
-/// 480/503/603 are also what a callee or a busy network answers, so a pattern made of
-/// them needs more destinations before it says "barred".
-pub const MIN_DISTINCT_DESTINATIONS_SOFT: usize = 5;
-/// A barred trunk refuses everything; busy or no-answer among the failures means
-/// calls reached callees, so the trunk is not barred.
-pub const MIN_REFUSED_SHARE: f64 = 0.8;
-/// Codes carriers use to bar an account (faults.md, input-formats.md §10).
-pub const BARRING_CODES: &[u16] = &[402, 403];
-/// Codes that bar on some platforms but also mean callee or network trouble.
-pub const SOFT_BARRING_CODES: &[u16] = &[480, 503, 603];
-/// Registration refusals that mean a barred account (401/407 mean wrong credentials).
-pub const REGISTRATION_BARRING_CODES: &[u16] = &[402, 403, 603];
-/// Server errors: a carrier outage (carrier_failure), not a bill.
-pub const SERVER_ERROR_CODES: &[u16] = &[500, 502, 504];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    OutboundBarred,
-    FullyBarred,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::OutboundBarred => "outbound_barred",
-            Mode::FullyBarred => "fully_barred",
-        }
-    }
-}
-
-/// The barring pattern on one trunk, if its outbound run shows one.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Pattern {
-    pub mode: Mode,
-    pub confidence: f64,
-    /// Made of 402/403 (strong) rather than 480/503/603.
-    pub strong: bool,
-}
-
-pub fn pattern(t: &TrunkState) -> Option<Pattern> {
-    let run = &t.run;
-    let failed = run.failures.count;
-    if failed == 0 || (run.refused as f64) < MIN_REFUSED_SHARE * failed as f64 {
-        return None;
-    }
-    let hard = run.failures.code_count(BARRING_CODES);
-    let soft = run.failures.code_count(SOFT_BARRING_CODES);
-    if run.failures.code_count(SERVER_ERROR_CODES) > hard + soft {
-        return None;
-    }
-    let distinct = run.refused_destinations.len();
-    let strong = hard > 0 && hard >= soft;
-    let needed = if strong { MIN_DISTINCT_DESTINATIONS } else { MIN_DISTINCT_DESTINATIONS_SOFT };
-    if distinct < needed {
-        return None;
-    }
-    // A registration refused by a 5xx is the carrier being down (carrier_failure).
-    if t.registration_failures.codes.keys().any(|c| (500..600).contains(c)) {
-        return None;
-    }
-    // What happened last decides: carriers bar outgoing calls first and the trunk keeps
-    // refreshing for a while; "both ways" is when its registration is refused now.
-    let fully =
-        run.registrations_refused_since_onset > 0 && t.registration_failures.code_count(REGISTRATION_BARRING_CODES) > 0;
-    let alive = run.inbound_answered_since_onset > 0 || run.registrations_ok_since_onset > 0;
-    // Soft codes alone stay under the verdict line unless the trunk is visibly alive.
-    let mut confidence: f64 = if strong { 0.7 } else { 0.45 };
-    if run.payment_hint {
-        confidence += 0.15;
-    }
-    if alive || fully {
-        confidence += 0.1;
-    }
-    if distinct >= 2 * needed {
-        confidence += 0.05;
-    }
-    Some(Pattern {
-        mode: if fully { Mode::FullyBarred } else { Mode::OutboundBarred },
-        confidence: confidence.min(0.95),
-        strong,
-    })
-}
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &s.trunks {
-        let Some(mut p) = pattern(t) else { continue };
+        let Some(mut p) = barring_pattern(t) else { continue };
         let run = &t.run;
         // An address-authenticated trunk refusing everything right after the office's
         // IP changed is trunk_ip_not_allowed first; keep this as the alternative.
@@ -108,35 +26,27 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         if ip_auth && changed.is_some() && changed <= run.first_refused && !run.payment_hint {
             p.confidence = (p.confidence - 0.3).max(0.3);
         }
-        let trunk = display(t);
-        let mut text = ctx.msg(
-            Msg::TrunkUnpaidMain,
-            &[
-                ("onset", &when(run.first_refused.or(run.failures.first))),
-                ("failed", &run.failures.count),
-                ("trunk", &trunk),
-                ("codes", &codes_text(&run.failures)),
-                ("distinct", &run.refused_destinations.len()),
-            ],
-        );
+        let mut why = vec![
+            Reason::new(MsgId::TrunkUnpaidMain)
+                .with("onset", run.first_refused.or(run.failures.first))
+                .with("failed", run.failures.count)
+                .with("trunk", Arg::text(trunk_label(t)))
+                .with("codes", Arg::codes(&run.failures))
+                .with("distinct", run.refused_destinations.len()),
+        ];
         if run.payment_hint {
-            text.push(' ');
-            text.push_str(&ctx.msg(Msg::TrunkUnpaidPaymentHint, &[]));
+            why.push(Reason::new(MsgId::TrunkUnpaidPaymentHint));
         }
         match p.mode {
             Mode::FullyBarred => {
-                text.push(' ');
-                text.push_str(&ctx.msg(Msg::TrunkUnpaidFully, &[("n", &run.registrations_refused_since_onset)]));
+                why.push(Reason::new(MsgId::TrunkUnpaidFully).with("n", run.registrations_refused_since_onset));
             }
             Mode::OutboundBarred if run.inbound_answered_since_onset > 0 || run.registrations_ok_since_onset > 0 => {
-                text.push(' ');
-                text.push_str(&ctx.msg(
-                    Msg::TrunkUnpaidOneWay,
-                    &[
-                        ("inbound", &run.inbound_answered_since_onset),
-                        ("registrations", &run.registrations_ok_since_onset),
-                    ],
-                ));
+                why.push(
+                    Reason::new(MsgId::TrunkUnpaidOneWay)
+                        .with("inbound", run.inbound_answered_since_onset)
+                        .with("registrations", run.registrations_ok_since_onset),
+                );
             }
             Mode::OutboundBarred => {}
         }
@@ -150,8 +60,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             })
             .collect();
         if let Some(o) = failover.first() {
-            text.push(' ');
-            text.push_str(&ctx.msg(Msg::TrunkUnpaidFailover, &[("other", &display(o))]));
+            why.push(Reason::new(MsgId::TrunkUnpaidFailover).with("other", Arg::text(trunk_label(o))));
         }
         let mut alternatives =
             vec![FaultId::TrunkIpNotAllowed, FaultId::DestinationNotPermitted, FaultId::TrunkAuthFailed];
@@ -159,7 +68,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             alternatives.insert(0, FaultId::CarrierFailure);
         }
         let mut f = ctx
-            .finding(FaultId::TrunkUnpaid, p.confidence, Subject::trunk(t), &run.failures, text)
+            .finding(FaultId::TrunkUnpaid, p.confidence, Subject::trunk(t), &run.failures, why)
             .alternatives(&alternatives)
             .detail("mode", p.mode.as_str())
             .detail("distinct_destinations", run.refused_destinations.len())
@@ -179,14 +88,13 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // Calls in the records that the log also saw: the log's finding shows both.
     // Each joined row goes to the finding of the trunk its log line named.
     for f in out.iter_mut() {
-        let Some(&i) = s.trunk_index.get(f.subject.id.as_bytes()) else { continue };
+        let Some(&i) = s.trunk_index.get(f.subject.id().as_bytes()) else { continue };
         let joined = s.records.run.rows.iter().filter(|row| s.joined(row).is_some_and(|j| j.0 == i)).count();
         if joined == 0 {
             continue;
         }
         f.details.insert("cdr_rows_joined".to_owned(), joined.into());
-        f.explanation.push(' ');
-        f.explanation.push_str(&ctx.msg(Msg::TrunkUnpaidJoinedRecords, &[("n", &joined)]));
+        f.why.push(Reason::new(MsgId::TrunkUnpaidJoinedRecords).with("n", joined));
         // One call-record line beside the log lines, so the ticket shows both views.
         if let Some(line) = ctx.evidence(&s.records.run.failures.evidence).into_iter().next() {
             if f.evidence.len() >= ctx.evidence_cap {
@@ -199,27 +107,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     out
 }
 
-/// `10000 (VNPT)`, or the bare DN.
-pub fn display(t: &TrunkState) -> String {
-    if t.name.is_empty() { t.dn.clone() } else { format!("{} ({})", t.dn, t.name) }
-}
-
-/// Distinct numbers that must fail in call records before they say "barred": with no
-/// SIP code to tell a refusal from a wrong number, the pattern needs more calls.
-pub const MIN_DISTINCT_DESTINATIONS_RECORDS: usize = 5;
 /// A primary trunk is one that carried at least this many answered outbound calls...
 pub const PRIMARY_MIN_CALLS: u64 = 10;
 /// ...and then none for this long while another trunk carried the outbound traffic.
 pub const FAILOVER_SILENCE_MINUTES: i64 = 120;
-
-/// Whether the call records alone show the barring pattern (whichever finding reports it).
-pub fn records_barred(s: &SiteState) -> bool {
-    let run = &s.records.run;
-    let failed = run.failures.count;
-    failed > 0
-        && run.destinations.len() >= MIN_DISTINCT_DESTINATIONS_RECORDS
-        && (failed as f64) >= MIN_REFUSED_SHARE * (failed + run.reached) as f64
-}
 
 /// The trunk-unpaid pattern as call records show it (no SIP codes), joined to the
 /// activity log's SIP codes when the same calls are there.
@@ -255,27 +146,29 @@ pub fn from_records(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Findin
             .iter()
             .find(|t| &t.dn == dn)
             .map(Subject::trunk)
-            .unwrap_or_else(|| Subject::of(SubjectKind::Trunk, dn.clone())),
-        None => Subject::of(SubjectKind::System, "outbound"),
+            .unwrap_or_else(|| Subject::Trunk { dn: dn.clone(), name: None }),
+        None => Subject::System(SystemPart::Outbound),
     };
-    let mut text = ctx.msg(
-        Msg::TrunkUnpaidRecords,
-        &[("onset", &when(onset)), ("failed", &failed), ("distinct", &run.destinations.len())],
-    );
+    let mut why = vec![
+        Reason::new(MsgId::TrunkUnpaidRecords)
+            .with("onset", onset)
+            .with("failed", failed)
+            .with("distinct", run.destinations.len()),
+    ];
     if run.inbound_answered_since_onset > 0 {
-        text.push(' ');
-        text.push_str(&ctx.msg(Msg::TrunkUnpaidRecordsInbound, &[("inbound", &run.inbound_answered_since_onset)]));
+        why.push(Reason::new(MsgId::TrunkUnpaidRecordsInbound).with("inbound", run.inbound_answered_since_onset));
     }
-    text.push(' ');
     if joined.is_empty() {
-        text.push_str(&ctx.msg(Msg::TrunkUnpaidRecordsConfirm, &[]));
+        why.push(Reason::new(MsgId::TrunkUnpaidRecordsConfirm));
     } else {
-        let codes: Vec<String> = joined_codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
-        text.push_str(&ctx.msg(Msg::TrunkUnpaidRecordsJoined, &[("n", &joined.len()), ("codes", &codes.join(", "))]));
+        // In code order, as the details list them.
+        let codes: Vec<(u16, u64)> =
+            joined_codes.iter().filter_map(|(c, n)| Some((c.parse().ok()?, n.as_u64().unwrap_or(0)))).collect();
+        why.push(Reason::new(MsgId::TrunkUnpaidRecordsJoined).with("n", joined.len()).with("codes", Arg::Codes(codes)));
     }
     let confidence = 0.55 + if run.inbound_answered_since_onset > 0 { 0.1 } else { 0.0 };
     vec![
-        ctx.finding(FaultId::TrunkUnpaid, confidence, subject, &run.failures, text)
+        ctx.finding(FaultId::TrunkUnpaid, confidence, subject, &run.failures, why)
             .alternatives(&[FaultId::TrunkAuthFailed, FaultId::TrunkUnreachable, FaultId::DestinationNotPermitted])
             .detail("mode", Mode::OutboundBarred.as_str())
             .detail("source", "call_records")
@@ -301,20 +194,16 @@ fn failover(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Finding]) -> V
         else {
             continue;
         };
-        let silent = crate::classify::rules::minutes_between(a.last_outbound_answered, b.last_outbound_answered);
-        if silent < FAILOVER_SILENCE_MINUTES || log_findings.iter().any(|f| &f.subject.id == a_dn) {
+        let silent = minutes_between(a.last_outbound_answered, b.last_outbound_answered);
+        if silent < FAILOVER_SILENCE_MINUTES || log_findings.iter().any(|f| &f.subject.id() == a_dn) {
             continue;
         }
-        let text = ctx.msg(
-            Msg::TrunkFailoverRecords,
-            &[
-                ("a", a_dn),
-                ("n", &a.outbound_answered),
-                ("last", &when(a.last_outbound_answered)),
-                ("b", b_dn),
-                ("m", &b.outbound_answered),
-            ],
-        );
+        let why = Reason::new(MsgId::TrunkFailoverRecords)
+            .with("a", Arg::text(a_dn))
+            .with("n", a.outbound_answered)
+            .with("last", a.last_outbound_answered)
+            .with("b", Arg::text(b_dn))
+            .with("m", b.outbound_answered);
         let mut tally = crate::classify::state::Tally {
             count: b.outbound_answered,
             first: a.last_outbound_answered,
@@ -324,7 +213,7 @@ fn failover(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Finding]) -> V
         // The primary's last call and the backup's first: where the handover shows.
         tally.evidence.lines.extend(a.last_answered_line.iter().chain(b.first_answered_line.iter()).cloned());
         return vec![
-            ctx.finding(FaultId::TrunkUnpaid, 0.45, Subject::of(SubjectKind::Trunk, a_dn.clone()), &tally, text)
+            ctx.finding(FaultId::TrunkUnpaid, 0.45, Subject::Trunk { dn: a_dn.clone(), name: None }, &tally, vec![why])
                 .alternatives(&[FaultId::TrunkAuthFailed, FaultId::TrunkUnreachable, FaultId::TrunkIpNotAllowed])
                 .detail("mode", Mode::OutboundBarred.as_str())
                 .detail("source", "call_records")

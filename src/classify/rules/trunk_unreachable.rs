@@ -1,18 +1,16 @@
 //! `trunk_unreachable`: the carrier's SIP server does not answer (timeout, DNS).
 
 use crate::classify::catalog::FaultId;
-use crate::classify::rules::{codes_text, trunk_unpaid, when};
+pub use crate::classify::derive::TIMEOUT_CODES;
+use crate::classify::derive::trunk_label;
 use crate::classify::state::SiteState;
-use crate::classify::{Finding, RuleContext, Subject};
-use crate::i18n::Msg;
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// Timeouts in a row with no success since: one lost packet is normal on the
 /// internet, three consecutive requests unanswered are not.
 pub const MIN_TIMEOUTS: u64 = 3;
 /// 12293 "not reachable, DNS error" this many times: one can be a resolver hiccup.
 pub const MIN_DNS_FAILURES: u64 = 2;
-/// Request Timeout and 3CX's internal "no response" (504 is the carrier answering: carrier_failure).
-pub const TIMEOUT_CODES: &[u16] = &[408, 1408];
 /// Calls alone need more timeouts in a row: some carriers answer 408 when a callee
 /// never picks up, so a few are ordinary.
 pub const MIN_CALL_TIMEOUTS: u64 = 5;
@@ -22,16 +20,10 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // 12293: 3CX itself says the carrier's address does not resolve or answer.
     let dns = &s.events.unreachable;
     if dns.count >= MIN_DNS_FAILURES {
-        let text = ctx.msg(Msg::TrunkUnreachableDns, &[("n", &dns.count), ("first", &when(dns.first))]);
+        let why = Reason::new(MsgId::TrunkUnreachableDns).with("n", dns.count).with("first", dns.first);
         out.push(
-            ctx.finding(
-                FaultId::TrunkUnreachable,
-                0.75,
-                Subject::of(crate::classify::SubjectKind::System, "carrier"),
-                dns,
-                text,
-            )
-            .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed]),
+            ctx.finding(FaultId::TrunkUnreachable, 0.75, Subject::System(SystemPart::Carrier), dns, vec![why])
+                .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed]),
         );
     }
     for t in &s.trunks {
@@ -50,17 +42,13 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             continue;
         };
         let basis = if reg_timeouts >= call_timeouts { rf } else { run };
-        let text = ctx.msg(
-            Msg::TrunkUnreachableMain,
-            &[
-                ("trunk", &trunk_unpaid::display(t)),
-                ("n", &(reg_timeouts + call_timeouts)),
-                ("codes", &codes_text(basis)),
-                ("first", &when(basis.first)),
-            ],
-        );
+        let why = Reason::new(MsgId::TrunkUnreachableMain)
+            .with("trunk", Arg::text(trunk_label(t)))
+            .with("n", reg_timeouts + call_timeouts)
+            .with("codes", Arg::codes(basis))
+            .with("first", basis.first);
         out.push(
-            ctx.finding(FaultId::TrunkUnreachable, confidence, Subject::trunk(t), basis, text)
+            ctx.finding(FaultId::TrunkUnreachable, confidence, Subject::trunk(t), basis, vec![why])
                 .alternatives(&[FaultId::InternetDown, FaultId::FirewallCheckFailed, FaultId::CalleeBusyOrUnreachable])
                 .detail("registration_timeouts", reg_timeouts)
                 .detail("call_timeouts", call_timeouts),
