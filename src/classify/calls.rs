@@ -54,10 +54,11 @@ pub struct OpenCalls {
     pub forgotten: u64,
 }
 
-/// Open calls remembered (~50 bytes each); beyond, the call opened longest ago is
-/// forgotten. A site has at most a few thousand simultaneous calls, so only calls
-/// whose end was never logged (a cut log) get there.
-pub const MAX_OPEN_CALLS: usize = 100_000;
+/// Open calls remembered (~90 bytes each with the map and the queue: ~6 MiB at most);
+/// beyond, the call opened longest ago is forgotten. 3CX licences stop at a thousand
+/// or so simultaneous calls, so only calls whose end was never logged (a cut log, a
+/// flood of calls that never end) get there.
+pub const MAX_OPEN_CALLS: usize = 32_768;
 
 impl Default for OpenCalls {
     fn default() -> Self {

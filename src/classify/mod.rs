@@ -345,7 +345,16 @@ impl Classifier {
     /// subject's module (trunks, extensions, sources, calls, records, pbx).
     pub fn observe(&mut self, e: &Event<'_>) {
         if let Some(code) = e.code {
-            *self.stats.events_by_code.entry(code).or_default() += 1;
+            let by_code = &mut self.stats.events_by_code;
+            // 3CX writes a few hundred distinct codes; a garbage log could write millions.
+            let full = by_code.len() >= state::MAX_CODES;
+            match by_code.get_mut(&code) {
+                Some(n) => *n += 1,
+                None if full => self.state.codes_untracked += 1,
+                None => {
+                    by_code.insert(code, 1);
+                }
+            }
         }
         self.state.span(e.ts);
         match e.kind {

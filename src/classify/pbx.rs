@@ -23,6 +23,8 @@ pub const POOR_MOS_CENTI: u16 = 350;
 const MEDIA_RESTART_RATIO: u64 = 4;
 /// Failed self-checks listed per health file (a file holds a few dozen checks).
 const MAX_LISTED_CHECKS: usize = 50;
+/// (remote address, call) pairs of the media server's no-RTP reports kept (~40 bytes each).
+pub const MAX_MEDIA_PAIRS: usize = 16 * DISTINCT_CAP;
 
 /// A 4100 status word that means the trunk is not working (`Unregistered`, `Failed`...).
 pub fn is_down_status(status: &[u8]) -> bool {
@@ -42,6 +44,8 @@ pub struct MediaState {
     /// each restart, and each restart writes a new `3CXMediaServer.<date>.log`.
     pub calls: BTreeSet<MediaCall>,
     pub by_remote_ip: BTreeMap<IpAddr, BTreeSet<MediaCall>>,
+    /// Pairs in `by_remote_ip`, bounded by [`MAX_MEDIA_PAIRS`].
+    pub remote_ip_pairs: usize,
     pub private_remote_from_public_local: u64,
     /// Per file: the media-server run seen last and the highest call number in it.
     pub runs: BTreeMap<u32, (u32, u64)>,
@@ -238,10 +242,14 @@ impl Classifier {
             m.calls.insert(call);
         }
         if let Some(ip) = remote_ip {
-            if m.by_remote_ip.len() < DISTINCT_CAP || m.by_remote_ip.contains_key(&ip) {
+            // At most DISTINCT_CAP addresses of DISTINCT_CAP calls each, and
+            // MAX_MEDIA_PAIRS (address, call) pairs in all.
+            if (m.by_remote_ip.len() < DISTINCT_CAP || m.by_remote_ip.contains_key(&ip))
+                && m.remote_ip_pairs < MAX_MEDIA_PAIRS
+            {
                 let calls = m.by_remote_ip.entry(ip).or_default();
-                if calls.len() < DISTINCT_CAP {
-                    calls.insert(call);
+                if calls.len() < DISTINCT_CAP && calls.insert(call) {
+                    m.remote_ip_pairs += 1;
                 }
             }
             if is_private(ip) && local_ip.is_some_and(|l| !is_private(l)) {
@@ -471,3 +479,6 @@ impl Classifier {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -348,7 +348,13 @@ pub struct SiteState {
     pub talk: TalkDurations,
     /// Trunks the trunk table forgot (past [`TRUNK_BUDGET`] twice over), for "and N more".
     pub trunks_forgotten: Forgotten,
+    /// Events whose log code was not counted in `Stats::events_by_code`: it already
+    /// held [`MAX_CODES`] distinct codes.
+    pub codes_untracked: u64,
 }
+
+/// Distinct log codes counted one by one (3CX writes a few hundred).
+pub const MAX_CODES: usize = 4096;
 
 /// What a table bounded by design forgot: how many entries, the heaviest of them (an
 /// entry that came back may be undercounted by that much), and the distinct keys seen
