@@ -1,0 +1,92 @@
+//! Extensions: whether each phone is registered, from where, what it is, and the
+//! calls that failed because it was not; with the handlers that fill them. The table is
+//! bounded ([`super::state::TABLE_BUDGET`], heaviest kept).
+
+use super::Classifier;
+use super::state::{Evidence, TABLE_BUDGET, Tally, Weight};
+use crate::event::{CallId, Event};
+use crate::timestamp::Timestamp;
+use std::net::IpAddr;
+
+#[derive(Clone, Debug, Default)]
+pub struct ExtensionState {
+    pub registered: Option<bool>,
+    pub registrations: u64,
+    pub last_registered: Option<Timestamp>,
+    pub last_unregistered: Option<Timestamp>,
+    pub unregistered_evidence: Evidence,
+    /// Calls that failed because no phone was registered, since the last registration.
+    pub not_registered: Tally,
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+impl Weight for ExtensionState {
+    /// Calls that failed on it weigh most; then how active it is.
+    fn weight(&self) -> u64 {
+        self.not_registered.count.saturating_mul(4) + self.registrations + u64::from(self.registered == Some(false))
+    }
+}
+
+impl Classifier {
+    /// The state of extension `ext`, created if new (lookups of a known one allocate nothing).
+    pub(super) fn extension(&mut self, ext: &[u8]) -> &mut ExtensionState {
+        let key = String::from_utf8_lossy(ext);
+        self.state.extensions.entry(&*key, |k: &str| k.to_owned())
+    }
+
+    pub(super) fn on_device_info(&mut self, e: &Event<'_>, extension: &[u8], user_agent: &[u8], ip: Option<IpAddr>) {
+        let ext = self.extension(extension);
+        // Phones re-identify on every registration: allocate only on change.
+        if !user_agent.is_empty() && ext.user_agent.as_deref().map(str::as_bytes) != Some(user_agent) {
+            ext.user_agent = Some(String::from_utf8_lossy(user_agent).into_owned());
+        }
+        if let Some(ip) = ip {
+            ext.ip = Some(ip);
+            self.seen_ip(ip, e.ts);
+        }
+    }
+
+    pub(super) fn on_extension_registered(&mut self, e: &Event<'_>, extension: &[u8], ip: Option<IpAddr>) {
+        self.stats.registrations += 1;
+        let ext = self.extension(extension);
+        ext.registered = Some(true);
+        ext.registrations += 1;
+        ext.last_registered = ext.last_registered.max(e.ts);
+        ext.not_registered.reset();
+        if let Some(ip) = ip {
+            ext.ip = Some(ip);
+            let map = &mut self.state.ip_to_extension;
+            let known = map.get(&ip).map(String::as_bytes);
+            // Bounded like the tables: past the budget, only known addresses move.
+            if known != Some(extension) && (known.is_some() || map.len() < 2 * TABLE_BUDGET) {
+                map.insert(ip, String::from_utf8_lossy(extension).into_owned());
+            }
+            let src = self.seen_ip(ip, e.ts);
+            src.registrations += 1;
+            src.last_registration = src.last_registration.max(e.ts);
+        }
+    }
+
+    pub(super) fn on_extension_unregistered(&mut self, e: &Event<'_>, extension: &[u8], contacts_left: bool) {
+        let cap = self.evidence_cap;
+        let ext = self.extension(extension);
+        if contacts_left {
+            // Another of its devices is still registered: the extension is reachable.
+            return;
+        }
+        ext.registered = Some(false);
+        ext.last_unregistered = ext.last_unregistered.max(e.ts);
+        ext.unregistered_evidence.clear();
+        ext.unregistered_evidence.push(e, cap);
+    }
+
+    /// A call could not ring `extension`: no phone of it was registered.
+    pub(super) fn on_target_not_registered(&mut self, e: &Event<'_>, call: Option<CallId>, extension: &[u8]) {
+        if let Some(st) = call.and_then(|c| self.state.calls.get_mut(&c)) {
+            st.failed = true;
+        }
+        let cap = self.evidence_cap;
+        self.extension(extension).not_registered.add(e, None, cap);
+    }
+}

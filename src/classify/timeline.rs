@@ -1,0 +1,94 @@
+//! The report's timeline: per hour, calls completed, failed and ordinary, per trunk
+//! (inbound apart), and registration failures. Bounded to [`MAX_TIMELINE_HOURS`].
+
+use super::Classifier;
+use crate::timestamp::Timestamp;
+
+/// What one hour of the log shows, for the report's timeline.
+#[derive(Clone, Debug, Default)]
+pub struct HourAcc {
+    /// The trunks active that hour.
+    pub trunks: Vec<TrunkHourAcc>,
+    pub completed: u64,
+    pub failed: u64,
+    /// Busy, no answer, declined, wrong number: ordinary outcomes, not faults (drawn grey).
+    pub ordinary: u64,
+    pub registration_failures: u64,
+}
+
+/// One trunk's calls in one hour: all of them, and the inbound part (so that "outbound
+/// all refused, inbound fine" shows apart).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TrunkHourAcc {
+    pub trunk: u32,
+    pub completed: u64,
+    pub failed: u64,
+    pub ordinary: u64,
+    pub inbound_completed: u64,
+    pub inbound_failed: u64,
+    pub inbound_ordinary: u64,
+}
+
+/// What a moment of the log counts for on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tick {
+    Completed,
+    Failed,
+    /// A call that ended the ordinary way at the called side (busy, no answer, wrong number).
+    Ordinary,
+    RegistrationFailure,
+}
+
+/// Hours kept on the timeline (over a year of logs; the rest is counted but not drawn).
+pub const MAX_TIMELINE_HOURS: usize = 24 * 400;
+
+impl Classifier {
+    /// Counts a moment for the timeline.
+    pub(super) fn tick(&mut self, ts: Option<Timestamp>, trunk: Option<u32>, what: Tick) {
+        self.tick_dir(ts, trunk, what, false);
+    }
+
+    /// Counts a moment for the timeline, telling inbound calls on a trunk apart.
+    pub(super) fn tick_dir(&mut self, ts: Option<Timestamp>, trunk: Option<u32>, what: Tick, inbound: bool) {
+        let Some(ts) = ts else { return };
+        let hour = ts.millis().div_euclid(3_600_000);
+        let hours = &mut self.state.hours;
+        if hours.len() >= MAX_TIMELINE_HOURS && !hours.contains_key(&hour) {
+            return;
+        }
+        let h = hours.entry(hour).or_default();
+        match what {
+            Tick::RegistrationFailure => h.registration_failures += 1,
+            Tick::Completed => h.completed += 1,
+            Tick::Failed => h.failed += 1,
+            Tick::Ordinary => h.ordinary += 1,
+        }
+        if let (Some(i), Tick::Completed | Tick::Failed | Tick::Ordinary) = (trunk, what) {
+            let slot = match h.trunks.iter().position(|t| t.trunk == i) {
+                Some(p) => p,
+                None => {
+                    h.trunks.push(TrunkHourAcc { trunk: i, ..Default::default() });
+                    h.trunks.len() - 1
+                }
+            };
+            let t = &mut h.trunks[slot];
+            match (what, inbound) {
+                (Tick::Completed, false) => t.completed += 1,
+                (Tick::Completed, true) => {
+                    t.completed += 1;
+                    t.inbound_completed += 1;
+                }
+                (Tick::Failed, false) => t.failed += 1,
+                (Tick::Failed, true) => {
+                    t.failed += 1;
+                    t.inbound_failed += 1;
+                }
+                (_, false) => t.ordinary += 1,
+                (_, true) => {
+                    t.ordinary += 1;
+                    t.inbound_ordinary += 1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Trunks: per-trunk registration, inbound and outbound counts and the current run of
+//! outbound failures (what a barred or unpaid trunk looks like), with the handlers that
+//! fill them. The trunk table is bounded ([`TRUNK_BUDGET`]): a site has a few dozen
+//! trunks, so only a log naming thousands (garbage, or a fuzzer) reaches it.
+
+use super::Classifier;
+use super::state::{DISTINCT_CAP, FxBuildHasher, SiteState, Tally, Weight, number_key};
+use crate::event::{Event, SipStatus, TrunkRef};
+use crate::timestamp::Timestamp;
+use std::collections::{BTreeSet, HashSet};
+
+/// Words in a carrier's reason phrase that point at the bill rather than the call.
+const PAYMENT_WORDS: &[&str] = &["payment", "balance", "credit", "suspend", "insufficient", "debt", "unpaid"];
+
+/// Trunks kept after forgetting; the table forgets when it holds twice as many. 3CX
+/// sites run a few dozen trunks at most; a trunk's state is up to ~20 KiB (a thousand
+/// refused destinations, evidence), so 512 of them stay under ~10 MiB.
+pub const TRUNK_BUDGET: usize = 256;
+
+/// Outbound failures on one trunk since its last answered outbound call.
+#[derive(Clone, Debug, Default)]
+pub struct OutboundRun {
+    pub failures: Tally,
+    /// Destinations refused (codes the catalogue ties to barring or carrier trouble).
+    pub refused_destinations: HashSet<u64, FxBuildHasher>,
+    pub refused: u64,
+    /// When the first refusal of this run came (an earlier busy call is not the onset).
+    pub first_refused: Option<Timestamp>,
+    /// Some response named payment, balance, credit or suspension.
+    pub payment_hint: bool,
+    pub inbound_since_onset: u64,
+    pub inbound_answered_since_onset: u64,
+    pub registrations_ok_since_onset: u64,
+    pub registrations_refused_since_onset: u64,
+    /// A few destinations as dialled, for the report.
+    pub sample_destinations: BTreeSet<String>,
+}
+
+/// SIP codes that refuse a call at the carrier rather than at the callee.
+pub const REFUSAL_CODES: &[u16] = &[402, 403, 480, 500, 502, 503, 504, 603];
+
+#[derive(Clone, Debug, Default)]
+pub struct TrunkState {
+    pub dn: String,
+    pub name: String,
+    pub registrations_ok: u64,
+    pub last_registration_ok: Option<Timestamp>,
+    /// Registration failures since the last successful registration.
+    pub registration_failures: Tally,
+    pub registration_failures_total: u64,
+    pub outbound_attempts: u64,
+    pub outbound_answered: u64,
+    pub last_outbound_answered: Option<Timestamp>,
+    pub outbound_failures_total: u64,
+    pub inbound_calls: u64,
+    pub inbound_answered: u64,
+    pub run: OutboundRun,
+}
+
+/// Trunk calls the carrier refused as an unknown number (404 / 410 / 484 / 604):
+/// all of them, and those written with the international prefix `00`.
+#[derive(Clone, Debug, Default)]
+pub struct NumberRefusals {
+    pub all: Tally,
+    pub distinct: HashSet<u64, FxBuildHasher>,
+    pub samples: BTreeSet<String>,
+    pub international: Tally,
+    pub international_distinct: HashSet<u64, FxBuildHasher>,
+    pub international_samples: BTreeSet<String>,
+    /// The trunk of the first refusal.
+    pub trunk: Option<u32>,
+}
+
+impl NumberRefusals {
+    pub fn add(&mut self, e: &Event<'_>, code: u16, number: &[u8], trunk: u32, cap: usize) {
+        let intl = crate::classify::sip_status::is_international_00(number);
+        let (tally, distinct, samples) = if intl {
+            (&mut self.international, &mut self.international_distinct, &mut self.international_samples)
+        } else {
+            (&mut self.all, &mut self.distinct, &mut self.samples)
+        };
+        tally.add(e, Some(code), cap);
+        if distinct.len() < DISTINCT_CAP {
+            distinct.insert(number_key(number));
+        }
+        if samples.len() < 5 {
+            samples.insert(String::from_utf8_lossy(number).into_owned());
+        }
+        self.trunk.get_or_insert(trunk);
+    }
+}
+
+/// Whether a reason phrase names the bill (case-insensitive, no allocation).
+fn mentions_payment(reason: &[u8]) -> bool {
+    PAYMENT_WORDS.iter().any(|w| reason.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes())))
+}
+
+fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Weight for TrunkState {
+    /// Everything the trunk carried or refused: a trunk of the site outweighs a name
+    /// seen once.
+    fn weight(&self) -> u64 {
+        self.registrations_ok
+            + self.registration_failures_total
+            + self.outbound_attempts
+            + self.outbound_failures_total
+            + self.inbound_calls
+    }
+}
+
+impl TrunkState {
+    /// An outbound call on this trunk failed with `status` (an activity-log failure or
+    /// the Event Log's 12294: the same fact, one place). A run of failures starts at
+    /// the carrier's first refusal or timeout; busy or unanswered calls before it are
+    /// ordinary and not part of it. An answered outbound call ends the run.
+    pub fn outbound_failure(&mut self, e: &Event<'_>, status: SipStatus<'_>, number: &[u8], cap: usize) {
+        let code = status.code;
+        self.outbound_failures_total += 1;
+        let run = &mut self.run;
+        let starts_run = REFUSAL_CODES.contains(&code) || matches!(code, 408 | 1408);
+        if run.failures.count == 0 && !starts_run {
+            return;
+        }
+        run.failures.add(e, Some(code), cap);
+        if REFUSAL_CODES.contains(&code) {
+            run.refused += 1;
+            // The earliest refusal, whatever order the input lists them in (Event Log
+            // exports list newest first).
+            run.first_refused = earliest(run.first_refused, e.ts);
+            if run.refused_destinations.len() < DISTINCT_CAP {
+                run.refused_destinations.insert(number_key(number));
+            }
+            if run.sample_destinations.len() < 5 {
+                run.sample_destinations.insert(String::from_utf8_lossy(number).into_owned());
+            }
+        }
+        if code == 402 || mentions_payment(status.reason) {
+            run.payment_hint = true;
+        }
+    }
+}
+
+impl Classifier {
+    /// The index of trunk `t` in `state.trunks`, added if new (its name filled in when
+    /// a later line carries it). Adding may make the table forget its lightest trunks
+    /// and renumber the rest: an index stays valid until the next call.
+    pub(super) fn trunk(&mut self, t: TrunkRef<'_>) -> u32 {
+        let s = &mut self.state;
+        if let Some(&i) = s.trunk_index.get(t.dn) {
+            let known = &mut s.trunks[i as usize];
+            if known.name.is_empty() && !t.name.is_empty() {
+                known.name = String::from_utf8_lossy(t.name).into_owned();
+            }
+            return i;
+        }
+        s.trunks_forgotten.distinct.add(t.dn);
+        if s.trunks.len() >= 2 * TRUNK_BUDGET {
+            s.forget_light_trunks(TRUNK_BUDGET);
+        }
+        let i = s.trunks.len() as u32;
+        let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        s.trunks.push(TrunkState { dn: lossy(t.dn), name: lossy(t.name), ..TrunkState::default() });
+        s.trunk_index.insert(t.dn.to_vec(), i);
+        i
+    }
+
+    pub(super) fn on_trunk_registered(&mut self, e: &Event<'_>, trunk: TrunkRef<'_>) {
+        self.stats.registrations += 1;
+        let i = self.trunk(trunk);
+        let t = &mut self.state.trunks[i as usize];
+        t.registrations_ok += 1;
+        t.last_registration_ok = t.last_registration_ok.max(e.ts);
+        t.registration_failures.reset();
+        if t.run.failures.count > 0 {
+            t.run.registrations_ok_since_onset += 1;
+        }
+    }
+
+    pub(super) fn on_trunk_registration_failed(&mut self, e: &Event<'_>, trunk: TrunkRef<'_>, status: SipStatus<'_>) {
+        self.stats.registrations_failed += 1;
+        self.tick(e.ts, None, super::timeline::Tick::RegistrationFailure);
+        let i = self.trunk(trunk);
+        let t = &mut self.state.trunks[i as usize];
+        t.registration_failures.add(e, Some(status.code), self.evidence_cap);
+        t.registration_failures_total += 1;
+        if t.run.failures.count > 0 && super::rules::trunk_unpaid::REGISTRATION_BARRING_CODES.contains(&status.code) {
+            t.run.registrations_refused_since_onset += 1;
+        }
+    }
+}
+
+impl SiteState {
+    /// Keeps the `budget` heaviest trunks (ties: the one seen first), in their order,
+    /// and renumbers every reference to a trunk index: open calls, the timeline, the
+    /// log failures kept for the join, the number refusals. References to a forgotten
+    /// trunk are dropped (an open call then no longer knows its trunk; the hour keeps
+    /// its totals). Runs once per `budget` new trunks, so its scans are amortised.
+    pub(super) fn forget_light_trunks(&mut self, budget: usize) {
+        let mut by_weight: Vec<(u64, usize)> = self.trunks.iter().map(Weight::weight).zip(0..).collect();
+        by_weight.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut keep = vec![false; self.trunks.len()];
+        for &(w, _) in &by_weight[budget.min(by_weight.len())..] {
+            self.trunks_forgotten.forgotten += 1;
+            self.trunks_forgotten.max_forgotten_weight = self.trunks_forgotten.max_forgotten_weight.max(w);
+        }
+        for &(_, i) in by_weight.iter().take(budget) {
+            keep[i] = true;
+        }
+        let mut remap: Vec<Option<u32>> = vec![None; self.trunks.len()];
+        let mut next = 0u32;
+        for (slot, kept) in remap.iter_mut().zip(&keep) {
+            if *kept {
+                *slot = Some(next);
+                next += 1;
+            }
+        }
+        let old = std::mem::take(&mut self.trunks);
+        self.trunks = old.into_iter().zip(&keep).filter_map(|(t, k)| k.then_some(t)).collect();
+        let at = |i: u32| remap.get(i as usize).copied().flatten();
+        self.trunk_index.retain(|_, i| at(*i).map(|n| *i = n).is_some());
+        self.calls.for_each_mut(|c| {
+            c.inbound_trunk = c.inbound_trunk.and_then(at);
+            c.outbound_trunk = c.outbound_trunk.and_then(at);
+        });
+        for h in self.hours.values_mut() {
+            h.trunks.retain_mut(|t| at(t.trunk).map(|n| t.trunk = n).is_some());
+        }
+        self.log_failures.retain_trunks(at);
+        self.log_failures_by_number.retain_trunks(at);
+        self.number_refusals.trunk = self.number_refusals.trunk.and_then(at);
+    }
+}
+
+#[cfg(test)]
+mod tests;
