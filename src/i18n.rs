@@ -6,7 +6,7 @@
 use crate::classify::catalog::FaultId;
 
 /// Language of all human text in a report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     /// Tiếng Việt (default: the support desk's customers).

@@ -741,6 +741,7 @@ impl Classifier {
             }
             EventKind::Call(rec) => self.observe_record(e, rec),
             EventKind::Pbx { event, .. } => self.observe_pbx(e, event),
+            EventKind::SystemInfo(info) => self.observe_system(info.clone()),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}
         }
     }

@@ -13,6 +13,7 @@
 use super::LineCounts;
 use super::cdr;
 use crate::event::{CallDirection, CallId, CallRecord, Event, EventKind, Outcome, Party, TrunkRef};
+use crate::parse::registry::{Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text, precedence};
 use crate::timestamp::{self, DateOrder, Timestamp};
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read};
@@ -702,20 +703,15 @@ fn emit(call: &Call, order: &mut Vec<usize>, file: u32, sink: &mut dyn FnMut(&Ev
 // ---------------------------------------------------------------------------------
 // Entry points.
 
-/// Whether a decoded sample (first ≤256 KiB, BOM already stripped) looks like this format.
-pub fn sniff(sample: &[u8]) -> bool {
-    sniff_delimiter(sample, |r| usize::from(Header::from_record(r).is_some())).is_some()
-}
-
 /// Reads a whole export, pushing one event per call (`call_history_id`) to `sink`,
 /// in order of the call's first row. `utc_offset_minutes` converts the UTC times
 /// to the PBX's local time (e.g. +420 for +07:00).
 pub fn read(
-    reader: &mut dyn Read,
-    file: u32,
-    utc_offset_minutes: i32,
+    reader: &mut (dyn Read + Send),
+    ctx: &ReadCtx<'_>,
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
+    let (file, utc_offset_minutes) = (ctx.file, ctx.utc_offset_minutes);
     // Choose the delimiter from the head of the file, then stream the whole of it.
     let mut head = Vec::with_capacity(PEEK_BYTES);
     Read::take(&mut *reader, PEEK_BYTES as u64).read_to_end(&mut head)?;
@@ -760,9 +756,32 @@ pub fn read(
     Ok(rows.finish())
 }
 
+/// The v20 `cdroutput` CSV: call records, read whole (quoted fields span lines).
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::CdrV20,
+    kind: Kind::CallRecord,
+    detect: Detect::Text(detect),
+    framing: Framing::Whole { read, decoded: true },
+};
+
+/// A header line naming `cdr_id` and `termination_reason`.
+fn detect(t: &Text<'_>) -> Option<Claim> {
+    t.header_lines()
+        .find(|(_, l)| {
+            let text = String::from_utf8_lossy(l).to_lowercase();
+            text.contains("cdr_id") && text.contains("termination_reason")
+        })
+        .map(|(line, _)| Claim::is(Rank::Header { line, precedence: precedence::CDR_V20 }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether detection (the spec's claim, through `input::detect`) takes `sample` for this format.
+    fn sniff(sample: &[u8]) -> bool {
+        crate::input::detect::detect("input.txt", sample, sample) == Ok(Format::CdrV20)
+    }
     use crate::event::Divert;
 
     /// An event with everything owned, for assertions.
@@ -799,7 +818,7 @@ mod tests {
     fn run(input: &[u8], offset: i32) -> (Vec<Got>, LineCounts) {
         let mut got = Vec::new();
         let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let counts = read(&mut &input[..], 3, offset, &mut |e| {
+        let counts = read(&mut &input[..], &ReadCtx::new(3).utc_offset(offset), &mut |e| {
             assert_eq!((e.file, e.code), (3, None));
             let EventKind::Call(r) = e.kind else { panic!("not a call: {e:?}") };
             assert_eq!(e.ts, r.started);

@@ -14,6 +14,7 @@ pub mod eventlog;
 pub mod health;
 pub mod media;
 pub mod pcap;
+pub mod registry;
 pub mod sip;
 pub mod sysinfo;
 
