@@ -9,7 +9,7 @@
 
 use super::LineCounts;
 use super::cdr;
-use super::cdr_v20::{CsvRows, header_key_into, join_row, sniff_delimiter, value};
+use super::csv_framing::{CsvRows, header_key_into, join_row, sniff_delimiter, value};
 use crate::event::{CallDirection, CallId, CallRecord, Event, EventKind, Outcome, Party};
 use crate::parse::registry::{Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text, precedence};
 use crate::timestamp::{self, DateOrder, DateOrderVotes, RawDate, RawStamp};

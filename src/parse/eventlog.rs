@@ -15,7 +15,7 @@
 
 use super::LineCounts;
 use super::activity::find_trunk;
-use super::cdr_v20::{CsvRows, header_key_into, sniff_delimiter, trim_cell, value};
+use super::csv_framing::{CsvRows, header_key_into, sniff_delimiter, trim_cell, value};
 use super::sip::{self, after, finder, trim};
 use crate::event::{Event, EventKind, LogCode, PbxEvent, QualityParty, SipStatus};
 use crate::parse::registry::{

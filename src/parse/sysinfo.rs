@@ -7,7 +7,7 @@
 //! unrecognised.
 
 use super::LineCounts;
-use super::cdr_v20::trim_cell;
+use super::csv_framing::trim_cell;
 use super::registry::{self, Claim, Detect, Format, FormatSpec, Framing, Kind, ReadCtx, Text, precedence};
 use crate::event::{Event, EventKind};
 use std::io::{self, Read};
