@@ -63,7 +63,9 @@ fn capture_reader(c: &mut Criterion) {
     g.bench_function("reader_rtp_streams", |b| {
         b.iter(|| {
             let mut streams = 0u64;
-            let counts = read(&mut black_box(&cap[..]), 0, 7 * 60, &mut |_| streams += 1).expect("read");
+            let counts =
+                read(&mut black_box(&cap[..]), &cxtriage::parse::registry::ReadCtx::new(0), &mut |_| streams += 1)
+                    .expect("read");
             black_box((streams, counts.records))
         })
     });

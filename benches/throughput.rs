@@ -111,8 +111,12 @@ fn event_reader(c: &mut Criterion) {
     g.bench_function("console_export", |b| {
         b.iter(|| {
             let mut n = 0u64;
-            let counts = cxtriage::parse::eventlog::read(&mut black_box(csv.as_slice()), 0, 420, &mut |_| n += 1)
-                .expect("reads");
+            let counts = cxtriage::parse::eventlog::read(
+                &mut black_box(csv.as_slice()),
+                &cxtriage::parse::registry::ReadCtx::new(0),
+                &mut |_| n += 1,
+            )
+            .expect("reads");
             black_box((n, counts.records))
         })
     });

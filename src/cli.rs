@@ -1,12 +1,13 @@
-//! Command-line interface (interface.md). Parsing only; the work is in the library.
+//! Command-line interface (interface.md), private to the binary: clap's types stay
+//! here, and the flags are converted into the library's plain option structs.
 
-use crate::check::CheckOptions;
-use crate::i18n::Lang;
-use crate::parse::cdr::CdrLayout;
-use crate::report::OutputFormat;
-use crate::report::ticket::TicketFacts;
-use crate::timestamp::{MS_PER_DAY, Timestamp};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cxtriage::CheckOptions;
+use cxtriage::i18n::Lang;
+use cxtriage::parse::cdr::CdrLayout;
+use cxtriage::report::OutputFormat;
+use cxtriage::report::ticket::TicketFacts;
+use cxtriage::timestamp::{MS_PER_DAY, Timestamp};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -100,8 +101,8 @@ pub struct ShapesArgs {
     pub paths: Vec<PathBuf>,
     #[arg(short, long, value_enum, default_value_t = CatalogFormat::Text)]
     pub format: CatalogFormat,
-    #[arg(long, value_enum, default_value_t = Lang::Vi)]
-    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = LangArg::Vi)]
+    pub lang: LangArg,
     #[command(flatten)]
     pub reading: ReadArgs,
     /// Worker threads (default: all cores). The output is identical for any value.
@@ -113,7 +114,7 @@ impl ShapesArgs {
     pub fn options(&self) -> CheckOptions {
         CheckOptions {
             paths: self.paths.clone(),
-            lang: self.lang,
+            lang: self.lang.into(),
             utc_offset_minutes: self.reading.utc_offset,
             cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
             threads: self.threads,
@@ -129,14 +130,14 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     /// Report format [default: from the -o extension (.html .md .json .eml .txt), else text].
     #[arg(short, long, value_enum)]
-    pub format: Option<OutputFormat>,
+    pub format: Option<FormatArg>,
     /// Write the report to FILE instead of standard output; for `-f eml` / `-f ticket`
     /// a folder (existing, or ending in `/`) gets one e-mail per problem.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Language of all human text in the report [default: the config file's, else vi].
     #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
+    pub lang: Option<LangArg>,
     /// Colour the verdict line: auto = on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -174,7 +175,7 @@ pub struct CheckArgs {
     pub threads: Option<usize>,
     /// Facts for the support e-mail (listed last: they have a help heading of their own).
     #[command(flatten)]
-    pub ticket: TicketFacts,
+    pub ticket: TicketArgs,
 }
 
 #[derive(Debug, Args)]
@@ -222,8 +223,8 @@ pub struct BatchArgs {
     /// Cases analysed at once (default: all cores). The output is identical for any value.
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
-    #[arg(long, value_enum, default_value_t = Lang::Vi)]
-    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = LangArg::Vi)]
+    pub lang: LangArg,
     #[command(flatten)]
     pub reading: ReadArgs,
     #[arg(long, value_name = "N", default_value_t = 5)]
@@ -232,8 +233,8 @@ pub struct BatchArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Only this share of the cases, by a hash of the case name (run K = 1..N on N machines, then `merge`).
-    #[arg(long, value_name = "K/N", value_parser = crate::batch::Shard::parse)]
-    pub shard: Option<crate::batch::Shard>,
+    #[arg(long, value_name = "K/N", value_parser = cxtriage::batch::Shard::parse)]
+    pub shard: Option<cxtriage::batch::Shard>,
     /// Re-analyse only cases whose files changed since the last run into --out (digests in DIR/digests.csv).
     #[arg(long)]
     pub incremental: bool,
@@ -256,8 +257,8 @@ pub struct MergeArgs {
 }
 
 impl MergeArgs {
-    pub fn options(&self) -> crate::batch::merge::MergeOptions {
-        crate::batch::merge::MergeOptions {
+    pub fn options(&self) -> cxtriage::batch::merge::MergeOptions {
+        cxtriage::batch::merge::MergeOptions {
             shards: self.shards.clone(),
             out: self.out.clone(),
             overview: self.overview.clone(),
@@ -266,17 +267,17 @@ impl MergeArgs {
 }
 
 impl BatchArgs {
-    pub fn options(&self) -> Result<crate::batch::BatchOptions, crate::Error> {
+    pub fn options(&self) -> Result<cxtriage::batch::BatchOptions, cxtriage::Error> {
         let mut cases = self.paths.clone();
         if let Some(dir) = &self.cases_in {
-            cases.extend(crate::batch::cases_in(dir)?);
+            cases.extend(cxtriage::batch::cases_in(dir)?);
         }
-        Ok(crate::batch::BatchOptions {
+        Ok(cxtriage::batch::BatchOptions {
             cases,
             out: self.out.clone(),
             jobs: self.jobs,
             check: CheckOptions {
-                lang: self.lang,
+                lang: self.lang.into(),
                 evidence: self.evidence,
                 utc_offset_minutes: self.reading.utc_offset,
                 cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
@@ -300,8 +301,8 @@ pub enum CatalogFormat {
 pub struct FaultsArgs {
     #[arg(short, long, value_enum, default_value_t = CatalogFormat::Text)]
     pub format: CatalogFormat,
-    #[arg(long, value_enum, default_value_t = Lang::Vi)]
-    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = LangArg::Vi)]
+    pub lang: LangArg,
 }
 
 /// How to read inputs whose layout logs cannot tell (shared by check, batch and events).
@@ -352,29 +353,30 @@ impl CheckArgs {
     /// The report format: `-f`, else the output file's extension, else text.
     pub fn output_format(&self) -> OutputFormat {
         self.format
+            .map(OutputFormat::from)
             .or_else(|| self.output.as_deref().and_then(OutputFormat::from_extension))
             .unwrap_or(OutputFormat::Text)
     }
 
     /// The options, with what the flags leave out taken from the config file.
-    pub fn options_with(&self, config: &crate::config::Config) -> CheckOptions {
+    pub fn options_with(&self, config: &cxtriage::config::Config) -> CheckOptions {
         let mut o = self.options();
-        o.lang = self.lang.or_else(|| config.lang()).unwrap_or_default();
-        o.ticket = self.ticket.clone().or(&config.ticket);
+        o.lang = self.lang.map(Lang::from).or_else(|| config.lang()).unwrap_or_default();
+        o.ticket = self.ticket.facts().or(&config.ticket);
         o
     }
 
     pub fn options(&self) -> CheckOptions {
         CheckOptions {
             paths: self.paths.clone(),
-            lang: self.lang.unwrap_or_default(),
+            lang: self.lang.map(Lang::from).unwrap_or_default(),
             evidence: self.evidence,
             since: self.since,
             until: self.until,
             redact: !self.no_redact,
             threads: self.threads,
             anonymize: self.anonymize,
-            ticket: self.ticket.clone(),
+            ticket: self.ticket.facts(),
             utc_offset_minutes: self.reading.utc_offset,
             cdr_layout: self.reading.cdr_fields.clone().unwrap_or_default(),
             ..CheckOptions::default()
@@ -388,7 +390,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
     /// Most file content one request may upload (all its files together).
-    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = crate::server::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = cxtriage::server::parse_size)]
     pub max_upload: u64,
     /// Analyses running at once (default: one per core).
     #[arg(long, value_name = "N")]
@@ -401,19 +403,134 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR")]
     pub spool_dir: Option<PathBuf>,
     /// Longest time for one request, upload and analysis together.
-    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = crate::server::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = cxtriage::server::parse_duration)]
     pub request_timeout: std::time::Duration,
 }
 
 impl ServeArgs {
-    pub fn options(&self) -> crate::server::ServeOptions {
-        crate::server::ServeOptions {
+    pub fn options(&self) -> cxtriage::server::ServeOptions {
+        cxtriage::server::ServeOptions {
             listen: self.listen,
             max_upload: self.max_upload,
-            max_concurrent: self.max_concurrent.unwrap_or_else(crate::server::default_slots).max(1),
+            max_concurrent: self.max_concurrent.unwrap_or_else(cxtriage::server::default_slots).max(1),
             queue: self.queue,
             spool_dir: self.spool_dir.clone(),
             request_timeout: self.request_timeout,
+        }
+    }
+}
+
+/// `--lang`: the library's [`Lang`], with clap's names and help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Tiếng Việt (default: the support desk's customers).
+    Vi,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Vi => Lang::Vi,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// `--format` of `check`: the library's [`OutputFormat`], with clap's names and help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    /// Ticket-ready Markdown (ticketing systems, GitHub).
+    Markdown,
+    /// One self-contained page with the timeline chart.
+    Html,
+    /// The support e-mail: recipient, subject line and body.
+    Ticket,
+    /// The support e-mail as a draft (RFC 5322 / MIME, `X-Unsent: 1`) with the HTML and
+    /// JSON reports attached: double-click, check, send.
+    Eml,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(f: FormatArg) -> OutputFormat {
+        match f {
+            FormatArg::Text => OutputFormat::Text,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Markdown => OutputFormat::Markdown,
+            FormatArg::Html => OutputFormat::Html,
+            FormatArg::Ticket => OutputFormat::Ticket,
+            FormatArg::Eml => OutputFormat::Eml,
+        }
+    }
+}
+
+/// What the customer tells the tool (`--company`, `--partner`, ...): the facts of the
+/// support e-mail that logs cannot tell. The fixed ones can live in the config file
+/// (`cxtriage config`); flags override it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Args)]
+#[command(next_help_heading = "Ticket e-mail")]
+pub struct TicketArgs {
+    /// The customer's company (or project / end user).
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+    /// The 3CX partner the license was bought through.
+    #[arg(long, value_name = "NAME")]
+    pub partner: Option<String>,
+    /// The 3CX license key.
+    #[arg(long, value_name = "KEY")]
+    pub license_key: Option<String>,
+    /// The PBX's address (admin console); any user or password in it is dropped.
+    #[arg(long, value_name = "FQDN")]
+    pub fqdn: Option<String>,
+    /// The PBX's main phone number.
+    #[arg(long, value_name = "NUMBER")]
+    pub pbx_number: Option<String>,
+    /// The support contract number (attach a photo of the contract or invoice).
+    #[arg(long, value_name = "NUMBER")]
+    pub contract: Option<String>,
+    /// Who support should contact (name, department, role).
+    #[arg(long, value_name = "NAME")]
+    pub contact_name: Option<String>,
+    /// The e-mail registered with the support desk (the draft's From: address).
+    #[arg(long, value_name = "EMAIL")]
+    pub contact_email: Option<String>,
+    /// A mobile number support can call back.
+    #[arg(long, value_name = "PHONE")]
+    pub contact_phone: Option<String>,
+    /// Skype / Viber / Zalo handle or group.
+    #[arg(long, value_name = "HANDLE")]
+    pub chat: Option<String>,
+    /// The TeamViewer / UltraViewer ID to reach the PBX, sent with the e-mail as the process asks.
+    #[arg(long, value_name = "ID")]
+    pub remote: Option<String>,
+    /// The carrier bill of the trunk numbers was checked (paid).
+    #[arg(long)]
+    pub bill_checked: bool,
+    /// The support desk's address.
+    #[arg(long, value_name = "EMAIL")]
+    pub to: Option<String>,
+}
+
+impl TicketArgs {
+    /// The library's plain facts.
+    pub fn facts(&self) -> TicketFacts {
+        TicketFacts {
+            company: self.company.clone(),
+            partner: self.partner.clone(),
+            license_key: self.license_key.clone(),
+            fqdn: self.fqdn.clone(),
+            pbx_number: self.pbx_number.clone(),
+            contract: self.contract.clone(),
+            contact_name: self.contact_name.clone(),
+            contact_email: self.contact_email.clone(),
+            contact_phone: self.contact_phone.clone(),
+            chat: self.chat.clone(),
+            remote: self.remote.clone(),
+            bill_checked: self.bill_checked,
+            to: self.to.clone(),
         }
     }
 }

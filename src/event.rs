@@ -326,10 +326,25 @@ pub enum EventKind<'a> {
     RtpStream(&'a RtpStream),
     /// A metrics sample of `DbTables/tsdb.system.csv`.
     Metrics(Metrics),
+    /// What a system-info file (`tcxSystemInfo_*.txt`) says of the PBX, once per file.
+    SystemInfo(&'a SystemInfo),
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.
     Unclassified,
+}
+
+/// What the PBX says about itself (the bundle's system-info file).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SystemInfo {
+    /// `VERSION = 20.0.8.1131`.
+    pub version: Option<String>,
+    /// `OSDescription = Debian GNU/Linux 12 (bookworm)`.
+    pub os: Option<String>,
+    /// `Number of Extensions = 7`.
+    pub extensions: Option<u32>,
+    /// A key naming the FQDN (`FQDN = pbx.example.3cx.vn`) [I]: not in the known samples.
+    pub fqdn: Option<String>,
 }
 
 /// One recognised record.

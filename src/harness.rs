@@ -5,6 +5,7 @@
 //! `tests/fuzz_corpus.rs` replays the committed corpus and every crash artifact
 //! through the same functions in plain `cargo test`, so old crashers never return.
 
+use crate::parse::registry::ReadCtx;
 use crate::parse::{self, LineCounts};
 use crate::report::{OutputFormat, anonymize, redact};
 use std::io::Cursor;
@@ -62,27 +63,27 @@ fn whole_file(what: &str, data: &[u8], read: impl FnOnce(&mut Cursor<&[u8]>) -> 
 
 /// The v20 Event Log CSV (console export and bundle table).
 pub fn eventlog_csv(data: &[u8]) {
-    whole_file("eventlog_csv", data, |r| parse::eventlog::read(r, 0, 420, &mut |_| {}));
+    whole_file("eventlog_csv", data, |r| parse::eventlog::read(r, &ReadCtx::new(0).utc_offset(420), &mut |_| {}));
 }
 
 /// Event Log entries pasted as text.
 pub fn eventlog_text(data: &[u8]) {
-    whole_file("eventlog_text", data, |r| parse::eventlog::read_text(r, 0, &mut |_| {}));
+    whole_file("eventlog_text", data, |r| parse::eventlog::read_text(r, &ReadCtx::new(0), &mut |_| {}));
 }
 
 /// v20 `cdroutput` CSV.
 pub fn cdr_v20(data: &[u8]) {
-    whole_file("cdr_v20", data, |r| parse::cdr_v20::read(r, 0, 420, &mut |_| {}));
+    whole_file("cdr_v20", data, |r| parse::cdr_v20::read(r, &ReadCtx::new(0).utc_offset(420), &mut |_| {}));
 }
 
 /// Console Call Log / Call Reports CSV.
 pub fn call_log(data: &[u8]) {
-    whole_file("call_log", data, |r| parse::call_log::read(r, 0, &mut |_| {}));
+    whole_file("call_log", data, |r| parse::call_log::read(r, &ReadCtx::new(0), &mut |_| {}));
 }
 
 /// tcxSystemInfo / bundle system info.
 pub fn sysinfo(data: &[u8]) {
-    let _ = parse::sysinfo::read(&mut Cursor::new(data));
+    whole_file("sysinfo", data, |r| parse::sysinfo::read(r, &ReadCtx::new(0), &mut |_| {}));
 }
 
 /// A private folder for this process's input files (the pipeline reads paths).

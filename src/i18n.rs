@@ -18,7 +18,7 @@ macro_rules! reason_messages {
 crate::classify::finding::with_reason_ids!(reason_messages);
 
 /// Language of all human text in a report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     /// Tiếng Việt (default: the support desk's customers).

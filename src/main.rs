@@ -1,8 +1,10 @@
 //! The `cxtriage` binary: parses arguments, calls the library, maps results to exit codes
 //! (0 no fault, 1 faults, 2 usage error or no readable input).
 
+mod cli;
+
 use clap::Parser;
-use cxtriage::cli::{CatalogFormat, Cli, ColorChoice, Command};
+use cli::{CatalogFormat, Cli, ColorChoice, Command};
 use cxtriage::report::{OutputFormat, render};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -97,7 +99,7 @@ fn is_dir_target(p: &std::path::Path) -> bool {
 /// all of them (`ticket`); the warnings the customer must read go to stderr.
 fn emails(
     report: &cxtriage::report::Report,
-    args: &cxtriage::cli::CheckArgs,
+    args: &cli::CheckArgs,
     format: OutputFormat,
 ) -> Result<(), cxtriage::Error> {
     use cxtriage::i18n::{Msg, fill};
@@ -158,7 +160,7 @@ fn emails(
 }
 
 fn run() -> Result<u8, cxtriage::Error> {
-    let cli = Cli::parse_from(cxtriage::cli::with_default_command(std::env::args_os().collect()));
+    let cli = Cli::parse_from(cli::with_default_command(std::env::args_os().collect()));
     match cli.command {
         Command::Check(args) => {
             let config = match args.config.clone().or_else(cxtriage::config::path) {
@@ -271,14 +273,14 @@ fn run() -> Result<u8, cxtriage::Error> {
                 s.push('\n');
                 s
             } else {
-                cxtriage::shapes::render_text(args.lang, &inputs)
+                cxtriage::shapes::render_text(args.lang.into(), &inputs)
             };
             emit(&text, None)?;
             // 0: everything was understood; 1: there are shapes to send.
             Ok(u8::from(inputs.iter().any(|i| !i.shapes.is_empty() || i.unshaped_lines > 0)))
         }
         Command::Faults(args) => {
-            emit(&cxtriage::catalog(args.lang, args.format == CatalogFormat::Json), None)?;
+            emit(&cxtriage::catalog(args.lang.into(), args.format == CatalogFormat::Json), None)?;
             Ok(0)
         }
         Command::Serve(args) => {

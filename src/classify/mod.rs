@@ -268,6 +268,7 @@ impl Classifier {
             EventKind::Metrics(m) => self.on_metrics(e, m),
             EventKind::Call(rec) => self.on_record(e, rec),
             EventKind::Pbx { event, .. } => self.on_pbx(e, event),
+            EventKind::SystemInfo(info) => self.observe_system(info.clone()),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}
         }
     }

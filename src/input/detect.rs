@@ -1,79 +1,8 @@
 //! Format detection from content, not names (input-formats.md §0).
 
-use crate::parse::{self, Head};
-use serde::Serialize;
+use crate::parse::registry::{self, Bytes, Rank, Text, Verdict, precedence};
 
-/// Kinds of input (`inputs[].format` in the JSON contract).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    ActivityLog,
-    MediaLog,
-    EventLogCsv,
-    /// Event Log entries pasted as text (a web page, an e-mail): one per line.
-    EventLogText,
-    CdrLegacy,
-    CdrV20,
-    CallLogCsv,
-    SystemInfo,
-    /// The bundle's `ExtraLogging/Health_<n>.txt`: 3CX's self-checks.
-    HealthReport,
-    /// The bundle's `DbTables/tsdb.*.csv` metric series (`tsdb.system.csv` analysed).
-    TsdbMetrics,
-    /// A packet capture (`Logs/dump.pcap`, classic pcap or pcapng).
-    PacketCapture,
-    SupportBundle,
-    Unknown,
-}
-
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::ActivityLog => "activity_log",
-            Format::MediaLog => "media_log",
-            Format::EventLogCsv => "event_log_csv",
-            Format::EventLogText => "event_log_text",
-            Format::CdrLegacy => "cdr_legacy",
-            Format::CdrV20 => "cdr_v20",
-            Format::CallLogCsv => "call_log_csv",
-            Format::SystemInfo => "system_info",
-            Format::HealthReport => "health_report",
-            Format::TsdbMetrics => "tsdb_metrics",
-            Format::PacketCapture => "packet_capture",
-            Format::SupportBundle => "support_bundle",
-            Format::Unknown => "unknown",
-        }
-    }
-
-    /// Call records (one row per call) rather than logs (one line per event).
-    pub fn is_call_record(self) -> bool {
-        matches!(self, Format::CdrLegacy | Format::CdrV20 | Format::CallLogCsv)
-    }
-
-    /// Inputs whose records can show a fault. System info only names the PBX: a run
-    /// that read nothing else cannot say "no fault" (verdict `insufficient_input`).
-    pub fn can_show_faults(self) -> bool {
-        self.is_analysed() && self != Format::SystemInfo
-    }
-
-    /// Formats this version analyses.
-    pub fn is_analysed(self) -> bool {
-        matches!(
-            self,
-            Format::ActivityLog
-                | Format::MediaLog
-                | Format::CdrLegacy
-                | Format::CdrV20
-                | Format::CallLogCsv
-                | Format::EventLogCsv
-                | Format::EventLogText
-                | Format::SystemInfo
-                | Format::HealthReport
-                | Format::TsdbMetrics
-                | Format::PacketCapture
-        )
-    }
-}
+pub use crate::parse::registry::Format;
 
 /// Why an input was not analysed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,34 +25,11 @@ pub enum SkipReason {
 
 /// Lines looked at to decide (§0 says the first 10 non-blank; a verbose log can open
 /// with a long SIP dump, so markers are counted a little further).
-const HEADER_LINES: usize = 10;
 const MARKER_LINES: usize = 200;
-/// Call-log headers that mark a console export, across languages (§6).
-const CALL_LOG_SYNONYMS: &[&str] = &[
-    "call time",
-    "caller id",
-    "destination",
-    "status",
-    "ringing",
-    "talking",
-    "from",
-    "to",
-    "direction",
-    "call id",
-    "cost",
-    "appelant",
-    "statut",
-    "sonnerie",
-    "conversation",
-    "thời gian",
-    "người gọi",
-    "số gọi",
-    "trạng thái",
-    "đổ chuông",
-    "đàm thoại",
-];
 
-/// Detects the format of a file from its name, first raw bytes and decoded sample.
+/// Detects the format of a file from its name, first raw bytes and decoded sample:
+/// containers and binary files here, formats by the strongest claim of their specs
+/// (`parse::registry`).
 pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, SkipReason> {
     let lower = name.to_ascii_lowercase();
     if raw_head.is_empty() {
@@ -143,20 +49,15 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
     if raw_head.get(257..262) == Some(b"ustar") {
         return Err(SkipReason::Archive("tar"));
     }
-    if parse::pcap::is_capture(raw_head) {
-        return Ok(Format::PacketCapture);
-    }
-    if parse::pcap::is_capture_name(&lower) {
-        return Err(SkipReason::Unreadable(
-            "named like a packet capture, but holds no pcap or pcapng header: not a capture".into(),
-        ));
+    if let Some(claim) = registry::claim_bytes(&Bytes { lower_name: &lower, raw_head }) {
+        return verdict(claim);
     }
     let probe = &sample[..sample.len().min(8192)];
     if probe.contains(&0) || probe.iter().filter(|&&c| c < 0x09 || (0x0E..0x20).contains(&c)).count() * 20 > probe.len()
     {
         return Err(SkipReason::Binary);
     }
-    let nonblank: Vec<&[u8]> = parse::lines(sample)
+    let nonblank: Vec<&[u8]> = crate::parse::lines(sample)
         .map(|(l, _)| l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l))
         .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
         .take(MARKER_LINES)
@@ -164,67 +65,30 @@ pub fn detect(name: &str, raw_head: &[u8], sample: &[u8]) -> Result<Format, Skip
     if nonblank.is_empty() {
         return Err(SkipReason::OnlyBlankLines);
     }
-    let first = nonblank[0];
-    if matches!(parse::head(first), Some(Head::DateHeader { .. })) {
-        return Ok(Format::MediaLog);
+    let text = Text { name, sample, lines: &nonblank };
+    let pre_v8 = text
+        .header_lines()
+        .find(|(_, l)| is_pre_v8(l))
+        .map(|(line, _)| Rank::Header { line, precedence: precedence::PRE_V8 });
+    match (registry::claim_text(&text), pre_v8) {
+        (Some(claim), Some(old)) if old < claim.1.rank => Err(SkipReason::PreV8),
+        (None, Some(_)) => Err(SkipReason::PreV8),
+        (Some(claim), _) => verdict(claim),
+        (None, None) => Err(SkipReason::NotALog),
     }
-    for l in nonblank.iter().take(HEADER_LINES) {
-        let text = String::from_utf8_lossy(l).to_lowercase();
-        if l.starts_with(b"Call ") && l[5..].iter().take_while(|c| c.is_ascii_digit()).count() > 0 && l.contains(&b',')
-        {
-            return Ok(Format::CdrLegacy);
-        }
-        if (text.contains("event id") && text.contains("date & time")) || text.starts_with("timegenerated,eventid") {
-            return Ok(Format::EventLogCsv);
-        }
-        if text.contains("cdr_id") && text.contains("termination_reason") {
-            return Ok(Format::CdrV20);
-        }
-        if text.contains("system info") || text.starts_with("version = ") {
-            return Ok(Format::SystemInfo);
-        }
-        if text.contains("| log(") || text.contains("| warning(") {
-            return Err(SkipReason::PreV8);
-        }
-        let cells: Vec<String> = text.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"').to_owned()).collect();
-        if cells.len() >= 3 && cells.iter().filter(|c| CALL_LOG_SYNONYMS.contains(&c.as_str())).count() >= 3 {
-            return Ok(Format::CallLogCsv);
-        }
-    }
-    if parse::tsdb::sniff(sample) {
-        return Ok(Format::TsdbMetrics);
-    }
-    if parse::tsdb::sniff_other(name, sample) {
-        return Err(SkipReason::NotYetAnalysed(Format::TsdbMetrics));
-    }
-    if parse::health::sniff(name.rsplit(['/', '\\']).next().unwrap_or(name), sample) {
-        return Ok(Format::HealthReport);
-    }
-    let (mut cm, mut ms, mut stamped) = (0usize, 0usize, 0usize);
-    for l in &nonblank {
-        match parse::head(l) {
-            Some(Head::Marker { code, .. }) if code.family == *b"MS" => ms += 1,
-            Some(Head::Marker { .. }) => cm += 1,
-            Some(Head::Stamped { message, .. }) if parse::activity::by_text(message).is_some() => stamped += 1,
-            // Media-server lines that lost their code (a trimmed copy).
-            Some(Head::Stamped { message, .. }) if parse::media::by_text(message).is_some() => ms += 1,
-            // Codeless, untimed template lines (a copy of 3CX's documentation, an e-mail).
-            Some(Head::Bare { .. }) => stamped += 1,
-            _ => {}
-        }
-    }
-    // "Several lines" (§0); a one- or two-line paste counts when all its lines qualify.
-    let needed = 2.min(nonblank.len());
-    // Unclaimed text goes to the Event Log templates (§0): pasted event entries.
-    let events = nonblank.iter().filter(|l| parse::eventlog::identify(l).is_some()).count();
-    if ms >= needed && ms > cm {
-        Ok(Format::MediaLog)
-    } else if cm + stamped >= needed {
-        Ok(Format::ActivityLog)
-    } else if events >= needed {
-        Ok(Format::EventLogText)
-    } else {
-        Err(SkipReason::NotALog)
+}
+
+/// A line of a log older than v8 (`12:03:20.734| Log(2): | Incoming`): not read.
+fn is_pre_v8(line: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(line).to_lowercase();
+    text.contains("| log(") || text.contains("| warning(")
+}
+
+fn verdict((format, claim): (Format, registry::Claim)) -> Result<Format, SkipReason> {
+    match claim.verdict {
+        Verdict::Is => Ok(format),
+        Verdict::NotYetAnalysed => Err(SkipReason::NotYetAnalysed(format)),
+        Verdict::Refused(why) => Err(SkipReason::Unreadable(why.to_owned())),
     }
 }
 
@@ -272,5 +136,86 @@ mod tests {
         assert_eq!(d("x.bin", b"\x0A\x0D\x0D\x0A\x1C\x00\x00\x00"), Ok(Format::PacketCapture));
         assert!(matches!(d("dump.pcap", b"hello\nworld\n"), Err(SkipReason::Unreadable(_))));
         assert_eq!(d("p.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Err(SkipReason::Binary));
+    }
+
+    /// The answers detection gave on the samples before it asked the format specs
+    /// (`parse::registry`), kept: moving the knowledge must not move a verdict.
+    #[test]
+    fn the_registry_gives_the_old_answers_on_the_samples() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let expected: &[(&str, &str, &str)] = &[
+            ("sample-logs/README.md", "Unknown", "Some(NotALog)"),
+            ("sample-logs/brute-force/3CXPhoneSystem.log", "ActivityLog", "None"),
+            ("sample-logs/call-log-csv/CallLog.csv", "CallLogCsv", "None"),
+            ("sample-logs/cdr-barred-trunk/cdr.log", "CdrLegacy", "None"),
+            ("sample-logs/cdr-v20-export/cdroutput.csv", "CdrV20", "None"),
+            ("sample-logs/extension-wrong-password/3CXPhoneSystem.log", "ActivityLog", "None"),
+            ("sample-logs/healthy-busy-site/3CXPhoneSystem.log", "ActivityLog", "None"),
+            ("sample-logs/one-way-audio/3CXMediaServer.log", "MediaLog", "None"),
+            ("sample-logs/one-way-audio/3CXPhoneSystem.log", "ActivityLog", "None"),
+            ("sample-logs/phone-offline/3CXPhoneSystem.log", "ActivityLog", "None"),
+            ("sample-logs/phone-offline/activity-log-console-copy.txt", "ActivityLog", "None"),
+            ("sample-logs/support-bundle/3CX-support-info.zip", "SupportBundle", "None"),
+            ("sample-logs/support-bundle/3CX-support-info.zip:DbTables/audit_log.csv", "Unknown", "Some(NotALog)"),
+            ("sample-logs/support-bundle/3CX-support-info.zip:DbTables/eventlog.csv", "EventLogCsv", "None"),
+            ("sample-logs/support-bundle/3CX-support-info.zip:ExtraLogging/tcxSystemInfo_1.txt", "SystemInfo", "None"),
+            ("sample-logs/support-bundle/3CX-support-info.zip:Logs/3CXMediaServer.log", "MediaLog", "None"),
+            (
+                "sample-logs/support-bundle/3CX-support-info.zip:Logs/3CXPhoneSystem.2026-12-03.log.gz",
+                "ActivityLog",
+                "None",
+            ),
+            ("sample-logs/support-bundle/3CX-support-info.zip:Logs/dump.pcap", "PacketCapture", "None"),
+            ("sample-logs/unpaid-trunk/3CXPhoneSystem.log", "ActivityLog", "None"),
+            ("sample-logs/unpaid-trunk/cdr.log", "CdrLegacy", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip", "SupportBundle", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:DbTables/audit_log.csv", "Unknown", "Some(NotALog)"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:DbTables/eventlog.csv", "EventLogCsv", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:DbTables/tsdb.system.csv", "TsdbMetrics", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:ExtraLogging/Health_1.txt", "HealthReport", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:ExtraLogging/tcxSystemInfo_1.txt", "SystemInfo", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:Logs/3CXCallFlowService.log", "Unknown", "Some(NotALog)"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:Logs/3CXMediaServer.2026-12-02.log", "MediaLog", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:Logs/3CXMediaServer.log", "MediaLog", "None"),
+            ("sample-logs/v20-bundle/3CX-support-info.zip:Logs/dump.pcap", "PacketCapture", "None"),
+            ("sample-logs/v20-event-export/EventLogs.csv", "EventLogCsv", "None"),
+            ("sample-logs/wrong-trunk-credentials/3CXPhoneSystem.log", "ActivityLog", "None"),
+        ];
+        let opts = crate::CheckOptions {
+            paths: vec![root.join("sample-logs")],
+            display_root: Some(root.to_path_buf()),
+            ..Default::default()
+        };
+        let got: Vec<(String, String, String)> = crate::check::plan_inputs(&opts)
+            .into_iter()
+            .map(|p| (p.path, format!("{:?}", p.format), format!("{:?}", p.skipped)))
+            .collect();
+        let expected: Vec<(String, String, String)> =
+            expected.iter().map(|(p, f, s)| (p.to_string(), f.to_string(), s.to_string())).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn detects_the_bundle_kinds_and_pastes() {
+        assert_eq!(
+            d("tcxSystemInfo_1.txt", b"\xEF\xBB\xBFSystem Info\nVERSION = 20.0.8.1131\n"),
+            Ok(Format::SystemInfo)
+        );
+        assert_eq!(d("Health_1.txt", b"Firewall check: PASSED\nSIP trunks: FAILED\n"), Ok(Format::HealthReport));
+        assert_eq!(
+            d("tsdb.network.csv", b"time,iface,rx_bytes,tx_bytes\n"),
+            Err(SkipReason::NotYetAnalysed(Format::TsdbMetrics))
+        );
+        // The earliest header line wins: a call-log header above a CDR line.
+        assert_eq!(
+            d(
+                "x.csv",
+                b"Call Time,Call ID,From,To,Status\nCall 23193,00000172FF10D141_4445,00:00:56,2020/06/29 07:53:11\n"
+            ),
+            Ok(Format::CallLogCsv)
+        );
+        // A pre-v8 line above a system-info title refuses the file; below it, it does not.
+        assert_eq!(d("x.txt", b"12:03:20.734| Log(2): | Incoming | c1\nSystem Info\n"), Err(SkipReason::PreV8));
+        assert_eq!(d("x.txt", b"System Info\n12:03:20.734| Log(2): | Incoming | c1\n"), Ok(Format::SystemInfo));
     }
 }

@@ -326,6 +326,22 @@ fn trunk_registration_failed(msg: &[u8]) -> Option<EventKind<'_>> {
     Some(EventKind::TrunkRegistrationFailed { trunk, status })
 }
 
+/// The call manager's activity log: cut into chunks by `parse::parse_chunk`'s framing.
+pub const SPEC: super::registry::FormatSpec = super::registry::FormatSpec {
+    format: super::registry::Format::ActivityLog,
+    kind: super::registry::Kind::Log,
+    detect: super::registry::Detect::Text(detect),
+    framing: super::registry::Framing::Chunked(super::registry::log_chunk),
+};
+
+/// Enough call-manager heads, stamped template lines or bare templates among the first lines.
+fn detect(t: &super::registry::Text<'_>) -> Option<super::registry::Claim> {
+    use super::registry::{Claim, HeadTally, Rank, lines_needed, precedence};
+    let tally = HeadTally::of(t.lines);
+    (tally.call_manager + tally.stamped >= lines_needed(t))
+        .then_some(Claim::is(Rank::Lines { precedence: precedence::ACTIVITY_LINES }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

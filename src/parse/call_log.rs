@@ -9,8 +9,9 @@
 
 use super::LineCounts;
 use super::cdr;
-use super::cdr_v20::{CsvRows, header_key_into, join_row, sniff_delimiter, value};
+use super::csv_framing::{CsvRows, header_key_into, join_row, sniff_delimiter, value};
 use crate::event::{CallDirection, CallId, CallRecord, Event, EventKind, Outcome, Party};
+use crate::parse::registry::{Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text, precedence};
 use crate::timestamp::{self, DateOrder, DateOrderVotes, RawDate, RawStamp};
 use std::io::{self, Read};
 
@@ -484,16 +485,14 @@ fn header_score(rec: &csv::ByteRecord, key: &mut String) -> usize {
     Header::detect(rec, key).map_or(0, |h| h.hits)
 }
 
-/// Whether a decoded sample (first ≤256 KiB, BOM already stripped) looks like this format.
-pub fn sniff(sample: &[u8]) -> bool {
-    let mut key = String::new();
-    sniff_delimiter(sample, |r| header_score(r, &mut key)).is_some()
-}
-
 /// Reads a whole export, pushing one event per data row to `sink` in file order.
 /// Call-log times are the console's local time: no UTC offset applies.
-pub fn read(reader: &mut dyn Read, file: u32, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
-    read_capped(reader, file, MAX_BYTES, sink)
+pub fn read(
+    reader: &mut (dyn Read + Send),
+    ctx: &ReadCtx<'_>,
+    sink: &mut dyn FnMut(&Event<'_>),
+) -> io::Result<LineCounts> {
+    read_capped(reader, ctx.file, MAX_BYTES, sink)
 }
 
 fn read_capped(reader: &mut dyn Read, file: u32, cap: u64, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
@@ -549,9 +548,58 @@ fn unclosed_quote(buf: &[u8]) -> Option<(u64, usize, usize)> {
     open
 }
 
+/// The console's Call Log / Call Reports CSV: call records, read whole.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::CallLogCsv,
+    kind: Kind::CallRecord,
+    detect: Detect::Text(detect),
+    framing: Framing::Whole { read, decoded: true },
+};
+
+/// Call-log headers that mark a console export, across languages (§6).
+const SYNONYMS: &[&str] = &[
+    "call time",
+    "caller id",
+    "destination",
+    "status",
+    "ringing",
+    "talking",
+    "from",
+    "to",
+    "direction",
+    "call id",
+    "cost",
+    "appelant",
+    "statut",
+    "sonnerie",
+    "conversation",
+    "thời gian",
+    "người gọi",
+    "số gọi",
+    "trạng thái",
+    "đổ chuông",
+    "đàm thoại",
+];
+
+/// A header line with three or more of the console's column names (any delimiter).
+fn detect(t: &Text<'_>) -> Option<Claim> {
+    t.header_lines()
+        .find(|(_, l)| {
+            let text = String::from_utf8_lossy(l).to_lowercase();
+            let cells: Vec<&str> = text.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"')).collect();
+            cells.len() >= 3 && cells.iter().filter(|c| SYNONYMS.contains(c)).count() >= 3
+        })
+        .map(|(line, _)| Claim::is(Rank::Header { line, precedence: precedence::CALL_LOG }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether detection (the spec's claim, through `input::detect`) takes `sample` for this format.
+    fn sniff(sample: &[u8]) -> bool {
+        crate::input::detect::detect("input.txt", sample, sample) == Ok(Format::CallLogCsv)
+    }
 
     #[derive(Debug, Clone, PartialEq)]
     struct Got {
@@ -582,7 +630,7 @@ mod tests {
     fn run_bytes(input: &[u8]) -> (Vec<Got>, LineCounts) {
         let mut got = Vec::new();
         let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let counts = read(&mut &input[..], 7, &mut |e| {
+        let counts = read(&mut &input[..], &ReadCtx::new(7), &mut |e| {
             assert_eq!((e.file, e.code), (7, None));
             let EventKind::Call(r) = e.kind else { panic!("not a call: {e:?}") };
             assert_eq!(e.ts, r.started);

@@ -6,6 +6,7 @@
 //! The 20-field layout of the real corpus is the default order cut after `chain`.
 
 use crate::event::{CallDirection, CallId, CallRecord, Divert, Outcome, Party, TrunkRef};
+use crate::parse::registry::{Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text, precedence};
 use crate::parse::sip::trim;
 use crate::timestamp::{self, DateOrder, Timestamp};
 
@@ -361,6 +362,27 @@ fn last_chain_extension(chain: &[u8]) -> &[u8] {
         .filter_map(|hop| hop.strip_prefix(b"Ext."))
         .rfind(|ext| !ext.is_empty())
         .unwrap_or(b"")
+}
+
+/// Legacy CDR lines: one record per line, chunked, in the site's field order.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::CdrLegacy,
+    kind: Kind::CallRecord,
+    detect: Detect::Text(detect),
+    framing: Framing::Chunked(chunk),
+};
+
+/// A `Call <digits>,` line among the first lines.
+fn detect(t: &Text<'_>) -> Option<Claim> {
+    t.header_lines()
+        .find(|(_, l)| {
+            l.starts_with(b"Call ") && l[5..].iter().take_while(|c| c.is_ascii_digit()).count() > 0 && l.contains(&b',')
+        })
+        .map(|(line, _)| Claim::is(Rank::Header { line, precedence: precedence::CDR_LEGACY }))
+}
+
+fn chunk<'b>(buf: &'b [u8], ctx: &ReadCtx<'_>, events: Vec<crate::event::Event<'static>>) -> super::ParsedChunk<'b> {
+    super::parse_cdr_chunk_into(buf, ctx.file, ctx.cdr_layout, events)
 }
 
 #[cfg(test)]

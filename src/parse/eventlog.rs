@@ -15,9 +15,12 @@
 
 use super::LineCounts;
 use super::activity::find_trunk;
-use super::cdr_v20::{CsvRows, header_key_into, sniff_delimiter, trim_cell, value};
+use super::csv_framing::{CsvRows, header_key_into, sniff_delimiter, trim_cell, value};
 use super::sip::{self, after, finder, trim};
 use crate::event::{Event, EventKind, LogCode, PbxEvent, QualityParty, SipStatus};
+use crate::parse::registry::{
+    Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text, lines_needed, precedence,
+};
 use crate::timestamp::{self, DateOrder, RawDate, Timestamp};
 use memchr::memmem::Finder;
 use serde::Deserialize;
@@ -951,19 +954,18 @@ pub fn parse_message<'a>(id: Option<u32>, text: &'a [u8], source: &[u8]) -> Opti
 // ---------------------------------------------------------------------------------
 // Entry points.
 
-/// Whether a decoded sample (first ≤256 KiB) looks like an event log export.
-pub fn sniff(sample: &[u8]) -> bool {
-    let mut key = String::new();
-    sniff_delimiter(sample, |r| usize::from(Header::detect(r, &mut key).is_some())).is_some()
-}
-
 /// Pasted text is read whole: pastes are small, but a cap keeps a wrong file harmless.
 const MAX_PASTE_BYTES: u64 = 256 << 20;
 
 /// Event Log entries pasted as text (from the web page or an e-mail): one entry per
 /// line, line breaks inside an entry already collapsed to spaces, optionally led by
 /// its time as the page shows it (local time, day first unless the date says not).
-pub fn read_text(reader: &mut dyn Read, file: u32, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
+pub fn read_text(
+    reader: &mut (dyn Read + Send),
+    ctx: &ReadCtx<'_>,
+    sink: &mut dyn FnMut(&Event<'_>),
+) -> io::Result<LineCounts> {
+    let file = ctx.file;
     let mut buf = Vec::new();
     Read::take(&mut *reader, MAX_PASTE_BYTES).read_to_end(&mut buf)?;
     let mut counts = LineCounts::default();
@@ -1007,11 +1009,11 @@ pub fn read_text(reader: &mut dyn Read, file: u32, sink: &mut dyn FnMut(&Event<'
 /// Reads a whole export, pushing one [`EventKind::Pbx`] per row to `sink` in file
 /// order. `utc_offset_minutes` converts the UTC times to the PBX's local time.
 pub fn read(
-    reader: &mut dyn Read,
-    file: u32,
-    utc_offset_minutes: i32,
+    reader: &mut (dyn Read + Send),
+    ctx: &ReadCtx<'_>,
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
+    let (file, utc_offset_minutes) = (ctx.file, ctx.utc_offset_minutes);
     let mut key = String::new();
     let mut head = Vec::with_capacity(PEEK_BYTES);
     Read::take(&mut *reader, PEEK_BYTES as u64).read_to_end(&mut head)?;
@@ -1092,9 +1094,46 @@ pub fn read(
     Ok(rows.finish())
 }
 
+/// The Event Log export (console CSV, the bundle's `eventlog.csv`): read whole.
+pub const CSV: FormatSpec = FormatSpec {
+    format: Format::EventLogCsv,
+    kind: Kind::Log,
+    detect: Detect::Text(detect_csv),
+    framing: Framing::Whole { read, decoded: true },
+};
+
+/// Event Log entries pasted as text: read whole (pastes are small).
+pub const TEXT: FormatSpec = FormatSpec {
+    format: Format::EventLogText,
+    kind: Kind::Log,
+    detect: Detect::Text(detect_text),
+    framing: Framing::Whole { read: read_text, decoded: true },
+};
+
+/// The console's header (`Event ID`, `Date & Time`) or the bundle table's.
+fn detect_csv(t: &Text<'_>) -> Option<Claim> {
+    t.header_lines()
+        .find(|(_, l)| {
+            let text = String::from_utf8_lossy(l).to_lowercase();
+            (text.contains("event id") && text.contains("date & time")) || text.starts_with("timegenerated,eventid")
+        })
+        .map(|(line, _)| Claim::is(Rank::Header { line, precedence: precedence::EVENT_LOG_CSV }))
+}
+
+/// Text no other format claims, whose lines are Event Log templates (§0).
+fn detect_text(t: &Text<'_>) -> Option<Claim> {
+    let events = t.lines.iter().filter(|l| identify(l).is_some()).count();
+    (events >= lines_needed(t)).then_some(Claim::is(Rank::Lines { precedence: precedence::EVENT_TEXT_LINES }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether detection (the spec's claim, through `input::detect`) takes `sample` for this format.
+    fn sniff(sample: &[u8]) -> bool {
+        crate::input::detect::detect("input.txt", sample, sample) == Ok(Format::EventLogCsv)
+    }
     use crate::event::TrunkRef;
 
     /// An event with everything owned, for assertions.
@@ -1115,7 +1154,7 @@ mod tests {
     /// Reads `input`, checks the accounting invariants, and lets `inspect` look at each event.
     fn run_with(input: &[u8], offset: i32, mut inspect: impl FnMut(&PbxEvent<'_>)) -> (Vec<Got>, LineCounts) {
         let mut got = Vec::new();
-        let counts = read(&mut &input[..], 5, offset, &mut |e| {
+        let counts = read(&mut &input[..], &ReadCtx::new(5).utc_offset(offset), &mut |e| {
             let EventKind::Pbx { id, event } = e.kind else { panic!("not a PBX event: {e:?}") };
             assert_eq!((e.file, e.code), (5, Some(LogCode { family: *b"EV", number: id })));
             assert!(!e.text.contains(&b'\n') && !e.text.contains(&b'\r'));

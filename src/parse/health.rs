@@ -10,6 +10,7 @@
 //! line is unrecognised.
 
 use super::LineCounts;
+use super::registry::{Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text};
 use crate::event::{Event, EventKind};
 use std::io::{self, Read};
 
@@ -93,7 +94,12 @@ pub fn sniff(name: &str, sample: &[u8]) -> bool {
 }
 
 /// Reads a whole health file; each check becomes an event (no time: the file has none).
-pub fn read(reader: &mut dyn Read, file: u32, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
+pub fn read(
+    reader: &mut (dyn Read + Send),
+    ctx: &ReadCtx<'_>,
+    sink: &mut dyn FnMut(&Event<'_>),
+) -> io::Result<LineCounts> {
+    let file = ctx.file;
     let mut buf = Vec::new();
     Read::take(&mut *reader, MAX_BYTES + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_BYTES {
@@ -128,6 +134,18 @@ pub fn read(reader: &mut dyn Read, file: u32, sink: &mut dyn FnMut(&Event<'_>)) 
         }
     }
     Ok(c)
+}
+
+/// 3CX's self-checks, read whole (a few dozen lines).
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::HealthReport,
+    kind: Kind::Log,
+    detect: Detect::Text(detect),
+    framing: Framing::Whole { read, decoded: true },
+};
+
+fn detect(t: &Text<'_>) -> Option<Claim> {
+    sniff(t.name.rsplit(['/', '\\']).next().unwrap_or(t.name), t.sample).then_some(Claim::is(Rank::Shape))
 }
 
 #[cfg(test)]
@@ -169,7 +187,7 @@ mod tests {
     fn every_line_is_counted() {
         let h = b"Health Report\n\nFirewall check: FAILED\nSIP trunks: PASSED\nsomething else entirely\n";
         let mut seen = Vec::new();
-        let c = read(&mut &h[..], 3, &mut |e| {
+        let c = read(&mut &h[..], &ReadCtx::new(3), &mut |e| {
             if let EventKind::HealthCheck { name, passed, .. } = e.kind {
                 seen.push((String::from_utf8_lossy(name).into_owned(), passed, e.line, e.file));
             }

@@ -2,6 +2,9 @@
 
 use crate::event::EventKind;
 use crate::parse::activity::call_id;
+use crate::parse::registry::{
+    Claim, Detect, Format, FormatSpec, Framing, HeadTally, Kind, Rank, Text, lines_needed, precedence,
+};
 use crate::parse::sip::{after, finder, ip};
 
 /// Parses an MS message (text after `[MSxxxxxx] `). `None` = no template matched.
@@ -47,6 +50,24 @@ fn no_rtp(msg: &[u8]) -> Option<EventKind<'_>> {
         remote_ip: after(msg, finder!(b"remoteAddr=")).and_then(ip),
         local_ip: after(msg, finder!(b"localAddr=")).and_then(ip),
     })
+}
+
+/// The media server's log: the activity log's framing (`#Date:` headers date its lines).
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::MediaLog,
+    kind: Kind::Log,
+    detect: Detect::Text(detect),
+    framing: Framing::Chunked(super::registry::log_chunk),
+};
+
+/// A `#Date:` header first, else more media heads than call-manager ones.
+fn detect(t: &Text<'_>) -> Option<Claim> {
+    if matches!(super::head(t.lines[0]), Some(super::Head::DateHeader { .. })) {
+        return Some(Claim::is(Rank::FirstLine));
+    }
+    let tally = HeadTally::of(t.lines);
+    (tally.media >= lines_needed(t) && tally.media > tally.call_manager)
+        .then_some(Claim::is(Rank::Lines { precedence: precedence::MEDIA_LINES }))
 }
 
 #[cfg(test)]

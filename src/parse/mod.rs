@@ -10,10 +10,12 @@ pub mod activity;
 pub mod call_log;
 pub mod cdr;
 pub mod cdr_v20;
+pub mod csv_framing;
 pub mod eventlog;
 pub mod health;
 pub mod media;
 pub mod pcap;
+pub mod registry;
 pub mod sip;
 pub mod sysinfo;
 

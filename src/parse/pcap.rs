@@ -15,6 +15,7 @@
 //! six times too large.
 
 use super::LineCounts;
+use super::registry::{Bytes, Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Verdict};
 use crate::event::{Event, EventKind, RtpStream};
 use crate::timestamp::Timestamp;
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
@@ -206,10 +207,10 @@ fn error(e: &PcapError<&[u8]>, packets: u64) -> io::Error {
 /// that breaks part-way gives its streams so far, then the error.
 pub fn read(
     reader: &mut (dyn Read + Send),
-    file: u32,
-    utc_offset_minutes: i32,
+    ctx: &ReadCtx<'_>,
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
+    let (file, utc_offset_minutes) = (ctx.file, ctx.utc_offset_minutes);
     let mut t = Tracker { streams: HashMap::new(), counts: LineCounts::default(), utc_offset_minutes };
     let mut failure = None;
     match pcap_parser::create_reader(BUFFER, reader) {
@@ -359,6 +360,26 @@ pub fn rtp_packet(ssrc: u32, seq: u16, ts: u32) -> Vec<u8> {
     p
 }
 
+/// A capture: known by its magic number, read as stored, one event per RTP stream.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::PacketCapture,
+    kind: Kind::Capture,
+    detect: Detect::Bytes(detect),
+    framing: Framing::Whole { read, decoded: false },
+};
+
+/// The magic number; a file named like a capture without one is refused rather than
+/// read as text (it would only give unrecognised lines).
+fn detect(b: &Bytes<'_>) -> Option<Claim> {
+    if is_capture(b.raw_head) {
+        return Some(Claim::is(Rank::Bytes));
+    }
+    is_capture_name(b.lower_name).then_some(Claim {
+        rank: Rank::Bytes,
+        verdict: Verdict::Refused("named like a packet capture, but holds no pcap or pcapng header: not a capture"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,7 +390,7 @@ mod tests {
 
     fn streams(cap: &[u8]) -> (Vec<RtpStream>, LineCounts) {
         let mut out = Vec::new();
-        let c = read(&mut &cap[..], 0, 7 * 60, &mut |e| {
+        let c = read(&mut &cap[..], &ReadCtx::new(0), &mut |e| {
             if let EventKind::RtpStream(s) = e.kind {
                 out.push(*s);
             }
@@ -413,9 +434,10 @@ mod tests {
         assert_eq!((c.lines, c.records), (2, 2));
         // Cut in the middle of the second packet.
         let cut = &cap[..cap.len() - 20];
-        let e = read(&mut &cut[..], 0, 0, &mut |_| {}).unwrap_err();
+        let e = read(&mut &cut[..], &ReadCtx::new(0).utc_offset(0), &mut |_| {}).unwrap_err();
         assert!(e.to_string().contains("cut short"), "{e}");
-        let e = read(&mut &b"not a capture at all, just text"[..], 0, 0, &mut |_| {}).unwrap_err();
+        let e = read(&mut &b"not a capture at all, just text"[..], &ReadCtx::new(0).utc_offset(0), &mut |_| {})
+            .unwrap_err();
         assert!(e.to_string().contains("not a packet capture"), "{e}");
     }
 }

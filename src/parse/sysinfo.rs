@@ -7,27 +7,16 @@
 //! unrecognised.
 
 use super::LineCounts;
-use super::cdr_v20::trim_cell;
+use super::csv_framing::trim_cell;
+use super::registry::{self, Claim, Detect, Format, FormatSpec, Framing, Kind, ReadCtx, Text, precedence};
+use crate::event::{Event, EventKind};
 use std::io::{self, Read};
 
 /// Larger than any system-info file: past it the input is something else.
 const MAX_BYTES: u64 = 16 << 20;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// Lines looked at by [`sniff`] (§0: the first 10 non-blank lines).
-const SNIFF_LINES: usize = 10;
 
-/// What the PBX says about itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SystemInfo {
-    /// `VERSION = 20.0.8.1131`.
-    pub version: Option<String>,
-    /// `OSDescription = Debian GNU/Linux 12 (bookworm)`.
-    pub os: Option<String>,
-    /// `Number of Extensions = 7`.
-    pub extensions: Option<u32>,
-    /// A key naming the FQDN (`FQDN = pbx.example.3cx.vn`) [I]: not in the known samples.
-    pub fqdn: Option<String>,
-}
+pub use crate::event::SystemInfo;
 
 /// How sure a value is: an authoritative key is never overwritten, a loose one only fills a gap.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -106,19 +95,22 @@ fn apply(info: &mut SystemInfo, ranks: &mut Ranks, key: &[u8], value: &[u8], sec
     }
 }
 
-/// Whether a decoded sample looks like a system-info file: `System Info`,
-/// `[3CX PhoneSystem Info]` or `VERSION = ` among the first non-blank lines.
-pub fn sniff(sample: &[u8]) -> bool {
-    super::lines(sample).map(|(l, _)| trim_cell(l)).filter(|l| !l.is_empty()).take(SNIFF_LINES).any(|l| {
-        l.eq_ignore_ascii_case(b"System Info")
-            || l.eq_ignore_ascii_case(b"[3CX PhoneSystem Info]")
-            || l.starts_with(b"VERSION = ")
-            || l.starts_with(b"VERSION=")
-    })
+/// Reads a whole system-info file and hands what it says as one
+/// [`EventKind::SystemInfo`] event (no time, the first line) to `sink`.
+pub fn read(
+    reader: &mut (dyn Read + Send),
+    ctx: &ReadCtx<'_>,
+    sink: &mut dyn FnMut(&Event<'_>),
+) -> io::Result<LineCounts> {
+    let (info, counts) = parse(reader)?;
+    if counts.records > 0 {
+        sink(&Event { file: ctx.file, line: 1, ts: None, code: None, text: b"", kind: EventKind::SystemInfo(&info) });
+    }
+    Ok(counts)
 }
 
-/// Reads a whole system-info file (at most 16 MiB).
-pub fn read(reader: &mut dyn Read) -> io::Result<(SystemInfo, LineCounts)> {
+/// Parses a whole system-info file (at most 16 MiB).
+pub fn parse(reader: &mut dyn Read) -> io::Result<(SystemInfo, LineCounts)> {
     let mut buf = Vec::new();
     Read::take(&mut *reader, MAX_BYTES + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_BYTES {
@@ -156,12 +148,35 @@ pub fn read(reader: &mut dyn Read) -> io::Result<(SystemInfo, LineCounts)> {
     Ok((info, c))
 }
 
+/// The bundle's system-info file: names the PBX (version, OS), read whole.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::SystemInfo,
+    kind: Kind::SystemInfo,
+    detect: Detect::Text(detect),
+    framing: Framing::Whole { read, decoded: true },
+};
+
+/// A `System Info` title or a `VERSION = ` line among the first lines.
+fn detect(t: &Text<'_>) -> Option<Claim> {
+    t.header_lines()
+        .find(|(_, l)| {
+            let text = String::from_utf8_lossy(l).to_lowercase();
+            text.contains("system info") || text.starts_with("version = ")
+        })
+        .map(|(line, _)| Claim::is(registry::Rank::Header { line, precedence: precedence::SYSTEM_INFO }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Whether detection (the spec's claim, through `input::detect`) takes `sample` for this format.
+    fn sniff(sample: &[u8]) -> bool {
+        crate::input::detect::detect("input.txt", sample, sample) == Ok(Format::SystemInfo)
+    }
+
     fn run(input: &[u8]) -> (SystemInfo, LineCounts) {
-        let (info, c) = read(&mut &input[..]).expect("reading a slice");
+        let (info, c) = parse(&mut &input[..]).expect("reading a slice");
         assert_eq!(c.lines, c.accounted(), "{c:?}");
         assert_eq!(c.bytes, input.len() as u64);
         (info, c)
@@ -215,7 +230,8 @@ mod tests {
         assert!(sniff(b"[3CX PhoneSystem Info]\r\n"));
         assert!(sniff(b"  System Info  \n"));
         assert!(!sniff(b"Event ID,Date & Time,Details,Level,Source\n"));
-        assert!(!sniff(b"version = 1\n"));
+        // Detection has always taken the key in any case (the unused sniff it replaces did not).
+        assert!(sniff(b"version = 1\n"));
         assert!(!sniff(b""));
         let late = format!("{}VERSION = 20\n", "x\n".repeat(10));
         assert!(!sniff(late.as_bytes()));
@@ -224,7 +240,7 @@ mod tests {
     #[test]
     fn too_large_is_an_error_and_bytes_never_panic() {
         let big = vec![b'a'; (MAX_BYTES + 1) as usize];
-        assert!(read(&mut &big[..]).is_err());
+        assert!(parse(&mut &big[..]).is_err());
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         let alphabet = b"=:[]\n\r \xEF\xBB\xBFVERSION1.";
         for _ in 0..500 {

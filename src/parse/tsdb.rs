@@ -10,6 +10,7 @@
 //! layout yet: they are recognised and listed as not analysed (detect.rs).
 
 use super::LineCounts;
+use super::registry::{Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text, Verdict};
 use crate::event::{Event, EventKind, Metrics};
 use std::io::{self, Read};
 
@@ -74,11 +75,11 @@ fn number(cell: &[u8]) -> Option<f64> {
 
 /// Reads a whole system-metrics table: each row becomes one [`Metrics`] event.
 pub fn read(
-    reader: &mut dyn Read,
-    file: u32,
-    utc_offset_minutes: i32,
+    reader: &mut (dyn Read + Send),
+    ctx: &ReadCtx<'_>,
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
+    let (file, utc_offset_minutes) = (ctx.file, ctx.utc_offset_minutes);
     let mut buf = Vec::new();
     Read::take(&mut *reader, MAX_BYTES + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_BYTES {
@@ -134,6 +135,22 @@ pub fn read(
     Ok(c)
 }
 
+/// The system-metrics table, read whole; other tsdb tables are recognised, not read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::TsdbMetrics,
+    kind: Kind::Log,
+    detect: Detect::Text(detect),
+    framing: Framing::Whole { read, decoded: true },
+};
+
+fn detect(t: &Text<'_>) -> Option<Claim> {
+    if sniff(t.sample) {
+        Some(Claim::is(Rank::Table))
+    } else {
+        sniff_other(t.name, t.sample).then_some(Claim { rank: Rank::Table, verdict: Verdict::NotYetAnalysed })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,7 +163,7 @@ mod tests {
             "{HEADER}2026-08-05 10:02:00.039293+00,12.5,1,1,4105482240,1821032448,51510796288,43856441344,1\n\n\"quoted\",x\n2026-08-05 10:03:00+00,,1,1,4105482240,1821032448,51510796288,43856441000,2\n"
         );
         let mut rows = Vec::new();
-        let c = read(&mut t.as_bytes(), 2, 7 * 60, &mut |e| {
+        let c = read(&mut t.as_bytes(), &ReadCtx::new(2), &mut |e| {
             if let EventKind::Metrics(m) = e.kind {
                 rows.push((e.ts.unwrap().to_string(), m.cpu_permille, m.disk_free, e.line));
             }

@@ -12,12 +12,13 @@ pub mod text;
 pub mod texts;
 pub mod ticket;
 
-use crate::check::{CheckOptions, InputOutcome};
 use crate::classify::catalog::Side;
 use crate::classify::{Analysis, Stats, SubjectKind, SystemPart, Verdict, verdict};
 use crate::i18n::{Lang, Msg, fill};
 use crate::input::Plan;
 use crate::input::detect::{Format, SkipReason};
+use crate::options::CheckOptions;
+use crate::pipeline::InputOutcome;
 use crate::timestamp::{DateOrder, Timestamp};
 use serde::Serialize;
 
@@ -171,7 +172,7 @@ pub fn is_note(f: &Finding) -> bool {
 }
 
 /// Output formats of `check`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
     Text,
     Json,
