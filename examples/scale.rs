@@ -12,6 +12,8 @@
 //! * `extensions`: N distinct extensions, each registering then unregistering.
 //! * `open-calls`: N calls that start and never end (a log cut mid-call, at scale).
 //! * `long-line`: a small healthy log with one line of N bytes in the middle.
+//! * `trunks`: calls, four lines each, every one routed to another trunk and another
+//!   number and refused (503 or 404): the trunk, join and number tables at their budgets.
 //!
 //! The 256 MiB activity log and its zip member come from `synth` (see `scripts/scale.sh`).
 
@@ -20,7 +22,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: scale refresh|auth-flood|extensions|open-calls|long-line --lines N [--seed S] [--out FILE]\n";
+    "usage: scale refresh|auth-flood|extensions|open-calls|long-line|trunks --lines N [--seed S] [--out FILE]\n";
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -101,6 +103,30 @@ fn write_row(row: &str, lines: u64, seed: u64, out: &mut dyn Write) -> io::Resul
                     1000 + i,
                     rng.next() % 100_000_000
                 )?;
+            }
+        }
+        "trunks" => {
+            for i in 0..lines / 4 {
+                let (call, ext, trunk) = (1000 + i, 100 + i % 200, 10_000 + i);
+                let number = format!("09{:08}", rng.next() % 100_000_000);
+                let cause = if i % 2 == 0 { "503 Service Unavailable" } else { "404 Not Found" };
+                let at = step(4 * i);
+                writeln!(
+                    out,
+                    "{}|0E4D|3|Ntc|[CM503001]: Call(C:{call}): Incoming call from Ext.{ext} to <sip:{number}@192.168.1.10:5060>",
+                    stamp(at)
+                )?;
+                writeln!(
+                    out,
+                    "{}|0E4D|3|Ntc|[CM503004]: Call(C:{call}): Route 1: from L:{call}.1[Extn:{ext}] to T:Line:{trunk}>>{number}@[Dev:sip:02838250100@203.0.113.10:5060]",
+                    stamp(at + 5)
+                )?;
+                writeln!(
+                    out,
+                    "{}|0E4D|3|Ntc|[CM503003]: Call(C:{call}): Call to <sip:{number}@203.0.113.10:5060> has failed; Cause: {cause}; from IP:203.0.113.10:5060",
+                    stamp(at + 10)
+                )?;
+                writeln!(out, "{}|0E4D|3|Ntc|[CM503008]: Call(C:{call}): Call is terminated", stamp(at + 15))?;
             }
         }
         "long-line" => {

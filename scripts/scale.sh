@@ -12,7 +12,7 @@ mkdir -p "$DIR"
 SCALE=target/release/examples/scale
 SYNTH=target/release/examples/synth
 [ -x "$SCALE" ] && [ -x "$SYNTH" ] || { echo "build first: cargo build --release --examples" >&2; exit 2; }
-for row in refresh auth-flood extensions open-calls; do
+for row in refresh auth-flood extensions open-calls trunks; do
   [ -s "$DIR/$row-$N.log" ] || "$SCALE" "$row" --lines "$N" --out "$DIR/$row-$N.log"
 done
 [ -s "$DIR/long-line.log" ] || "$SCALE" long-line --lines $((20 << 20)) --out "$DIR/long-line.log"
@@ -27,7 +27,7 @@ PY
 fi
 [ -s "$DIR/synth-256m.log.gz" ] || gzip -1 -c "$DIR/synth-256m.log" > "$DIR/synth-256m.log.gz"
 printf '%-28s %10s %8s %10s %10s %8s\n' input MiB seconds peak_MiB json_KiB findings
-for f in "refresh-$N.log" "auth-flood-$N.log" "extensions-$N.log" "open-calls-$N.log" long-line.log \
+for f in "refresh-$N.log" "auth-flood-$N.log" "extensions-$N.log" "open-calls-$N.log" "trunks-$N.log" long-line.log \
          synth-256m.log synth-256m.zip synth-256m.log.gz; do
   [ -s "$DIR/$f" ] || continue
   cat "$DIR/$f" > /dev/null   # warm the page cache

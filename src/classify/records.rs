@@ -419,3 +419,6 @@ impl Classifier {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -36,3 +36,20 @@ fn distinct_log_codes_past_the_budget_are_counted_apart() {
     assert_eq!(c.stats.events_by_code[&LogCode { family: *b"CM", number: 0 }], 2);
     assert_eq!(c.state.codes_untracked, 100);
 }
+
+#[test]
+fn trunk_statuses_of_thousands_of_trunks_stay_within_the_trunk_budget() {
+    let mut c = Classifier::new(5);
+    let names: Vec<Vec<u8>> = (0..10_000).map(|i| format!("Trunk {i}").into_bytes()).collect();
+    for _ in 0..3 {
+        let e = crate::event::PbxEvent::TrunkStatus { trunk: b"VNPT", status: b"Unregistered" };
+        c.observe(&event(EventKind::Pbx { id: 4100, event: &e }, None));
+    }
+    for n in &names {
+        let e = crate::event::PbxEvent::TrunkStatus { trunk: n, status: b"Registered" };
+        c.observe(&event(EventKind::Pbx { id: 4100, event: &e }, None));
+    }
+    let statuses = &c.state.events.trunk_status;
+    assert!(statuses.len() <= 2 * TRUNK_BUDGET, "{}", statuses.len());
+    assert_eq!(statuses.get("VNPT").map(|(now, _, t)| (now.as_str(), t.count)), Some(("Unregistered", 3)));
+}
