@@ -35,7 +35,7 @@ def main():
     s.query("INSERT INTO cxtriage.summary SELECT * FROM file('summary.csv', CSVWithNames)")
     s.query("INSERT INTO cxtriage.findings SELECT * FROM file('findings.csv', CSVWithNames)")
     s.query("INSERT INTO cxtriage.events SELECT * FROM file('events/*.ndjson', JSONEachRow) "
-            "SETTINGS input_format_json_read_objects_as_strings = 1, date_time_input_format = 'best_effort'")
+            "SETTINGS date_time_input_format = 'best_effort'")
     print(f"ClickHouse (chdb): loaded in {(time.perf_counter() - started) * 1000:.0f} ms")
 
     def rows(query):
