@@ -1,5 +1,8 @@
 //! `cxtriage events`: every normalised event as one JSON object per line (NDJSON),
-//! for loading into a log store when an archive outgrows one machine.
+//! for loading into a log store when an archive outgrows one machine. The rows are
+//! flat and typed: every row has every key of [`COLUMNS`], in order, one type per key,
+//! `null` where it does not apply (docs/schema.md), so SQL engines load them with
+//! declared columns.
 //!
 //! Events are serialised straight into byte buffers (no `serde_json::Value`, no map,
 //! no allocation per event apart from redaction's copy), a batch of slices of events in

@@ -7,7 +7,7 @@
 -- given); use the *_utc_ms columns for instants. Empty CSV cells load as NULL.
 -- Text cells that would start a spreadsheet formula carry a leading ' (docs/schema.md,
 -- "Formulas"): read the value as replaceRegexpOne(x, '^\'', '').
--- Checked by hand in an embedded ClickHouse (chdb 4.4 / ClickHouse 26.9, no server):
+-- Checked by hand in an embedded ClickHouse (chdb 4.4 / ClickHouse 26.9, no server; again for the flat events rows):
 -- tests/sql/check_clickhouse.py runs this DDL, loads the files as above and compares
 -- the barring question with the overview (chdb is ~0.5 GB, so CI runs the DuckDB
 -- check only). The queries of ../duckdb/ are plain SQL apart from strftime /
