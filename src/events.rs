@@ -1,5 +1,8 @@
 //! `cxtriage events`: every normalised event as one JSON object per line (NDJSON),
-//! for loading into a log store when an archive outgrows one machine.
+//! for loading into a log store when an archive outgrows one machine. The rows are
+//! flat and typed: every row has every key of [`COLUMNS`], in order, one type per key,
+//! `null` where it does not apply (docs/schema.md), so SQL engines load them with
+//! declared columns.
 //!
 //! Events are serialised straight into byte buffers (no `serde_json::Value`, no map,
 //! no allocation per event apart from redaction's copy), a batch of slices of events in
@@ -17,8 +20,9 @@ use std::io::Write;
 use std::net::IpAddr;
 
 /// Events serialised by one task: large enough to amortise the hand-off to a thread,
-/// small enough that the buffers of a round stay a few MiB (~300 bytes an event).
-const EVENTS_PER_SLICE: usize = 4096;
+/// small enough that the buffers of a round stay a few MiB (~1.9 KB an event: every
+/// key is in every row, most of them `null`).
+const EVENTS_PER_SLICE: usize = 1024;
 /// Slices serialised per round, per worker thread: one round is written while the next
 /// is serialised, so memory is two rounds of buffers whatever the input size.
 const SLICES_PER_THREAD: usize = 2;
@@ -27,32 +31,269 @@ const SLICES_PER_THREAD: usize = 2;
 #[derive(Clone, Copy)]
 struct Style {
     redact: bool,
+    /// The PBX's offset from UTC, for the `*_utc_ms` twins of local times.
+    utc_offset_ms: i64,
 }
 
-/// Serialises one event as a JSON object and a newline.
-/// Keys: `path`, `line`, `time`, `code`, `kind`, `fields`, `text`.
+/// The SQL type of a key of the NDJSON rows (docs/schema.md): every value of that key
+/// is `null` or of this type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    Varchar,
+    Bigint,
+    Double,
+    Boolean,
+    Timestamp,
+}
+
+impl Type {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Type::Varchar => "VARCHAR",
+            Type::Bigint => "BIGINT",
+            Type::Double => "DOUBLE",
+            Type::Boolean => "BOOLEAN",
+            Type::Timestamp => "TIMESTAMP",
+        }
+    }
+}
+
+/// The keys of every row, in order, with their types, and `C`, their indices.
+macro_rules! columns {
+    ($($id:ident $name:literal $ty:ident,)*) => {
+        /// The index of a key in [`COLUMNS`].
+        #[derive(Clone, Copy)]
+        #[repr(usize)]
+        enum C { $($id,)* }
+        /// Every key of every row of `cxtriage events`, in the order written, with its type.
+        pub const COLUMNS: &[(&str, Type)] = &[$(($name, Type::$ty),)*];
+    };
+}
+
+// Keys shared by kinds where they mean the same thing (a call's number, an address, a
+// SIP status), so that the rows stay flat and a column has one meaning and one type.
+columns! {
+    Path "path" Varchar,
+    Line "line" Bigint,
+    Time "time" Timestamp,
+    TimeUtcMs "time_utc_ms" Bigint,
+    Code "code" Varchar,
+    Kind "kind" Varchar,
+    EventId "event_id" Bigint,
+    Event "event" Varchar,
+    CallNumber "call_number" Bigint,
+    CallId "call_id" Varchar,
+    FromExtension "from_extension" Varchar,
+    FromNumber "from_number" Varchar,
+    FromTrunkDn "from_trunk_dn" Varchar,
+    FromTrunkName "from_trunk_name" Varchar,
+    ToExtension "to_extension" Varchar,
+    ToNumber "to_number" Varchar,
+    ToTrunkDn "to_trunk_dn" Varchar,
+    ToTrunkName "to_trunk_name" Varchar,
+    Extension "extension" Varchar,
+    Number "number" Varchar,
+    TrunkDn "trunk_dn" Varchar,
+    TrunkName "trunk_name" Varchar,
+    SipCode "sip_code" Bigint,
+    SipReason "sip_reason" Varchar,
+    Status "status" Varchar,
+    Ip "ip" Varchar,
+    RemoteIp "remote_ip" Varchar,
+    LocalIp "local_ip" Varchar,
+    Method "method" Varchar,
+    SipUser "sip_user" Varchar,
+    UserAgent "user_agent" Varchar,
+    Cancelled "cancelled" Boolean,
+    ContactsLeft "contacts_left" Boolean,
+    Started "started" Timestamp,
+    StartedUtcMs "started_utc_ms" Bigint,
+    Answered "answered" Timestamp,
+    AnsweredUtcMs "answered_utc_ms" Bigint,
+    Ended "ended" Timestamp,
+    EndedUtcMs "ended_utc_ms" Bigint,
+    Direction "direction" Varchar,
+    Dialled "dialled" Varchar,
+    Outcome "outcome" Varchar,
+    Reason "reason" Varchar,
+    Divert "divert" Varchar,
+    ToEndCall "to_end_call" Boolean,
+    ViaQueue "via_queue" Boolean,
+    Queue "queue" Varchar,
+    FinalExtension "final_extension" Varchar,
+    Name "name" Varchar,
+    Up "up" Boolean,
+    ActiveCalls "active_calls" Bigint,
+    Os "os" Boolean,
+    ChangedFrom "changed_from" Varchar,
+    ChangedTo "changed_to" Varchar,
+    Mos "mos" Double,
+    Party1Number "party1_number" Varchar,
+    Party1Mos "party1_mos" Double,
+    Party1RxPackets "party1_rx_packets" Bigint,
+    Party1RxLost "party1_rx_lost" Bigint,
+    Party1RxJitterMs "party1_rx_jitter_ms" Bigint,
+    Party1EndpointType "party1_endpoint_type" Varchar,
+    Party2Number "party2_number" Varchar,
+    Party2Mos "party2_mos" Double,
+    Party2RxPackets "party2_rx_packets" Bigint,
+    Party2RxLost "party2_rx_lost" Bigint,
+    Party2RxJitterMs "party2_rx_jitter_ms" Bigint,
+    Party2EndpointType "party2_endpoint_type" Varchar,
+    Device "device" Varchar,
+    Seconds "seconds" Bigint,
+    Sip "sip" Boolean,
+    Target "target" Varchar,
+    Server "server" Varchar,
+    Country "country" Varchar,
+    Expires "expires" Timestamp,
+    Services "services" Varchar,
+    FirewallOk "firewall_ok" Boolean,
+    TrunksOk "trunks_ok" Boolean,
+    CarrierHeaders "carrier_headers" Boolean,
+    ErrorText "error" Varchar,
+    CheckName "check_name" Varchar,
+    CheckVerdict "check_verdict" Varchar,
+    CheckPassed "check_passed" Boolean,
+    Src "src" Varchar,
+    Dst "dst" Varchar,
+    Ssrc "ssrc" Bigint,
+    Packets "packets" Bigint,
+    Expected "expected" Bigint,
+    Lost "lost" Bigint,
+    JitterUs "jitter_us" Bigint,
+    ReversePackets "reverse_packets" Bigint,
+    CpuPermille "cpu_permille" Bigint,
+    MemTotal "mem_total" Bigint,
+    MemFree "mem_free" Bigint,
+    DiskTotal "disk_total" Bigint,
+    DiskFree "disk_free" Bigint,
+    Text "text" Varchar,
+}
+
+/// `,"key":null` of every key, back to back, and where each starts: a run of absent
+/// keys (most of a row) is one copy.
+struct Keys {
+    nulls: Vec<u8>,
+    start: Vec<usize>,
+}
+
+static KEYS: std::sync::LazyLock<Keys> = std::sync::LazyLock::new(|| {
+    let mut nulls = Vec::new();
+    let mut start = Vec::with_capacity(COLUMNS.len() + 1);
+    for (name, _) in COLUMNS {
+        start.push(nulls.len());
+        nulls.extend_from_slice(b",\"");
+        nulls.extend_from_slice(name.as_bytes());
+        nulls.extend_from_slice(b"\":null");
+    }
+    start.push(nulls.len());
+    Keys { nulls, start }
+});
+
+/// One row being written: keys must come in [`COLUMNS`] order; the keys skipped are
+/// written as `null`.
+struct Row<'o> {
+    out: &'o mut Vec<u8>,
+    keys: &'static Keys,
+    /// The next key not yet written.
+    next: usize,
+}
+
+impl<'o> Row<'o> {
+    /// Starts a row with its `path`.
+    fn new(out: &'o mut Vec<u8>, path_json: &[u8]) -> Row<'o> {
+        out.extend_from_slice(b"{\"path\":");
+        out.extend_from_slice(path_json);
+        Row { out, keys: &KEYS, next: C::Path as usize + 1 }
+    }
+
+    /// Writes the keys before `c` as `null`, then `c`'s key; its value comes next.
+    fn key(&mut self, c: C) -> &mut Vec<u8> {
+        let i = c as usize;
+        debug_assert!(i >= self.next, "{} out of order", COLUMNS[i].0);
+        let k = self.keys;
+        self.out.extend_from_slice(&k.nulls[k.start[self.next]..k.start[i + 1] - 4]);
+        self.next = i + 1;
+        self.out
+    }
+
+    /// A text of the record; `null` when it has none (the readers give an empty slice).
+    fn str(&mut self, c: C, b: &[u8]) {
+        if !b.is_empty() {
+            string(self.key(c), b);
+        }
+    }
+
+    fn uint(&mut self, c: C, n: u64) {
+        uint(self.key(c), n);
+    }
+
+    fn opt_uint(&mut self, c: C, n: Option<u64>) {
+        if let Some(n) = n {
+            self.uint(c, n);
+        }
+    }
+
+    fn bool(&mut self, c: C, b: bool) {
+        boolean(self.key(c), b);
+    }
+
+    fn opt_bool(&mut self, c: C, b: Option<bool>) {
+        if let Some(b) = b {
+            self.bool(c, b);
+        }
+    }
+
+    fn ip(&mut self, c: C, i: &Option<IpAddr>) {
+        if i.is_some() {
+            ip(self.key(c), i);
+        }
+    }
+
+    /// A serde enum (snake_case unit variants) as serde_json writes it.
+    fn serde<T: serde::Serialize>(&mut self, c: C, v: &T) {
+        serde_value(self.key(c), v);
+    }
+
+    /// A local time and its UTC milliseconds (`utc` is the key after `local`).
+    fn time(&mut self, local: C, utc: C, t: Option<Timestamp>, style: Style) {
+        if let Some(t) = t {
+            time(self.key(local), Some(t));
+            int(self.key(utc), t.millis() - style.utc_offset_ms);
+        }
+    }
+
+    fn free_text(&mut self, c: C, b: &[u8], style: Style) {
+        if !b.is_empty() {
+            free_text(self.key(c), b, style);
+        }
+    }
+
+    /// Writes the keys left as `null`, the `text` and the end of the line.
+    fn finish(mut self, text: &[u8], style: Style) {
+        free_text(self.key(C::Text), text, style);
+        self.out.extend_from_slice(b"}\n");
+    }
+}
+
+/// Serialises one event as a JSON object and a newline: every key of [`COLUMNS`], in order.
 fn write_event(out: &mut Vec<u8>, e: &Event<'_>, path_json: &[u8], style: Style, day: &mut DayCache) {
-    out.extend_from_slice(b"{\"path\":");
-    out.extend_from_slice(path_json);
-    out.extend_from_slice(b",\"line\":");
-    uint(out, e.line);
-    out.extend_from_slice(b",\"time\":");
-    match e.ts {
-        Some(t) => day.time(out, t),
-        None => out.extend_from_slice(b"null"),
+    let mut row = Row::new(out, path_json);
+    row.uint(C::Line, e.line);
+    if let Some(t) = e.ts {
+        day.time(row.key(C::Time), t);
+        int(row.key(C::TimeUtcMs), t.millis() - style.utc_offset_ms);
     }
-    out.extend_from_slice(b",\"code\":");
-    match e.code {
-        Some(c) => code(out, c),
-        None => out.extend_from_slice(b"null"),
+    if let Some(c) = e.code {
+        code(row.key(C::Code), c);
     }
-    out.extend_from_slice(b",\"kind\":\"");
-    out.extend_from_slice(kind_name(&e.kind).as_bytes());
-    out.extend_from_slice(b"\",\"fields\":");
-    fields(out, &e.kind, style);
-    out.extend_from_slice(b",\"text\":");
-    free_text(out, e.text, style);
-    out.extend_from_slice(b"}\n");
+    let kind = row.key(C::Kind);
+    kind.push(b'"');
+    kind.extend_from_slice(kind_name(&e.kind).as_bytes());
+    kind.push(b'"');
+    fields(&mut row, &e.kind, style);
+    row.finish(e.text, style);
 }
 
 /// Text from the log that may carry a secret: redacted unless asked otherwise.
@@ -159,22 +400,8 @@ fn uint(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[i..]);
 }
 
-fn opt_uint(out: &mut Vec<u8>, n: Option<u64>) {
-    match n {
-        Some(n) => uint(out, n),
-        None => out.extend_from_slice(b"null"),
-    }
-}
-
 fn boolean(out: &mut Vec<u8>, b: bool) {
     out.extend_from_slice(if b { b"true" } else { b"false" });
-}
-
-fn opt_bool(out: &mut Vec<u8>, b: Option<bool>) {
-    match b {
-        Some(b) => boolean(out, b),
-        None => out.extend_from_slice(b"null"),
-    }
 }
 
 /// Two digits, zero-padded.
@@ -278,79 +505,70 @@ fn serde_value<T: serde::Serialize>(out: &mut Vec<u8>, v: &T) {
     // Writing to a Vec cannot fail, and these types always serialise.
     let _ = serde_json::to_writer(&mut *out, v);
 }
-
-fn trunk(out: &mut Vec<u8>, t: &TrunkRef<'_>) {
-    out.extend_from_slice(b"{\"dn\":");
-    string(out, t.dn);
-    out.extend_from_slice(b",\"name\":");
-    string(out, t.name);
-    out.push(b'}');
-}
-
-fn opt_trunk(out: &mut Vec<u8>, t: &Option<TrunkRef<'_>>) {
-    match t {
-        Some(t) => trunk(out, t),
-        None => out.extend_from_slice(b"null"),
+fn int(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
     }
+    uint(out, n.unsigned_abs());
 }
 
-fn party(out: &mut Vec<u8>, p: &Party<'_>) {
+/// Which side of a call a party is: its four keys.
+struct Side {
+    extension: C,
+    number: C,
+    trunk_dn: C,
+    trunk_name: C,
+}
+
+const FROM: Side =
+    Side { extension: C::FromExtension, number: C::FromNumber, trunk_dn: C::FromTrunkDn, trunk_name: C::FromTrunkName };
+const TO: Side =
+    Side { extension: C::ToExtension, number: C::ToNumber, trunk_dn: C::ToTrunkDn, trunk_name: C::ToTrunkName };
+
+fn party(row: &mut Row<'_>, side: &Side, p: &Party<'_>) {
     match p {
-        Party::Extension(e) => {
-            out.extend_from_slice(b"{\"extension\":");
-            string(out, e);
-            out.push(b'}');
-        }
+        Party::Extension(e) => row.str(side.extension, e),
         Party::Trunk { trunk: t, number } => {
-            out.extend_from_slice(b"{\"trunk\":");
-            trunk(out, t);
-            out.extend_from_slice(b",\"number\":");
-            string(out, number);
-            out.push(b'}');
+            row.str(side.number, number);
+            row.str(side.trunk_dn, t.dn);
+            row.str(side.trunk_name, t.name);
         }
-        Party::Number(n) => {
-            out.extend_from_slice(b"{\"number\":");
-            string(out, n);
-            out.push(b'}');
-        }
-        Party::Unknown => out.extend_from_slice(b"null"),
+        Party::Number(n) => row.str(side.number, n),
+        Party::Unknown => {}
     }
 }
 
-fn status(out: &mut Vec<u8>, st: &SipStatus<'_>) {
-    out.extend_from_slice(b"{\"code\":");
-    uint(out, u64::from(st.code));
-    out.extend_from_slice(b",\"reason\":");
-    string(out, st.reason);
-    out.push(b'}');
+fn trunk(row: &mut Row<'_>, t: &Option<TrunkRef<'_>>) {
+    if let Some(t) = t {
+        row.str(C::TrunkDn, t.dn);
+        row.str(C::TrunkName, t.name);
+    }
+}
+
+fn status(row: &mut Row<'_>, st: &SipStatus<'_>) {
+    row.uint(C::SipCode, u64::from(st.code));
+    row.str(C::SipReason, st.reason);
 }
 
 /// Hundredths of MOS as the number of MOS (`345` → `3.45`), as serde_json writes an f64.
-fn mos(out: &mut Vec<u8>, centi: Option<u16>) {
-    match centi {
-        Some(m) => serde_value(out, &(f64::from(m) / 100.0)),
-        None => out.extend_from_slice(b"null"),
+fn mos(row: &mut Row<'_>, c: C, centi: Option<u16>) {
+    if let Some(m) = centi {
+        serde_value(row.key(c), &(f64::from(m) / 100.0));
     }
 }
 
-fn quality(out: &mut Vec<u8>, p: &QualityParty<'_>) {
-    out.extend_from_slice(b"{\"number\":");
-    string(out, p.number);
-    out.extend_from_slice(b",\"mos_from_pbx\":");
-    mos(out, p.mos_from_pbx_centi);
-    out.extend_from_slice(b",\"rx_packets\":");
-    opt_uint(out, p.rx_packets);
-    out.extend_from_slice(b",\"rx_lost\":");
-    opt_uint(out, p.rx_lost);
-    out.extend_from_slice(b",\"rx_jitter_ms\":");
-    opt_uint(out, p.rx_jitter_ms.map(u64::from));
-    out.extend_from_slice(b",\"endpoint_type\":");
-    string(out, p.endpoint_type);
-    out.push(b'}');
+fn quality(row: &mut Row<'_>, keys: [C; 6], p: &QualityParty<'_>) {
+    let [number, mos_key, packets, lost, jitter, endpoint] = keys;
+    row.str(number, p.number);
+    mos(row, mos_key, p.mos_from_pbx_centi);
+    row.opt_uint(packets, p.rx_packets);
+    row.opt_uint(lost, p.rx_lost);
+    row.opt_uint(jitter, p.rx_jitter_ms.map(u64::from));
+    row.str(endpoint, p.endpoint_type);
 }
 
-fn opt_call(out: &mut Vec<u8>, c: Option<crate::event::CallId>) {
-    opt_uint(out, c.map(|c| c.0));
+fn opt_call(row: &mut Row<'_>, c: Option<crate::event::CallId>) {
+    row.opt_uint(C::CallNumber, c.map(|c| c.0));
 }
 
 /// The `kind` of an event.
@@ -382,240 +600,131 @@ fn kind_name(k: &EventKind<'_>) -> &'static str {
     }
 }
 
-/// The `fields` object: what the parser extracted, typed.
-fn fields(out: &mut Vec<u8>, k: &EventKind<'_>, style: Style) {
+/// The keys of what the parser extracted, in [`COLUMNS`] order within each kind.
+fn fields(row: &mut Row<'_>, k: &EventKind<'_>, style: Style) {
     match k {
         EventKind::CallIncoming { call, from, to_number } => {
-            out.extend_from_slice(b"{\"call\":");
-            uint(out, call.0);
-            out.extend_from_slice(b",\"from\":");
-            party(out, from);
-            out.extend_from_slice(b",\"to\":");
-            string(out, to_number);
+            row.uint(C::CallNumber, call.0);
+            party(row, &FROM, from);
+            row.str(C::ToNumber, to_number);
         }
         EventKind::CallRouted { call, target } => {
-            out.extend_from_slice(b"{\"call\":");
-            uint(out, call.0);
-            out.extend_from_slice(b",\"target\":");
-            party(out, target);
+            row.uint(C::CallNumber, call.0);
+            party(row, &TO, target);
         }
         EventKind::CallAnswered { call, party: p } => {
-            out.extend_from_slice(b"{\"call\":");
-            uint(out, call.0);
-            out.extend_from_slice(b",\"party\":");
-            party(out, p);
+            row.uint(C::CallNumber, call.0);
+            party(row, &TO, p);
         }
         EventKind::CallFailed { call, number, trunk: t, status: st, from_ip } => {
-            out.extend_from_slice(b"{\"call\":");
-            opt_call(out, *call);
-            out.extend_from_slice(b",\"number\":");
-            string(out, number);
-            out.extend_from_slice(b",\"trunk\":");
-            opt_trunk(out, t);
-            out.extend_from_slice(b",\"status\":");
-            status(out, st);
-            out.extend_from_slice(b",\"from_ip\":");
-            ip(out, from_ip);
+            opt_call(row, *call);
+            row.str(C::Number, number);
+            trunk(row, t);
+            status(row, st);
+            row.ip(C::Ip, from_ip);
         }
         EventKind::TargetNotRegistered { call, extension } => {
-            out.extend_from_slice(b"{\"call\":");
-            opt_call(out, *call);
-            out.extend_from_slice(b",\"extension\":");
-            string(out, extension);
+            opt_call(row, *call);
+            row.str(C::Extension, extension);
         }
         EventKind::NoRoute { call, number } => {
-            out.extend_from_slice(b"{\"call\":");
-            opt_call(out, *call);
-            out.extend_from_slice(b",\"number\":");
-            string(out, number);
+            opt_call(row, *call);
+            row.str(C::Number, number);
         }
         EventKind::CallEnded { call, cancelled } => {
-            out.extend_from_slice(b"{\"call\":");
-            uint(out, call.0);
-            out.extend_from_slice(b",\"cancelled\":");
-            boolean(out, *cancelled);
+            row.uint(C::CallNumber, call.0);
+            row.bool(C::Cancelled, *cancelled);
         }
-        EventKind::CallProgress { call } => {
-            out.extend_from_slice(b"{\"call\":");
-            opt_call(out, *call);
-        }
+        EventKind::CallProgress { call } => opt_call(row, *call),
         EventKind::DeviceInfo { extension, user_agent, ip: i } => {
-            out.extend_from_slice(b"{\"extension\":");
-            string(out, extension);
-            out.extend_from_slice(b",\"user_agent\":");
-            string(out, user_agent);
-            out.extend_from_slice(b",\"ip\":");
-            ip(out, i);
+            row.str(C::Extension, extension);
+            row.ip(C::Ip, i);
+            row.str(C::UserAgent, user_agent);
         }
         EventKind::ExtensionRegistered { extension, ip: i } => {
-            out.extend_from_slice(b"{\"extension\":");
-            string(out, extension);
-            out.extend_from_slice(b",\"ip\":");
-            ip(out, i);
+            row.str(C::Extension, extension);
+            row.ip(C::Ip, i);
         }
         EventKind::ExtensionUnregistered { extension, contacts_left } => {
-            out.extend_from_slice(b"{\"extension\":");
-            string(out, extension);
-            out.extend_from_slice(b",\"contacts_left\":");
-            boolean(out, *contacts_left);
+            row.str(C::Extension, extension);
+            row.bool(C::ContactsLeft, *contacts_left);
         }
         EventKind::AuthFailed { method, user, ip: i } => {
-            out.extend_from_slice(b"{\"method\":");
-            string(out, method);
-            out.extend_from_slice(b",\"user\":");
-            string(out, user);
-            out.extend_from_slice(b",\"ip\":");
-            ip(out, i);
+            row.ip(C::Ip, i);
+            row.str(C::Method, method);
+            row.str(C::SipUser, user);
         }
-        EventKind::TrunkRegistered { trunk: t } => {
-            out.extend_from_slice(b"{\"trunk\":");
-            trunk(out, t);
-        }
+        EventKind::TrunkRegistered { trunk: t } => trunk(row, &Some(*t)),
         EventKind::TrunkRegistrationFailed { trunk: t, status: st } => {
-            out.extend_from_slice(b"{\"trunk\":");
-            trunk(out, t);
-            out.extend_from_slice(b",\"status\":");
-            status(out, st);
+            trunk(row, &Some(*t));
+            status(row, st);
         }
         EventKind::NoRtp { call, remote_ip, local_ip } => {
-            out.extend_from_slice(b"{\"call\":");
-            uint(out, call.0);
-            out.extend_from_slice(b",\"remote_ip\":");
-            ip(out, remote_ip);
-            out.extend_from_slice(b",\"local_ip\":");
-            ip(out, local_ip);
+            row.uint(C::CallNumber, call.0);
+            row.ip(C::RemoteIp, remote_ip);
+            row.ip(C::LocalIp, local_ip);
         }
         EventKind::Call(r) => {
-            out.extend_from_slice(b"{\"call_id\":");
-            string(out, r.call_id);
-            out.extend_from_slice(b",\"call\":");
-            opt_call(out, r.call_number);
-            out.extend_from_slice(b",\"started\":");
-            time(out, r.started);
-            out.extend_from_slice(b",\"answered\":");
-            time(out, r.answered);
-            out.extend_from_slice(b",\"ended\":");
-            time(out, r.ended);
-            out.extend_from_slice(b",\"direction\":");
-            serde_value(out, &r.direction);
-            out.extend_from_slice(b",\"from\":");
-            party(out, &r.from);
-            out.extend_from_slice(b",\"to\":");
-            party(out, &r.to);
-            out.extend_from_slice(b",\"dialled\":");
-            string(out, r.dialled);
-            out.extend_from_slice(b",\"outcome\":");
-            serde_value(out, &r.outcome);
-            out.extend_from_slice(b",\"reason\":");
-            free_text(out, r.reason, style);
-            out.extend_from_slice(b",\"divert\":");
-            serde_value(out, &r.divert);
-            out.extend_from_slice(b",\"to_end_call\":");
-            boolean(out, r.to_end_call);
-            out.extend_from_slice(b",\"via_queue\":");
-            boolean(out, r.via_queue);
-            out.extend_from_slice(b",\"queue\":");
-            string(out, r.queue);
-            out.extend_from_slice(b",\"final_extension\":");
-            string(out, r.final_extension);
+            opt_call(row, r.call_number);
+            row.str(C::CallId, r.call_id);
+            party(row, &FROM, &r.from);
+            party(row, &TO, &r.to);
+            row.time(C::Started, C::StartedUtcMs, r.started, style);
+            row.time(C::Answered, C::AnsweredUtcMs, r.answered, style);
+            row.time(C::Ended, C::EndedUtcMs, r.ended, style);
+            row.serde(C::Direction, &r.direction);
+            row.str(C::Dialled, r.dialled);
+            row.serde(C::Outcome, &r.outcome);
+            row.free_text(C::Reason, r.reason, style);
+            if let Some(d) = &r.divert {
+                row.serde(C::Divert, d);
+            }
+            row.bool(C::ToEndCall, r.to_end_call);
+            row.bool(C::ViaQueue, r.via_queue);
+            row.str(C::Queue, r.queue);
+            row.str(C::FinalExtension, r.final_extension);
         }
         EventKind::Pbx { id, event } => {
-            out.extend_from_slice(b"{\"event_id\":");
-            uint(out, u64::from(*id));
-            pbx(out, event, style);
+            row.uint(C::EventId, u64::from(*id));
+            let name = row.key(C::Event);
+            name.push(b'"');
+            name.extend_from_slice(pbx_name(event).as_bytes());
+            name.push(b'"');
+            pbx(row, event, style);
         }
         EventKind::HealthCheck { name, verdict, passed } => {
-            out.extend_from_slice(b"{\"check\":");
-            string(out, name);
-            out.extend_from_slice(b",\"verdict\":");
-            string(out, verdict);
-            out.extend_from_slice(b",\"passed\":");
-            boolean(out, *passed);
+            row.str(C::CheckName, name);
+            row.str(C::CheckVerdict, verdict);
+            row.bool(C::CheckPassed, *passed);
         }
         // Streams and metric rows are few (one per stream or sample): plain formatting.
         EventKind::RtpStream(r) => {
-            out.extend_from_slice(b"{\"src\":");
-            string(out, r.src.to_string().as_bytes());
-            out.extend_from_slice(b",\"dst\":");
-            string(out, r.dst.to_string().as_bytes());
-            for (k, v) in [
-                ("ssrc", u64::from(r.ssrc)),
-                ("packets", r.packets),
-                ("expected", r.expected),
-                ("lost", r.lost),
-                ("jitter_us", r.jitter_us),
-                ("reverse_packets", r.reverse_packets),
-            ] {
-                out.extend_from_slice(b",\"");
-                out.extend_from_slice(k.as_bytes());
-                out.extend_from_slice(b"\":");
-                uint(out, v);
-            }
+            row.str(C::Src, r.src.to_string().as_bytes());
+            row.str(C::Dst, r.dst.to_string().as_bytes());
+            row.uint(C::Ssrc, u64::from(r.ssrc));
+            row.uint(C::Packets, r.packets);
+            row.uint(C::Expected, r.expected);
+            row.uint(C::Lost, r.lost);
+            row.uint(C::JitterUs, r.jitter_us);
+            row.uint(C::ReversePackets, r.reverse_packets);
         }
         EventKind::Metrics(m) => {
-            out.push(b'{');
-            for (i, (k, v)) in [
-                ("cpu_permille", m.cpu_permille.map(u64::from)),
-                ("mem_total", m.mem_total),
-                ("mem_free", m.mem_free),
-                ("disk_total", m.disk_total),
-                ("disk_free", m.disk_free),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.push(b'"');
-                out.extend_from_slice(k.as_bytes());
-                out.extend_from_slice(b"\":");
-                opt_uint(out, v);
-            }
+            row.opt_uint(C::CpuPermille, m.cpu_permille.map(u64::from));
+            row.opt_uint(C::MemTotal, m.mem_total);
+            row.opt_uint(C::MemFree, m.mem_free);
+            row.opt_uint(C::DiskTotal, m.disk_total);
+            row.opt_uint(C::DiskFree, m.disk_free);
         }
-        EventKind::SystemInfo(info) => {
-            out.push(b'{');
-            for (i, (k, v)) in
-                [("version", &info.version), ("os", &info.os), ("fqdn", &info.fqdn)].into_iter().enumerate()
-            {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.push(b'"');
-                out.extend_from_slice(k.as_bytes());
-                out.extend_from_slice(b"\":");
-                match v {
-                    Some(t) => free_text(out, t.as_bytes(), style),
-                    None => out.extend_from_slice(b"null"),
-                }
-            }
-            out.extend_from_slice(b",\"extensions\":");
-            opt_uint(out, info.extensions.map(u64::from));
-        }
-        EventKind::DateHeader | EventKind::Unclassified => out.push(b'{'),
+        // Never written: `Ndjson::observe` leaves system info out.
+        EventKind::SystemInfo(_) => {}
+        EventKind::DateHeader | EventKind::Unclassified => {}
     }
-    out.push(b'}');
 }
 
-/// `,"event":NAME,"fields":{...}` of a v20 Event Log entry. Free texts (reasons,
-/// errors) go through redaction like the line itself.
-fn pbx(out: &mut Vec<u8>, e: &PbxEvent<'_>, style: Style) {
+/// The keys of a v20 Event Log entry. Free texts (reasons, errors) go through
+/// redaction like the line itself.
+fn pbx(row: &mut Row<'_>, e: &PbxEvent<'_>, style: Style) {
     use PbxEvent as P;
-    let name = pbx_name(e);
-    out.extend_from_slice(b",\"event\":\"");
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\",\"fields\":{");
-    // (key, writer) pairs in order; most entries have one or two.
-    let mut first = true;
-    let mut key = |out: &mut Vec<u8>, k: &str| {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        out.push(b'"');
-        out.extend_from_slice(k.as_bytes());
-        out.extend_from_slice(b"\":");
-    };
     match e {
         P::ServiceStarted
         | P::LogsDeletedForSpace
@@ -623,146 +732,91 @@ fn pbx(out: &mut Vec<u8>, e: &PbxEvent<'_>, style: Style) {
         | P::DiskFull
         | P::LicenseMismatch
         | P::Other { .. } => {}
-        P::ServiceStopped { reason } => {
-            key(out, "reason");
-            free_text(out, reason, style);
-        }
+        P::ServiceStopped { reason } => row.free_text(C::Reason, reason, style),
         P::TrunkStatus { trunk: t, status: st } => {
-            key(out, "trunk");
-            string(out, t);
-            key(out, "status");
-            string(out, st);
+            row.str(C::TrunkName, t);
+            row.str(C::Status, st);
         }
         P::SbcStatus { name, up } => {
-            key(out, "name");
-            string(out, name);
-            key(out, "up");
-            boolean(out, *up);
+            row.str(C::Name, name);
+            row.bool(C::Up, *up);
         }
-        P::LicenseLimit { active_calls } => {
-            key(out, "active_calls");
-            opt_uint(out, active_calls.map(u64::from));
-        }
-        P::UpdateFailed { os } => {
-            key(out, "os");
-            boolean(out, *os);
-        }
+        P::LicenseLimit { active_calls } => row.opt_uint(C::ActiveCalls, active_calls.map(u64::from)),
+        P::UpdateFailed { os } => row.bool(C::Os, *os),
         P::PublicIpChanged { from, to } | P::LocalIpChanged { from, to } => {
-            key(out, "from");
-            string(out, from);
-            key(out, "to");
-            string(out, to);
+            row.str(C::ChangedFrom, from);
+            row.str(C::ChangedTo, to);
         }
         P::CallQuality { mos_centi, reason, party1, party2 } => {
-            key(out, "mos");
-            mos(out, *mos_centi);
-            key(out, "reason");
-            free_text(out, reason, style);
-            key(out, "party1");
-            quality(out, party1);
-            key(out, "party2");
-            quality(out, party2);
+            row.free_text(C::Reason, reason, style);
+            mos(row, C::Mos, *mos_centi);
+            use C::*;
+            quality(
+                row,
+                [Party1Number, Party1Mos, Party1RxPackets, Party1RxLost, Party1RxJitterMs, Party1EndpointType],
+                party1,
+            );
+            quality(
+                row,
+                [Party2Number, Party2Mos, Party2RxPackets, Party2RxLost, Party2RxJitterMs, Party2EndpointType],
+                party2,
+            );
         }
-        P::DeviceCallLimit { device } => {
-            key(out, "device");
-            string(out, device);
-        }
+        P::DeviceCallLimit { device } => row.str(C::Device, device),
         P::IpBlacklisted { ip: i, seconds, reason, sip } => {
-            key(out, "ip");
-            ip(out, i);
-            key(out, "seconds");
-            opt_uint(out, *seconds);
-            key(out, "reason");
-            free_text(out, reason, style);
-            key(out, "sip");
-            boolean(out, *sip);
+            row.ip(C::Ip, i);
+            row.free_text(C::Reason, reason, style);
+            row.opt_uint(C::Seconds, *seconds);
+            row.bool(C::Sip, *sip);
         }
         P::RequestRejected { ip: i, reason } => {
-            key(out, "ip");
-            ip(out, i);
-            key(out, "reason");
-            free_text(out, reason, style);
+            row.ip(C::Ip, i);
+            row.free_text(C::Reason, reason, style);
         }
-        P::RegistrationUnreachable { target } => {
-            key(out, "target");
-            string(out, target);
-        }
+        P::RegistrationUnreachable { target } => row.str(C::Target, target),
         P::CarrierRefused { target, number, trunk: t, status: st } => {
-            key(out, "target");
-            string(out, target);
-            key(out, "number");
-            string(out, number);
-            key(out, "trunk");
-            opt_trunk(out, t);
-            key(out, "status");
-            status(out, st);
+            row.str(C::Number, number);
+            trunk(row, t);
+            status(row, st);
+            row.str(C::Target, target);
         }
-        P::StunUnreachable { server } => {
-            key(out, "server");
-            string(out, server);
-        }
+        P::StunUnreachable { server } => row.str(C::Server, server),
         P::CountryBlocked { from, to, country } => {
-            key(out, "from");
-            string(out, from);
-            key(out, "to");
-            string(out, to);
-            key(out, "country");
-            string(out, country);
+            row.str(C::FromNumber, from);
+            row.str(C::ToNumber, to);
+            row.str(C::Country, country);
         }
         P::SubscriptionExpires { date } => {
-            key(out, "date");
-            time(out, *date);
+            if let Some(d) = date {
+                time(row.key(C::Expires), Some(*d));
+            }
         }
-        P::ServicesInterrupted { services } => {
-            key(out, "services");
-            free_text(out, services, style);
-        }
+        P::ServicesInterrupted { services } => row.free_text(C::Services, services, style),
         P::HealthReport { firewall_ok, trunks_ok } => {
-            key(out, "firewall_ok");
-            opt_bool(out, *firewall_ok);
-            key(out, "trunks_ok");
-            opt_bool(out, *trunks_ok);
+            row.opt_bool(C::FirewallOk, *firewall_ok);
+            row.opt_bool(C::TrunksOk, *trunks_ok);
         }
-        P::ExternalCallsDisabled { extension } => {
-            key(out, "extension");
-            string(out, extension);
-        }
+        P::ExternalCallsDisabled { extension } => row.str(C::Extension, extension),
         P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => {
-            key(out, "source");
-            ip(out, source);
-            key(out, "user");
-            string(out, user);
-            key(out, "user_agent");
-            string(out, user_agent);
-            key(out, "carrier_headers");
-            boolean(out, *carrier_headers);
+            row.ip(C::Ip, source);
+            row.str(C::SipUser, user);
+            row.str(C::UserAgent, user_agent);
+            row.bool(C::CarrierHeaders, *carrier_headers);
         }
         P::NoRuleForNumber { number, extension } => {
-            key(out, "number");
-            string(out, number);
-            key(out, "extension");
-            string(out, extension);
+            row.str(C::Extension, extension);
+            row.str(C::Number, number);
         }
-        P::ForwardingLoop { by } => {
-            key(out, "by");
-            string(out, by);
-        }
+        P::ForwardingLoop { by } => row.str(C::FromNumber, by),
         P::CertificateRenewalFailed { error } | P::LicenseActivationFailed { error } => {
-            key(out, "error");
-            free_text(out, error, style);
+            row.free_text(C::ErrorText, error, style)
         }
         P::CallNotAcknowledged { from, to } => {
-            key(out, "from");
-            string(out, from);
-            key(out, "to");
-            string(out, to);
+            row.str(C::FromNumber, from);
+            row.str(C::ToNumber, to);
         }
-        P::QueueSlaBreached { queue } | P::QueueCallLost { queue } => {
-            key(out, "queue");
-            string(out, queue);
-        }
+        P::QueueSlaBreached { queue } | P::QueueCallLost { queue } => row.str(C::Queue, queue),
     }
-    out.push(b'}');
 }
 
 fn pbx_name(e: &PbxEvent<'_>) -> &'static str {
@@ -804,12 +858,14 @@ fn pbx_name(e: &PbxEvent<'_>) -> &'static str {
     }
 }
 
-/// One event as an NDJSON line (with its newline), redacted or not.
-pub fn event_line(e: &Event<'_>, path: &str, redact: bool) -> Vec<u8> {
+/// One event as an NDJSON line (with its newline), redacted or not; `utc_offset_minutes`
+/// is the PBX's offset from UTC (the `*_utc_ms` keys).
+pub fn event_line(e: &Event<'_>, path: &str, redact: bool, utc_offset_minutes: i32) -> Vec<u8> {
     let mut path_json = Vec::new();
     string(&mut path_json, path.as_bytes());
     let mut out = Vec::new();
-    write_event(&mut out, e, &path_json, Style { redact }, &mut DayCache::default());
+    let style = Style { redact, utc_offset_ms: i64::from(utc_offset_minutes) * 60_000 };
+    write_event(&mut out, e, &path_json, style, &mut DayCache::default());
     out
 }
 
@@ -941,7 +997,10 @@ pub fn events(opts: &CheckOptions, out: &mut (dyn Write + Send)) -> Result<u64, 
     // The paths arrive with the run's plans (`Observer::begin`).
     let mut sink = Ndjson {
         out,
-        serialiser: Serialiser { style: Style { redact: opts.redact }, paths: Vec::new() },
+        serialiser: Serialiser {
+            style: Style { redact: opts.redact, utc_offset_ms: i64::from(opts.utc_offset_minutes) * 60_000 },
+            paths: Vec::new(),
+        },
         filling: Vec::new(),
         writing: Vec::new(),
         single: Vec::new(),
@@ -967,215 +1026,363 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    /// The serde_json `Value` serialisation this module replaced, kept as the reference
-    /// the direct writer must agree with (same keys, same values).
+    /// The reference the direct writer must agree with: each event as a `serde_json`
+    /// object built key by key (every key of `COLUMNS` null, then the event's own), so
+    /// the two share no code but the key list.
     mod oracle {
+        use super::COLUMNS;
         use crate::event::{Event, EventKind, Party, PbxEvent, QualityParty, SipStatus, TrunkRef};
-        use serde_json::{Map, Value, json};
+        use crate::timestamp::Timestamp;
+        use serde_json::{Map, Value};
 
+        /// A text of the record: null when empty.
         fn s(b: &[u8]) -> Value {
-            Value::String(String::from_utf8_lossy(b).into_owned())
+            if b.is_empty() { Value::Null } else { Value::String(String::from_utf8_lossy(b).into_owned()) }
         }
 
-        fn trunk(t: &TrunkRef<'_>) -> Value {
-            json!({ "dn": s(t.dn), "name": s(t.name) })
+        struct Row {
+            m: Map<String, Value>,
+            offset_ms: i64,
         }
 
-        fn party(p: &Party<'_>) -> Value {
-            match p {
-                Party::Extension(e) => json!({ "extension": s(e) }),
-                Party::Trunk { trunk: t, number } => json!({ "trunk": trunk(t), "number": s(number) }),
-                Party::Number(n) => json!({ "number": s(n) }),
-                Party::Unknown => Value::Null,
+        impl Row {
+            fn set(&mut self, k: &str, v: impl Into<Value>) {
+                assert!(self.m.contains_key(k), "{k} is not a key of COLUMNS");
+                self.m.insert(k.to_owned(), v.into());
+            }
+            fn time(&mut self, k: &str, t: Option<Timestamp>) {
+                self.set(k, t.map(|t| t.to_string()));
+                self.set(&format!("{k}_utc_ms"), t.map(|t| t.millis() - self.offset_ms));
+            }
+            fn party(&mut self, side: &str, p: &Party<'_>) {
+                match p {
+                    Party::Extension(e) => self.set(&format!("{side}_extension"), s(e)),
+                    Party::Trunk { trunk: t, number } => {
+                        self.set(&format!("{side}_number"), s(number));
+                        self.set(&format!("{side}_trunk_dn"), s(t.dn));
+                        self.set(&format!("{side}_trunk_name"), s(t.name));
+                    }
+                    Party::Number(n) => self.set(&format!("{side}_number"), s(n)),
+                    Party::Unknown => {}
+                }
+            }
+            fn trunk(&mut self, t: Option<&TrunkRef<'_>>) {
+                if let Some(t) = t {
+                    self.set("trunk_dn", s(t.dn));
+                    self.set("trunk_name", s(t.name));
+                }
+            }
+            fn status(&mut self, st: &SipStatus<'_>) {
+                self.set("sip_code", st.code);
+                self.set("sip_reason", s(st.reason));
+            }
+            fn ip(&mut self, k: &str, i: &Option<std::net::IpAddr>) {
+                self.set(k, i.map(|i| i.to_string()));
+            }
+            fn quality(&mut self, n: u8, p: &QualityParty<'_>) {
+                self.set(&format!("party{n}_number"), s(p.number));
+                self.set(&format!("party{n}_mos"), p.mos_from_pbx_centi.map(|m| f64::from(m) / 100.0));
+                self.set(&format!("party{n}_rx_packets"), p.rx_packets);
+                self.set(&format!("party{n}_rx_lost"), p.rx_lost);
+                self.set(&format!("party{n}_rx_jitter_ms"), p.rx_jitter_ms);
+                self.set(&format!("party{n}_endpoint_type"), s(p.endpoint_type));
             }
         }
 
-        fn status(st: &SipStatus<'_>) -> Value {
-            json!({ "code": st.code, "reason": s(st.reason) })
+        fn enum_str<T: serde::Serialize>(v: &T) -> Value {
+            serde_json::to_value(v).unwrap()
         }
 
-        fn quality(p: &QualityParty<'_>) -> Value {
-            json!({
-                "number": s(p.number),
-                "mos_from_pbx": p.mos_from_pbx_centi.map(|m| f64::from(m) / 100.0),
-                "rx_packets": p.rx_packets,
-                "rx_lost": p.rx_lost,
-                "rx_jitter_ms": p.rx_jitter_ms,
-                "endpoint_type": s(p.endpoint_type),
-            })
-        }
-
-        fn ip(i: &Option<std::net::IpAddr>) -> Value {
-            i.map_or(Value::Null, |i| Value::String(i.to_string()))
-        }
-
-        /// The kind of an event and its fields.
-        fn kind(k: &EventKind<'_>) -> (&'static str, Value) {
+        fn kind(r: &mut Row, k: &EventKind<'_>) -> &'static str {
             match k {
                 EventKind::CallIncoming { call, from, to_number } => {
-                    ("call_incoming", json!({ "call": call.0, "from": party(from), "to": s(to_number) }))
+                    r.set("call_number", call.0);
+                    r.party("from", from);
+                    r.set("to_number", s(to_number));
+                    "call_incoming"
                 }
                 EventKind::CallRouted { call, target } => {
-                    ("call_routed", json!({ "call": call.0, "target": party(target) }))
+                    r.set("call_number", call.0);
+                    r.party("to", target);
+                    "call_routed"
                 }
                 EventKind::CallAnswered { call, party: p } => {
-                    ("call_answered", json!({ "call": call.0, "party": party(p) }))
+                    r.set("call_number", call.0);
+                    r.party("to", p);
+                    "call_answered"
                 }
-                EventKind::CallFailed { call, number, trunk: t, status: st, from_ip } => (
-                    "call_failed",
-                    json!({ "call": call.map(|c| c.0), "number": s(number), "trunk": t.as_ref().map(trunk), "status": status(st), "from_ip": ip(from_ip) }),
-                ),
+                EventKind::CallFailed { call, number, trunk: t, status: st, from_ip } => {
+                    r.set("call_number", call.map(|c| c.0));
+                    r.set("number", s(number));
+                    r.trunk(t.as_ref());
+                    r.status(st);
+                    r.ip("ip", from_ip);
+                    "call_failed"
+                }
                 EventKind::TargetNotRegistered { call, extension } => {
-                    ("target_not_registered", json!({ "call": call.map(|c| c.0), "extension": s(extension) }))
+                    r.set("call_number", call.map(|c| c.0));
+                    r.set("extension", s(extension));
+                    "target_not_registered"
                 }
                 EventKind::NoRoute { call, number } => {
-                    ("no_route", json!({ "call": call.map(|c| c.0), "number": s(number) }))
+                    r.set("call_number", call.map(|c| c.0));
+                    r.set("number", s(number));
+                    "no_route"
                 }
                 EventKind::CallEnded { call, cancelled } => {
-                    ("call_ended", json!({ "call": call.0, "cancelled": cancelled }))
+                    r.set("call_number", call.0);
+                    r.set("cancelled", *cancelled);
+                    "call_ended"
                 }
-                EventKind::CallProgress { call } => ("call_progress", json!({ "call": call.map(|c| c.0) })),
+                EventKind::CallProgress { call } => {
+                    r.set("call_number", call.map(|c| c.0));
+                    "call_progress"
+                }
                 EventKind::DeviceInfo { extension, user_agent, ip: i } => {
-                    ("device_info", json!({ "extension": s(extension), "user_agent": s(user_agent), "ip": ip(i) }))
+                    r.set("extension", s(extension));
+                    r.set("user_agent", s(user_agent));
+                    r.ip("ip", i);
+                    "device_info"
                 }
                 EventKind::ExtensionRegistered { extension, ip: i } => {
-                    ("extension_registered", json!({ "extension": s(extension), "ip": ip(i) }))
+                    r.set("extension", s(extension));
+                    r.ip("ip", i);
+                    "extension_registered"
                 }
                 EventKind::ExtensionUnregistered { extension, contacts_left } => {
-                    ("extension_unregistered", json!({ "extension": s(extension), "contacts_left": contacts_left }))
+                    r.set("extension", s(extension));
+                    r.set("contacts_left", *contacts_left);
+                    "extension_unregistered"
                 }
                 EventKind::AuthFailed { method, user, ip: i } => {
-                    ("auth_failed", json!({ "method": s(method), "user": s(user), "ip": ip(i) }))
+                    r.set("method", s(method));
+                    r.set("sip_user", s(user));
+                    r.ip("ip", i);
+                    "auth_failed"
                 }
-                EventKind::TrunkRegistered { trunk: t } => ("trunk_registered", json!({ "trunk": trunk(t) })),
+                EventKind::TrunkRegistered { trunk: t } => {
+                    r.trunk(Some(t));
+                    "trunk_registered"
+                }
                 EventKind::TrunkRegistrationFailed { trunk: t, status: st } => {
-                    ("trunk_registration_failed", json!({ "trunk": trunk(t), "status": status(st) }))
+                    r.trunk(Some(t));
+                    r.status(st);
+                    "trunk_registration_failed"
                 }
                 EventKind::NoRtp { call, remote_ip, local_ip } => {
-                    ("no_rtp", json!({ "call": call.0, "remote_ip": ip(remote_ip), "local_ip": ip(local_ip) }))
+                    r.set("call_number", call.0);
+                    r.ip("remote_ip", remote_ip);
+                    r.ip("local_ip", local_ip);
+                    "no_rtp"
                 }
-                EventKind::Call(r) => (
-                    "call_record",
-                    json!({
-                        "call_id": s(r.call_id),
-                        "call": r.call_number.map(|c| c.0),
-                        "started": r.started.map(|t| t.to_string()),
-                        "answered": r.answered.map(|t| t.to_string()),
-                        "ended": r.ended.map(|t| t.to_string()),
-                        "direction": r.direction,
-                        "from": party(&r.from),
-                        "to": party(&r.to),
-                        "dialled": s(r.dialled),
-                        "outcome": r.outcome,
-                        "reason": s(r.reason),
-                        "divert": r.divert,
-                        "to_end_call": r.to_end_call,
-                        "via_queue": r.via_queue,
-                        "queue": s(r.queue),
-                        "final_extension": s(r.final_extension),
-                    }),
-                ),
-                EventKind::Pbx { id, event } => ("pbx_event", pbx(*id, event)),
+                EventKind::Call(c) => {
+                    r.set("call_id", s(c.call_id));
+                    r.set("call_number", c.call_number.map(|c| c.0));
+                    r.time("started", c.started);
+                    r.time("answered", c.answered);
+                    r.time("ended", c.ended);
+                    r.set("direction", enum_str(&c.direction));
+                    r.party("from", &c.from);
+                    r.party("to", &c.to);
+                    r.set("dialled", s(c.dialled));
+                    r.set("outcome", enum_str(&c.outcome));
+                    r.set("reason", s(c.reason));
+                    r.set("divert", enum_str(&c.divert));
+                    r.set("to_end_call", c.to_end_call);
+                    r.set("via_queue", c.via_queue);
+                    r.set("queue", s(c.queue));
+                    r.set("final_extension", s(c.final_extension));
+                    "call_record"
+                }
+                EventKind::Pbx { id, event } => {
+                    r.set("event_id", *id);
+                    pbx(r, event);
+                    "pbx_event"
+                }
                 EventKind::HealthCheck { name, verdict, passed } => {
-                    ("health_check", json!({ "check": s(name), "verdict": s(verdict), "passed": passed }))
+                    r.set("check_name", s(name));
+                    r.set("check_verdict", s(verdict));
+                    r.set("check_passed", *passed);
+                    "health_check"
                 }
-                EventKind::RtpStream(r) => (
-                    "rtp_stream",
-                    json!({ "src": r.src.to_string(), "dst": r.dst.to_string(), "ssrc": r.ssrc, "packets": r.packets,
-                            "expected": r.expected, "lost": r.lost, "jitter_us": r.jitter_us,
-                            "reverse_packets": r.reverse_packets }),
-                ),
-                EventKind::Metrics(m) => (
-                    "metrics",
-                    json!({ "cpu_permille": m.cpu_permille, "mem_total": m.mem_total, "mem_free": m.mem_free,
-                            "disk_total": m.disk_total, "disk_free": m.disk_free }),
-                ),
-                EventKind::SystemInfo(i) => (
-                    "system_info",
-                    json!({ "version": i.version, "os": i.os, "fqdn": i.fqdn, "extensions": i.extensions }),
-                ),
-                EventKind::DateHeader => ("date_header", Value::Object(Map::new())),
-                EventKind::Unclassified => ("unclassified", Value::Object(Map::new())),
+                EventKind::RtpStream(x) => {
+                    for (k, v) in [("src", x.src.to_string()), ("dst", x.dst.to_string())] {
+                        r.set(k, v);
+                    }
+                    r.set("ssrc", x.ssrc);
+                    r.set("packets", x.packets);
+                    r.set("expected", x.expected);
+                    r.set("lost", x.lost);
+                    r.set("jitter_us", x.jitter_us);
+                    r.set("reverse_packets", x.reverse_packets);
+                    "rtp_stream"
+                }
+                EventKind::Metrics(m) => {
+                    r.set("cpu_permille", m.cpu_permille);
+                    r.set("mem_total", m.mem_total);
+                    r.set("mem_free", m.mem_free);
+                    r.set("disk_total", m.disk_total);
+                    r.set("disk_free", m.disk_free);
+                    "metrics"
+                }
+                EventKind::SystemInfo(_) => "system_info",
+                EventKind::DateHeader => "date_header",
+                EventKind::Unclassified => "unclassified",
             }
         }
 
-        fn pbx(id: u32, e: &PbxEvent<'_>) -> Value {
+        fn pbx(r: &mut Row, e: &PbxEvent<'_>) {
             use PbxEvent as P;
-            let (name, fields) = match e {
-                P::ServiceStarted => ("service_started", json!({})),
-                P::ServiceStopped { reason } => ("service_stopped", json!({ "reason": s(reason) })),
-                P::TrunkStatus { trunk: t, status: st } => ("trunk_status", json!({ "trunk": s(t), "status": s(st) })),
-                P::SbcStatus { name, up } => ("sbc_status", json!({ "name": s(name), "up": up })),
-                P::LicenseLimit { active_calls } => ("license_limit", json!({ "active_calls": active_calls })),
-                P::UpdateFailed { os } => ("update_failed", json!({ "os": os })),
-                P::LogsDeletedForSpace => ("logs_deleted_for_space", json!({})),
-                P::PublicIpChanged { from, to } => ("public_ip_changed", json!({ "from": s(from), "to": s(to) })),
-                P::CallQuality { mos_centi, reason, party1, party2 } => (
-                    "call_quality",
-                    json!({ "mos": mos_centi.map(|m| f64::from(m) / 100.0), "reason": s(reason), "party1": quality(party1), "party2": quality(party2) }),
-                ),
-                P::DeviceCallLimit { device } => ("device_call_limit", json!({ "device": s(device) })),
+            let name = match e {
+                P::ServiceStarted => "service_started",
+                P::ServiceStopped { reason } => {
+                    r.set("reason", s(reason));
+                    "service_stopped"
+                }
+                P::TrunkStatus { trunk: t, status: st } => {
+                    r.set("trunk_name", s(t));
+                    r.set("status", s(st));
+                    "trunk_status"
+                }
+                P::SbcStatus { name, up } => {
+                    r.set("name", s(name));
+                    r.set("up", *up);
+                    "sbc_status"
+                }
+                P::LicenseLimit { active_calls } => {
+                    r.set("active_calls", *active_calls);
+                    "license_limit"
+                }
+                P::UpdateFailed { os } => {
+                    r.set("os", *os);
+                    "update_failed"
+                }
+                P::LogsDeletedForSpace => "logs_deleted_for_space",
+                P::PublicIpChanged { from, to } | P::LocalIpChanged { from, to } => {
+                    r.set("changed_from", s(from));
+                    r.set("changed_to", s(to));
+                    if matches!(e, P::PublicIpChanged { .. }) { "public_ip_changed" } else { "local_ip_changed" }
+                }
+                P::CallQuality { mos_centi, reason, party1, party2 } => {
+                    r.set("mos", mos_centi.map(|m| f64::from(m) / 100.0));
+                    r.set("reason", s(reason));
+                    r.quality(1, party1);
+                    r.quality(2, party2);
+                    "call_quality"
+                }
+                P::DeviceCallLimit { device } => {
+                    r.set("device", s(device));
+                    "device_call_limit"
+                }
                 P::IpBlacklisted { ip: i, seconds, reason, sip } => {
-                    ("ip_blacklisted", json!({ "ip": ip(i), "seconds": seconds, "reason": s(reason), "sip": sip }))
+                    r.ip("ip", i);
+                    r.set("seconds", *seconds);
+                    r.set("reason", s(reason));
+                    r.set("sip", *sip);
+                    "ip_blacklisted"
                 }
                 P::RequestRejected { ip: i, reason } => {
-                    ("request_rejected", json!({ "ip": ip(i), "reason": s(reason) }))
+                    r.ip("ip", i);
+                    r.set("reason", s(reason));
+                    "request_rejected"
                 }
-                P::RegistrationUnreachable { target } => ("registration_unreachable", json!({ "target": s(target) })),
-                P::CarrierRefused { target, number, trunk: t, status: st } => (
-                    "carrier_refused",
-                    json!({ "target": s(target), "number": s(number), "trunk": t.as_ref().map(trunk), "status": status(st) }),
-                ),
-                P::StunUnreachable { server } => ("stun_unreachable", json!({ "server": s(server) })),
+                P::RegistrationUnreachable { target } => {
+                    r.set("target", s(target));
+                    "registration_unreachable"
+                }
+                P::CarrierRefused { target, number, trunk: t, status: st } => {
+                    r.set("target", s(target));
+                    r.set("number", s(number));
+                    r.trunk(t.as_ref());
+                    r.status(st);
+                    "carrier_refused"
+                }
+                P::StunUnreachable { server } => {
+                    r.set("server", s(server));
+                    "stun_unreachable"
+                }
                 P::CountryBlocked { from, to, country } => {
-                    ("country_blocked", json!({ "from": s(from), "to": s(to), "country": s(country) }))
+                    r.set("from_number", s(from));
+                    r.set("to_number", s(to));
+                    r.set("country", s(country));
+                    "country_blocked"
                 }
-                P::NoRtpPorts => ("no_rtp_ports", json!({})),
-                P::DiskFull => ("disk_full", json!({})),
-                P::LicenseMismatch => ("license_mismatch", json!({})),
+                P::NoRtpPorts => "no_rtp_ports",
+                P::DiskFull => "disk_full",
+                P::LicenseMismatch => "license_mismatch",
                 P::SubscriptionExpires { date } => {
-                    ("subscription_expires", json!({ "date": date.map(|d| d.to_string()) }))
+                    r.set("expires", date.map(|d| d.to_string()));
+                    "subscription_expires"
                 }
-                P::ServicesInterrupted { services } => ("services_interrupted", json!({ "services": s(services) })),
+                P::ServicesInterrupted { services } => {
+                    r.set("services", s(services));
+                    "services_interrupted"
+                }
                 P::HealthReport { firewall_ok, trunks_ok } => {
-                    ("health_report", json!({ "firewall_ok": firewall_ok, "trunks_ok": trunks_ok }))
+                    r.set("firewall_ok", *firewall_ok);
+                    r.set("trunks_ok", *trunks_ok);
+                    "health_report"
                 }
-                P::LocalIpChanged { from, to } => ("local_ip_changed", json!({ "from": s(from), "to": s(to) })),
                 P::ExternalCallsDisabled { extension } => {
-                    ("external_calls_disabled", json!({ "extension": s(extension) }))
+                    r.set("extension", s(extension));
+                    "external_calls_disabled"
                 }
-                P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => (
-                    "unidentified_incoming",
-                    json!({ "source": ip(source), "user": s(user), "user_agent": s(user_agent), "carrier_headers": carrier_headers }),
-                ),
+                P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => {
+                    r.ip("ip", source);
+                    r.set("sip_user", s(user));
+                    r.set("user_agent", s(user_agent));
+                    r.set("carrier_headers", *carrier_headers);
+                    "unidentified_incoming"
+                }
                 P::NoRuleForNumber { number, extension } => {
-                    ("no_rule_for_number", json!({ "number": s(number), "extension": s(extension) }))
+                    r.set("number", s(number));
+                    r.set("extension", s(extension));
+                    "no_rule_for_number"
                 }
-                P::ForwardingLoop { by } => ("forwarding_loop", json!({ "by": s(by) })),
-                P::CertificateRenewalFailed { error } => ("certificate_renewal_failed", json!({ "error": s(error) })),
-                P::LicenseActivationFailed { error } => ("license_activation_failed", json!({ "error": s(error) })),
+                P::ForwardingLoop { by } => {
+                    r.set("from_number", s(by));
+                    "forwarding_loop"
+                }
+                P::CertificateRenewalFailed { error } => {
+                    r.set("error", s(error));
+                    "certificate_renewal_failed"
+                }
+                P::LicenseActivationFailed { error } => {
+                    r.set("error", s(error));
+                    "license_activation_failed"
+                }
                 P::CallNotAcknowledged { from, to } => {
-                    ("call_not_acknowledged", json!({ "from": s(from), "to": s(to) }))
+                    r.set("from_number", s(from));
+                    r.set("to_number", s(to));
+                    "call_not_acknowledged"
                 }
-                P::QueueSlaBreached { queue } => ("queue_sla_breached", json!({ "queue": s(queue) })),
-                P::QueueCallLost { queue } => ("queue_call_lost", json!({ "queue": s(queue) })),
-                P::Other { .. } => ("other", json!({})),
+                P::QueueSlaBreached { queue } => {
+                    r.set("queue", s(queue));
+                    "queue_sla_breached"
+                }
+                P::QueueCallLost { queue } => {
+                    r.set("queue", s(queue));
+                    "queue_call_lost"
+                }
+                P::Other { .. } => "other",
             };
-            json!({ "event_id": id, "event": name, "fields": fields })
+            r.set("event", name);
         }
 
-        /// One event as a JSON object (`path`, `line`, `time`, `code`, `kind`, `fields`, `text`).
-        pub(super) fn event_json(e: &Event<'_>, path: &str) -> Value {
-            let (k, fields) = kind(&e.kind);
-            json!({
-                "path": path,
-                "line": e.line,
-                "time": e.ts.map(|t| t.to_string()),
-                "code": e.code.map(|c| c.to_string()),
-                "kind": k,
-                "fields": fields,
-                "text": String::from_utf8_lossy(e.text),
-            })
+        /// One event as a flat JSON object, unredacted.
+        pub(super) fn event_json(e: &Event<'_>, path: &str, utc_offset_minutes: i32) -> Value {
+            let mut r = Row {
+                m: COLUMNS.iter().map(|(k, _)| ((*k).to_owned(), Value::Null)).collect(),
+                offset_ms: i64::from(utc_offset_minutes) * 60_000,
+            };
+            r.set("path", path);
+            r.set("line", e.line);
+            r.time("time", e.ts);
+            r.set("code", e.code.map(|c| c.to_string()));
+            let k = kind(&mut r, &e.kind);
+            r.set("kind", k);
+            r.set("text", String::from_utf8_lossy(e.text).into_owned());
+            Value::Object(r.m)
         }
     }
 
@@ -1183,6 +1390,7 @@ mod tests {
     struct Reference {
         paths: Vec<String>,
         values: Vec<Value>,
+        utc_offset_minutes: i32,
     }
 
     impl Observer for Reference {
@@ -1192,9 +1400,41 @@ mod tests {
         fn observe(&mut self, e: &Event<'_>) {
             // The writer leaves system info out of the NDJSON (see `Ndjson::observe`).
             if !matches!(e.kind, EventKind::SystemInfo(_)) {
-                self.values.push(oracle::event_json(e, &self.paths[e.file as usize]));
+                self.values.push(oracle::event_json(e, &self.paths[e.file as usize], self.utc_offset_minutes));
             }
         }
+    }
+
+    /// Every key of `COLUMNS` in the line, in order, each once.
+    fn assert_keys_in_order(line: &str) {
+        assert!(line.starts_with("{\"path\":"), "{line}");
+        let mut at = 0;
+        for (k, _) in &COLUMNS[1..] {
+            let key = format!(",\"{k}\":");
+            // A string value cannot hold `,"k":`: its quotes are escaped.
+            let found = line[at..].find(&key).unwrap_or_else(|| panic!("{k} missing or out of order in {line}"));
+            at += found + key.len();
+        }
+    }
+
+    /// Null or a value of the key's type.
+    fn assert_types(row: &Value) {
+        let timestamp = |v: &str| {
+            v.len() == 19 && v.as_bytes()[10] == b'T' && Timestamp::parse_user(&v.replace('T', " ")).is_some()
+        };
+        for (k, ty) in COLUMNS {
+            let v = &row[*k];
+            let ok = v.is_null()
+                || match ty {
+                    Type::Varchar => v.is_string(),
+                    Type::Bigint => v.is_i64() || v.is_u64(),
+                    Type::Double => v.is_number(),
+                    Type::Boolean => v.is_boolean(),
+                    Type::Timestamp => v.as_str().is_some_and(timestamp),
+                };
+            assert!(ok, "{k} is not a {ty:?}: {v} in {row}");
+        }
+        assert_eq!(row.as_object().unwrap().len(), COLUMNS.len(), "no other key: {row}");
     }
 
     #[test]
@@ -1205,11 +1445,19 @@ mod tests {
         cases.sort();
         assert!(cases.len() >= 10, "the samples are there");
         let mut kinds = std::collections::BTreeSet::new();
-        for case in cases {
-            // Small chunks: many chunks and slices per input, several rounds per batch.
-            let opts =
-                CheckOptions { paths: vec![case.clone()], redact: false, chunk_size: 4096, ..Default::default() };
-            let mut reference = Reference { paths: Vec::new(), values: Vec::new() };
+        let mut set = std::collections::BTreeSet::new();
+        for (i, case) in cases.into_iter().enumerate() {
+            // Small chunks: many chunks and slices per input, several rounds per batch;
+            // the PBX east and west of UTC.
+            let utc_offset_minutes = if i % 2 == 0 { 7 * 60 } else { -(3 * 60 + 30) };
+            let opts = CheckOptions {
+                paths: vec![case.clone()],
+                redact: false,
+                chunk_size: 4096,
+                utc_offset_minutes,
+                ..Default::default()
+            };
+            let mut reference = Reference { paths: Vec::new(), values: Vec::new(), utc_offset_minutes };
             read_inputs(&opts, &mut reference).unwrap();
             let mut out = Vec::new();
             let n = events(&opts, &mut out).unwrap();
@@ -1219,9 +1467,18 @@ mod tests {
             for (line, expected) in lines.iter().zip(&reference.values) {
                 let got: Value = serde_json::from_str(line).unwrap();
                 assert_eq!(&got, expected, "{case:?}");
+                assert_keys_in_order(line);
+                assert_types(&got);
                 kinds.insert(got["kind"].as_str().unwrap().to_owned());
+                for (k, v) in got.as_object().unwrap() {
+                    if !v.is_null() {
+                        set.insert(k.clone());
+                    }
+                }
             }
         }
+        // The samples give most keys a value (the rest: kinds no sample has).
+        assert!(set.len() * 10 >= COLUMNS.len() * 7, "{} of {} keys set: {set:?}", set.len(), COLUMNS.len());
         // The samples exercise the main kinds of every reader.
         for k in ["call_failed", "call_record", "pbx_event", "auth_failed", "extension_registered", "no_rtp"] {
             assert!(kinds.contains(k), "{k} in {kinds:?}");
@@ -1285,9 +1542,38 @@ mod tests {
     fn redacts_the_text_unless_asked_not_to() {
         let line = br#"2026/11/20 08:00:00.000|1|3|Ntc|[CM102001]: Authentication failed for REGISTER from 198.51.100.7:5060 user 101 response="0123456789abcdef0123456789abcdef""#;
         let e = Event { file: 0, line: 1, ts: None, code: None, text: line, kind: EventKind::Unclassified };
-        let redacted = String::from_utf8(event_line(&e, "a.log", true)).unwrap();
+        let redacted = String::from_utf8(event_line(&e, "a.log", true, 420)).unwrap();
         assert!(!redacted.contains("0123456789abcdef") && redacted.contains("[REDACTED]"), "{redacted}");
-        let kept = String::from_utf8(event_line(&e, "a.log", false)).unwrap();
+        let kept = String::from_utf8(event_line(&e, "a.log", false, 420)).unwrap();
         assert!(kept.contains("0123456789abcdef"), "{kept}");
+    }
+
+    /// docs/schema.md documents every key with its type, and the DuckDB and ClickHouse
+    /// loaders declare every key: a key added here and not there fails.
+    #[test]
+    fn the_schema_and_the_loaders_name_every_key() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+        let schema = read("docs/schema.md");
+        let section = &schema[schema.find("## `events` NDJSON").expect("the events section")..];
+        let section = &section[section.find("| key | type | meaning |").expect("the key table")..];
+        let documented: Vec<(String, String)> = section
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let key = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+                Some((key.to_owned(), cells.get(2)?.to_string()))
+            })
+            .collect();
+        let expected: Vec<(String, String)> =
+            COLUMNS.iter().map(|(k, t)| ((*k).to_owned(), t.as_str().to_owned())).collect();
+        assert_eq!(documented, expected, "docs/schema.md, the events table: every key, in order, with its type");
+        let duckdb = read("docs/sql/duckdb/load_events.sql");
+        let clickhouse = read("docs/sql/clickhouse/schema.sql");
+        let clickhouse = &clickhouse[clickhouse.find("cxtriage.events").unwrap()..];
+        for (k, t) in COLUMNS {
+            assert!(duckdb.contains(&format!("'{k}': '{}'", t.as_str())), "load_events.sql declares {k} {t:?}");
+            assert!(clickhouse.contains(&format!("`{k}` ")), "schema.sql declares {k}");
+        }
     }
 }

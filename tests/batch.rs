@@ -515,14 +515,18 @@ fn duckdb_answers_like_cxtriage() {
     };
     let dir = tempfile::tempdir().unwrap();
     let cases = archive(dir.path());
+    // With cells neutralised against formulas: the typed views still load them, and the
+    // values (the case's name) join the reports and the events.
+    let hostile = hostile_case(&cases);
     let out = dir.path().join("out");
     batch(&["--lang", "en", "--overview", out.join("overview.html").to_str().unwrap()], &cases, &out);
     // Events of every analysed case, one file per case (as docs/sql/duckdb/load.sql reads them).
     std::fs::create_dir_all(out.join("events")).unwrap();
-    for c in ARCHIVE.iter().filter(|c| c.sample.is_some() && c.name != "broken-facts") {
-        let r = run(&["events", cases.join(c.name).to_str().unwrap()]);
-        assert_eq!(r.status.code(), Some(0), "events {}: {}", c.name, String::from_utf8_lossy(&r.stderr));
-        std::fs::write(out.join("events").join(format!("{}.ndjson", c.name)), r.stdout).unwrap();
+    let analysed = ARCHIVE.iter().filter(|c| c.sample.is_some() && c.name != "broken-facts").map(|c| (c.name, c.name));
+    for (folder, name) in analysed.chain([("-2+3", hostile)]) {
+        let r = run(&["events", cases.join(folder).to_str().unwrap()]);
+        assert_eq!(r.status.code(), Some(0), "events {folder}: {}", String::from_utf8_lossy(&r.stderr));
+        std::fs::write(out.join("events").join(format!("{name}.ndjson")), r.stdout).unwrap();
     }
     let r = Command::new(python)
         .arg(root().join("tests/sql/check_sql.py"))
@@ -532,4 +536,91 @@ fn duckdb_answers_like_cxtriage() {
         .expect("python runs");
     eprintln!("{}", String::from_utf8_lossy(&r.stdout));
     assert!(r.status.success(), "{}\n{}", String::from_utf8_lossy(&r.stdout), String::from_utf8_lossy(&r.stderr));
+}
+
+/// A case whose folder name, trunk name and facts start like spreadsheet formulas.
+fn hostile_case(cases: &Path) -> &'static str {
+    let case = cases.join("-2+3");
+    std::fs::create_dir_all(&case).unwrap();
+    let log = std::fs::read_to_string(root().join("sample-logs/unpaid-trunk/3CXPhoneSystem.log")).unwrap();
+    assert!(log.contains("L:10000(VNPT)"));
+    std::fs::write(case.join("3CXPhoneSystem.log"), log.replace("VNPT", "=1+VNPT")).unwrap();
+    std::fs::write(
+        case.join("case.toml"),
+        "company = \"=HYPERLINK(\\\"http://x.invalid\\\",\\\"ok\\\")\"\nticket = \"@SUM(1)\"\npartner = \"\\tx\"\nlicense_key = \"'quoted\"\nreceived = 2026-11-20\n",
+    )
+    .unwrap();
+    // The case's name: `+` is not kept in names, the leading `-` is.
+    "-2_3"
+}
+
+/// OWASP's CSV-injection advice: no cell a spreadsheet would run as a formula, except
+/// plain numbers; the rows still read back as the values (incremental runs, merge).
+#[test]
+fn cells_never_start_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("archive");
+    let name = hostile_case(&cases);
+    copy_dir(&root().join("sample-logs/brute-force"), &cases.join("brute-force"));
+    let out = dir.path().join("out");
+    batch(&["--lang", "en", "--incremental"], &cases, &out);
+    let formula = |c: &str| c.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = |c: &str| c.parse::<f64>().is_ok() && c.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+    for file in ["summary.csv", "findings.csv", "digests.csv"] {
+        let (_, rows) = csv_rows(&out.join(file));
+        assert!(!rows.is_empty(), "{file}");
+        for r in &rows {
+            for c in r {
+                assert!(!formula(c) || number(c), "{file}: {c:?} would run as a formula");
+            }
+        }
+    }
+    let s = Table::read(&out.join("summary.csv"));
+    let quoted = format!("'{name}");
+    assert_eq!(s.get(&quoted, "company"), "'=HYPERLINK(\"http://x.invalid\",\"ok\")");
+    assert_eq!(s.get(&quoted, "ticket"), "'@SUM(1)");
+    assert_eq!(s.get(&quoted, "partner"), "'\tx");
+    assert_eq!(s.get(&quoted, "license_key"), "''quoted", "a leading quote of the value is kept");
+    assert_eq!(s.get(&quoted, "carriers"), "VNPT");
+    assert_eq!(s.get(&quoted, "faults"), "trunk_unpaid");
+    let f = Table::read(&out.join("findings.csv"));
+    let unpaid = f.rows.iter().find(|r| r[0] == quoted && r[1] == "trunk_unpaid").expect("the barred trunk");
+    assert_eq!(unpaid[f.col("subject_name")], "'=1+VNPT");
+    assert_eq!(unpaid[f.col("finding_key")], format!("'{name}/trunk_unpaid/trunk:10000"));
+    // The report keeps the name as it is.
+    assert!(out.join(format!("reports/{name}.json")).is_file());
+    // Numeric cells are written as numbers, so typed readers load them.
+    assert!(s.get(&quoted, "trunk_unpaid").parse::<u64>().unwrap() > 0);
+
+    // Read back by an incremental run: the same bytes as a full run (values, not cells).
+    batch(&["--lang", "en", "--incremental"], &cases, &out);
+    let full = dir.path().join("full");
+    batch(&["--lang", "en"], &cases, &full);
+    std::fs::remove_file(out.join("digests.csv")).unwrap();
+    assert_same_files(&full, &out);
+}
+
+/// A trunk whose name says nothing ("Trunk 1") but whose calls go to a VNPT host is
+/// counted under VNPT: the SIP host outranks the name, an address names no carrier.
+#[test]
+fn carriers_from_the_trunks_sip_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("archive");
+    let log = std::fs::read_to_string(root().join("sample-logs/unpaid-trunk/3CXPhoneSystem.log")).unwrap();
+    let renamed = log.replace("VNPT", "Trunk 1");
+    for (name, text) in [
+        ("by-host", renamed.replace("@203.0.113.10:5060", "@hnitest.ims.vnpt.vn:5060")),
+        ("by-address", renamed.clone()),
+    ] {
+        std::fs::create_dir_all(cases.join(name)).unwrap();
+        std::fs::write(cases.join(name).join("3CXPhoneSystem.log"), text).unwrap();
+    }
+    let out = dir.path().join("out");
+    batch(&["--lang", "en"], &cases, &out);
+    let s = Table::read(&out.join("summary.csv"));
+    assert_eq!((s.get("by-host", "faults"), s.get("by-host", "carriers")), ("trunk_unpaid", "VNPT"));
+    assert_eq!(s.get("by-address", "carriers"), "other");
+    let f = Table::read(&out.join("findings.csv"));
+    let unpaid = f.rows.iter().find(|r| r[0] == "by-host" && r[1] == "trunk_unpaid").unwrap();
+    assert_eq!((unpaid[f.col("subject_name")].as_str(), unpaid[f.col("carrier")].as_str()), ("Trunk 1", "VNPT"));
 }

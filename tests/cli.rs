@@ -652,12 +652,12 @@ fn events_prints_every_record_as_one_json_line() {
     let (r, _) = json_of(&[p.to_str().unwrap()]);
     let records: u64 = r["inputs"].as_array().unwrap().iter().map(|i| i["records"].as_u64().unwrap()).sum();
     assert_eq!(lines.len() as u64, records);
-    let failed = lines.iter().find(|l| l["kind"] == "call_failed" && l["fields"]["status"]["code"] == 403).unwrap();
+    let failed = lines.iter().find(|l| l["kind"] == "call_failed" && l["sip_code"] == 403).unwrap();
     assert!(failed["path"].as_str().unwrap().ends_with("3CXPhoneSystem.log"));
     assert!(failed["time"].as_str().unwrap().starts_with("2026-11-20T10:05"));
-    assert!(lines.iter().any(|l| l["kind"] == "call_record" && l["fields"]["outcome"] == "failed"));
+    assert!(lines.iter().any(|l| l["kind"] == "call_record" && l["outcome"] == "failed"));
     let ev = String::from_utf8(run(&["events", sample("v20-event-export").to_str().unwrap()]).stdout).unwrap();
-    assert!(ev.lines().any(|l| l.contains("\"event\":\"carrier_refused\"") && l.contains("\"code\":403")));
+    assert!(ev.lines().any(|l| l.contains("\"event\":\"carrier_refused\"") && l.contains("\"sip_code\":403")));
 }
 
 #[test]

@@ -154,7 +154,16 @@ impl CaseRows {
                 faults.push(f.fault.as_str());
             }
         }
-        let trunk_names = r.pbx.trunks.iter().map(|t| t.name.as_deref().unwrap_or(&t.id));
+        // The carrier of each trunk: from the SIP hosts on its findings' evidence, else its name.
+        let trunk_carrier = |id: &str, name: &str| {
+            let evidence = r
+                .findings
+                .iter()
+                .filter(|f| f.subject.kind == SubjectKind::Trunk && f.subject.id == id)
+                .flat_map(|f| f.evidence.iter().map(|e| e.text.as_str()));
+            carrier::of_trunk(name, evidence)
+        };
+        let trunk_carriers = r.pbx.trunks.iter().map(|t| trunk_carrier(&t.id, t.name.as_deref().unwrap_or(&t.id)));
         let [company, license_key, received, partner, ticket] = facts_cells(facts);
         let case_date = if received.is_empty() {
             r.period.first.map(|t| t.to_string()[..10].to_owned()).unwrap_or_default()
@@ -164,7 +173,7 @@ impl CaseRows {
         summary.extend([
             env!("CARGO_PKG_VERSION").to_owned(),
             pbx_version.clone(),
-            carrier::of_trunks(trunk_names),
+            carrier::of_trunks(trunk_carriers),
             company,
             license_key,
             received,
@@ -185,7 +194,8 @@ impl CaseRows {
                 let carrier = match f.subject.kind {
                     SubjectKind::Trunk => {
                         let listed = r.pbx.trunks.iter().find(|t| t.id == f.subject.id).and_then(|t| t.name.as_deref());
-                        carrier::of(f.subject.name.as_deref().or(listed).unwrap_or(&f.subject.id)).to_owned()
+                        trunk_carrier(&f.subject.id, f.subject.name.as_deref().or(listed).unwrap_or(&f.subject.id))
+                            .to_owned()
                     }
                     _ => String::new(),
                 };
@@ -295,6 +305,50 @@ fn no_input_code(reasons: &[SkipReason]) -> &'static str {
     reasons.iter().map(code).min().map_or("no_input", |(_, c)| c)
 }
 
+/// What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): a cell
+/// starting with one of these runs as a formula when the desk opens the file in Excel
+/// or LibreOffice, and log text (trunk names, SIP users, subjects) is the caller's.
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A number as written by cxtriage or a log (`-3`, `+84912345678`, `0.75`, `1e3`): data,
+/// not a formula, and a numeric column must keep it as it is.
+fn plain_number(v: &str) -> bool {
+    let b = v.strip_prefix(['+', '-']).unwrap_or(v).as_bytes();
+    let (mantissa, exponent) = match b.iter().position(|&c| c == b'e' || c == b'E') {
+        Some(i) => (&b[..i], Some(&b[i + 1..])),
+        None => (b, None),
+    };
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    let mantissa_ok = match mantissa.iter().position(|&c| c == b'.') {
+        Some(i) => {
+            let (int, frac) = (&mantissa[..i], &mantissa[i + 1..]);
+            (digits(int) || digits(frac)) && (int.is_empty() || digits(int)) && (frac.is_empty() || digits(frac))
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok
+        && exponent.is_none_or(|e| {
+            let e = e.strip_prefix(b"+").or_else(|| e.strip_prefix(b"-")).unwrap_or(e);
+            digits(e)
+        })
+}
+
+/// A cell as written to a CSV file: one that a spreadsheet would run as a formula gets a
+/// leading `'` (OWASP's advice), unless it is a plain number. A value that already starts
+/// with `'` gets one too, so that [`csv_value`] gives back exactly what was written.
+pub fn csv_cell(v: &str) -> std::borrow::Cow<'_, str> {
+    if (v.starts_with(FORMULA_START) && !plain_number(v)) || v.starts_with('\'') {
+        format!("'{v}").into()
+    } else {
+        v.into()
+    }
+}
+
+/// The value of a cell [`csv_cell`] wrote (incremental runs and `merge` read them back).
+pub fn csv_value(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 fn csv_error(path: &Path, e: csv::Error) -> Error {
     Error::Output { path: path.to_path_buf(), source: std::io::Error::other(e) }
 }
@@ -308,9 +362,13 @@ pub fn write(out: &Path, cases: &[CaseRows]) -> Result<(), Error> {
     summary.write_record(summary_head()).map_err(|e| csv_error(&summary_path, e))?;
     findings.write_record(FINDINGS_HEAD).map_err(|e| csv_error(&findings_path, e))?;
     for c in cases {
-        summary.write_record(&c.summary).map_err(|e| csv_error(&summary_path, e))?;
+        summary
+            .write_record(c.summary.iter().map(|v| csv_cell(v).into_owned()))
+            .map_err(|e| csv_error(&summary_path, e))?;
         for f in &c.findings {
-            findings.write_record(f).map_err(|e| csv_error(&findings_path, e))?;
+            findings
+                .write_record(f.iter().map(|v| csv_cell(v).into_owned()))
+                .map_err(|e| csv_error(&findings_path, e))?;
         }
     }
     summary.flush().map_err(|source| Error::Output { path: summary_path.clone(), source })?;
@@ -334,7 +392,8 @@ pub fn read(dir: &Path) -> Result<Vec<CaseRows>, String> {
         }
         r.records()
             .map(|rec| {
-                rec.map(|rec| rec.iter().map(str::to_owned).collect()).map_err(|e| format!("{}: {e}", path.display()))
+                rec.map(|rec| rec.iter().map(|c| csv_value(c).to_owned()).collect())
+                    .map_err(|e| format!("{}: {e}", path.display()))
             })
             .collect()
     };
@@ -367,6 +426,34 @@ mod tests {
         let error = CaseRows::error("x", "m", "not_a_log", None);
         assert_eq!(error.summary.len(), head.len());
         assert_eq!(error.get("error_code"), "not_a_log");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for (v, cell) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd", "'-2+3+cmd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("'quoted", "''quoted"),
+            ("-", "'-"),
+            ("+", "'+"),
+            ("-e5", "'-e5"),
+            ("-1.", "-1."),
+            ("-12", "-12"),
+            ("-0.5", "-0.5"),
+            ("+84912345678", "+84912345678"),
+            ("-1776000000000", "-1776000000000"),
+            ("1e-3", "1e-3"),
+            ("VNPT", "VNPT"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(csv_cell(v), cell, "{v:?}");
+            assert_eq!(csv_value(&csv_cell(v)), v, "{v:?} round trip");
+        }
     }
 
     #[test]

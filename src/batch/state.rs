@@ -177,7 +177,8 @@ pub fn read_digests(dir: &Path) -> Result<Vec<(String, String)>, String> {
     r.records()
         .map(|rec| {
             let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok((rec.get(0).unwrap_or_default().to_owned(), rec.get(1).unwrap_or_default().to_owned()))
+            let cell = |i| super::rows::csv_value(rec.get(i).unwrap_or_default()).to_owned();
+            Ok((cell(0), cell(1)))
         })
         .collect()
 }
@@ -193,7 +194,8 @@ pub fn write_digests(out: &Path, digests: &[(String, String)], incremental: bool
     let mut w = csv::Writer::from_path(&path).map_err(io)?;
     w.write_record(["case", "digest"]).map_err(io)?;
     for (case, d) in digests {
-        w.write_record([case, d]).map_err(io)?;
+        w.write_record([super::rows::csv_cell(case).into_owned(), super::rows::csv_cell(d).into_owned()])
+            .map_err(io)?;
     }
     w.flush().map_err(|source| Error::Output { path: path.clone(), source })
 }

@@ -34,8 +34,12 @@ def main():
     started = time.perf_counter()
     s.query("INSERT INTO cxtriage.summary SELECT * FROM file('summary.csv', CSVWithNames)")
     s.query("INSERT INTO cxtriage.findings SELECT * FROM file('findings.csv', CSVWithNames)")
-    s.query("INSERT INTO cxtriage.events SELECT * FROM file('events/*.ndjson', JSONEachRow) "
-            "SETTINGS input_format_json_read_objects_as_strings = 1, date_time_input_format = 'best_effort'")
+    # The files' structure is the table's (every key in every row): given, not inferred
+    # (a key null in every row of a file has no type to infer).
+    structure = ", ".join(f"`{r[0]}` {r[1]}" for r in csv.reader(
+        s.query("DESCRIBE TABLE cxtriage.events", "CSV").bytes().decode().splitlines()))
+    s.query(f"INSERT INTO cxtriage.events SELECT * FROM file('events/*.ndjson', JSONEachRow, '{structure}') "
+            "SETTINGS date_time_input_format = 'best_effort'")
     print(f"ClickHouse (chdb): loaded in {(time.perf_counter() - started) * 1000:.0f} ms")
 
     def rows(query):

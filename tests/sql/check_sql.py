@@ -149,6 +149,27 @@ def main():
                 want += [(r.stem, o, n) for o, n in (records.get("by_outcome") or {}).items()]
         expect("call outcomes: events vs reports", [tuple(r) for r in rows], want)
 
+    def reports_with_events():
+        for r in sorted((out / "reports").glob("*.json")):
+            if (out / "events" / f"{r.stem}.ndjson").exists():
+                yield r.stem, json.loads(r.read_text(encoding="utf-8"))
+
+    @check("q10_events_per_code_from_events.sql")
+    def _(rows):
+        want = [(c, code, n) for c, rep in reports_with_events()
+                for code, n in rep["stats"].get("events_by_code", {}).items()]
+        expect("events per code: events vs reports", [tuple(r) for r in rows], want)
+
+    @check("q11_trunk_calls_from_events.sql")
+    def _(rows):
+        want = []
+        for c, rep in reports_with_events():
+            for dn, t in ((rep["stats"].get("call_records") or {}).get("trunks") or {}).items():
+                for d in ("inbound", "outbound"):
+                    if dn and t.get(d):
+                        want.append((c, dn, d, t[d], t.get(f"{d}_answered", 0)))
+        expect("trunk calls: events vs reports", [tuple(r) for r in rows], want)
+
     @check("q9_carriers.sql")
     def _(rows):
         expect("per carrier", [tuple(r) for r in rows],
@@ -161,6 +182,34 @@ def main():
         sys.exit(1)
     for f in files:
         checks[f](q(f))
+
+    # The events rows against the reports: the period is the first and last event time,
+    # and each UTC millisecond twin is its local time less the offset (+07:00, the default).
+    per_case = con.execute("""
+        SELECT "case", strftime(min(time), '%Y-%m-%dT%H:%M:%S'), strftime(max(time), '%Y-%m-%dT%H:%M:%S')
+        FROM events GROUP BY ALL""").fetchall()
+    want = [(c, rep["period"]["first"], rep["period"]["last"]) for c, rep in reports_with_events()]
+    expect("period: events vs reports", per_case, want)
+    skew = con.execute("""
+        SELECT count(*) FROM events
+        WHERE (time IS NULL) <> (time_utc_ms IS NULL)
+           OR (started IS NULL) <> (started_utc_ms IS NULL)
+           OR floor((time_utc_ms + 7 * 3600000) / 1000) <> epoch(time)
+           OR floor((started_utc_ms + 7 * 3600000) / 1000) <> epoch(started)
+           OR floor((ended_utc_ms + 7 * 3600000) / 1000) <> epoch(ended)""").fetchone()[0]
+    expect("local times and their UTC milliseconds agree", [skew], [0])
+
+    # The views give the values of neutralised cells back (docs/schema.md, "Formulas"):
+    # the cases are the reports' names, and summary and findings join on them.
+    reports = {r.stem for r in (out / "reports").glob("*.json")}
+    analysed = {c for (c,) in con.execute("SELECT \"case\" FROM summary WHERE verdict <> 'error'").fetchall()}
+    expect("analysed cases: summary vs reports", analysed, reports)
+    orphans = con.execute("SELECT count(*) FROM findings WHERE \"case\" NOT IN (SELECT \"case\" FROM summary)").fetchone()[0]
+    expect("findings of a case not in summary", [orphans], [0])
+    keys = con.execute("SELECT count(*) FROM findings WHERE NOT starts_with(finding_key, \"case\" || '/')").fetchone()[0]
+    expect("finding keys start with their case", [keys], [0])
+    hostile = con.execute("SELECT company FROM summary WHERE starts_with(company, '=')").fetchall()
+    print(f"ok   neutralised cells read back as values: {hostile}")
 
     # The per-fault columns of summary.csv are the sums of findings.csv's counts, and
     # both are the reports' numbers.

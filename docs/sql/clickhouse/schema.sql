@@ -5,7 +5,9 @@
 --   clickhouse-client --query "INSERT INTO cxtriage.events FORMAT JSONEachRow" < events/<case>.ndjson
 -- Times: `period_first` etc. are the PBX's local time without zone (DateTime read as
 -- given); use the *_utc_ms columns for instants. Empty CSV cells load as NULL.
--- Checked by hand in an embedded ClickHouse (chdb 4.4 / ClickHouse 26.9, no server):
+-- Text cells that would start a spreadsheet formula carry a leading ' (docs/schema.md,
+-- "Formulas"): read the value as replaceRegexpOne(x, '^\'', '').
+-- Checked by hand in an embedded ClickHouse (chdb 4.4 / ClickHouse 26.9, no server; again for the flat events rows):
 -- tests/sql/check_clickhouse.py runs this DDL, loads the files as above and compares
 -- the barring question with the overview (chdb is ~0.5 GB, so CI runs the DuckDB
 -- check only). The queries of ../duckdb/ are plain SQL apart from strftime /
@@ -95,17 +97,106 @@ ORDER BY (`finding_key`);
 
 CREATE TABLE IF NOT EXISTS cxtriage.events
 (
+    -- Every key of every row, typed (docs/schema.md); no case key: add it from the file
+    -- name when loading one file per case (see the header).
     `path` String,
     `line` UInt64,
     `time` Nullable(DateTime),
+    `time_utc_ms` Nullable(Int64),
     `code` Nullable(String),
     `kind` LowCardinality(String),
-    -- depends on `kind` (src/events.rs); JSONExtractString(fields, 'outcome') etc.
-    `fields` String,
+    `event_id` Nullable(Int64),
+    `event` Nullable(String),
+    `call_number` Nullable(Int64),
+    `call_id` Nullable(String),
+    `from_extension` Nullable(String),
+    `from_number` Nullable(String),
+    `from_trunk_dn` Nullable(String),
+    `from_trunk_name` Nullable(String),
+    `to_extension` Nullable(String),
+    `to_number` Nullable(String),
+    `to_trunk_dn` Nullable(String),
+    `to_trunk_name` Nullable(String),
+    `extension` Nullable(String),
+    `number` Nullable(String),
+    `trunk_dn` Nullable(String),
+    `trunk_name` Nullable(String),
+    `sip_code` Nullable(Int64),
+    `sip_reason` Nullable(String),
+    `status` Nullable(String),
+    `ip` Nullable(String),
+    `remote_ip` Nullable(String),
+    `local_ip` Nullable(String),
+    `method` Nullable(String),
+    `sip_user` Nullable(String),
+    `user_agent` Nullable(String),
+    `cancelled` Nullable(Bool),
+    `contacts_left` Nullable(Bool),
+    `started` Nullable(DateTime),
+    `started_utc_ms` Nullable(Int64),
+    `answered` Nullable(DateTime),
+    `answered_utc_ms` Nullable(Int64),
+    `ended` Nullable(DateTime),
+    `ended_utc_ms` Nullable(Int64),
+    `direction` Nullable(String),
+    `dialled` Nullable(String),
+    `outcome` Nullable(String),
+    `reason` Nullable(String),
+    `divert` Nullable(String),
+    `to_end_call` Nullable(Bool),
+    `via_queue` Nullable(Bool),
+    `queue` Nullable(String),
+    `final_extension` Nullable(String),
+    `name` Nullable(String),
+    `up` Nullable(Bool),
+    `active_calls` Nullable(Int64),
+    `os` Nullable(Bool),
+    `changed_from` Nullable(String),
+    `changed_to` Nullable(String),
+    `mos` Nullable(Float64),
+    `party1_number` Nullable(String),
+    `party1_mos` Nullable(Float64),
+    `party1_rx_packets` Nullable(Int64),
+    `party1_rx_lost` Nullable(Int64),
+    `party1_rx_jitter_ms` Nullable(Int64),
+    `party1_endpoint_type` Nullable(String),
+    `party2_number` Nullable(String),
+    `party2_mos` Nullable(Float64),
+    `party2_rx_packets` Nullable(Int64),
+    `party2_rx_lost` Nullable(Int64),
+    `party2_rx_jitter_ms` Nullable(Int64),
+    `party2_endpoint_type` Nullable(String),
+    `device` Nullable(String),
+    `seconds` Nullable(Int64),
+    `sip` Nullable(Bool),
+    `target` Nullable(String),
+    `server` Nullable(String),
+    `country` Nullable(String),
+    `expires` Nullable(DateTime),
+    `services` Nullable(String),
+    `firewall_ok` Nullable(Bool),
+    `trunks_ok` Nullable(Bool),
+    `carrier_headers` Nullable(Bool),
+    `error` Nullable(String),
+    `check_name` Nullable(String),
+    `check_verdict` Nullable(String),
+    `check_passed` Nullable(Bool),
+    `src` Nullable(String),
+    `dst` Nullable(String),
+    `ssrc` Nullable(Int64),
+    `packets` Nullable(Int64),
+    `expected` Nullable(Int64),
+    `lost` Nullable(Int64),
+    `jitter_us` Nullable(Int64),
+    `reverse_packets` Nullable(Int64),
+    `cpu_permille` Nullable(Int64),
+    `mem_total` Nullable(Int64),
+    `mem_free` Nullable(Int64),
+    `disk_total` Nullable(Int64),
+    `disk_free` Nullable(Int64),
     `text` String
 )
 ENGINE = MergeTree
 ORDER BY (`path`, `line`)
--- JSONEachRow gives `fields` as an object: keep it as its JSON text.
 SETTINGS index_granularity = 8192;
--- Before the INSERT: SET input_format_json_read_objects_as_strings = 1, date_time_input_format = 'best_effort';
+-- Before the INSERT: SET date_time_input_format = 'best_effort';

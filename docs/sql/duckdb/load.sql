@@ -3,9 +3,17 @@
 -- `SET file_search_path = 'results'` first. Column types follow docs/schema.md;
 -- empty cells are NULL. The events view is in load_events.sql (run it too when the
 -- folder holds events/<case>.ndjson).
+-- Text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR
+-- first) are written with a leading `'` (docs/schema.md, "Formulas"); the views give
+-- the values back, so `case` joins the reports' and events' names.
 
 CREATE OR REPLACE VIEW summary AS
-SELECT * FROM read_csv('summary.csv', header = true, auto_detect = false,
+SELECT * REPLACE (
+    regexp_replace("case", '^''', '') AS "case", regexp_replace(error, '^''', '') AS error,
+    regexp_replace(pbx_version, '^''', '') AS pbx_version, regexp_replace(company, '^''', '') AS company,
+    regexp_replace(license_key, '^''', '') AS license_key, regexp_replace(partner, '^''', '') AS partner,
+    regexp_replace(ticket, '^''', '') AS ticket)
+FROM read_csv('summary.csv', header = true, auto_detect = false,
     timestampformat = '%Y-%m-%dT%H:%M:%S', dateformat = '%Y-%m-%d',
     columns = {
         'case': 'VARCHAR',
@@ -63,7 +71,11 @@ SELECT * FROM read_csv('summary.csv', header = true, auto_detect = false,
     });
 
 CREATE OR REPLACE VIEW findings AS
-SELECT * FROM read_csv('findings.csv', header = true, auto_detect = false,
+SELECT * REPLACE (
+    regexp_replace("case", '^''', '') AS "case", regexp_replace(subject_id, '^''', '') AS subject_id,
+    regexp_replace(subject_name, '^''', '') AS subject_name, regexp_replace(pbx_version, '^''', '') AS pbx_version,
+    regexp_replace(finding_key, '^''', '') AS finding_key)
+FROM read_csv('findings.csv', header = true, auto_detect = false,
     timestampformat = '%Y-%m-%dT%H:%M:%S',
     columns = {
         'case': 'VARCHAR',

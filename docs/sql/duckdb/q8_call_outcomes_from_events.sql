@@ -1,6 +1,6 @@
 -- From the events NDJSON: call records per case and outcome (the report's
 -- stats.call_records.by_outcome).
-SELECT "case", fields->>'outcome' AS outcome, count(*) AS calls
+SELECT "case", outcome, count(*) AS calls
 FROM events
 WHERE kind = 'call_record'
 GROUP BY ALL
