@@ -19,11 +19,13 @@ use crate::i18n::Lang;
 use crate::report::ticket::TicketFacts;
 use std::path::{Path, PathBuf};
 
+/// The contents of the config file; every key is optional and an unknown key is an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// `vi` or `en`.
+    /// `vi` or `en`, as written (kept as text so [`load`] can name a bad value).
     pub lang: Option<String>,
+    /// The `[ticket]` table: the support e-mail facts that flags would otherwise give.
     pub ticket: TicketFacts,
 }
 

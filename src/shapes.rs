@@ -55,14 +55,20 @@ pub struct ShapeTable {
 /// One shape as reports show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Shape {
+    /// The masked text (see [`mask`]), with the record's code in front when it has one.
     pub shape: String,
+    /// Whether no reader recognised these lines, or a reader did but knew no template.
     pub kind: ShapeKind,
+    /// Lines of the input with this shape.
     pub count: u64,
+    /// The 1-based line number, in the input, of the first line with this shape.
     pub first_line: u64,
+    /// That first line, cut to [`EXAMPLE_BYTES`] and redacted.
     pub example: String,
 }
 
 impl ShapeTable {
+    /// True when no line was counted at all (shaped or past the bound).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty() && self.unshaped == 0
     }
@@ -72,10 +78,13 @@ impl ShapeTable {
         self.entries.values().map(|e| e.count).sum::<u64>() + self.unshaped
     }
 
+    /// Distinct shapes held (at most [`MAX_SHAPES`]).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Counts one line (`line_no` 1-based within this input or chunk) under its shape;
+    /// past [`MAX_SHAPES`] shapes a new one is only counted in [`Self::unshaped`].
     pub fn add(&mut self, line: &[u8], line_no: u64, kind: ShapeKind) {
         self.add_coded(line, line_no, kind, None);
     }
@@ -136,6 +145,7 @@ impl ShapeTable {
         v
     }
 
+    /// The first `n` of [`Self::all`].
     pub fn top(&self, n: usize) -> Vec<Shape> {
         let mut v = self.all();
         v.truncate(n);
@@ -270,6 +280,8 @@ fn share(part: u64, whole: u64) -> Option<f64> {
 }
 
 impl Coverage {
+    /// The shares for an input's line counts and the number of its records that fed
+    /// a rule; a share is `None` when its whole is zero, and rounded to 0.001.
     pub fn of(counts: &crate::parse::LineCounts, records_used: u64) -> Self {
         let nonblank = counts.lines.saturating_sub(counts.blank);
         Coverage {
@@ -302,14 +314,21 @@ pub fn is_unclassified(kind: &crate::event::EventKind<'_>) -> bool {
 /// One input as `cxtriage shapes` lists it.
 #[derive(Clone, Debug, Serialize)]
 pub struct InputShapes {
+    /// The input's path as given (or below a given folder; a zip member as `<zip>:<member>`).
     pub path: String,
+    /// The format detection decided on.
     pub format: crate::input::detect::Format,
+    /// Lines read, blank ones included.
     pub lines: u64,
+    /// Lines no reader recognised.
     pub unrecognized: u64,
     /// Why the input was not analysed (its lines are then all shaped as unrecognised).
     pub skipped_reason: Option<String>,
+    /// How much of the input was understood.
     pub coverage: Coverage,
+    /// Every shape, most frequent first.
     pub shapes: Vec<Shape>,
+    /// Lines counted after the shape table was full ([`MAX_SHAPES`]).
     pub unshaped_lines: u64,
 }
 

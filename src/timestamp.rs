@@ -3,7 +3,7 @@
 //! 3CX log prefixes carry no zone (PBX local time) and come in several layouts
 //! (input-formats.md §1.3). The prefix parser only reads what is there; whether
 //! `05/11/2026` is 5 November or 11 May is decided once per file by
-//! [`DateOrder::decide`], from the whole sample rather than one line.
+//! [`DateOrderVotes::decide`], from the whole sample rather than one line.
 
 use nom::{
     IResult, Parser,
@@ -15,6 +15,7 @@ use nom::{
 use std::fmt;
 
 const MS_PER_SECOND: i64 = 1_000;
+/// Milliseconds in a calendar day (no leap seconds: a naive day is always 86 400 s).
 pub const MS_PER_DAY: i64 = 86_400 * MS_PER_SECOND;
 
 /// A naive (zone-less) date and time, milliseconds since 1970-01-01T00:00:00.
@@ -22,10 +23,12 @@ pub const MS_PER_DAY: i64 = 86_400 * MS_PER_SECOND;
 pub struct Timestamp(i64);
 
 impl Timestamp {
+    /// The timestamp `ms` milliseconds after 1970-01-01T00:00:00 (negative: before).
     pub fn from_millis(ms: i64) -> Self {
         Timestamp(ms)
     }
 
+    /// Milliseconds since 1970-01-01T00:00:00 in the same naive local time.
     pub fn millis(self) -> i64 {
         self.0
     }
@@ -43,10 +46,12 @@ impl Timestamp {
         Some(Timestamp(days * MS_PER_DAY + i64::from(h * 3600 + mi * 60 + s) * MS_PER_SECOND + i64::from(ms)))
     }
 
+    /// Whole days since 1970-01-01 (rounded down, so times before 1970 land on their own day).
     pub fn days(self) -> i64 {
         self.0.div_euclid(MS_PER_DAY)
     }
 
+    /// This timestamp moved by `ms` milliseconds (negative: earlier).
     pub fn add_millis(self, ms: i64) -> Self {
         Timestamp(self.0 + ms)
     }
@@ -93,6 +98,7 @@ fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
+/// Days in month `m` (1–12) of year `y`, Gregorian leap years; 0 for a month out of range.
 pub fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -114,6 +120,8 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The proleptic Gregorian (year, month, day) of a day count since 1970-01-01; the
+/// inverse of [`days_from_civil`].
 pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -133,7 +141,14 @@ pub enum RawDate {
     /// Year first: unambiguous.
     Ymd(u32, u32, u32),
     /// `a/b/year`: day-first or month-first, decided per file.
-    Ambiguous { a: u32, b: u32, year: u32 },
+    Ambiguous {
+        /// The first number as written (the day if day-first).
+        a: u32,
+        /// The second number as written (the month if day-first).
+        b: u32,
+        /// The year as written: two digits mean 20xx.
+        year: u32,
+    },
     /// Time only (media-server style under a `#Date:` header).
     None,
 }
@@ -141,6 +156,7 @@ pub enum RawDate {
 /// A timestamp prefix as parsed, not yet placed on the calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RawStamp {
+    /// The date as written, if the prefix had one.
     pub date: RawDate,
     /// Milliseconds since midnight.
     pub time_of_day: u32,
@@ -153,6 +169,7 @@ pub enum DateOrder {
     /// Vietnam's order, and the fallback when nothing tells.
     #[default]
     DayFirst,
+    /// US order (`11/20/2026`), chosen only when the file shows it.
     MonthFirst,
 }
 
@@ -167,6 +184,7 @@ pub struct DateOrderVotes {
 /// What the sample says about a file's timestamps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DateDecision {
+    /// The order to read the file's `a/b/year` dates in.
     pub order: DateOrder,
     /// Neither component ever exceeded 12 and the sequence did not tell either.
     pub ambiguous: bool,
@@ -180,6 +198,8 @@ impl DateOrderVotes {
     /// Keeps at most this many stamps: enough to see the direction of a file.
     const SAMPLE_LIMIT: usize = 4096;
 
+    /// Counts one parsed prefix; the first 4096 (`SAMPLE_LIMIT`) are also kept, for the
+    /// sequence test and [`Self::first_resolved`].
     pub fn add(&mut self, stamp: RawStamp) {
         if let RawDate::Ambiguous { a, b, .. } = stamp.date {
             self.first_over_12 += u32::from(a > 12);
@@ -212,6 +232,8 @@ impl DateOrderVotes {
         self.stamps.iter().filter_map(|s| resolve(*s, order, None)).min()
     }
 
+    /// Decides the file's order: a component over 12 settles it; otherwise the order
+    /// under which the sample runs most monotonically, day-first on a tie.
     pub fn decide(&self) -> DateDecision {
         let (order, ambiguous, mixed) = match (self.first_over_12 > 0, self.second_over_12 > 0) {
             (true, false) => (DateOrder::DayFirst, false, false),

@@ -338,6 +338,7 @@ fn member_error(name: &str, e: zip::result::ZipError) -> io::Error {
 
 /// A zip archive as an input of its own; its members are the inputs after it.
 pub struct Container {
+    /// The archive's path as given (or as found while walking a folder).
     pub path: PathBuf,
     /// Readable members, likeliest logs first: whether any of them is analysed decides
     /// whether the archive counts as read (so a zip of nothing readable exits 2).

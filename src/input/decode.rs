@@ -4,11 +4,16 @@
 
 use std::io::{self, Read};
 
+/// The text encoding of an input, as [`sniff`] decided it; reported per file in the
+/// JSON (`utf8`, `utf16_le`, `utf16_be`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
+    /// UTF-8, with or without BOM; also the answer for any bytes that are not UTF-16.
     Utf8,
+    /// UTF-16 little-endian, with or without BOM.
     Utf16Le,
+    /// UTF-16 big-endian, with or without BOM.
     Utf16Be,
 }
 
@@ -46,6 +51,8 @@ pub struct Utf16Reader<R> {
 }
 
 impl<R: Read> Utf16Reader<R> {
+    /// Wraps `inner`, which must be past any BOM (this reader does not skip one);
+    /// `little_endian` picks the byte order.
     pub fn new(inner: R, little_endian: bool) -> Self {
         Utf16Reader { inner, little_endian, raw: Vec::new(), out: Vec::new(), out_pos: 0, eof: false }
     }
