@@ -376,6 +376,7 @@ fn kind_name(k: &EventKind<'_>) -> &'static str {
         EventKind::HealthCheck { .. } => "health_check",
         EventKind::RtpStream(_) => "rtp_stream",
         EventKind::Metrics(_) => "metrics",
+        EventKind::ServiceDown { .. } => "service_down",
         EventKind::DateHeader => "date_header",
         EventKind::Unclassified => "unclassified",
     }
@@ -571,6 +572,12 @@ fn fields(out: &mut Vec<u8>, k: &EventKind<'_>, style: Style) {
                 out.extend_from_slice(b"\":");
                 opt_uint(out, v);
             }
+        }
+        EventKind::ServiceDown { service, samples } => {
+            out.extend_from_slice(b"{\"service\":");
+            string(out, service);
+            out.extend_from_slice(b",\"samples\":");
+            uint(out, u64::from(*samples));
         }
         EventKind::DateHeader | EventKind::Unclassified => out.push(b'{'),
     }
@@ -1068,6 +1075,9 @@ mod tests {
                     json!({ "cpu_permille": m.cpu_permille, "mem_total": m.mem_total, "mem_free": m.mem_free,
                             "disk_total": m.disk_total, "disk_free": m.disk_free }),
                 ),
+                EventKind::ServiceDown { service, samples } => {
+                    ("service_down", json!({ "service": s(service), "samples": samples }))
+                }
                 EventKind::DateHeader => ("date_header", Value::Object(Map::new())),
                 EventKind::Unclassified => ("unclassified", Value::Object(Map::new())),
             }

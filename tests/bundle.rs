@@ -738,3 +738,135 @@ fn a_capture_whose_sip_is_malformed_is_read_without_a_fault() {
     let p = input(&r, "Logs/dump.pcap");
     assert_eq!((p.lines, p.records), (packets as u64, packets as u64));
 }
+
+// The host's own metrics: services that stop, CPU or memory saturated while calls fail.
+
+/// `tsdb.system.csv` rows at `2026-12-03 09:MM` UTC (the capture's hour): (minute, CPU %, free MiB of 4 GiB).
+fn system_samples(rows: &[(u32, f64, u64)]) -> Vec<u8> {
+    let mut out = String::from(TSDB_HEADER);
+    for (n, (minute, cpu, free_mib)) in rows.iter().enumerate() {
+        out.push_str(&format!(
+            "2026-12-03 09:{minute:02}:00.039293+00,{cpu:.1},1,1,4294967296,{},51539607552,21474836480,{n}\n",
+            free_mib << 20
+        ));
+    }
+    out.into_bytes()
+}
+
+fn metrics_bundle(members: &[(&str, &[u8])]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = members.to_vec();
+    all.push(("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO));
+    run(vec![write(dir.path(), "bundle.zip", &zip_of(&all))])
+}
+
+fn service_failures(r: &Report) -> Vec<(&str, f64)> {
+    r.findings
+        .iter()
+        .filter(|f| f.fault.as_str() == "pbx_service_failure")
+        .map(|f| (f.subject.id.as_str(), f.confidence))
+        .collect()
+}
+
+/// Two calls the carrier fails with a server error, at 09:00 and 09:01 UTC.
+fn failing_calls() -> Vec<u8> {
+    let mut w = Vec::new();
+    trunk_registration(&mut w, 0.0, 1, "SIP/2.0 200 OK");
+    outbound_call(&mut w, 10.0, "f-1@192.168.1.10", "0912345678", "SIP/2.0 500 Server Internal Error", 0.0);
+    outbound_call(&mut w, 70.0, "f-2@192.168.1.10", "0987000111", "SIP/2.0 500 Server Internal Error", 0.0);
+    sip_capture(w).0
+}
+
+fn healthy_calls() -> Vec<u8> {
+    let mut w = Vec::new();
+    trunk_registration(&mut w, 0.0, 1, "SIP/2.0 200 OK");
+    outbound_call(&mut w, 10.0, "h-1@192.168.1.10", "0912345678", "SIP/2.0 200 OK", 40.0);
+    outbound_call(&mut w, 70.0, "h-2@192.168.1.10", "0987000111", "SIP/2.0 200 OK", 40.0);
+    sip_capture(w).0
+}
+
+#[test]
+fn cpu_saturated_while_calls_fail_is_pbx_service_failure() {
+    let busy = system_samples(&[(0, 97.5, 900), (2, 98.0, 880), (4, 40.0, 1200), (58, 12.0, 2000)]);
+    let r = metrics_bundle(&[("DbTables/tsdb.system.csv", &busy), ("Logs/dump.pcap", &failing_calls())]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.fault.as_str() == "pbx_service_failure" && f.subject.id == "resources")
+        .unwrap_or_else(|| panic!("no saturation finding: {:?}", faults(&r)));
+    assert_eq!((f.count, f.details["failed_calls_those_hours"].as_u64()), (2, Some(2)));
+    assert!(f.explanation.contains("CPU cao nhất 98.0 %"), "{}", f.explanation);
+    // Evidence: the first saturated sample of the hour, from the metrics table.
+    assert!(f.evidence[0].path.ends_with("DbTables/tsdb.system.csv") && f.evidence[0].line == 2, "{:?}", f.evidence);
+    // Memory nearly exhausted counts the same (3 % of 4 GiB is 122 MiB).
+    let low_memory = system_samples(&[(0, 30.0, 100), (3, 35.0, 90)]);
+    let r = metrics_bundle(&[("DbTables/tsdb.system.csv", &low_memory), ("Logs/dump.pcap", &failing_calls())]);
+    assert!(service_failures(&r).iter().any(|(s, _)| *s == "resources"), "{:?}", faults(&r));
+}
+
+#[test]
+fn a_busy_cpu_with_calls_going_through_or_failing_calls_on_an_idle_cpu_is_no_fault() {
+    let busy = system_samples(&[(0, 97.5, 900), (2, 98.0, 880), (4, 96.0, 850)]);
+    let quiet = system_samples(&[(0, 70.0, 900), (2, 85.0, 880), (4, 60.0, 1200)]);
+    for (name, metrics, capture) in [
+        ("busy, calls answered", &busy, healthy_calls()),
+        ("busy, no calls at all", &busy, Vec::new()),
+        ("calls fail, CPU at 85 %", &quiet, failing_calls()),
+    ] {
+        let mut members: Vec<(&str, &[u8])> = vec![("DbTables/tsdb.system.csv", metrics)];
+        if !capture.is_empty() {
+            members.push(("Logs/dump.pcap", &capture));
+        }
+        let r = metrics_bundle(&members);
+        assert!(service_failures(&r).is_empty(), "{name}: {:?}", faults(&r));
+        let m = input(&r, "DbTables/tsdb.system.csv");
+        assert_eq!((m.records, m.unrecognized), (4, 0), "{name}");
+    }
+}
+
+/// `tsdb.services.csv`: (service index, process counts per 2-minute sample).
+fn services(rows: &[(u32, &[u32])]) -> Vec<u8> {
+    let mut out = String::from("time,service,private_memory,thread_count,process_count\n");
+    let samples = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    for i in 0..samples {
+        for (service, counts) in rows {
+            let n = counts.get(i).copied().unwrap_or(1);
+            out.push_str(&format!(
+                "2026-12-03 {:02}:{:02}:00+00,{service},{},{},{n}\n",
+                9 + i / 30,
+                (i % 30) * 2,
+                n * 80_000_000,
+                n * 24
+            ));
+        }
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn a_3cx_service_that_stops_in_the_services_table_is_pbx_service_failure() {
+    // The media server (10) stops for 3 samples; the queue manager (7) twice for 2.
+    let table = services(&[
+        (0, &[15, 15, 15, 15, 15, 15, 15, 15]),
+        (10, &[1, 0, 0, 0, 1, 1, 1, 1]),
+        (7, &[1, 0, 0, 1, 0, 0, 1, 1]),
+    ]);
+    let r = metrics_bundle(&[("DbTables/tsdb.services.csv", &table)]);
+    let f = r.findings.iter().find(|f| f.subject.id == "service_processes").expect("service outage");
+    assert_eq!((f.fault.as_str(), f.count), ("pbx_service_failure", 3));
+    assert!(f.confidence >= 0.6, "{}", f.confidence);
+    assert!(f.explanation.contains("MediaServer, QueueMananger"), "{}", f.explanation);
+    assert!(f.evidence[0].text.starts_with("QueueMananger: no process in 2 samples"), "{:?}", f.evidence);
+    assert_eq!(r.verdict, Verdict::Escalate);
+    let m = input(&r, "DbTables/tsdb.services.csv");
+    assert_eq!((m.format.as_str(), m.lines, m.records, m.unrecognized), ("tsdb_metrics", 25, 25, 0));
+}
+
+#[test]
+fn a_service_restart_or_a_module_that_never_runs_is_no_outage() {
+    // A one-sample restart of the media server; the hotel module (11) never runs.
+    let table = services(&[(0, &[15, 15, 15, 15, 15, 15]), (10, &[1, 1, 0, 1, 1, 1]), (11, &[0, 0, 0, 0, 0, 0])]);
+    let r = metrics_bundle(&[("DbTables/tsdb.services.csv", &table)]);
+    assert!(service_failures(&r).is_empty(), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+}

@@ -738,7 +738,9 @@ impl Classifier {
                 if let Some(free) = m.disk_free {
                     self.state.disk.add(e, free, m.disk_total);
                 }
+                self.state.resources.sample(e, &m);
             }
+            EventKind::ServiceDown { service, .. } => self.state.resources.service_down(e, service, cap),
             EventKind::Call(rec) => self.observe_record(e, rec),
             EventKind::Pbx { event, .. } => self.observe_pbx(e, event),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}

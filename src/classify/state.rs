@@ -608,6 +608,49 @@ impl DiskTrend {
     }
 }
 
+/// The PBX host's CPU, memory and services over time (`tsdb.system.csv`,
+/// `tsdb.services.csv`): what `pbx_service_failure` weighs against failed calls.
+#[derive(Clone, Debug, Default)]
+pub struct Resources {
+    pub samples: u64,
+    /// Samples with CPU or memory saturated, per timeline hour (the key of
+    /// [`SiteState::hours`]): (samples, the first one as evidence). Bounded like the timeline.
+    pub saturated_hours: BTreeMap<i64, (u64, EvidenceLine)>,
+    pub saturated: u64,
+    pub peak_cpu_permille: u32,
+    /// Outages of a 3CX service (no process for several samples after it ran).
+    pub services_down: Tally,
+    pub services_down_names: BTreeSet<String>,
+}
+
+impl Resources {
+    pub fn sample(&mut self, e: &Event<'_>, m: &crate::event::Metrics) {
+        use crate::classify::rules::pbx_service_failure::{LOW_MEMORY_FREE_PERMILLE, SATURATED_CPU_PERMILLE};
+        self.samples += 1;
+        let cpu = m.cpu_permille.unwrap_or(0);
+        self.peak_cpu_permille = self.peak_cpu_permille.max(cpu);
+        let mem_low = match (m.mem_free, m.mem_total) {
+            (Some(free), Some(total)) if total > 0 => {
+                free.saturating_mul(1000) / total <= u64::from(LOW_MEMORY_FREE_PERMILLE)
+            }
+            _ => false,
+        };
+        let Some(ts) = e.ts.filter(|_| cpu >= SATURATED_CPU_PERMILLE || mem_low) else { return };
+        self.saturated += 1;
+        let hour = ts.millis().div_euclid(3_600_000);
+        if self.saturated_hours.len() < MAX_TIMELINE_HOURS || self.saturated_hours.contains_key(&hour) {
+            self.saturated_hours.entry(hour).or_insert_with(|| (0, EvidenceLine::of(e))).0 += 1;
+        }
+    }
+
+    pub fn service_down(&mut self, e: &Event<'_>, service: &[u8], cap: usize) {
+        self.services_down.add(e, None, cap);
+        if self.services_down_names.len() < 16 {
+            self.services_down_names.insert(String::from_utf8_lossy(service).into_owned());
+        }
+    }
+}
+
 /// Everything the rules look at.
 #[derive(Debug, Default)]
 pub struct SiteState {
@@ -627,6 +670,8 @@ pub struct SiteState {
     pub capture: CaptureState,
     /// Free disk space over time (`tsdb.system.csv`), as running sums for a line fit.
     pub disk: DiskTrend,
+    /// CPU, memory and services of the PBX host (`tsdb.*.csv`).
+    pub resources: Resources,
     pub codec_failures: Tally,
     pub no_route: Tally,
     pub no_route_numbers: BTreeSet<String>,

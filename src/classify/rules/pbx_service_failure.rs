@@ -1,5 +1,6 @@
 //! `pbx_service_failure` (vendor): 3CX itself fails calls (v20 `server_error`,
-//! `forwarding_loop`). Escalate to the support desk.
+//! `forwarding_loop`), its services stop, or its host is saturated while calls fail
+//! (the bundle's `tsdb.*.csv`). Escalate to the support desk.
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::{SiteState, Tally};
@@ -12,9 +13,22 @@ pub const MIN_CALLS: u64 = 2;
 /// Service stops before a day of them is unusual (updates and reboots stop it once).
 pub const MIN_STOPS: u64 = 2;
 
+/// CPU at or above 90 %: the media server mixes and transcodes audio in real time and
+/// the call manager runs SIP timers; past this they run late (choppy audio, timeouts).
+/// A busy PBX at 60–80 % serves calls fine.
+pub const SATURATED_CPU_PERMILLE: u32 = 900;
+/// Free physical memory at or under 3 %: swapping or the OOM killer (which stops a 3CX
+/// service). Set low because the free figure may leave out reclaimable cache [I].
+pub const LOW_MEMORY_FREE_PERMILLE: u32 = 30;
+/// Saturated samples in hours with failed calls: one sample (2 minutes) can be a
+/// backup or an update that happened to meet a failed call.
+pub const MIN_SATURATED_SAMPLES: u64 = 2;
+/// Service outages: two stopped services (or one twice) are no passing update.
+pub const MANY_OUTAGES: u64 = 2;
+
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
-    let mut out = Vec::new();
+    let mut out = resources(s, ctx);
     // One finding per kind of failure: each has its own evidence and wording.
     let expired = s.events.subscription_expires.as_ref().zip(s.last).is_some_and(|((d, _), end)| *d < end);
     let kinds: [(&Tally, f64, Msg, &str); 5] = [
@@ -52,6 +66,55 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             t,
             text,
         ));
+    }
+    out
+}
+
+/// The host's own metrics: services that stopped, and saturation in hours when calls
+/// failed. Saturation with no failed call that hour is a busy PBX, not a fault.
+fn resources(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
+    let r = &s.resources;
+    let mut out = Vec::new();
+    let down = &r.services_down;
+    if down.count > 0 {
+        let names = r.services_down_names.iter().cloned().collect::<Vec<_>>().join(", ");
+        let text = ctx.msg(Msg::PbxServicesDownMetrics, &[("services", &names), ("n", &down.count)]);
+        out.push(ctx.finding(
+            FaultId::PbxServiceFailure,
+            if down.count >= MANY_OUTAGES || r.services_down_names.len() >= 2 { 0.65 } else { 0.5 },
+            Subject::of(SubjectKind::System, "service_processes"),
+            down,
+            text,
+        ));
+    }
+    let (mut samples, mut failed, mut t) = (0, 0, Tally::default());
+    for (hour, (n, first)) in &r.saturated_hours {
+        let Some(h) = s.hours.get(hour).filter(|h| h.failed > 0) else { continue };
+        samples += n;
+        failed += h.failed;
+        t.first = t.first.or(first.ts);
+        t.last = first.ts.or(t.last);
+        if t.evidence.lines.len() < ctx.evidence_cap {
+            t.evidence.lines.push(first.clone());
+        }
+    }
+    if samples >= MIN_SATURATED_SAMPLES {
+        t.count = samples;
+        let text = ctx.msg(
+            Msg::PbxResourcesSaturated,
+            &[
+                ("n", &samples),
+                ("cpu", &(SATURATED_CPU_PERMILLE / 10)),
+                ("mem", &(LOW_MEMORY_FREE_PERMILLE / 10)),
+                ("failed", &failed),
+                ("peak", &format!("{:.1}", f64::from(r.peak_cpu_permille) / 10.0)),
+            ],
+        );
+        out.push(
+            ctx.finding(FaultId::PbxServiceFailure, 0.55, Subject::of(SubjectKind::System, "resources"), &t, text)
+                .detail("saturated_samples", samples)
+                .detail("failed_calls_those_hours", failed),
+        );
     }
     out
 }
