@@ -326,9 +326,8 @@ pub enum EventKind<'a> {
     RtpStream(&'a RtpStream),
     /// A metrics sample of `DbTables/tsdb.system.csv`.
     Metrics(Metrics),
-    /// `DbTables/tsdb.services.csv`: a 3CX service that had run showed no process for
-    /// `samples` samples in a row (one event per outage, at its first sample).
-    ServiceDown { service: &'a [u8], samples: u32 },
+    /// A sample of one 3CX service in `DbTables/tsdb.services.csv`: its processes.
+    ServiceSample { service: &'a [u8], processes: u32 },
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

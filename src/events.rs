@@ -376,7 +376,7 @@ fn kind_name(k: &EventKind<'_>) -> &'static str {
         EventKind::HealthCheck { .. } => "health_check",
         EventKind::RtpStream(_) => "rtp_stream",
         EventKind::Metrics(_) => "metrics",
-        EventKind::ServiceDown { .. } => "service_down",
+        EventKind::ServiceSample { .. } => "service_sample",
         EventKind::DateHeader => "date_header",
         EventKind::Unclassified => "unclassified",
     }
@@ -573,11 +573,11 @@ fn fields(out: &mut Vec<u8>, k: &EventKind<'_>, style: Style) {
                 opt_uint(out, v);
             }
         }
-        EventKind::ServiceDown { service, samples } => {
+        EventKind::ServiceSample { service, processes } => {
             out.extend_from_slice(b"{\"service\":");
             string(out, service);
-            out.extend_from_slice(b",\"samples\":");
-            uint(out, u64::from(*samples));
+            out.extend_from_slice(b",\"processes\":");
+            uint(out, u64::from(*processes));
         }
         EventKind::DateHeader | EventKind::Unclassified => out.push(b'{'),
     }
@@ -1075,8 +1075,8 @@ mod tests {
                     json!({ "cpu_permille": m.cpu_permille, "mem_total": m.mem_total, "mem_free": m.mem_free,
                             "disk_total": m.disk_total, "disk_free": m.disk_free }),
                 ),
-                EventKind::ServiceDown { service, samples } => {
-                    ("service_down", json!({ "service": s(service), "samples": samples }))
+                EventKind::ServiceSample { service, processes } => {
+                    ("service_sample", json!({ "service": s(service), "processes": processes }))
                 }
                 EventKind::DateHeader => ("date_header", Value::Object(Map::new())),
                 EventKind::Unclassified => ("unclassified", Value::Object(Map::new())),

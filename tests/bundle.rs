@@ -856,10 +856,19 @@ fn a_3cx_service_that_stops_in_the_services_table_is_pbx_service_failure() {
     assert_eq!((f.fault.as_str(), f.count), ("pbx_service_failure", 3));
     assert!(f.confidence >= 0.6, "{}", f.confidence);
     assert!(f.explanation.contains("MediaServer, QueueMananger"), "{}", f.explanation);
-    assert!(f.evidence[0].text.starts_with("QueueMananger: no process in 2 samples"), "{:?}", f.evidence);
+    // Evidence: each outage's first sample, in time order, named.
+    assert_eq!(f.evidence.len(), 3);
+    assert!(
+        f.evidence[0].text.starts_with("MediaServer: 0 process(es) — 2026-12-03 09:02:00+00,10,"),
+        "{:?}",
+        f.evidence
+    );
+    assert!(f.evidence.iter().all(|e| e.path.ends_with("DbTables/tsdb.services.csv")));
     assert_eq!(r.verdict, Verdict::Escalate);
     let m = input(&r, "DbTables/tsdb.services.csv");
     assert_eq!((m.format.as_str(), m.lines, m.records, m.unrecognized), ("tsdb_metrics", 25, 25, 0));
+    // Every row fed the rules; the header is the one record that does not (24 of 25).
+    assert_eq!(m.coverage.records_used, Some(0.96));
 }
 
 #[test]
@@ -869,4 +878,8 @@ fn a_service_restart_or_a_module_that_never_runs_is_no_outage() {
     let r = metrics_bundle(&[("DbTables/tsdb.services.csv", &table)]);
     assert!(service_failures(&r).is_empty(), "{:?}", faults(&r));
     assert_eq!(r.verdict, Verdict::NoFaultFound);
+    // A service still down at the end of the table (the bundle was made then) is one.
+    let table = services(&[(0, &[15, 15, 15, 15]), (10, &[1, 1, 0, 0])]);
+    let r = metrics_bundle(&[("DbTables/tsdb.services.csv", &table)]);
+    assert_eq!(service_failures(&r), [("service_processes", 0.5)]);
 }

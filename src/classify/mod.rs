@@ -740,7 +740,9 @@ impl Classifier {
                 }
                 self.state.resources.sample(e, &m);
             }
-            EventKind::ServiceDown { service, .. } => self.state.resources.service_down(e, service, cap),
+            EventKind::ServiceSample { service, processes } => {
+                self.state.resources.service_sample(e, service, processes, cap)
+            }
             EventKind::Call(rec) => self.observe_record(e, rec),
             EventKind::Pbx { event, .. } => self.observe_pbx(e, event),
             EventKind::CallProgress { .. } | EventKind::DateHeader | EventKind::Unclassified => {}

@@ -618,9 +618,20 @@ pub struct Resources {
     pub saturated_hours: BTreeMap<i64, (u64, EvidenceLine)>,
     pub saturated: u64,
     pub peak_cpu_permille: u32,
-    /// Outages of a 3CX service (no process for several samples after it ran).
+    /// Per (input, service): whether it ran, and its current run of samples with no process.
+    pub services: BTreeMap<(u32, String), ServiceRun>,
+    /// Outages that ended (the service came back); runs still open are in `services`.
     pub services_down: Tally,
     pub services_down_names: BTreeSet<String>,
+}
+
+/// One 3CX service's samples (`tsdb.services.csv`, in the table's time order).
+#[derive(Clone, Debug, Default)]
+pub struct ServiceRun {
+    pub ran: bool,
+    /// Samples in a row with no process, after it ran.
+    pub down: u32,
+    pub first_down: Option<EvidenceLine>,
 }
 
 impl Resources {
@@ -643,10 +654,38 @@ impl Resources {
         }
     }
 
-    pub fn service_down(&mut self, e: &Event<'_>, service: &[u8], cap: usize) {
-        self.services_down.add(e, None, cap);
-        if self.services_down_names.len() < 16 {
-            self.services_down_names.insert(String::from_utf8_lossy(service).into_owned());
+    pub fn service_sample(&mut self, e: &Event<'_>, service: &[u8], processes: u32, cap: usize) {
+        use crate::classify::rules::pbx_service_failure::MIN_DOWN_SAMPLES;
+        let name = String::from_utf8_lossy(service);
+        // 3CX has 16 services: more keys than this are not service ids.
+        let key = (e.file, name.into_owned());
+        if self.services.len() >= 256 && !self.services.contains_key(&key) {
+            return;
+        }
+        let run = self.services.entry(key).or_default();
+        if processes > 0 {
+            if let Some(first) = run.first_down.take().filter(|_| run.down >= MIN_DOWN_SAMPLES) {
+                Self::outage(&mut self.services_down, first, cap);
+                if self.services_down_names.len() < 16 {
+                    self.services_down_names.insert(String::from_utf8_lossy(service).into_owned());
+                }
+            }
+            *run = ServiceRun { ran: true, ..ServiceRun::default() };
+        } else if run.ran {
+            run.down += 1;
+            run.first_down.get_or_insert_with(|| EvidenceLine::of(e));
+        }
+    }
+
+    /// Counts one outage in `t`, its first sample as the evidence.
+    pub fn outage(t: &mut Tally, first: EvidenceLine, cap: usize) {
+        t.count += 1;
+        if let Some(ts) = first.ts {
+            t.first = Some(t.first.map_or(ts, |f| f.min(ts)));
+            t.last = t.last.max(Some(ts));
+        }
+        if t.evidence.lines.len() < cap {
+            t.evidence.lines.push(first);
         }
     }
 }

@@ -13,17 +13,15 @@
 //! 3CX service and sample, `time,service,private_memory,thread_count,process_count`,
 //! `service` the index of the service in the XAPI's service list ([`SERVICE_NAMES`]:
 //! index 0 showing ~15 processes is PostgreSQL, 13 nginx), or a name. Columns by name;
-//! rows taken in file order (the table's time order). A service that had a process and
-//! then shows none for [`MIN_DOWN_SAMPLES`] samples in a row is an outage: one
-//! [`EventKind::ServiceDown`] at its first sample. A service that never ran in the
-//! table (a module not licensed, the hotel module) is not an outage.
+//! one [`EventKind::ServiceSample`] per row, in file order (the table's time order);
+//! the classifier tells outages (a service that ran, then no process for several
+//! samples) from restarts and from modules that never run.
 //!
 //! `tsdb.network.csv` has no known layout yet: recognised and listed as not analysed
 //! (detect.rs).
 
 use super::LineCounts;
 use crate::event::{Event, EventKind, Metrics};
-use crate::timestamp::Timestamp;
 use std::io::{self, Read};
 
 /// A month of one sample a minute is ~5 MiB; far past it the input is something else.
@@ -50,12 +48,6 @@ pub const SERVICE_NAMES: [&str; 16] = [
     "Gateway",
     "AiBridge",
 ];
-
-/// Samples in a row with no process before a service counts as down: one sample (two
-/// minutes) with none is a restart (an update, a backup restore), two are an outage.
-pub const MIN_DOWN_SAMPLES: u32 = 2;
-/// Services followed at once (3CX has 16; past this the column is not a service id).
-const MAX_SERVICES: usize = 256;
 
 /// Column positions of the header (`None`: the column is absent).
 #[derive(Clone, Copy, Debug, Default)]
@@ -203,16 +195,6 @@ pub fn read(
     Ok(c)
 }
 
-/// One service's run of samples with no process.
-#[derive(Clone, Copy, Debug, Default)]
-struct ServiceRun {
-    ran: bool,
-    down: u32,
-    /// The run's first row: (line number, time, byte range of the row).
-    first: Option<(u64, Option<Timestamp>, (usize, usize))>,
-    last_time: (usize, usize),
-}
-
 fn service_name(cell: &[u8]) -> String {
     match std::str::from_utf8(cell).ok().and_then(|c| c.parse::<usize>().ok()) {
         Some(i) => SERVICE_NAMES.get(i).map_or_else(|| format!("service {i}"), |n| (*n).to_owned()),
@@ -220,7 +202,7 @@ fn service_name(cell: &[u8]) -> String {
     }
 }
 
-/// The services table: counts every line, emits one event per outage.
+/// The services table: counts every line, one event per row.
 fn read_services(
     buf: &[u8],
     k: ServiceColumns,
@@ -230,24 +212,8 @@ fn read_services(
 ) -> LineCounts {
     let mut c = LineCounts::default();
     let mut header = false;
-    let mut runs: Vec<(Vec<u8>, ServiceRun)> = Vec::new();
     let mut cells: Vec<&[u8]> = Vec::with_capacity(8);
-    let emit = |key: &[u8], run: &ServiceRun, sink: &mut dyn FnMut(&Event<'_>)| {
-        let Some((line, ts, (a, b))) = run.first else { return };
-        let (name, row) = (service_name(key), &buf[a..b]);
-        let first_time = row.split(|&c| c == b',').nth(k.time).map(trim).unwrap_or_default();
-        let text = format!(
-            "{name}: no process in {} samples in a row, from {} to {} ({})",
-            run.down,
-            String::from_utf8_lossy(first_time),
-            String::from_utf8_lossy(&buf[run.last_time.0..run.last_time.1]),
-            String::from_utf8_lossy(row)
-        );
-        let kind = EventKind::ServiceDown { service: name.as_bytes(), samples: run.down };
-        sink(&Event { file, line, ts, code: None, text: text.as_bytes(), kind });
-    };
-    // Where a sub-slice of `buf` starts in it (rows and cells are kept as ranges).
-    let at = |b: &[u8]| b.as_ptr() as usize - buf.as_ptr() as usize;
+    let mut text = String::new();
     for (i, (line, len)) in super::lines(buf).enumerate() {
         c.lines += 1;
         c.bytes += len as u64;
@@ -272,32 +238,15 @@ fn read_services(
             continue;
         };
         c.records += 1;
-        let slot = match runs.iter().position(|(s, _)| s.as_slice() == key) {
-            Some(p) => p,
-            None if runs.len() >= MAX_SERVICES => continue,
-            None => {
-                runs.push((key.to_vec(), ServiceRun::default()));
-                runs.len() - 1
-            }
-        };
-        let run = &mut runs[slot].1;
-        if n > 0.0 {
-            if run.down >= MIN_DOWN_SAMPLES {
-                emit(key, run, sink);
-            }
-            *run = ServiceRun { ran: true, ..ServiceRun::default() };
-        } else if run.ran {
-            let time = cells.get(k.time).map(|t| trim(t)).unwrap_or_default();
-            run.down += 1;
-            run.first.get_or_insert((i as u64 + 1, Some(ts), (at(l), at(l) + l.len())));
-            run.last_time = (at(time), at(time) + time.len());
-        }
-    }
-    // Still down at the end of the table: the service was down when the bundle was made.
-    for (key, run) in &runs {
-        if run.down >= MIN_DOWN_SAMPLES {
-            emit(key, run, sink);
-        }
+        let name = service_name(key);
+        let processes = n.min(f64::from(u32::MAX)) as u32;
+        // The evidence names the service (the row has only its index).
+        text.clear();
+        text.push_str(&name);
+        text.push_str(&format!(": {processes} process(es) — "));
+        text.push_str(&String::from_utf8_lossy(l));
+        let kind = EventKind::ServiceSample { service: name.as_bytes(), processes };
+        sink(&Event { file, line: i as u64 + 1, ts: Some(ts), code: None, text: text.as_bytes(), kind });
     }
     c
 }
@@ -342,46 +291,28 @@ mod tests {
 
     const SERVICES: &str = "time,service,private_memory,thread_count,process_count\n";
 
-    fn outages(t: &str) -> (Vec<(String, u32, u64, String)>, LineCounts) {
-        let mut out = Vec::new();
+    #[test]
+    fn reads_the_services_table_row_by_row_and_counts_every_line() {
+        let t = format!(
+            "{SERVICES}2026-08-05 10:00:00+00,10,52428800,24,1\n2026-08-05 10:00:00+00,0,1,0,15\n\n2026-08-05 10:02:00+00,10,,,0\n2026-08-05 10:02:00+00,MediaServer,1,0,\nnot,a,row\n2026-08-05 10:04:00+00,99,1,3,\n"
+        );
+        let mut rows = Vec::new();
         let c = read(&mut t.as_bytes(), 0, 7 * 60, &mut |e| {
-            if let EventKind::ServiceDown { service, samples } = e.kind {
-                out.push((
-                    String::from_utf8_lossy(service).into_owned(),
-                    samples,
-                    e.line,
-                    String::from_utf8_lossy(e.text).into_owned(),
-                ));
+            if let EventKind::ServiceSample { service, processes } = e.kind {
+                rows.push((String::from_utf8_lossy(service).into_owned(), processes, e.line));
             }
         })
         .unwrap();
-        (out, c)
-    }
-
-    #[test]
-    fn a_service_with_no_process_for_two_samples_after_it_ran_is_an_outage() {
-        let mut t = String::from(SERVICES);
-        // MediaServer (10): up, down 3 samples, up; HotelModule (11): never ran; Tunnel (8):
-        // down one sample (a restart); IVR (5) down for the last two samples.
-        for (m, media, tunnel, ivr) in
-            [(0, 1, 1, 1), (2, 0, 1, 1), (4, 0, 0, 1), (6, 0, 1, 1), (8, 1, 1, 0), (10, 1, 1, 0)]
-        {
-            for (svc, n) in [(10, media), (11, 0), (8, tunnel), (5, ivr)] {
-                t.push_str(&format!("2026-08-05 10:{m:02}:00+00,{svc},52428800,{},{n}\n", n * 12));
-            }
-        }
-        t.push_str("2026-08-05 10:12:00+00,10,,,\nnot,a,row\n\n");
-        let (o, c) = outages(&t);
-        let names: Vec<(&str, u32, u64)> = o.iter().map(|(n, s, l, _)| (n.as_str(), *s, *l)).collect();
-        assert_eq!(names, [("MediaServer", 3, 6), ("IVR", 2, 21)]);
-        assert!(
-            o[0].3.starts_with(
-                "MediaServer: no process in 3 samples in a row, from 2026-08-05 10:02:00+00 to 2026-08-05 10:06:00+00"
-            ),
-            "{}",
-            o[0].3
-        );
-        assert_eq!((c.lines, c.records, c.blank, c.unrecognized), (28, 25, 1, 2));
+        let expected = [
+            ("MediaServer", 1, 2),
+            ("Database", 15, 3),
+            ("MediaServer", 0, 5),
+            ("MediaServer", 0, 6),
+            ("service 99", 3, 8),
+        ];
+        let rows: Vec<(&str, u32, u64)> = rows.iter().map(|(s, n, l)| (s.as_str(), *n, *l)).collect();
+        assert_eq!(rows, expected);
+        assert_eq!((c.lines, c.records, c.blank, c.unrecognized), (8, 6, 1, 1));
         assert!(c.accounts_for(t.len()));
         assert!(sniff(SERVICES.as_bytes()));
     }

@@ -23,6 +23,9 @@ pub const LOW_MEMORY_FREE_PERMILLE: u32 = 30;
 /// Saturated samples in hours with failed calls: one sample (2 minutes) can be a
 /// backup or an update that happened to meet a failed call.
 pub const MIN_SATURATED_SAMPLES: u64 = 2;
+/// Samples in a row with no process before a 3CX service that ran counts as down: one
+/// sample (two minutes) with none is a restart (an update, a restore), two are an outage.
+pub const MIN_DOWN_SAMPLES: u32 = 2;
 /// Service outages: two stopped services (or one twice) are no passing update.
 pub const MANY_OUTAGES: u64 = 2;
 
@@ -75,13 +78,24 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
 fn resources(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let r = &s.resources;
     let mut out = Vec::new();
-    let down = &r.services_down;
+    // Ended outages, and runs still open at the end of the table (the service was down
+    // when the bundle was made).
+    let mut down = r.services_down.clone();
+    let mut names = r.services_down_names.clone();
+    for ((_, service), run) in &r.services {
+        if let Some(first) = run.first_down.clone().filter(|_| run.down >= MIN_DOWN_SAMPLES) {
+            crate::classify::state::Resources::outage(&mut down, first, ctx.evidence_cap);
+            names.insert(service.clone());
+        }
+    }
+    down.evidence.lines.sort_by_key(|l| (l.ts, l.file, l.line));
+    let down = &down;
     if down.count > 0 {
-        let names = r.services_down_names.iter().cloned().collect::<Vec<_>>().join(", ");
+        let names = names.iter().cloned().collect::<Vec<_>>().join(", ");
         let text = ctx.msg(Msg::PbxServicesDownMetrics, &[("services", &names), ("n", &down.count)]);
         out.push(ctx.finding(
             FaultId::PbxServiceFailure,
-            if down.count >= MANY_OUTAGES || r.services_down_names.len() >= 2 { 0.65 } else { 0.5 },
+            if down.count >= MANY_OUTAGES { 0.65 } else { 0.5 },
             Subject::of(SubjectKind::System, "service_processes"),
             down,
             text,
