@@ -596,6 +596,8 @@ pub enum EventKind<'a> {
     Metrics(Metrics),
     /// What a system-info file (`tcxSystemInfo_*.txt`) says of the PBX, once per file.
     SystemInfo(&'a SystemInfo),
+    /// A sample of one 3CX service in `DbTables/tsdb.services.csv`: its processes.
+    ServiceSample { service: &'a [u8], processes: u32 },
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.

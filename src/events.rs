@@ -168,6 +168,7 @@ columns! {
     MemFree "mem_free" Bigint,
     DiskTotal "disk_total" Bigint,
     DiskFree "disk_free" Bigint,
+    Processes "processes" Bigint,
     Text "text" Varchar,
 }
 
@@ -595,6 +596,7 @@ fn kind_name(k: &EventKind<'_>) -> &'static str {
         EventKind::RtpStream(_) => "rtp_stream",
         EventKind::Metrics(_) => "metrics",
         EventKind::SystemInfo(_) => "system_info",
+        EventKind::ServiceSample { .. } => "service_sample",
         EventKind::DateHeader => "date_header",
         EventKind::Unclassified => "unclassified",
     }
@@ -714,6 +716,10 @@ fn fields(row: &mut Row<'_>, k: &EventKind<'_>, style: Style) {
             row.opt_uint(C::MemFree, m.mem_free);
             row.opt_uint(C::DiskTotal, m.disk_total);
             row.opt_uint(C::DiskFree, m.disk_free);
+        }
+        EventKind::ServiceSample { service, processes } => {
+            row.str(C::Name, service);
+            row.uint(C::Processes, u64::from(*processes));
         }
         // Never written: `Ndjson::observe` leaves system info out.
         EventKind::SystemInfo(_) => {}
@@ -1224,6 +1230,11 @@ mod tests {
                     r.set("disk_total", m.disk_total);
                     r.set("disk_free", m.disk_free);
                     "metrics"
+                }
+                EventKind::ServiceSample { service, processes } => {
+                    r.set("name", s(service));
+                    r.set("processes", *processes);
+                    "service_sample"
                 }
                 EventKind::SystemInfo(_) => "system_info",
                 EventKind::DateHeader => "date_header",

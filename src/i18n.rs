@@ -501,6 +501,8 @@ messages! {
     PbxNoRtpPorts => "Media server hết cổng RTP {n} lần (sự kiện 12297): cuộc gọi không có âm thanh.", "The media server ran out of RTP ports {n} time(s) (event 12297): calls get no audio.";
     PbxServicesInterrupted => "Dịch vụ 3CX bị gián đoạn {n} lần (sự kiện 30035).", "3CX services were interrupted {n} time(s) (event 30035).";
     PbxServiceStops => "Dịch vụ 3CX dừng {n} lần (sự kiện 4098).", "The 3CX service stopped {n} time(s) (event 4098).";
+    PbxServicesDownMetrics => "Dịch vụ 3CX {services} ngừng chạy {n} lần (không còn tiến trình nào trong nhiều lần đo liên tiếp, tsdb.services.csv).", "The 3CX service(s) {services} stopped running {n} time(s) (no process left for several samples in a row, tsdb.services.csv).";
+    PbxResourcesSaturated => "Máy chủ 3CX quá tải đúng lúc cuộc gọi thất bại: {n} lần đo CPU ≥ {cpu} % hoặc bộ nhớ trống ≤ {mem} % (tsdb.system.csv) rơi vào những giờ có {failed} cuộc gọi thất bại (CPU cao nhất {peak} %).", "The 3CX server was overloaded while calls failed: {n} samples with CPU ≥ {cpu} % or free memory ≤ {mem} % (tsdb.system.csv) fall in hours with {failed} failed call(s) (CPU peak {peak} %).";
     PbxUpdateFailed => "Cập nhật 3CX / hệ điều hành thất bại {n} lần (sự kiện 10010 / 10012).", "3CX / OS updates failed {n} time(s) (events 10010 / 10012).";
     PbxForwardingLoop => "{n} cuộc gọi bị ngắt vì vòng lặp chuyển tiếp (sự kiện 30053).", "{n} call(s) were cut for a forwarding loop (event 30053).";
     OneWayAudioEvents => "{ack} cuộc gọi bị ngắt vì không nhận được ACK đúng hạn (sự kiện 50029) và {oneway} báo cáo chất lượng không có RTP/RTCP một chiều (sự kiện 10034): âm thanh / tín hiệu không đi qua NAT hoặc tường lửa.",

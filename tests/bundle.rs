@@ -531,3 +531,355 @@ fn a_file_named_like_a_capture_that_is_not_one_says_so() {
     let p = input(&r, "Logs/dump.pcap");
     assert!(p.skipped_reason.as_deref().unwrap().contains("not a capture"), "{:?}", p.skipped_reason);
 }
+
+// SIP on the wire: the capture's registrations and calls reach the same rules as the logs.
+
+use cxtriage::parse::pcap::sip_packet;
+
+const PBX_SIP: &str = "192.168.1.10:5060";
+const CARRIER_SIP: &str = "203.0.113.10:5060";
+const PHONE_SIP: &str = "192.168.1.21:5062";
+const UA_3CX: &str = "User-Agent: 3CXPhoneSystem 20.0.8.1131 (1131)";
+const DIGEST: &str = "Authorization: Digest username=\"84241234567\", realm=\"sip.carrier.vn\", nonce=\"5f1b2c\", uri=\"sip:sip.carrier.vn\", response=\"9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d\"";
+
+type Packet = (f64, SocketAddr, SocketAddr, Vec<u8>);
+
+/// One SIP message `src` → `dst` at `T0 + t`.
+fn sip(
+    (t, src, dst): (f64, &str, &str),
+    start: &str,
+    (call, from, to): (&str, &str, &str),
+    cseq: &str,
+    extra: &[&str],
+) -> Packet {
+    let (call, cseq, from, to) =
+        (format!("Call-ID: {call}"), format!("CSeq: {cseq}"), format!("From: {from}"), format!("To: {to}"));
+    let mut headers =
+        vec![format!("Via: SIP/2.0/UDP {src};branch=z9hG4bK{}", (t * 1000.0) as u64), from, to, call, cseq];
+    headers.extend(extra.iter().map(|h| (*h).to_owned()));
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    (T0 + t, src.parse().unwrap(), dst.parse().unwrap(), sip_packet(start, &headers))
+}
+
+/// The PBX registers its trunk: the digest challenge, then the answer to the credentials.
+fn trunk_registration(w: &mut Vec<Packet>, t: f64, cseq: u32, answer: &str) {
+    let (from, to) = ("<sip:84241234567@sip.carrier.vn>;tag=r1", "<sip:84241234567@sip.carrier.vn>");
+    let (call, line) = ("reg-trunk-1@192.168.1.10", "REGISTER sip:sip.carrier.vn SIP/2.0");
+    let (c1, c2) = (format!("{cseq} REGISTER"), format!("{} REGISTER", cseq + 1));
+    w.push(sip((t, PBX_SIP, CARRIER_SIP), line, (call, from, to), &c1, &[UA_3CX]));
+    let challenge = "WWW-Authenticate: Digest realm=\"sip.carrier.vn\", nonce=\"5f1b2c\"";
+    w.push(sip((t + 0.03, CARRIER_SIP, PBX_SIP), "SIP/2.0 401 Unauthorized", (call, from, to), &c1, &[challenge]));
+    w.push(sip((t + 0.06, PBX_SIP, CARRIER_SIP), line, (call, from, to), &c2, &[UA_3CX, DIGEST]));
+    w.push(sip((t + 0.09, CARRIER_SIP, PBX_SIP), answer, (call, from, to), &c2, &[]));
+}
+
+/// A phone registers to the PBX (challenge, then 200 OK).
+fn phone_registration(w: &mut Vec<Packet>, t: f64) {
+    let (from, to, call) = ("<sip:101@192.168.1.10>;tag=p1", "<sip:101@192.168.1.10>", "reg-101@192.168.1.21");
+    let line = "REGISTER sip:192.168.1.10 SIP/2.0";
+    let ua = "User-Agent: Yealink SIP-T46S 66.86.0.15";
+    w.push(sip((t, PHONE_SIP, PBX_SIP), line, (call, from, to), "1 REGISTER", &[ua]));
+    w.push(sip((t + 0.01, PBX_SIP, PHONE_SIP), "SIP/2.0 401 Unauthorized", (call, from, to), "1 REGISTER", &[UA_3CX]));
+    let auth = "Authorization: Digest username=\"101\", realm=\"3CXPhoneSystem\", nonce=\"77aa\", response=\"00112233445566778899aabbccddeeff\"";
+    w.push(sip((t + 0.02, PHONE_SIP, PBX_SIP), line, (call, from, to), "2 REGISTER", &[ua, auth]));
+    w.push(sip((t + 0.03, PBX_SIP, PHONE_SIP), "SIP/2.0 200 OK", (call, from, to), "2 REGISTER", &[UA_3CX]));
+}
+
+/// An outbound call on the trunk: the proxy challenge, then the carrier's final answer;
+/// a BYE `talk` seconds after a 200.
+fn outbound_call(w: &mut Vec<Packet>, t: f64, call: &str, number: &str, answer: &str, talk: f64) {
+    let (from, to) = ("<sip:84241234567@sip.carrier.vn>;tag=c1", format!("<sip:{number}@sip.carrier.vn>"));
+    let line = format!("INVITE sip:{number}@sip.carrier.vn SIP/2.0");
+    w.push(sip((t, PBX_SIP, CARRIER_SIP), &line, (call, from, &to), "1 INVITE", &[UA_3CX]));
+    let challenge = "Proxy-Authenticate: Digest realm=\"sip.carrier.vn\", nonce=\"9d2e\"";
+    w.push(sip(
+        (t + 0.03, CARRIER_SIP, PBX_SIP),
+        "SIP/2.0 407 Proxy Authentication Required",
+        (call, from, &to),
+        "1 INVITE",
+        &[challenge],
+    ));
+    w.push(sip(
+        (t + 0.04, PBX_SIP, CARRIER_SIP),
+        "ACK sip:x@sip.carrier.vn SIP/2.0",
+        (call, from, &to),
+        "1 ACK",
+        &[UA_3CX],
+    ));
+    let proxy_auth = DIGEST.replacen("Authorization", "Proxy-Authorization", 1);
+    w.push(sip((t + 0.06, PBX_SIP, CARRIER_SIP), &line, (call, from, &to), "2 INVITE", &[UA_3CX, &proxy_auth]));
+    w.push(sip((t + 0.1, CARRIER_SIP, PBX_SIP), "SIP/2.0 100 Trying", (call, from, &to), "2 INVITE", &[]));
+    w.push(sip((t + 2.0, CARRIER_SIP, PBX_SIP), answer, (call, from, &to), "2 INVITE", &[]));
+    if answer.starts_with("SIP/2.0 200") {
+        w.push(sip(
+            (t + 2.0 + talk, PBX_SIP, CARRIER_SIP),
+            "BYE sip:x@203.0.113.10 SIP/2.0",
+            (call, from, &to),
+            "3 BYE",
+            &[UA_3CX],
+        ));
+        w.push(sip((t + 2.05 + talk, CARRIER_SIP, PBX_SIP), "SIP/2.0 200 OK", (call, from, &to), "3 BYE", &[]));
+    }
+}
+
+/// An inbound call from the carrier to a DID, answered by the PBX.
+fn inbound_call(w: &mut Vec<Packet>, t: f64, call: &str, answer: &str) {
+    let (from, to) = ("<sip:0987654321@sip.carrier.vn>;tag=i1", "<sip:842412345@192.168.1.10>");
+    let line = "INVITE sip:842412345@192.168.1.10:5060 SIP/2.0";
+    w.push(sip((t, CARRIER_SIP, PBX_SIP), line, (call, from, to), "1 INVITE", &[]));
+    w.push(sip((t + 1.0, PBX_SIP, CARRIER_SIP), answer, (call, from, to), "1 INVITE", &[UA_3CX]));
+}
+
+fn sip_capture(packets: Vec<Packet>) -> (Vec<u8>, usize) {
+    let n = packets.len();
+    let mut cap = Vec::new();
+    write_pcap(&mut cap, packets);
+    (cap, n)
+}
+
+fn no_secret(r: &Report) {
+    let json = cxtriage::report::render(r, cxtriage::report::OutputFormat::Json);
+    for secret in ["9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d", "00112233445566778899aabbccddeeff", "Digest", "nonce"] {
+        assert!(!json.contains(secret), "{secret} leaked");
+    }
+}
+
+#[test]
+fn a_trunk_registration_refused_twice_on_the_wire_is_trunk_auth_failed() {
+    let mut w = Vec::new();
+    phone_registration(&mut w, 0.0);
+    trunk_registration(&mut w, 1.0, 1, "SIP/2.0 403 Forbidden");
+    trunk_registration(&mut w, 61.0, 3, "SIP/2.0 403 Forbidden");
+    let (cap, packets) = sip_capture(w);
+    let r = capture_bundle(&cap);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "trunk_auth_failed").expect("trunk_auth_failed");
+    assert!(f.confidence >= 0.5, "{}", f.confidence);
+    // The trunk is the carrier's address, named by its domain.
+    assert_eq!((f.subject.id.as_str(), f.subject.name.as_deref()), ("203.0.113.10", Some("sip.carrier.vn")));
+    assert_eq!(f.count, 2);
+    // Packet evidence: the capture, the packet number, the time, addresses and ports.
+    assert!(f.evidence.iter().all(|e| e.path.ends_with("Logs/dump.pcap")));
+    assert_eq!(f.evidence[0].line, 8);
+    assert!(f.evidence[0].time.is_some());
+    assert_eq!(
+        f.evidence[0].text,
+        "SIP 203.0.113.10:5060 → 192.168.1.10:5060: SIP/2.0 403 Forbidden (CSeq 2 REGISTER)"
+    );
+    // The digest challenges before each refusal are not refusals.
+    assert!(r.findings.iter().all(|f| f.fault.as_str() != "extension_auth_failed"), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::FixFirst);
+    let p = input(&r, "Logs/dump.pcap");
+    assert_eq!((p.lines, p.records, p.unrecognized), (packets as u64, packets as u64, 0));
+    no_secret(&r);
+}
+
+#[test]
+fn calls_refused_for_payment_on_the_wire_are_trunk_unpaid() {
+    let mut w = Vec::new();
+    trunk_registration(&mut w, 0.0, 1, "SIP/2.0 200 OK");
+    for (i, number) in ["0912345678", "0987000111", "0243999888", "0901222333"].iter().enumerate() {
+        outbound_call(
+            &mut w,
+            10.0 + 30.0 * i as f64,
+            &format!("out-{i}@192.168.1.10"),
+            number,
+            "SIP/2.0 402 Payment Required",
+            0.0,
+        );
+    }
+    let (cap, _) = sip_capture(w);
+    let r = capture_bundle(&cap);
+    let f = r.findings.iter().find(|f| f.fault.as_str() == "trunk_unpaid").expect("trunk_unpaid");
+    assert_eq!(f.subject.id, "203.0.113.10");
+    assert!(f.evidence.iter().any(|e| e.text.contains("402 Payment Required")), "{:?}", f.evidence);
+    // The 407 challenges before each call are not refusals.
+    assert!(f.evidence.iter().all(|e| !e.text.contains("407")), "{:?}", f.evidence);
+    no_secret(&r);
+}
+
+#[test]
+fn a_healthy_capture_of_registrations_and_calls_raises_nothing() {
+    let mut w = Vec::new();
+    phone_registration(&mut w, 0.0);
+    trunk_registration(&mut w, 1.0, 1, "SIP/2.0 200 OK");
+    outbound_call(&mut w, 5.0, "out-1@192.168.1.10", "0912345678", "SIP/2.0 200 OK", 30.0);
+    // An ordinary busy callee.
+    outbound_call(&mut w, 60.0, "out-2@192.168.1.10", "0987000111", "SIP/2.0 486 Busy Here", 0.0);
+    inbound_call(&mut w, 90.0, "in-1@203.0.113.10", "SIP/2.0 200 OK");
+    trunk_registration(&mut w, 121.0, 3, "SIP/2.0 200 OK");
+    let (cap, _) = sip_capture(w);
+    let r = capture_bundle(&cap);
+    // The busy callee is context (side info), as from the logs; nothing else.
+    let found: Vec<_> = r.findings.iter().map(|f| (f.fault.as_str(), f.count)).collect();
+    assert_eq!(found, [("callee_busy_or_unreachable", 1)]);
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+    assert!(r.findings[0].evidence[0].text.contains("486 Busy Here"), "{:?}", r.findings[0].evidence);
+    // The wire was read: the phone's and the trunk's registrations, the inbound call.
+    assert_eq!((r.stats.calls, r.stats.registrations, r.stats.registrations_failed), (1, 3, 0));
+}
+
+#[test]
+fn a_capture_whose_sip_is_malformed_is_read_without_a_fault() {
+    let (pbx, carrier): (SocketAddr, SocketAddr) = (PBX_SIP.parse().unwrap(), CARRIER_SIP.parse().unwrap());
+    let bad: Vec<Packet> = [
+        &b"SIP/2.0 403 Forbidden\r\nCSeq: x REGISTER\r\n"[..],
+        b"REGISTER sip:sip.carrier.vn SIP/2.0\r\nCall-ID: \r\nCSeq: 99999999999999999999 REGISTER\r\n\r\n",
+        b"SIP/2.0 403\r\nCall-ID: q\r\nCSeq: 1 REGISTER\r\nl: -5\r\n\r\n",
+        b"INVITE sip:@ SIP/2.0\r\nCall-ID: q\r\nf: <sip:\r\nt: \xFF\xFE\r\nCSeq: 1 INVITE\r\n\r\n",
+        b"\r\n\r\n",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, p)| (T0 + i as f64, pbx, carrier, p.to_vec()))
+    .collect();
+    let (cap, packets) = sip_capture(bad);
+    let r = capture_bundle(&cap);
+    assert!(r.findings.iter().all(|f| f.confidence < 0.5), "{:?}", faults(&r));
+    let p = input(&r, "Logs/dump.pcap");
+    assert_eq!((p.lines, p.records), (packets as u64, packets as u64));
+}
+
+// The host's own metrics: services that stop, CPU or memory saturated while calls fail.
+
+/// `tsdb.system.csv` rows at `2026-12-03 09:MM` UTC (the capture's hour): (minute, CPU %, free MiB of 4 GiB).
+fn system_samples(rows: &[(u32, f64, u64)]) -> Vec<u8> {
+    let mut out = String::from(TSDB_HEADER);
+    for (n, (minute, cpu, free_mib)) in rows.iter().enumerate() {
+        out.push_str(&format!(
+            "2026-12-03 09:{minute:02}:00.039293+00,{cpu:.1},1,1,4294967296,{},51539607552,21474836480,{n}\n",
+            free_mib << 20
+        ));
+    }
+    out.into_bytes()
+}
+
+fn metrics_bundle(members: &[(&str, &[u8])]) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = members.to_vec();
+    all.push(("ExtraLogging/tcxSystemInfo_1.txt", SYSTEM_INFO));
+    run(vec![write(dir.path(), "bundle.zip", &zip_of(&all))])
+}
+
+fn service_failures(r: &Report) -> Vec<(&str, f64)> {
+    r.findings
+        .iter()
+        .filter(|f| f.fault.as_str() == "pbx_service_failure")
+        .map(|f| (f.subject.id.as_str(), f.confidence))
+        .collect()
+}
+
+/// Two calls the carrier fails with a server error, at 09:00 and 09:01 UTC.
+fn failing_calls() -> Vec<u8> {
+    let mut w = Vec::new();
+    trunk_registration(&mut w, 0.0, 1, "SIP/2.0 200 OK");
+    outbound_call(&mut w, 10.0, "f-1@192.168.1.10", "0912345678", "SIP/2.0 500 Server Internal Error", 0.0);
+    outbound_call(&mut w, 70.0, "f-2@192.168.1.10", "0987000111", "SIP/2.0 500 Server Internal Error", 0.0);
+    sip_capture(w).0
+}
+
+fn healthy_calls() -> Vec<u8> {
+    let mut w = Vec::new();
+    trunk_registration(&mut w, 0.0, 1, "SIP/2.0 200 OK");
+    outbound_call(&mut w, 10.0, "h-1@192.168.1.10", "0912345678", "SIP/2.0 200 OK", 40.0);
+    outbound_call(&mut w, 70.0, "h-2@192.168.1.10", "0987000111", "SIP/2.0 200 OK", 40.0);
+    sip_capture(w).0
+}
+
+#[test]
+fn cpu_saturated_while_calls_fail_is_pbx_service_failure() {
+    let busy = system_samples(&[(0, 97.5, 900), (2, 98.0, 880), (4, 40.0, 1200), (58, 12.0, 2000)]);
+    let r = metrics_bundle(&[("DbTables/tsdb.system.csv", &busy), ("Logs/dump.pcap", &failing_calls())]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.fault.as_str() == "pbx_service_failure" && f.subject.id == "resources")
+        .unwrap_or_else(|| panic!("no saturation finding: {:?}", faults(&r)));
+    assert_eq!((f.count, f.details["failed_calls_those_hours"].as_u64()), (2, Some(2)));
+    assert!(f.explanation.contains("CPU cao nhất 98.0 %"), "{}", f.explanation);
+    // Evidence: the first saturated sample of the hour, from the metrics table.
+    assert!(f.evidence[0].path.ends_with("DbTables/tsdb.system.csv") && f.evidence[0].line == 2, "{:?}", f.evidence);
+    // Memory nearly exhausted counts the same (3 % of 4 GiB is 122 MiB).
+    let low_memory = system_samples(&[(0, 30.0, 100), (3, 35.0, 90)]);
+    let r = metrics_bundle(&[("DbTables/tsdb.system.csv", &low_memory), ("Logs/dump.pcap", &failing_calls())]);
+    assert!(service_failures(&r).iter().any(|(s, _)| *s == "resources"), "{:?}", faults(&r));
+}
+
+#[test]
+fn a_busy_cpu_with_calls_going_through_or_failing_calls_on_an_idle_cpu_is_no_fault() {
+    let busy = system_samples(&[(0, 97.5, 900), (2, 98.0, 880), (4, 96.0, 850)]);
+    let quiet = system_samples(&[(0, 70.0, 900), (2, 85.0, 880), (4, 60.0, 1200)]);
+    for (name, metrics, capture) in [
+        ("busy, calls answered", &busy, healthy_calls()),
+        ("busy, no calls at all", &busy, Vec::new()),
+        ("calls fail, CPU at 85 %", &quiet, failing_calls()),
+    ] {
+        let mut members: Vec<(&str, &[u8])> = vec![("DbTables/tsdb.system.csv", metrics)];
+        if !capture.is_empty() {
+            members.push(("Logs/dump.pcap", &capture));
+        }
+        let r = metrics_bundle(&members);
+        assert!(service_failures(&r).is_empty(), "{name}: {:?}", faults(&r));
+        let m = input(&r, "DbTables/tsdb.system.csv");
+        assert_eq!((m.records, m.unrecognized), (4, 0), "{name}");
+    }
+}
+
+/// `tsdb.services.csv`: (service index, process counts per 2-minute sample).
+fn services(rows: &[(u32, &[u32])]) -> Vec<u8> {
+    let mut out = String::from("time,service,private_memory,thread_count,process_count\n");
+    let samples = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    for i in 0..samples {
+        for (service, counts) in rows {
+            let n = counts.get(i).copied().unwrap_or(1);
+            out.push_str(&format!(
+                "2026-12-03 {:02}:{:02}:00+00,{service},{},{},{n}\n",
+                9 + i / 30,
+                (i % 30) * 2,
+                n * 80_000_000,
+                n * 24
+            ));
+        }
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn a_3cx_service_that_stops_in_the_services_table_is_pbx_service_failure() {
+    // The media server (10) stops for 3 samples; the queue manager (7) twice for 2.
+    let table = services(&[
+        (0, &[15, 15, 15, 15, 15, 15, 15, 15]),
+        (10, &[1, 0, 0, 0, 1, 1, 1, 1]),
+        (7, &[1, 0, 0, 1, 0, 0, 1, 1]),
+    ]);
+    let r = metrics_bundle(&[("DbTables/tsdb.services.csv", &table)]);
+    let f = r.findings.iter().find(|f| f.subject.id == "service_processes").expect("service outage");
+    assert_eq!((f.fault.as_str(), f.count), ("pbx_service_failure", 3));
+    assert!(f.confidence >= 0.6, "{}", f.confidence);
+    assert!(f.explanation.contains("MediaServer, QueueMananger"), "{}", f.explanation);
+    // Evidence: each outage's first sample, in time order, named.
+    assert_eq!(f.evidence.len(), 3);
+    assert!(
+        f.evidence[0].text.starts_with("MediaServer: 0 process(es) — 2026-12-03 09:02:00+00,10,"),
+        "{:?}",
+        f.evidence
+    );
+    assert!(f.evidence.iter().all(|e| e.path.ends_with("DbTables/tsdb.services.csv")));
+    assert_eq!(r.verdict, Verdict::Escalate);
+    let m = input(&r, "DbTables/tsdb.services.csv");
+    assert_eq!((m.format.as_str(), m.lines, m.records, m.unrecognized), ("tsdb_metrics", 25, 25, 0));
+    // Every row fed the rules; the header is the one record that does not (24 of 25).
+    assert_eq!(m.coverage.records_used, Some(0.96));
+}
+
+#[test]
+fn a_service_restart_or_a_module_that_never_runs_is_no_outage() {
+    // A one-sample restart of the media server; the hotel module (11) never runs.
+    let table = services(&[(0, &[15, 15, 15, 15, 15, 15]), (10, &[1, 1, 0, 1, 1, 1]), (11, &[0, 0, 0, 0, 0, 0])]);
+    let r = metrics_bundle(&[("DbTables/tsdb.services.csv", &table)]);
+    assert!(service_failures(&r).is_empty(), "{:?}", faults(&r));
+    assert_eq!(r.verdict, Verdict::NoFaultFound);
+    // A service still down at the end of the table (the bundle was made then) is one.
+    let table = services(&[(0, &[15, 15, 15, 15]), (10, &[1, 1, 0, 0])]);
+    let r = metrics_bundle(&[("DbTables/tsdb.services.csv", &table)]);
+    assert_eq!(service_failures(&r), [("service_processes", 0.5)]);
+}

@@ -29,7 +29,8 @@ macro_rules! with_reason_ids {
             NumberFormatInternationalAdvice, NumberFormatInternationalMain, NumberFormatMain,
             NumberFormatRoutingAdvice, NumberFormatRoutingMain, OneWayAudioAll, OneWayAudioCapture,
             OneWayAudioEvents, OneWayAudioExtension, OneWayAudioMain, OneWayAudioPrivate, OneWayAudioSpread,
-            PbxForwardingLoop, PbxNoRtpPorts, PbxServiceRecords, PbxServiceStops, PbxServicesInterrupted,
+            PbxForwardingLoop, PbxNoRtpPorts, PbxResourcesSaturated, PbxServiceRecords, PbxServiceStops,
+            PbxServicesDownMetrics, PbxServicesInterrupted,
             PbxUpdateFailed, ProhibitedWho, QueueLostMain, SbcBackUp, SbcOfflineMain, SbcStillDown,
             SeenOnceExtensionAuth, SeenOnceTrunkRegistration, TableForgot, TableKindAddresses,
             TableKindExtensions, TrunkAuthFailedMain, TrunkChannelMain, TrunkFailoverRecords, TrunkIpChanged,
@@ -257,6 +258,8 @@ system_parts! {
     Restarts = "restarts",
     Update = "update",
     ForwardingLoop = "forwarding_loop",
+    ServiceProcesses = "service_processes",
+    Resources = "resources",
 }
 
 impl SystemPart {

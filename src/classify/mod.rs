@@ -266,6 +266,9 @@ impl Classifier {
             EventKind::HealthCheck { name, passed, .. } => self.on_health_check(e, name, passed),
             EventKind::RtpStream(r) => self.on_rtp_stream(e, r),
             EventKind::Metrics(m) => self.on_metrics(e, m),
+            EventKind::ServiceSample { service, processes } => {
+                self.state.resources.service_sample(e, service, processes, self.evidence_cap)
+            }
             EventKind::Call(rec) => self.on_record(e, rec),
             EventKind::Pbx { event, .. } => self.on_pbx(e, event),
             EventKind::SystemInfo(info) => self.observe_system(info.clone()),

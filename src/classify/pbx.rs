@@ -304,6 +304,7 @@ impl Classifier {
         if let Some(free) = m.disk_free {
             self.state.disk.add(e, free, m.disk_total);
         }
+        self.state.resources.sample(e, &m);
     }
 
     /// Takes in a system-info file (`tcxSystemInfo_*.txt`).

@@ -300,6 +300,88 @@ impl HyperLogLog {
     }
 }
 
+/// The PBX host's CPU, memory and services over time (`tsdb.system.csv`,
+/// `tsdb.services.csv`): what `pbx_service_failure` weighs against failed calls.
+#[derive(Clone, Debug, Default)]
+pub struct Resources {
+    pub samples: u64,
+    /// Samples with CPU or memory saturated, per timeline hour (the key of
+    /// [`SiteState::hours`]): (samples, the first one as evidence). Bounded like the timeline.
+    pub saturated_hours: BTreeMap<i64, (u64, EvidenceLine)>,
+    pub saturated: u64,
+    pub peak_cpu_permille: u32,
+    /// Per (input, service): whether it ran, and its current run of samples with no process.
+    pub services: BTreeMap<(u32, String), ServiceRun>,
+    /// Outages that ended (the service came back); runs still open are in `services`.
+    pub services_down: Tally,
+    pub services_down_names: BTreeSet<String>,
+}
+
+/// One 3CX service's samples (`tsdb.services.csv`, in the table's time order).
+#[derive(Clone, Debug, Default)]
+pub struct ServiceRun {
+    pub ran: bool,
+    /// Samples in a row with no process, after it ran.
+    pub down: u32,
+    pub first_down: Option<EvidenceLine>,
+}
+
+impl Resources {
+    pub fn sample(&mut self, e: &Event<'_>, m: &crate::event::Metrics) {
+        use crate::classify::rules::pbx_service_failure::{LOW_MEMORY_FREE_PERMILLE, SATURATED_CPU_PERMILLE};
+        self.samples += 1;
+        let cpu = m.cpu_permille.unwrap_or(0);
+        self.peak_cpu_permille = self.peak_cpu_permille.max(cpu);
+        let mem_low = match (m.mem_free, m.mem_total) {
+            (Some(free), Some(total)) if total > 0 => {
+                free.saturating_mul(1000) / total <= u64::from(LOW_MEMORY_FREE_PERMILLE)
+            }
+            _ => false,
+        };
+        let Some(ts) = e.ts.filter(|_| cpu >= SATURATED_CPU_PERMILLE || mem_low) else { return };
+        self.saturated += 1;
+        let hour = ts.millis().div_euclid(3_600_000);
+        if self.saturated_hours.len() < MAX_TIMELINE_HOURS || self.saturated_hours.contains_key(&hour) {
+            self.saturated_hours.entry(hour).or_insert_with(|| (0, EvidenceLine::of(e))).0 += 1;
+        }
+    }
+
+    pub fn service_sample(&mut self, e: &Event<'_>, service: &[u8], processes: u32, cap: usize) {
+        use crate::classify::rules::pbx_service_failure::MIN_DOWN_SAMPLES;
+        let name = String::from_utf8_lossy(service);
+        // 3CX has 16 services: more keys than this are not service ids.
+        let key = (e.file, name.into_owned());
+        if self.services.len() >= 256 && !self.services.contains_key(&key) {
+            return;
+        }
+        let run = self.services.entry(key).or_default();
+        if processes > 0 {
+            if let Some(first) = run.first_down.take().filter(|_| run.down >= MIN_DOWN_SAMPLES) {
+                Self::outage(&mut self.services_down, first, cap);
+                if self.services_down_names.len() < 16 {
+                    self.services_down_names.insert(String::from_utf8_lossy(service).into_owned());
+                }
+            }
+            *run = ServiceRun { ran: true, ..ServiceRun::default() };
+        } else if run.ran {
+            run.down += 1;
+            run.first_down.get_or_insert_with(|| EvidenceLine::of(e));
+        }
+    }
+
+    /// Counts one outage in `t`, its first sample as the evidence.
+    pub fn outage(t: &mut Tally, first: EvidenceLine, cap: usize) {
+        t.count += 1;
+        if let Some(ts) = first.ts {
+            t.first = Some(t.first.map_or(ts, |f| f.min(ts)));
+            t.last = t.last.max(Some(ts));
+        }
+        if t.evidence.lines.len() < cap {
+            t.evidence.lines.push(first);
+        }
+    }
+}
+
 /// Everything the rules look at.
 #[derive(Debug, Default)]
 pub struct SiteState {
@@ -319,6 +401,8 @@ pub struct SiteState {
     pub capture: CaptureState,
     /// Free disk space over time (`tsdb.system.csv`), as running sums for a line fit.
     pub disk: DiskTrend,
+    /// CPU, memory and services of the PBX host (`tsdb.*.csv`).
+    pub resources: Resources,
     pub codec_failures: Tally,
     pub no_route: Tally,
     pub no_route_numbers: BTreeSet<String>,

@@ -6,7 +6,9 @@
 //! Line accounting for a capture counts packets: `lines` = packets, `records` = IP
 //! packets decoded, `unrecognized` = packets of another link type or cut short.
 //! One event per RTP stream is emitted at the end (the evidence line is the number
-//! of the stream's first packet). SIP on the wire is not read yet.
+//! of the stream's first packet). SIP on the wire is read by [`sip`]: its events
+//! (registrations, calls on trunks, refused credentials) come first, in packet order,
+//! the evidence line being the number of the packet that tells each.
 //!
 //! RTP is told from other UDP by its header [I]: version 2, a payload type of the
 //! audio/video range (not RTCP's 72–76), both ports ≥ 1024 and not SIP (5060/5061) or
@@ -23,6 +25,8 @@ use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::net::SocketAddr;
+
+pub mod sip;
 
 /// The reader's buffer: holds the largest block (a jumbo frame with pcapng framing).
 const BUFFER: usize = 1 << 20;
@@ -144,6 +148,7 @@ fn slice(linktype: Linktype, data: &[u8]) -> Option<SlicedPacket<'_>> {
 
 struct Tracker {
     streams: HashMap<StreamKey, StreamState>,
+    sip: sip::Sip,
     counts: LineCounts,
     utc_offset_minutes: i32,
 }
@@ -168,15 +173,24 @@ impl Tracker {
             }
         };
         c.records += 1;
-        let Some(TransportSlice::Udp(u)) = &p.transport else { return };
-        let Some((ssrc, seq, rtp_ts)) = rtp(u.source_port(), u.destination_port(), u.payload()) else { return };
-        let key = StreamKey {
-            src: SocketAddr::new(src_ip, u.source_port()),
-            dst: SocketAddr::new(dst_ip, u.destination_port()),
-            ssrc,
-        };
-        let full = self.streams.len() >= MAX_STREAMS;
         let offset = self.utc_offset_minutes;
+        let u = match &p.transport {
+            Some(TransportSlice::Udp(u)) => u,
+            Some(TransportSlice::Tcp(t)) => {
+                let (src, dst) =
+                    (SocketAddr::new(src_ip, t.source_port()), SocketAddr::new(dst_ip, t.destination_port()));
+                self.sip.tcp(src, dst, t.payload(), number, local_time(arrival_s, offset));
+                return;
+            }
+            _ => return,
+        };
+        let (src, dst) = (SocketAddr::new(src_ip, u.source_port()), SocketAddr::new(dst_ip, u.destination_port()));
+        if self.sip.udp(src, dst, u.payload(), number, local_time(arrival_s, offset)) {
+            return;
+        }
+        let Some((ssrc, seq, rtp_ts)) = rtp(u.source_port(), u.destination_port(), u.payload()) else { return };
+        let key = StreamKey { src, dst, ssrc };
+        let full = self.streams.len() >= MAX_STREAMS;
         let stream = match self.streams.get_mut(&key) {
             Some(s) => s,
             None if full => return,
@@ -211,7 +225,12 @@ pub fn read(
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
     let (file, utc_offset_minutes) = (ctx.file, ctx.utc_offset_minutes);
-    let mut t = Tracker { streams: HashMap::new(), counts: LineCounts::default(), utc_offset_minutes };
+    let mut t = Tracker {
+        streams: HashMap::new(),
+        sip: sip::Sip::default(),
+        counts: LineCounts::default(),
+        utc_offset_minutes,
+    };
     let mut failure = None;
     match pcap_parser::create_reader(BUFFER, reader) {
         Ok(mut r) => {
@@ -271,6 +290,7 @@ pub fn read(
         Err(PcapError::Eof) => {}
         Err(e) => failure = Some(error(&e, 0)),
     }
+    t.sip.emit(file, sink);
     emit(&t, file, sink);
     match failure {
         Some(e) if t.counts.lines == 0 => Err(e),
@@ -378,6 +398,18 @@ fn detect(b: &Bytes<'_>) -> Option<Claim> {
         rank: Rank::Bytes,
         verdict: Verdict::Refused("named like a packet capture, but holds no pcap or pcapng header: not a capture"),
     })
+}
+
+/// A SIP message (for tests and the benchmark): the start line, the headers, CRLF
+/// line ends and an empty body.
+pub fn sip_packet(start_line: &str, headers: &[&str]) -> Vec<u8> {
+    let mut m = String::from(start_line);
+    for h in headers {
+        m.push_str("\r\n");
+        m.push_str(h);
+    }
+    m.push_str("\r\nContent-Length: 0\r\n\r\n");
+    m.into_bytes()
 }
 
 #[cfg(test)]

@@ -6,8 +6,19 @@
 //! times in UTC as in `eventlog.csv` (`2026-08-05 10:02:00.039293+00`), CPU in percent,
 //! memory and disk in bytes. Columns are found by name, in any order; numbers only, so
 //! lines are split on commas without a CSV parser (a quoted field is an unrecognised
-//! line, counted as such). `tsdb.network.csv` / `tsdb.services.csv` have no known
-//! layout yet: they are recognised and listed as not analysed (detect.rs).
+//! line, counted as such). CPU and memory rows feed `pbx_service_failure` (saturation
+//! in hours when calls failed), free disk `disk_full`.
+//!
+//! `tsdb.services.csv` [I] (the same Go reader's code; no fixture row seen): one row per
+//! 3CX service and sample, `time,service,private_memory,thread_count,process_count`,
+//! `service` the index of the service in the XAPI's service list ([`SERVICE_NAMES`]:
+//! index 0 showing ~15 processes is PostgreSQL, 13 nginx), or a name. Columns by name;
+//! one [`EventKind::ServiceSample`] per row, in file order (the table's time order);
+//! the classifier tells outages (a service that ran, then no process for several
+//! samples) from restarts and from modules that never run.
+//!
+//! `tsdb.network.csv` has no known layout yet: recognised and listed as not analysed
+//! (detect.rs).
 
 use super::LineCounts;
 use super::registry::{Claim, Detect, Format, FormatSpec, Framing, Kind, Rank, ReadCtx, Text, Verdict};
@@ -17,6 +28,27 @@ use std::io::{self, Read};
 /// A month of one sample a minute is ~5 MiB; far past it the input is something else.
 const MAX_BYTES: u64 = 512 << 20;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The 3CX services in the XAPI's order, which the services table indexes by [I]
+/// (two misspellings are 3CX's own).
+pub const SERVICE_NAMES: [&str; 16] = [
+    "Database",
+    "Configuration",
+    "AudioProvider",
+    "SIPService",
+    "SystemService",
+    "IVR",
+    "CallFlow",
+    "QueueMananger",
+    "Tunnel",
+    "ManagementConsole",
+    "MediaServer",
+    "HotelModule",
+    "EventNotiificationManager",
+    "Nginx",
+    "Gateway",
+    "AiBridge",
+];
 
 /// Column positions of the header (`None`: the column is absent).
 #[derive(Clone, Copy, Debug, Default)]
@@ -51,9 +83,34 @@ fn columns(header: &[u8]) -> Option<Columns> {
     (cols.cpu.is_some() || cols.disk_free.is_some()).then_some(cols)
 }
 
-/// Whether the first non-blank line of a decoded sample is a system-metrics header.
+/// Columns of the services table: `time`, `service` and a process or thread count.
+#[derive(Clone, Copy, Debug)]
+struct ServiceColumns {
+    time: usize,
+    service: usize,
+    processes: Option<usize>,
+    threads: Option<usize>,
+}
+
+fn service_columns(header: &[u8]) -> Option<ServiceColumns> {
+    let names: Vec<Vec<u8>> = header.split(|&c| c == b',').map(|c| trim(c).to_ascii_lowercase()).collect();
+    let at = |n: &str| names.iter().position(|c| c == n.as_bytes());
+    let cols = ServiceColumns {
+        time: at("time")?,
+        service: at("service")?,
+        processes: at("process_count"),
+        threads: at("thread_count"),
+    };
+    (cols.processes.is_some() || cols.threads.is_some()).then_some(cols)
+}
+
+/// Whether the first non-blank line of a decoded sample is a system-metrics or a
+/// services header.
 pub fn sniff(sample: &[u8]) -> bool {
-    super::lines(sample).map(|(l, _)| trim(l)).find(|l| !l.is_empty()).is_some_and(|l| columns(l).is_some())
+    super::lines(sample)
+        .map(|(l, _)| trim(l))
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| columns(l).is_some() || service_columns(l).is_some())
 }
 
 /// Whether the first non-blank line is some other tsdb table's header (`time,…`).
@@ -87,6 +144,10 @@ pub fn read(
             io::ErrorKind::InvalidData,
             format!("metrics table larger than {} MiB: not a 3CX tsdb.system.csv", MAX_BYTES >> 20),
         ));
+    }
+    let first = super::lines(&buf).map(|(l, _)| trim(l)).find(|l| !l.is_empty());
+    if let Some(k) = first.and_then(service_columns) {
+        return Ok(read_services(&buf, k, file, utc_offset_minutes, sink));
     }
     let mut c = LineCounts::default();
     let mut cols: Option<Columns> = None;
@@ -151,6 +212,62 @@ fn detect(t: &Text<'_>) -> Option<Claim> {
     }
 }
 
+fn service_name(cell: &[u8]) -> String {
+    match std::str::from_utf8(cell).ok().and_then(|c| c.parse::<usize>().ok()) {
+        Some(i) => SERVICE_NAMES.get(i).map_or_else(|| format!("service {i}"), |n| (*n).to_owned()),
+        None => String::from_utf8_lossy(&cell[..cell.len().min(64)]).into_owned(),
+    }
+}
+
+/// The services table: counts every line, one event per row.
+fn read_services(
+    buf: &[u8],
+    k: ServiceColumns,
+    file: u32,
+    utc_offset_minutes: i32,
+    sink: &mut dyn FnMut(&Event<'_>),
+) -> LineCounts {
+    let mut c = LineCounts::default();
+    let mut header = false;
+    let mut cells: Vec<&[u8]> = Vec::with_capacity(8);
+    let mut text = String::new();
+    for (i, (line, len)) in super::lines(buf).enumerate() {
+        c.lines += 1;
+        c.bytes += len as u64;
+        let l = trim(line);
+        if l.is_empty() {
+            c.blank += 1;
+            continue;
+        }
+        if !header {
+            header = true;
+            c.records += 1;
+            continue;
+        }
+        cells.clear();
+        cells.extend(l.split(|&b| b == b','));
+        let count = |i: Option<usize>| i.and_then(|i| cells.get(i)).and_then(|v| number(v));
+        let ts = cells.get(k.time).and_then(|t| super::eventlog::utc_time(trim(t), utc_offset_minutes));
+        let key = cells.get(k.service).map(|s| trim(s)).filter(|s| !s.is_empty());
+        let (Some(ts), Some(key), Some(n)) = (ts, key, count(k.processes).or(count(k.threads))) else {
+            c.unrecognized += 1;
+            c.bytes_unrecognized += len as u64;
+            continue;
+        };
+        c.records += 1;
+        let name = service_name(key);
+        let processes = n.min(f64::from(u32::MAX)) as u32;
+        // The evidence names the service (the row has only its index).
+        text.clear();
+        text.push_str(&name);
+        text.push_str(&format!(": {processes} process(es) — "));
+        text.push_str(&String::from_utf8_lossy(l));
+        let kind = EventKind::ServiceSample { service: name.as_bytes(), processes };
+        sink(&Event { file, line: i as u64 + 1, ts: Some(ts), code: None, text: text.as_bytes(), kind });
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +304,33 @@ mod tests {
         assert!(!sniff(b"time_stamp,user_name,ip,object_name,prev_data,new_data\n"));
         assert!(sniff_other("tsdb.network.csv", b"time,iface,rx_bytes,tx_bytes\n"));
         assert!(!sniff_other("audit.csv", b"time,iface,rx_bytes,tx_bytes\n"));
+    }
+
+    const SERVICES: &str = "time,service,private_memory,thread_count,process_count\n";
+
+    #[test]
+    fn reads_the_services_table_row_by_row_and_counts_every_line() {
+        let t = format!(
+            "{SERVICES}2026-08-05 10:00:00+00,10,52428800,24,1\n2026-08-05 10:00:00+00,0,1,0,15\n\n2026-08-05 10:02:00+00,10,,,0\n2026-08-05 10:02:00+00,MediaServer,1,0,\nnot,a,row\n2026-08-05 10:04:00+00,99,1,3,\n"
+        );
+        let mut rows = Vec::new();
+        let c = read(&mut t.as_bytes(), &ReadCtx::new(0).utc_offset(7 * 60), &mut |e| {
+            if let EventKind::ServiceSample { service, processes } = e.kind {
+                rows.push((String::from_utf8_lossy(service).into_owned(), processes, e.line));
+            }
+        })
+        .unwrap();
+        let expected = [
+            ("MediaServer", 1, 2),
+            ("Database", 15, 3),
+            ("MediaServer", 0, 5),
+            ("MediaServer", 0, 6),
+            ("service 99", 3, 8),
+        ];
+        let rows: Vec<(&str, u32, u64)> = rows.iter().map(|(s, n, l)| (s.as_str(), *n, *l)).collect();
+        assert_eq!(rows, expected);
+        assert_eq!((c.lines, c.records, c.blank, c.unrecognized), (8, 6, 1, 1));
+        assert!(c.accounts_for(t.len()));
+        assert!(sniff(SERVICES.as_bytes()));
     }
 }

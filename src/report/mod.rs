@@ -387,7 +387,9 @@ fn system_part_text(lang: Lang, part: SystemPart, f: &Finding) -> String {
         | SystemPart::Services
         | SystemPart::Restarts
         | SystemPart::Update
-        | SystemPart::ForwardingLoop => Msg::SubjectPbxPart,
+        | SystemPart::ForwardingLoop
+        | SystemPart::ServiceProcesses
+        | SystemPart::Resources => Msg::SubjectPbxPart,
     };
     msg.text(lang).to_owned()
 }

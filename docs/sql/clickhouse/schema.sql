@@ -194,6 +194,7 @@ CREATE TABLE IF NOT EXISTS cxtriage.events
     `mem_free` Nullable(Int64),
     `disk_total` Nullable(Int64),
     `disk_free` Nullable(Int64),
+    `processes` Nullable(Int64),
     `text` String
 )
 ENGINE = MergeTree

@@ -36,5 +36,5 @@ FROM read_json('events/*.ndjson*', format = 'newline_delimited', filename = true
         'ssrc': 'BIGINT', 'packets': 'BIGINT', 'expected': 'BIGINT', 'lost': 'BIGINT',
         'jitter_us': 'BIGINT', 'reverse_packets': 'BIGINT', 'cpu_permille': 'BIGINT',
         'mem_total': 'BIGINT', 'mem_free': 'BIGINT', 'disk_total': 'BIGINT', 'disk_free': 'BIGINT',
-        'text': 'VARCHAR'
+        'processes': 'BIGINT', 'text': 'VARCHAR'
     });
