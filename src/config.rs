@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// `vi` or `en`, as written (kept as text so [`load`] can name a bad value).
+    /// `vi` or `en`, as written; [`load`] rejects any other value.
     pub lang: Option<String>,
     /// The `[ticket]` table: the support e-mail facts that flags would otherwise give.
     pub ticket: TicketFacts,

@@ -17,8 +17,8 @@ pub enum Error {
         /// The I/O error the write returned.
         source: io::Error,
     },
-    /// The request cannot be carried out as given (bad flag combination, unreadable
-    /// config or cases folder, address in use); the message says what to change.
+    /// The request cannot be carried out as given (for example a bad flag combination,
+    /// an unreadable config file or cases folder, a listen address in use).
     #[error("{0}")]
     Usage(String),
     /// The worker thread pool could not be created; holds the pool builder's message.
