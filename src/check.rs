@@ -52,6 +52,9 @@ pub struct CheckOptions {
     /// Show input paths relative to this directory (the server's spool of one upload:
     /// the report names the uploaded files, not where they were stored).
     pub display_root: Option<PathBuf>,
+    /// Where the report will be read (command line or the `serve` page): how its next
+    /// step is said.
+    pub intake: crate::report::ticket::Intake,
 }
 
 impl Default for CheckOptions {
@@ -72,6 +75,7 @@ impl Default for CheckOptions {
             utc_offset_minutes: 7 * 60,
             archive_limits: Default::default(),
             display_root: None,
+            intake: Default::default(),
         }
     }
 }

@@ -25,12 +25,22 @@ fn next_step(o: &mut String, r: &Report) {
         o,
         "<section id=\"next-step\">\n<h2>{}</h2>\n<p>{}</p>\n<p><a class=\"mailto\" href=\"{}\">{}</a></p>\n<details><summary>{}</summary>\n<pre class=\"ticket\">{}</pre>\n</details>\n</section>",
         esc(t(Msg::HtmlNextStep)),
-        esc(t(Msg::HtmlNextStepText)),
+        esc(&format!("{} {}", t(Msg::HtmlNextStepText), draft_how(r))),
         esc(&href),
         esc(&fill(t(Msg::HtmlMailto), &[("to", &tk.to)])),
         esc(t(Msg::HtmlTicketCopy)),
         esc(&super::ticket::render_one(r, tk)),
     );
+}
+
+/// How to get the e-mail draft where the report is read: the command, or the page's button.
+fn draft_how(r: &Report) -> String {
+    match r.intake {
+        super::ticket::Intake::Cli => Msg::HtmlDraftCli.text(r.lang).to_owned(),
+        super::ticket::Intake::Web => {
+            fill(Msg::HtmlDraftWeb.text(r.lang), &[("button", &Msg::WebDraftButton.text(r.lang))])
+        }
+    }
 }
 
 /// Percent-encoding for a mailto: URL (RFC 6068): everything but unreserved ASCII.
@@ -74,7 +84,7 @@ pub fn render(r: &Report) -> String {
         esc(r.tool.name),
         esc(r.tool.version),
         esc(super::verdict_text(lang, r.verdict)),
-        esc(&r.summary),
+        esc(&super::text::summary_line(r)),
         esc(t(Msg::LabelPeriod)),
         esc(&period_text(lang, &r.period)),
     );

@@ -23,7 +23,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(
         o,
         "> {}\n>\n> cxtriage {} — {}\n",
-        paragraph(&r.summary),
+        paragraph(&super::text::summary_line(r)),
         inline(r.tool.version),
         inline(t(Msg::LabelVerdict))
     );
@@ -358,6 +358,7 @@ pub(crate) mod tests {
             lang: Lang::En,
             verdict: Verdict::FixFirst,
             summary: "- starts like a list\nand has a line break".into(),
+            next_step: None,
             period: Period { first: Some(ts), last: Some(ts) },
             pbx: Pbx {
                 version: None,
@@ -395,6 +396,7 @@ pub(crate) mod tests {
             coverage: Default::default(),
             tickets: Vec::new(),
             roots: Vec::new(),
+            intake: Default::default(),
         }
     }
 

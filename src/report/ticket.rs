@@ -21,6 +21,35 @@ use std::fmt::Write;
 /// The support desk of the process (shared/seed): every e-mail there opens a ticket.
 pub const SUPPORT_ADDRESS: &str = "support@idb.com.vn";
 
+/// Where the report is read, which decides how its next step is said: the command line
+/// names the command that writes the e-mail draft; the self-check page (`serve`) names
+/// its own download button, since its users never open a terminal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Intake {
+    /// `cxtriage check`, `batch`, the library.
+    #[default]
+    Cli,
+    /// The `cxtriage serve` page.
+    Web,
+}
+
+/// The verdict's next step of the support process (step 2: the e-mail to support), as
+/// it is done where the report is read. `None` when the logs were not enough: the
+/// summary then says which logs to add.
+pub fn next_step(lang: crate::i18n::Lang, v: Verdict, intake: Intake, facts: &TicketFacts) -> Option<String> {
+    let msg = match (v, intake) {
+        (Verdict::InsufficientInput, _) => return None,
+        (Verdict::FixFirst, Intake::Cli) => Msg::NextFixFirstCli,
+        (Verdict::FixFirst, Intake::Web) => Msg::NextFixFirstWeb,
+        (Verdict::Escalate, Intake::Cli) => Msg::NextEscalateCli,
+        (Verdict::Escalate, Intake::Web) => Msg::NextEscalateWeb,
+        (Verdict::NoFaultFound, Intake::Cli) => Msg::NextNoFaultCli,
+        (Verdict::NoFaultFound, Intake::Web) => Msg::NextNoFaultWeb,
+    };
+    let to = or(&facts.to, SUPPORT_ADDRESS);
+    Some(fill(msg.text(lang), &[("to", &to), ("button", &Msg::WebDraftButton.text(lang))]))
+}
+
 /// What the customer tells the tool (`--company`, `--partner`, ...): the facts of the
 /// support e-mail that logs cannot tell. The fixed ones can live in the config file
 /// (`cxtriage config`); flags override it.

@@ -16,10 +16,10 @@
       dl_html: "Tải báo cáo (HTML)",
       dl_md: "Tải báo cáo (Markdown)",
       dl_json: "Tải báo cáo (JSON)",
-      dl_draft: "Tải thư nháp",
+      dl_draft: "Tải email nháp (.eml)",
       copy_ticket: "Sao chép nội dung thư",
       draft_note_ticket: "Thư nháp là nội dung thư yêu cầu hỗ trợ (tiêu đề và nội dung) dạng văn bản; hãy đính kèm báo cáo HTML và các tệp nhật ký khi gửi.",
-      draft_note_eml: "Thư nháp (.eml) mở được bằng Outlook hoặc Thunderbird, đã đính kèm báo cáo; hãy kiểm tra lại rồi gửi.",
+      draft_note_eml: "Email nháp (.eml) mở được bằng Outlook hoặc Thunderbird, đã đính kèm báo cáo; hãy kiểm tra lại rồi gửi.",
       ticket_title: "Xem nội dung thư yêu cầu hỗ trợ",
       facts_title: "Thông tin cho thư yêu cầu hỗ trợ",
       facts_note: "Nhật ký không cho biết những thông tin này. Trình duyệt này ghi nhớ chúng cho lần sau; chúng chỉ được gửi kèm khi phân tích, để điền vào thư.",
@@ -78,7 +78,7 @@
       dl_html: "Download report (HTML)",
       dl_md: "Download report (Markdown)",
       dl_json: "Download report (JSON)",
-      dl_draft: "Download e-mail draft",
+      dl_draft: "Download the e-mail draft (.eml)",
       copy_ticket: "Copy e-mail text",
       draft_note_ticket: "The draft is the support e-mail (subject and body) as plain text; attach the HTML report and the log files when you send it.",
       draft_note_eml: "The draft (.eml) opens in Outlook or Thunderbird with the report attached; check it, then send it.",
@@ -269,6 +269,9 @@
     box.className = r.verdict;
     $("verdict-label").textContent = t("verdict_" + r.verdict);
     $("summary").textContent = r.summary;
+    // The report's own next step, said for this page (the server asks for it: no command line here).
+    $("next-step").textContent = r.next_step || "";
+    $("next-step").hidden = !r.next_step;
     $("ticket-text").value = result.ticket;
     var frame = $("report");
     frame.onload = function () {
