@@ -285,6 +285,8 @@ messages! {
     LabelPerTrunk => "Theo trung kế", "Per trunk";
     TrunkCallsLine => "{trunk}: gọi đến {inbound} ({inbound_answered} được trả lời), gọi đi {outbound} ({outbound_answered} được trả lời)",
         "{trunk}: {inbound} inbound ({inbound_answered} answered), {outbound} outbound ({outbound_answered} answered)";
+    TrunkCallsNoTrunk => "không rõ trung kế: gọi đi {n} (nhật ký cuộc gọi không ghi trung kế, và không có dòng nhật ký hoạt động nào cho biết)",
+        "trunk unknown: {n} outbound (the call log names no trunk, and no activity-log line tells which)";
     InputDuplicates => "{n} bản ghi trùng với tệp khác (bản sao) đã được bỏ qua", "{n} records duplicating another file (a copy) were skipped";
     OneWayAudioAll => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi, tất cả từ {ip}{who}. Cuộc gọi vẫn kết nối bình thường nhưng không có tiếng (âm thanh RTP không tới được): điển hình của lỗi NAT hoặc SIP ALG trên router của mạng đó.",
         "The media server received no audio (RTP) from the far end on {n} call(s), all from {ip}{who}. Signalling worked but audio did not get through: typical of NAT, port forwarding or SIP ALG problems.";

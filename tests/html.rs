@@ -492,3 +492,31 @@ fn screenshots_for_review() {
         }
     }
 }
+
+#[test]
+fn per_trunk_statistics_agree_with_the_findings() {
+    // Unpaid trunk: the CDR's refused rows name no trunk, the activity log says 10000.
+    let r = report("unpaid-trunk", Lang::Vi);
+    let c = r.stats.call_records.as_ref().expect("call records");
+    let t = &c.trunks["10000"];
+    let refused = r.findings.iter().find(|f| f.fault == FaultId::TrunkUnpaid).expect("trunk_unpaid").count;
+    assert!(t.outbound >= t.outbound_answered + refused, "outbound {} < answered + {refused} refused", t.outbound);
+    assert_eq!(t.outbound + c.outbound_no_trunk, c.by_direction[&cxtriage::event::CallDirection::Outbound]);
+    // The chart's outbound lane counts the same calls.
+    let lane: u64 = r
+        .timeline
+        .hours
+        .iter()
+        .flat_map(|h| h.trunks.iter().filter(|t| t.trunk == "10000"))
+        .map(|t| t.completed + t.failed + t.ordinary - t.inbound_completed - t.inbound_failed - t.inbound_ordinary)
+        .sum();
+    assert!(lane >= refused, "the outbound lane shows {lane} calls, the finding {refused} refused");
+    // CDR only: nothing ties the refused rows to a trunk; they are counted apart, not dropped.
+    let r = report("cdr-barred-trunk", Lang::Vi);
+    let c = r.stats.call_records.as_ref().expect("call records");
+    let out = c.by_direction[&cxtriage::event::CallDirection::Outbound];
+    assert!(c.outbound_no_trunk > 0);
+    assert_eq!(c.trunks.values().map(|t| t.outbound).sum::<u64>() + c.outbound_no_trunk, out);
+    let md = cxtriage::report::markdown::render(&r);
+    assert!(md.contains(&format!("không rõ trung kế: gọi đi {}", c.outbound_no_trunk)), "{md}");
+}

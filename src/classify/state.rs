@@ -814,6 +814,11 @@ pub struct RecordState {
     pub diverts: BTreeMap<crate::event::Divert, Tally>,
     /// Ordinary outcomes of outbound calls (busy, no answer, cancelled, wrong number...).
     pub callee_outcomes: BTreeMap<crate::event::Outcome, u64>,
+    /// Outbound rows that name no trunk (a CDR writes none for a call the carrier
+    /// refused), and the unanswered ones among them (bounded), joined to the activity
+    /// log's trunk at the end so that the per-trunk statistics count them.
+    pub outbound_untrunked: u64,
+    pub outbound_untrunked_rows: Vec<RecordRow>,
 }
 
 /// At most this many call intervals are kept for concurrency (16 bytes each).

@@ -194,6 +194,10 @@ fn records(o: &mut String, r: &Report, c: &RecordStats) {
         );
         let _ = writeln!(o, "  - {}", inline(&line));
     }
+    if c.outbound_no_trunk > 0 && !c.trunks.is_empty() {
+        let line = fill(Msg::TrunkCallsNoTrunk.text(lang), &[("n", &c.outbound_no_trunk)]);
+        let _ = writeln!(o, "  - {}", inline(&line));
+    }
 }
 
 /// "trunk 10000 (VNPT)", the name from the PBX's trunk list when known.
