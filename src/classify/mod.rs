@@ -667,8 +667,8 @@ impl Classifier {
             }
             EventKind::TrunkRegistrationFailed { trunk, status } => {
                 self.stats.registrations_failed += 1;
-                self.tick(e.ts, None, Tick::RegistrationFailure);
                 let i = self.trunk(trunk);
+                self.tick(e.ts, Some(i), Tick::RegistrationFailure);
                 let t = &mut self.state.trunks[i as usize];
                 t.registration_failures.add(e, Some(status.code), cap);
                 t.registration_failures_total += 1;
@@ -1223,7 +1223,7 @@ impl Classifier {
             Tick::Failed => h.failed += 1,
             Tick::Ordinary => h.ordinary += 1,
         }
-        if let (Some(i), Tick::Completed | Tick::Failed | Tick::Ordinary) = (trunk, what) {
+        if let Some(i) = trunk {
             let slot = match h.trunks.iter().position(|t| t.trunk == i) {
                 Some(p) => p,
                 None => {
@@ -1233,6 +1233,7 @@ impl Classifier {
             };
             let t = &mut h.trunks[slot];
             match (what, inbound) {
+                (Tick::RegistrationFailure, _) => t.registration_failures += 1,
                 (Tick::Completed, false) => t.completed += 1,
                 (Tick::Completed, true) => {
                     t.completed += 1;

@@ -910,6 +910,8 @@ pub struct TrunkHourAcc {
     pub inbound_completed: u64,
     pub inbound_failed: u64,
     pub inbound_ordinary: u64,
+    /// The trunk's own registration failures (drawn on its lane, not the site's).
+    pub registration_failures: u64,
 }
 
 /// What a moment of the log counts for on the timeline.

@@ -99,6 +99,8 @@ pub struct TrunkHour {
     pub inbound_completed: u64,
     pub inbound_failed: u64,
     pub inbound_ordinary: u64,
+    /// This trunk's registration failures (part of the hour's `registration_failures`).
+    pub registration_failures: u64,
 }
 
 /// One hour of the timeline (local time of the logs).
@@ -997,6 +999,7 @@ fn timeline(c: &Classifier, findings: &[Finding], lang: Lang) -> Timeline {
                             inbound_completed: t.inbound_completed,
                             inbound_failed: t.inbound_failed,
                             inbound_ordinary: t.inbound_ordinary,
+                            registration_failures: t.registration_failures,
                         })
                         .collect()
                 })
