@@ -166,7 +166,7 @@ messages! {
     LabelVerdict => "Kết luận", "Verdict";
     LabelFindings => "Các vấn đề phát hiện", "Findings";
     LabelNoFindings => "Không có vấn đề nào.", "No findings.";
-    LabelNotes => "Ghi nhận thêm (không phải lỗi)", "Also noted (not faults)";
+    LabelNotes => "Ghi nhận thêm, không phải lỗi", "Also noted, not faults";
     LabelSubject => "Đối tượng", "Subject";
     LabelSide => "Ai xử lý", "Who acts";
     LabelConfidence => "Độ tin cậy", "Confidence";
@@ -675,7 +675,7 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
     match f {
         TrunkUnpaid => (
             (
-                "Trung kế nợ cước / bị khóa: bị chặn gọi đi (hoặc cả hai chiều)",
+                "Trung kế nợ cước / bị khóa: nhà mạng chặn cuộc gọi",
                 "Carrier account unpaid or suspended: outgoing (or all) calls barred",
             ),
             (

@@ -359,15 +359,18 @@ fn problem_line(r: &Report, problem: Option<&Finding>) -> String {
 fn finding_block(body: &mut String, r: &Report, f: &Finding) {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
+    // The figures on a line of their own: after the subject's own parenthesis, "(VNPT)
+    // (độ tin cậy …)" read as two asides in a row.
     let _ = writeln!(
         body,
-        "- {} — {} ({} {:.0}%, {} {}, {})",
+        "- {} — {}\n  {}: {:.0}% · {}: {} · {}: {}",
         f.title,
         subject_text(lang, f),
-        t(Msg::LabelConfidence).to_lowercase(),
+        t(Msg::LabelConfidence),
         f.confidence * 100.0,
-        t(Msg::LabelCount).to_lowercase(),
+        t(Msg::LabelCount),
         super::count(lang, f.count),
+        t(Msg::LabelPeriod),
         time_span(lang, f.first_seen, f.last_seen)
     );
     if !f.evidence.is_empty() {
