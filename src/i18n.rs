@@ -110,7 +110,7 @@ messages! {
         "Only read: {read}. These hold no calls, registrations or events to check for faults.";
     SummaryUnreadEvidence => "{n} tệp nhật ký dịch vụ 3CX chưa đọc được nên chưa được kiểm tra: {files}.",
         "{n} 3CX service log(s) could not be read, so what they hold was not checked: {files}.";
-    SendWhat => "Quý khách vui lòng gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
+    SendWhat => "Quý khách hãy chọn thêm nhật ký của tổng đài rồi kiểm tra lại: nhật ký hoạt động (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
         "Please send the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log page), the Logs folder of the support bundle (3CXMediaServer.log), an Event Log export, or the CDR / Call Log.";
     UnreadServiceLog => "nhật ký dịch vụ 3CX CHƯA ĐƯỢC ĐỌC ({why}): lỗi nằm trong tệp này chưa được kiểm tra",
         "3CX service log NOT READ ({why}): any fault it holds was not checked";
