@@ -122,7 +122,7 @@ messages! {
         "Only read: {read}. These hold no calls, registrations or events to check for faults.";
     SummaryUnreadEvidence => "{n} tệp nhật ký dịch vụ 3CX chưa đọc được nên chưa được kiểm tra: {files}.",
         "{n} 3CX service log(s) could not be read, so what they hold was not checked: {files}.";
-    SendWhat => "Quý khách vui lòng gửi nhật ký hoạt động của tổng đài (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
+    SendWhat => "Quý khách hãy chọn thêm nhật ký của tổng đài rồi kiểm tra lại: nhật ký hoạt động (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
         "Please send the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log page), the Logs folder of the support bundle (3CXMediaServer.log), an Event Log export, or the CDR / Call Log.";
     UnreadServiceLog => "nhật ký dịch vụ 3CX CHƯA ĐƯỢC ĐỌC ({why}): lỗi nằm trong tệp này chưa được kiểm tra",
         "3CX service log NOT READ ({why}): any fault it holds was not checked";
@@ -145,24 +145,40 @@ messages! {
         "The packet capture (dump.pcap) has {n} audio stream(s) flowing one way only; e.g. {src} → {dst}: {packets} RTP packets, and not one packet back from {dst}. The side at {silent} cannot get its audio through NAT / the firewall.";
     CallQualityCapture => "Bản ghi gói tin có {n} trên {total} luồng RTP mất gói hoặc jitter vượt ngưỡng (mất gói tới {loss}%, jitter tới {jitter} ms): đường truyền gây rè, mất tiếng.",
         "The packet capture has {n} of {total} RTP stream direction(s) with loss or jitter over the thresholds (loss up to {loss} %, jitter up to {jitter} ms): the link breaks the audio up.";
-    SummaryFixFirst => "Phát hiện {n} lỗi phía người dùng cần xử lý trước. Lỗi chính: {title} — {subject}. Sau khi sửa, hãy chạy lại kiểm tra; nếu vẫn lỗi, tạo email gửi hỗ trợ bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
-        "Found {n} fault(s) on your side to fix first. Main fault: {title} — {subject}. Once fixed, run the check again; if the problem remains, make the support e-mail with: cxtriage check -o request.eml <log folder>.";
-    SummaryEscalateFinding => "Không thấy lỗi phía người dùng. Dấu hiệu cần bên khác xử lý: {title} — {subject}. Bước tiếp theo: gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
-        "No fault on your side. Needs someone else to act: {title} — {subject}. Next step: e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
-    SummaryEscalateUnexplained => "Không thấy lỗi phía người dùng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}). Bước tiếp theo: gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
-        "No fault on your side, but {n} failed call(s) have no explanation ({codes}). Next step: e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
+    SummaryFixFirst => "Phát hiện {n} lỗi phía người dùng cần xử lý trước. Lỗi chính: {title} — {subject}.",
+        "Found {n} fault(s) on your side to fix first. Main fault: {title} — {subject}.";
+    SummaryEscalateFinding => "Không thấy lỗi phía người dùng. Dấu hiệu cần bên khác xử lý: {title} — {subject}.",
+        "No fault on your side. Needs someone else to act: {title} — {subject}.";
+    SummaryEscalateUnexplained => "Không thấy lỗi phía người dùng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}).",
+        "No fault on your side, but {n} failed call(s) have no explanation ({codes}).";
+    // The verdict's next step of the support process, as it is done where the report is
+    // read (`Intake`): a command on the command line, the page's draft button on the web.
+    NextFixFirstCli => "Sau khi sửa, hãy chạy lại kiểm tra; nếu vẫn lỗi, tạo email gửi hỗ trợ bằng lệnh: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "Once fixed, run the check again; if the problem remains, make the support e-mail with: cxtriage check -o request.eml <log folder>.";
+    NextFixFirstWeb => "Sau khi sửa, hãy đưa nhật ký mới vào trang này để kiểm tra lại; nếu vẫn lỗi, bấm nút “{button}” trên trang này để có sẵn email gửi {to} kèm báo cáo.",
+        "Once fixed, put the new logs into this page to check again; if the problem remains, press “{button}” on this page for a ready support e-mail to {to} with the report attached.";
+    NextEscalateCli => "Bước tiếp theo: gửi email cho {to} kèm báo cáo này — tạo email bằng lệnh: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "Next step: e-mail {to} with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
+    NextEscalateWeb => "Bước tiếp theo: bấm nút “{button}” trên trang này để có sẵn email gửi {to} kèm báo cáo, xem lại rồi gửi từ email đã đăng ký.",
+        "Next step: press “{button}” on this page for a ready e-mail to {to} with this report attached; check it, then send it from your registered address.";
+    NextNoFaultCli => "Nếu vẫn còn lỗi, hãy gửi email cho {to} kèm báo cáo này — tạo email bằng lệnh: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
+        "If the problem remains, e-mail {to} with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
+    NextNoFaultWeb => "Nếu vẫn còn lỗi, bấm nút “{button}” trên trang này để có sẵn email gửi {to} kèm báo cáo.",
+        "If the problem remains, press “{button}” on this page for a ready e-mail to {to} with this report attached.";
+    // The self-check page's button for the .eml (src/server/page.js says the same: the browser test checks it).
+    WebDraftButton => "Tải email nháp (.eml)", "Download the e-mail draft (.eml)";
     SupportNeedsMaintenance => "Lưu ý trước hết: bản quyền / gói bảo trì 3CX đã hết hạn; quy trình hỗ trợ chỉ áp dụng cho license còn hạn bảo trì, hãy gia hạn trước khi gửi yêu cầu.",
         "First of all: the 3CX license / maintenance has expired; support is given only to licenses with active maintenance, so renew it before sending a request.";
-    SummaryNoFault => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi nào. Nếu vẫn còn lỗi, hãy gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
-        "Read {records} record(s) ({period}); no fault was found. If the problem remains, e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
-    SummaryNoFaultInfo => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi. Ghi nhận thêm (không phải lỗi): {info}. Nếu vẫn còn lỗi, hãy gửi email cho support@idb.com.vn kèm báo cáo này — tạo email bằng: cxtriage check -o yeu-cau.eml <thư mục nhật ký>.",
-        "Read {records} record(s) ({period}); no fault was found. Also noted (not faults): {info}. If the problem remains, e-mail support@idb.com.vn with this report — make the e-mail with: cxtriage check -o request.eml <log folder>.";
+    SummaryNoFault => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi nào.",
+        "Read {records} record(s) ({period}); no fault was found.";
+    SummaryNoFaultInfo => "Đã đọc {records} bản ghi ({period}); không phát hiện lỗi. Ghi nhận thêm (không phải lỗi): {info}.",
+        "Read {records} record(s) ({period}); no fault was found. Also noted (not faults): {info}.";
 
     // Labels of the text report.
     LabelVerdict => "Kết luận", "Verdict";
     LabelFindings => "Các vấn đề phát hiện", "Findings";
     LabelNoFindings => "Không có vấn đề nào.", "No findings.";
-    LabelNotes => "Ghi nhận thêm (không phải lỗi)", "Also noted (not faults)";
+    LabelNotes => "Ghi nhận thêm, không phải lỗi", "Also noted, not faults";
     LabelSubject => "Đối tượng", "Subject";
     LabelSide => "Ai xử lý", "Who acts";
     LabelConfidence => "Độ tin cậy", "Confidence";
@@ -281,6 +297,8 @@ messages! {
     LabelPerTrunk => "Theo trung kế", "Per trunk";
     TrunkCallsLine => "{trunk}: gọi đến {inbound} ({inbound_answered} được trả lời), gọi đi {outbound} ({outbound_answered} được trả lời)",
         "{trunk}: {inbound} inbound ({inbound_answered} answered), {outbound} outbound ({outbound_answered} answered)";
+    TrunkCallsNoTrunk => "không rõ trung kế: gọi đi {n} (nhật ký cuộc gọi không ghi trung kế, và không có dòng nhật ký hoạt động nào cho biết)",
+        "trunk unknown: {n} outbound (the call log names no trunk, and no activity-log line tells which)";
     InputDuplicates => "{n} bản ghi trùng với tệp khác (bản sao) đã được bỏ qua", "{n} records duplicating another file (a copy) were skipped";
     OneWayAudioAll => "Media server không nhận được âm thanh (RTP) từ đầu bên kia trong {n} cuộc gọi, tất cả từ {ip}{who}. Cuộc gọi vẫn kết nối bình thường nhưng không có tiếng (âm thanh RTP không tới được): điển hình của lỗi NAT hoặc SIP ALG trên router của mạng đó.",
         "The media server received no audio (RTP) from the far end on {n} call(s), all from {ip}{who}. Signalling worked but audio did not get through: typical of NAT, port forwarding or SIP ALG problems.";
@@ -384,8 +402,12 @@ messages! {
     EmlWritten => "Đã ghi {n} email nháp (mỗi vấn đề một email) vào {dir}", "Wrote {n} e-mail draft(s) (one per problem) to {dir}";
     SubjectLicensePeak => "license hiện cho tối đa {n} cuộc gọi đồng thời", "the license allows at most {n} simultaneous calls";
     HtmlNextStep => "Bước tiếp theo", "Next step";
-    HtmlNextStepText => "Nếu vẫn cần hỗ trợ: gửi email cho bộ phận hỗ trợ từ email đã đăng ký, kèm báo cáo này (mỗi vấn đề một email). Email nháp có sẵn báo cáo đính kèm: cxtriage check -o yeu-cau.eml --attach-logs <thư mục nhật ký>.",
-        "If you still need help: e-mail support from your registered address with this report (one problem per e-mail). A draft with the report attached: cxtriage check -o request.eml --attach-logs <log folder>.";
+    HtmlNextStepText => "Nếu vẫn cần hỗ trợ: gửi email cho bộ phận hỗ trợ từ email đã đăng ký, kèm báo cáo này (mỗi vấn đề một email).",
+        "If you still need help: e-mail support from your registered address with this report (one problem per e-mail).";
+    HtmlDraftCli => "Email nháp có sẵn báo cáo đính kèm: cxtriage check -o yeu-cau.eml --attach-logs <thư mục nhật ký>.",
+        "A draft with the report attached: cxtriage check -o request.eml --attach-logs <log folder>.";
+    HtmlDraftWeb => "Email nháp (mở bằng Outlook / Thunderbird) có sẵn báo cáo đính kèm: bấm nút “{button}” trên trang tự kiểm tra.",
+        "A draft (opens in Outlook / Thunderbird) with the report attached: press “{button}” on the self-check page.";
     HtmlMailto => "Soạn email hỗ trợ tới {to}", "Write the support e-mail to {to}";
     HtmlMailBody => "Xin xem báo cáo cxtriage đính kèm (bao-cao-cxtriage.html) và dán nội dung email bên dưới báo cáo vào đây.",
         "Please see the attached cxtriage report (cxtriage-report.html); paste the e-mail text shown under the report here.";
@@ -667,7 +689,7 @@ fn fault_text(f: FaultId) -> (Pair, Pair) {
     match f {
         TrunkUnpaid => (
             (
-                "Trung kế nợ cước / bị khóa: bị chặn gọi đi (hoặc cả hai chiều)",
+                "Trung kế nợ cước / bị khóa: nhà mạng chặn cuộc gọi",
                 "Carrier account unpaid or suspended: outgoing (or all) calls barred",
             ),
             (

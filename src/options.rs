@@ -40,6 +40,9 @@ pub struct CheckOptions {
     /// Show input paths relative to this directory (the server's spool of one upload:
     /// the report names the uploaded files, not where they were stored).
     pub display_root: Option<PathBuf>,
+    /// Where the report will be read (command line or the `serve` page): how its next
+    /// step is said.
+    pub intake: Intake,
 }
 
 impl Default for CheckOptions {
@@ -60,8 +63,21 @@ impl Default for CheckOptions {
             utc_offset_minutes: 7 * 60,
             archive_limits: Default::default(),
             display_root: None,
+            intake: Intake::default(),
         }
     }
+}
+
+/// Where the report is read, which decides how its next step is said: the command line
+/// names the command that writes the e-mail draft; the self-check page (`serve`) names
+/// its own download button, since its users never open a terminal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Intake {
+    /// `cxtriage check`, `batch`, the library.
+    #[default]
+    Cli,
+    /// The `cxtriage serve` page.
+    Web,
 }
 
 /// What the customer tells the tool (`--company`, `--partner`, ...): the facts of the

@@ -279,6 +279,7 @@ fn long_report(days: i64) -> Report {
                     inbound_completed: busy / 2,
                     inbound_failed: 0,
                     inbound_ordinary: 0,
+                    registration_failures: 0,
                 })
                 .collect();
             TimelineHour {
@@ -491,4 +492,65 @@ fn screenshots_for_review() {
             let _ = if p.is_dir() { std::fs::remove_dir_all(p) } else { std::fs::remove_file(p) };
         }
     }
+}
+
+#[test]
+fn per_trunk_statistics_agree_with_the_findings() {
+    // Unpaid trunk: the CDR's refused rows name no trunk, the activity log says 10000.
+    let r = report("unpaid-trunk", Lang::Vi);
+    let c = r.stats.call_records.as_ref().expect("call records");
+    let t = &c.trunks["10000"];
+    let refused = r.findings.iter().find(|f| f.fault == FaultId::TrunkUnpaid).expect("trunk_unpaid").count;
+    assert!(t.outbound >= t.outbound_answered + refused, "outbound {} < answered + {refused} refused", t.outbound);
+    assert_eq!(t.outbound + c.outbound_no_trunk, c.by_direction[&cxtriage::event::CallDirection::Outbound]);
+    // The chart's outbound lane counts the same calls.
+    let lane: u64 = r
+        .timeline
+        .hours
+        .iter()
+        .flat_map(|h| h.trunks.iter().filter(|t| t.trunk == "10000"))
+        .map(|t| t.completed + t.failed + t.ordinary - t.inbound_completed - t.inbound_failed - t.inbound_ordinary)
+        .sum();
+    assert!(lane >= refused, "the outbound lane shows {lane} calls, the finding {refused} refused");
+    // CDR only: nothing ties the refused rows to a trunk; they are counted apart, not dropped.
+    let r = report("cdr-barred-trunk", Lang::Vi);
+    let c = r.stats.call_records.as_ref().expect("call records");
+    let out = c.by_direction[&cxtriage::event::CallDirection::Outbound];
+    assert!(c.outbound_no_trunk > 0);
+    assert_eq!(c.trunks.values().map(|t| t.outbound).sum::<u64>() + c.outbound_no_trunk, out);
+    let md = cxtriage::report::markdown::render(&r);
+    assert!(md.contains(&format!("không rõ trung kế: gọi đi {}", c.outbound_no_trunk)), "{md}");
+}
+
+/// The SVG of lane `k` (its bars, axes and lines; names are drawn apart, on top).
+fn lane(svg: &str, k: usize) -> &str {
+    element(svg, &format!("<g class=\"lane\" data-lane=\"{k}\">"), "<g class=\"lane\"")
+        .trim_end_matches("<g class=\"lane\"")
+}
+
+#[test]
+fn registration_failures_are_drawn_on_the_failing_trunk() {
+    // Trunk 10001 (Viettel) fails to register from 09:30: its line is on its lane, not on the site's.
+    let r = report("wrong-trunk-credentials", Lang::Vi);
+    let on_trunk: u64 = r
+        .timeline
+        .hours
+        .iter()
+        .flat_map(|h| &h.trunks)
+        .filter(|t| t.trunk == "10001")
+        .map(|t| t.registration_failures)
+        .sum();
+    assert!(on_trunk > 0, "the timeline counts 10001's registration failures as its own");
+    let page = render(&r);
+    let svg = element(&page, "<svg id=\"timeline\"", "</svg>");
+    let names: Vec<&str> = svg
+        .split("<text class=\"lanename\"")
+        .skip(1)
+        .map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()])
+        .collect();
+    let k = names.iter().position(|n| n.starts_with("trung kế 10001")).expect("a lane for trunk 10001");
+    let trunk_lane = element(svg, &format!("<g class=\"lane\" data-lane=\"{k}\">"), "</svg>");
+    let trunk_lane = trunk_lane.split(&format!("<g class=\"lane\" data-lane=\"{}\">", k + 1)).next().unwrap();
+    assert!(trunk_lane.contains("<polyline class=\"reg\""), "the line is on trunk 10001's lane");
+    assert!(!lane(svg, 0).contains("<polyline class=\"reg\""), "not on the lane of every call");
 }

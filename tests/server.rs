@@ -2,6 +2,10 @@
 //! client over a TcpStream (so that a test can also stall or hang up mid-upload), and
 //! the spool directory looked at after every request.
 
+use cxtriage::CheckOptions;
+use cxtriage::i18n::Lang;
+use cxtriage::report::OutputFormat;
+use cxtriage::report::ticket::{Intake, TicketFacts};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -209,6 +213,27 @@ fn check_cli(case: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().replace("sample-logs/", "")
 }
 
+/// The same analysis through the library as the server runs it: read on the page
+/// (`Intake::Web`), the uploads named as the browser names them.
+fn check_page(case: &str, lang: Lang, format: OutputFormat, facts: TicketFacts) -> String {
+    let opts = CheckOptions {
+        paths: vec![Path::new("sample-logs").join(case)],
+        display_root: Some(PathBuf::from("sample-logs")),
+        lang,
+        ticket: facts,
+        intake: Intake::Web,
+        ..CheckOptions::default()
+    };
+    cxtriage::report::render(&cxtriage::check(&opts).unwrap(), format)
+}
+
+/// A JSON report without its next step (the one field said differently on the page).
+fn without_next_step(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v.as_object_mut().unwrap().remove("next_step");
+    v
+}
+
 #[test]
 fn every_sample_uploaded_gives_the_same_report_as_check() {
     let server = Server::start(&[]);
@@ -218,10 +243,22 @@ fn every_sample_uploaded_gives_the_same_report_as_check() {
         let answer = post(&server, &parts);
         assert_eq!(answer.status, 200, "{case}: {}", answer.text());
         assert_eq!(answer.header("content-type").as_deref(), Some("application/json; charset=utf-8"));
-        let expected = check_cli(&case, &["-f", "json", "--lang", "vi"]);
-        assert!(answer.text() == expected, "{case}: the API's JSON differs from check -f json\n{}", answer.text());
-        let verdict: serde_json::Value = serde_json::from_str(&expected).unwrap();
+        let expected = check_page(&case, Lang::Vi, OutputFormat::Json, TicketFacts::default());
+        assert!(answer.text() == expected, "{case}: the API's JSON differs from the analysis\n{}", answer.text());
+        let cli = check_cli(&case, &["-f", "json", "--lang", "vi"]);
+        assert_eq!(without_next_step(&expected), without_next_step(&cli), "{case}: the page and check differ");
+        let verdict: serde_json::Value = serde_json::from_str(&cli).unwrap();
         assert_eq!(answer.header("x-cxtriage-verdict").as_deref(), verdict["verdict"].as_str(), "{case}");
+        // The next step: the page's draft button on the page, the command on the command line.
+        let page: serde_json::Value = serde_json::from_str(&expected).unwrap();
+        let (on_page, on_cli) = (page["next_step"].as_str(), verdict["next_step"].as_str());
+        if verdict["verdict"] == "insufficient_input" {
+            assert_eq!((on_page, on_cli), (None, None), "{case}: the summary says which logs to add");
+        } else {
+            let (on_page, on_cli) = (on_page.unwrap(), on_cli.unwrap());
+            assert!(on_page.contains("“Tải email nháp (.eml)”") && !on_page.contains("cxtriage"), "{case}: {on_page}");
+            assert!(on_cli.contains("cxtriage check -o yeu-cau.eml"), "{case}: {on_cli}");
+        }
         server.assert_spool_empty(&case);
     }
     let log = server.log();
@@ -254,7 +291,26 @@ fn every_format_and_the_ticket_facts_match_check() {
         assert_eq!(answer.status, 200, "{format}: {}", answer.text());
         let mut args = vec!["-f", format, "--lang", lang];
         args.extend(flags.iter().map(String::as_str));
-        assert!(answer.text() == check_cli("unpaid-trunk", &args), "{format} {lang} differs from check");
+        let lang = if lang == "vi" { Lang::Vi } else { Lang::En };
+        let output = match format {
+            "html" => OutputFormat::Html,
+            "markdown" => OutputFormat::Markdown,
+            "ticket" => OutputFormat::Ticket,
+            "text" => OutputFormat::Text,
+            _ => OutputFormat::Json,
+        };
+        assert!(answer.text() == check_page("unpaid-trunk", lang, output, page_facts()), "{format} differs");
+        let cli = check_cli("unpaid-trunk", &args);
+        if format == "ticket" {
+            // The e-mail to support has no next step for the customer: it is the same.
+            assert!(answer.text() == cli, "the ticket differs from check's");
+        } else {
+            assert!(
+                answer.text() != cli && !answer.text().contains("cxtriage check -o"),
+                "{format}: {}",
+                answer.text()
+            );
+        }
         if format == "ticket" {
             let ticket = answer.text();
             assert!(ticket.contains("Công ty TNHH Minh An") && !ticket.contains("secret"), "{ticket}");
@@ -265,10 +321,29 @@ fn every_format_and_the_ticket_facts_match_check() {
     let mut parts = vec![Part::Field("format", "all")];
     parts.extend(case_files("unpaid-trunk"));
     let all: serde_json::Value = serde_json::from_slice(&post(&server, &parts).body).unwrap();
-    assert_eq!(all["json"].as_str().unwrap(), check_cli("unpaid-trunk", &["-f", "json"]));
-    assert_eq!(all["html"].as_str().unwrap(), check_cli("unpaid-trunk", &["-f", "html"]));
+    let page = |f| check_page("unpaid-trunk", Lang::Vi, f, TicketFacts::default());
+    assert_eq!(all["json"].as_str().unwrap(), page(OutputFormat::Json));
+    assert_eq!(all["html"].as_str().unwrap(), page(OutputFormat::Html));
+    assert_eq!(all["eml"].as_str().unwrap(), page(OutputFormat::Eml));
+    // The page's report tells the customer to press the page's button, not to run a command.
+    let html = all["html"].as_str().unwrap();
+    assert!(html.contains("“Tải email nháp (.eml)”") && !html.contains("cxtriage check"), "{html}");
     assert_eq!(all["verdict"], "fix_first");
     server.assert_spool_empty("the formats");
+}
+
+/// The facts of `every_format_and_the_ticket_facts_match_check`, as the library takes them.
+fn page_facts() -> TicketFacts {
+    TicketFacts {
+        company: Some("Công ty TNHH Minh An".into()),
+        partner: Some("IDB".into()),
+        license_key: Some("ABCD-1234".into()),
+        fqdn: Some("admin:secret@minhan.3cx.vn:5001".into()),
+        contact_email: Some("it@minhan.vn".into()),
+        remote: Some("1 234 567 890".into()),
+        bill_checked: true,
+        ..TicketFacts::default()
+    }
 }
 
 #[test]

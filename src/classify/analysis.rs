@@ -27,6 +27,8 @@ pub struct TrunkHour {
     pub inbound_completed: u64,
     pub inbound_failed: u64,
     pub inbound_ordinary: u64,
+    /// The trunk's own registration failures (drawn on its lane, not the site's).
+    pub registration_failures: u64,
 }
 
 /// One hour of the timeline (local time of the logs).
@@ -136,6 +138,7 @@ fn timeline(s: &SiteState) -> Vec<TimelineHour> {
                             inbound_completed: t.inbound_completed,
                             inbound_failed: t.inbound_failed,
                             inbound_ordinary: t.inbound_ordinary,
+                            registration_failures: t.registration_failures,
                         })
                         .collect()
                 })

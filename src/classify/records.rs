@@ -98,6 +98,11 @@ pub struct RecordState {
     pub diverts: BTreeMap<crate::event::Divert, Tally>,
     /// Ordinary outcomes of outbound calls (busy, no answer, cancelled, wrong number...).
     pub callee_outcomes: BTreeMap<crate::event::Outcome, u64>,
+    /// Outbound rows that name no trunk (a CDR writes none for a call the carrier
+    /// refused), and the unanswered ones among them (bounded), joined to the activity
+    /// log's trunk at the end so that the per-trunk statistics count them.
+    pub outbound_untrunked: u64,
+    pub outbound_untrunked_rows: Vec<RecordRow>,
 }
 
 /// At most this many call intervals are kept for concurrency (16 bytes each).
@@ -294,6 +299,13 @@ impl Classifier {
                     Party::Number(n) => n,
                     _ => rec.dialled,
                 };
+                if trunk_dn(&rec.to).is_none() {
+                    r.outbound_untrunked += 1;
+                    if !answered && r.outbound_untrunked_rows.len() < DISTINCT_CAP {
+                        let row = RecordRow { call: rec.call_number, number: number_key(number), at: rec.started };
+                        r.outbound_untrunked_rows.push(row);
+                    }
+                }
                 if let Some(dn) = trunk_dn(&rec.to) {
                     let t = r.trunks.entry(&*String::from_utf8_lossy(dn), |k: &str| k.to_owned());
                     t.outbound += 1;

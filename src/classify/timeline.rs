@@ -27,6 +27,8 @@ pub struct TrunkHourAcc {
     pub inbound_completed: u64,
     pub inbound_failed: u64,
     pub inbound_ordinary: u64,
+    /// The trunk's own registration failures (drawn on its lane, not the site's).
+    pub registration_failures: u64,
 }
 
 /// What a moment of the log counts for on the timeline.
@@ -63,7 +65,7 @@ impl Classifier {
             Tick::Failed => h.failed += 1,
             Tick::Ordinary => h.ordinary += 1,
         }
-        if let (Some(i), Tick::Completed | Tick::Failed | Tick::Ordinary) = (trunk, what) {
+        if let Some(i) = trunk {
             let slot = match h.trunks.iter().position(|t| t.trunk == i) {
                 Some(p) => p,
                 None => {
@@ -73,6 +75,7 @@ impl Classifier {
             };
             let t = &mut h.trunks[slot];
             match (what, inbound) {
+                (Tick::RegistrationFailure, _) => t.registration_failures += 1,
                 (Tick::Completed, false) => t.completed += 1,
                 (Tick::Completed, true) => {
                     t.completed += 1;

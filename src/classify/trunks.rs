@@ -184,8 +184,8 @@ impl Classifier {
 
     pub(super) fn on_trunk_registration_failed(&mut self, e: &Event<'_>, trunk: TrunkRef<'_>, status: SipStatus<'_>) {
         self.stats.registrations_failed += 1;
-        self.tick(e.ts, None, super::timeline::Tick::RegistrationFailure);
         let i = self.trunk(trunk);
+        self.tick(e.ts, Some(i), super::timeline::Tick::RegistrationFailure);
         let t = &mut self.state.trunks[i as usize];
         t.registration_failures.add(e, Some(status.code), self.evidence_cap);
         t.registration_failures_total += 1;

@@ -26,12 +26,22 @@ fn next_step(o: &mut String, r: &Report) {
         o,
         "<section id=\"next-step\">\n<h2>{}</h2>\n<p>{}</p>\n<p><a class=\"mailto\" href=\"{}\">{}</a></p>\n<details><summary>{}</summary>\n<pre class=\"ticket\">{}</pre>\n</details>\n</section>",
         esc(t(Msg::HtmlNextStep)),
-        esc(t(Msg::HtmlNextStepText)),
+        esc(&format!("{} {}", t(Msg::HtmlNextStepText), draft_how(r))),
         esc(&href),
         esc(&fill(t(Msg::HtmlMailto), &[("to", &tk.to)])),
         esc(t(Msg::HtmlTicketCopy)),
         esc(&super::ticket::render_one(r, tk)),
     );
+}
+
+/// How to get the e-mail draft where the report is read: the command, or the page's button.
+fn draft_how(r: &Report) -> String {
+    match r.intake {
+        super::ticket::Intake::Cli => Msg::HtmlDraftCli.text(r.lang).to_owned(),
+        super::ticket::Intake::Web => {
+            fill(Msg::HtmlDraftWeb.text(r.lang), &[("button", &Msg::WebDraftButton.text(r.lang))])
+        }
+    }
 }
 
 /// Percent-encoding for a mailto: URL (RFC 6068): everything but unreserved ASCII.
@@ -75,7 +85,7 @@ pub fn render(r: &Report) -> String {
         esc(r.tool.name),
         esc(r.tool.version),
         esc(super::verdict_text(lang, r.verdict)),
-        esc(&r.summary),
+        esc(&super::text::summary_line(r)),
         esc(t(Msg::LabelPeriod)),
         esc(&period_text(lang, &r.period)),
     );
@@ -410,9 +420,13 @@ fn hhmm(t: Timestamp) -> String {
     format!("{h:02}:{mi:02}")
 }
 
-fn date(t: Timestamp) -> String {
+/// A day as the reader writes it: 20/11/2026 in Vietnamese, 2026-11-20 in English.
+fn date(lang: Lang, t: Timestamp) -> String {
     let (y, mo, d, ..) = t.fields();
-    format!("{y:04}-{mo:02}-{d:02}")
+    match lang {
+        Lang::Vi => format!("{d:02}/{mo:02}/{y:04}"),
+        Lang::En => format!("{y:04}-{mo:02}-{d:02}"),
+    }
 }
 
 fn f1(x: f64) -> String {
@@ -497,13 +511,21 @@ fn chart(o: &mut String, r: &Report) {
             lanes.push(Lane { name, height: TRUNK_H, bins: vec![Count::default(); nbu] });
         }
     }
-    let mut regs = vec![0u64; nbu];
+    // Registration failures per lane: a trunk's on its (first) lane, the rest (phones,
+    // scanners) on the lane of every call.
+    let mut regs = vec![vec![0u64; nbu]; lanes.len()];
     for h in hours {
         let i = bin_of(hour_of(h.start));
         lanes[0].bins[i].completed += h.completed;
         lanes[0].bins[i].ordinary += h.ordinary;
         lanes[0].bins[i].failed += h.failed;
-        regs[i] += h.registration_failures;
+        let on_trunks: u64 = h.trunks.iter().map(|t| t.registration_failures).sum();
+        regs[0][i] += h.registration_failures.saturating_sub(on_trunks);
+        for th in &h.trunks {
+            if let Some(&(_, _, k)) = lane_of.iter().find(|(id, ..)| *id == th.trunk) {
+                regs[k][i] += th.registration_failures;
+            }
+        }
         for th in &h.trunks {
             for &(id, inbound, k) in &lane_of {
                 if id != th.trunk {
@@ -526,7 +548,7 @@ fn chart(o: &mut String, r: &Report) {
             }
         }
     }
-    let reg_max = regs.iter().copied().max().unwrap_or(0);
+    let reg_max = regs.iter().flatten().copied().max().unwrap_or(0);
 
     // Horizontal geometry.
     let width = WIDTH.max(LEFT + RIGHT + nb as f64 * MIN_SLOT);
@@ -677,9 +699,9 @@ fn chart(o: &mut String, r: &Report) {
         let a = bin_start(i);
         let z = Timestamp::from_millis(a.millis() + b * HOUR_MS);
         if b < 24 && a.days() == z.add_millis(-1).days() {
-            format!("{} {}–{}", date(a), hhmm(a), hhmm(z))
+            format!("{} {}–{}", date(lang, a), hhmm(a), hhmm(z))
         } else {
-            format!("{} {} – {} {}", date(a), hhmm(a), date(z), hhmm(z))
+            format!("{} {} – {} {}", date(lang, a), hhmm(a), date(lang, z), hhmm(z))
         }
     };
 
@@ -690,6 +712,8 @@ fn chart(o: &mut String, r: &Report) {
         let bottom = top + lane.height;
         let max = lane.bins.iter().map(|c| c.completed + c.ordinary + c.failed).max().unwrap_or(0);
         let (ymax, step) = nice_axis(max);
+        let lane_regs = &regs[k];
+        let lane_reg_max = lane_regs.iter().copied().max().unwrap_or(0);
         let y_of = |v: u64| bottom - v as f64 / ymax as f64 * lane.height;
         let _ = writeln!(o, "<g class=\"lane\" data-lane=\"{k}\">");
         let _ = write!(
@@ -729,8 +753,8 @@ fn chart(o: &mut String, r: &Report) {
                 failed_l,
                 c.failed
             );
-            if k == 0 && reg_max > 0 {
-                let _ = write!(tip, " · {}: {}", reg_l, regs[i]);
+            if lane_reg_max > 0 {
+                let _ = write!(tip, " · {}: {}", reg_l, lane_regs[i]);
             }
             let _ = write!(
                 o,
@@ -777,9 +801,10 @@ fn chart(o: &mut String, r: &Report) {
             }
             o.push_str("</g>\n");
         }
-        // Registration failures: a line on its own scale (right axis), in the first lane.
-        if k == 0 && reg_max > 0 {
-            let (rmax, rstep) = nice_axis(reg_max);
+        // Registration failures: a line on its own scale (right axis), on the failing
+        // trunk's lane (the site's lane for those of no trunk).
+        if lane_reg_max > 0 {
+            let (rmax, rstep) = nice_axis(lane_reg_max);
             let ry = |v: u64| bottom - v as f64 / rmax as f64 * lane.height;
             let mut v = 0;
             while v <= rmax {
@@ -791,14 +816,14 @@ fn chart(o: &mut String, r: &Report) {
                 );
                 v += rstep;
             }
-            let pts: Vec<String> = regs
+            let pts: Vec<String> = lane_regs
                 .iter()
                 .enumerate()
                 .map(|(i, v)| format!("{},{}", f1(LEFT + (i as f64 + 0.5) * slot), f1(ry(*v))))
                 .collect();
             let _ = writeln!(o, "<polyline class=\"reg\" points=\"{}\"/>", pts.join(" "));
             if slot >= 6.0 {
-                for (i, v) in regs.iter().enumerate().filter(|(_, v)| **v > 0) {
+                for (i, v) in lane_regs.iter().enumerate().filter(|(_, v)| **v > 0) {
                     let _ = writeln!(
                         o,
                         "<circle class=\"regdot\" cx=\"{}\" cy=\"{}\" r=\"3\"><title>{}: {}: {v}</title></circle>",
@@ -844,12 +869,18 @@ fn chart(o: &mut String, r: &Report) {
             f1(axis_y + 4.0)
         );
         if step >= 24 {
-            let _ = write!(o, "<text class=\"xdate\" x=\"{}\" y=\"{}\">{}</text>", f1(x), f1(axis_y + 16.0), date(t));
+            let _ =
+                write!(o, "<text class=\"xdate\" x=\"{}\" y=\"{}\">{}</text>", f1(x), f1(axis_y + 16.0), date(lang, t));
         } else {
             let _ = write!(o, "<text class=\"xtick\" x=\"{}\" y=\"{}\">{}</text>", f1(x), f1(axis_y + 16.0), hhmm(t));
             if last_day != Some(t.days()) {
-                let _ =
-                    write!(o, "<text class=\"xdate\" x=\"{}\" y=\"{}\">{}</text>", f1(x), f1(axis_y + 30.0), date(t));
+                let _ = write!(
+                    o,
+                    "<text class=\"xdate\" x=\"{}\" y=\"{}\">{}</text>",
+                    f1(x),
+                    f1(axis_y + 30.0),
+                    date(lang, t)
+                );
             }
         }
         last_day = Some(t.days());
@@ -966,6 +997,8 @@ main{padding:12px 10px 30px}
 pre.evidence{white-space:pre;overflow-x:auto;overflow-wrap:normal}
 .ev{padding-left:0;text-indent:0}
 .facts{gap:2px 14px}
+/* The format name wraps too: unwrapped it made the inputs table 10 px wider than a phone. */
+table.inputs td.fmt{white-space:normal}
 }
 @media print{
 :root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;--card:#fff;--code:#f6f8fa;--ok:#2da44e;--ko:#cf222e;--ord:#afb8c1;--reg:#8250df;--mk:#000;--grid:#ddd;

@@ -24,7 +24,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(
         o,
         "> {}\n>\n> cxtriage {} — {}\n",
-        paragraph(&r.summary),
+        paragraph(&super::text::summary_line(r)),
         inline(r.tool.version),
         inline(t(Msg::LabelVerdict))
     );
@@ -195,6 +195,10 @@ fn records(o: &mut String, r: &Report, c: &RecordStats) {
         );
         let _ = writeln!(o, "  - {}", inline(&line));
     }
+    if c.outbound_no_trunk > 0 && !c.trunks.is_empty() {
+        let line = fill(Msg::TrunkCallsNoTrunk.text(lang), &[("n", &c.outbound_no_trunk)]);
+        let _ = writeln!(o, "  - {}", inline(&line));
+    }
 }
 
 /// "trunk 10000 (VNPT)", the name from the PBX's trunk list when known.
@@ -360,6 +364,7 @@ pub(crate) mod tests {
             lang: Lang::En,
             verdict: Verdict::FixFirst,
             summary: "- starts like a list\nand has a line break".into(),
+            next_step: None,
             period: Period { first: Some(ts), last: Some(ts) },
             pbx: Pbx {
                 version: None,
@@ -397,6 +402,7 @@ pub(crate) mod tests {
             coverage: Default::default(),
             tickets: Vec::new(),
             roots: Vec::new(),
+            intake: Default::default(),
         }
     }
 

@@ -133,6 +133,11 @@ pub struct Report {
     pub lang: Lang,
     pub verdict: Verdict,
     pub summary: String,
+    /// The verdict's next step of the support process, said for where the report is
+    /// read (`CheckOptions::intake`); none when the logs were not enough (an extension
+    /// of the contract, like `timeline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
     pub period: Period,
     pub pbx: Pbx,
     pub inputs: Vec<InputReport>,
@@ -151,6 +156,9 @@ pub struct Report {
     /// The paths as given (`check <PATH>...`), to show evidence paths relative to them.
     #[serde(skip)]
     pub roots: Vec<String>,
+    /// Where the report is read (`CheckOptions::intake`), for the renderers' next step.
+    #[serde(skip)]
+    pub intake: ticket::Intake,
 }
 
 impl Report {
@@ -833,6 +841,7 @@ pub fn build(opts: &CheckOptions, plans: &[Plan], outcomes: &[InputOutcome], a: 
         lang,
         verdict: v,
         summary,
+        next_step: ticket::next_step(lang, v, opts.intake, &opts.ticket),
         period,
         pbx: Pbx {
             version: a.pbx.version.clone(),
@@ -848,6 +857,7 @@ pub fn build(opts: &CheckOptions, plans: &[Plan], outcomes: &[InputOutcome], a: 
         coverage,
         tickets: Vec::new(),
         roots: opts.paths.iter().map(|p| p.display().to_string()).collect(),
+        intake: opts.intake,
     };
     report.tickets = ticket::build_all(&report, &opts.ticket);
     report.ticket = report.tickets.first().cloned();

@@ -12,13 +12,22 @@ use std::fmt::Write;
 
 const RULE: &str = "────────────────────────────────────────────────────────────";
 
+/// The summary followed by the verdict's next step, as every report for the customer
+/// opens (the e-mail to support has the summary alone).
+pub(crate) fn summary_line(r: &Report) -> String {
+    match &r.next_step {
+        Some(next) => format!("{} {next}", r.summary),
+        None => r.summary.clone(),
+    }
+}
+
 pub fn render(r: &Report) -> String {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
     let mut o = String::new();
 
     let _ = writeln!(o, "cxtriage {} — {}: {}", r.tool.version, t(Msg::LabelVerdict), verdict_text(lang, r.verdict));
-    let _ = writeln!(o, "{}\n", r.summary);
+    let _ = writeln!(o, "{}\n", summary_line(r));
 
     // Faults first; what is only noted (ordinary busy calls, diverted calls) under a
     // heading of its own, so that "no fault" is never followed by "1 problem found".

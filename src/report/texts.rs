@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 /// Calls `f` on every human-readable or log-derived text of the report, map keys included.
 pub fn each_mut(r: &mut Report, f: &mut dyn FnMut(&mut String)) {
     f(&mut r.summary);
+    r.next_step.iter_mut().for_each(&mut *f);
     for s in [&mut r.pbx.version, &mut r.pbx.os, &mut r.pbx.fqdn].into_iter().flatten() {
         f(s);
     }

@@ -22,7 +22,25 @@ use std::fmt::Write;
 /// The support desk of the process (shared/seed): every e-mail there opens a ticket.
 pub const SUPPORT_ADDRESS: &str = "support@idb.com.vn";
 
-pub use crate::options::TicketFacts;
+pub use crate::options::{Intake, TicketFacts};
+
+/// The verdict's next step of the support process (step 2: the e-mail to support), as
+/// it is done where the report is read. `None` when the logs were not enough: the
+/// summary then says which logs to add.
+pub fn next_step(lang: crate::i18n::Lang, v: Verdict, intake: Intake, facts: &TicketFacts) -> Option<String> {
+    let msg = match (v, intake) {
+        (Verdict::InsufficientInput, _) => return None,
+        (Verdict::FixFirst, Intake::Cli) => Msg::NextFixFirstCli,
+        (Verdict::FixFirst, Intake::Web) => Msg::NextFixFirstWeb,
+        (Verdict::Escalate, Intake::Cli) => Msg::NextEscalateCli,
+        (Verdict::Escalate, Intake::Web) => Msg::NextEscalateWeb,
+        (Verdict::NoFaultFound, Intake::Cli) => Msg::NextNoFaultCli,
+        (Verdict::NoFaultFound, Intake::Web) => Msg::NextNoFaultWeb,
+    };
+    let to = or(&facts.to, SUPPORT_ADDRESS);
+    Some(fill(msg.text(lang), &[("to", &to), ("button", &Msg::WebDraftButton.text(lang))]))
+}
+
 
 /// The admin console address without any user or password (`user:pass@host` is dropped).
 fn console_link(fqdn: &str) -> String {
@@ -259,15 +277,18 @@ fn problem_line(r: &Report, problem: Option<&Finding>) -> String {
 fn finding_block(body: &mut String, r: &Report, f: &Finding) {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
+    // The figures on a line of their own: after the subject's own parenthesis, "(VNPT)
+    // (độ tin cậy …)" read as two asides in a row.
     let _ = writeln!(
         body,
-        "- {} — {} ({} {:.0}%, {} {}, {})",
+        "- {} — {}\n  {}: {:.0}% · {}: {} · {}: {}",
         f.title,
         subject_text(lang, f),
-        t(Msg::LabelConfidence).to_lowercase(),
+        t(Msg::LabelConfidence),
         f.confidence * 100.0,
-        t(Msg::LabelCount).to_lowercase(),
+        t(Msg::LabelCount),
         super::count(lang, f.count),
+        t(Msg::LabelPeriod),
         time_span(lang, f.first_seen, f.last_seen)
     );
     if !f.evidence.is_empty() {

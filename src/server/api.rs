@@ -6,7 +6,7 @@ use super::{App, Place, RETRY_AFTER_SECONDS, human_bytes};
 use crate::check::CheckOptions;
 use crate::classify::Verdict;
 use crate::i18n::{Lang, Msg, fill};
-use crate::report::ticket::TicketFacts;
+use crate::report::ticket::{Intake, TicketFacts};
 use crate::report::{self, OutputFormat, Report};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
@@ -220,6 +220,8 @@ async fn handle(
         lang: request.lang,
         ticket: request.facts,
         threads: Some(app.threads_per_analysis),
+        // Read on the page: the next step names the page's draft button, not a command.
+        intake: Intake::Web,
         ..CheckOptions::default()
     };
     let format = request.format;

@@ -16,11 +16,11 @@
       dl_html: "Tải báo cáo (HTML)",
       dl_md: "Tải báo cáo (Markdown)",
       dl_json: "Tải báo cáo (JSON)",
-      dl_draft: "Tải thư nháp",
-      copy_ticket: "Sao chép nội dung thư",
+      dl_draft: "Tải email nháp (.eml)",
+      copy_ticket: "Sao chép nội dung email",
       draft_note_ticket: "Thư nháp là nội dung thư yêu cầu hỗ trợ (tiêu đề và nội dung) dạng văn bản; hãy đính kèm báo cáo HTML và các tệp nhật ký khi gửi.",
-      draft_note_eml: "Thư nháp (.eml) mở được bằng Outlook hoặc Thunderbird, đã đính kèm báo cáo; hãy kiểm tra lại rồi gửi.",
-      ticket_title: "Xem nội dung thư yêu cầu hỗ trợ",
+      draft_note_eml: "Email nháp (.eml) mở được bằng Outlook hoặc Thunderbird, đã đính kèm báo cáo; hãy kiểm tra lại rồi gửi.",
+      ticket_title: "Xem nội dung email yêu cầu hỗ trợ",
       facts_title: "Thông tin cho thư yêu cầu hỗ trợ",
       facts_note: "Nhật ký không cho biết những thông tin này. Trình duyệt này ghi nhớ chúng cho lần sau; chúng chỉ được gửi kèm khi phân tích, để điền vào thư.",
       f_company: "Tên công ty",
@@ -44,8 +44,8 @@
       done: "Đã phân tích {n} tệp.",
       failed: "Không phân tích được",
       network: "Không kết nối được tới máy chủ. Quý khách hãy kiểm tra mạng rồi thử lại.",
-      copied: "Đã sao chép nội dung thư.",
-      copy_failed: "Trình duyệt không cho sao chép; hãy mở “Xem nội dung thư” và sao chép bằng tay.",
+      copied: "Đã sao chép nội dung email.",
+      copy_failed: "Trình duyệt không cho sao chép; hãy mở “Xem nội dung email yêu cầu hỗ trợ” và sao chép bằng tay.",
       verdict_fix_first: "CẦN XỬ LÝ TRƯỚC",
       verdict_escalate: "CẦN GỬI HỖ TRỢ",
       verdict_no_fault_found: "KHÔNG PHÁT HIỆN LỖI",
@@ -78,7 +78,7 @@
       dl_html: "Download report (HTML)",
       dl_md: "Download report (Markdown)",
       dl_json: "Download report (JSON)",
-      dl_draft: "Download e-mail draft",
+      dl_draft: "Download the e-mail draft (.eml)",
       copy_ticket: "Copy e-mail text",
       draft_note_ticket: "The draft is the support e-mail (subject and body) as plain text; attach the HTML report and the log files when you send it.",
       draft_note_eml: "The draft (.eml) opens in Outlook or Thunderbird with the report attached; check it, then send it.",
@@ -269,6 +269,9 @@
     box.className = r.verdict;
     $("verdict-label").textContent = t("verdict_" + r.verdict);
     $("summary").textContent = r.summary;
+    // The report's own next step, said for this page (the server asks for it: no command line here).
+    $("next-step").textContent = r.next_step || "";
+    $("next-step").hidden = !r.next_step;
     $("ticket-text").value = result.ticket;
     var frame = $("report");
     frame.onload = function () {

@@ -83,6 +83,14 @@ test("a customer drops the unpaid-trunk logs and gets the Vietnamese verdict, th
   assert.equal(await page.locator("#verdict-label").innerText(), "CẦN XỬ LÝ TRƯỚC");
   const summary = await page.locator("#summary").innerText();
   assert.match(summary, /trung kế 10000 \(VNPT\)/, summary);
+  // The next step is said for this page: press its draft button (named as the button is
+  // labelled), never a command line the customer has no use for here.
+  const next = await page.locator("#next-step").innerText();
+  const button = await page.locator("#dl-draft").innerText();
+  assert.ok(next.includes("“" + button + "”"), `the next step names the button “${button}”: ${next}`);
+  assert.doesNotMatch(next + summary, /cxtriage check|-o yeu-cau/, "no command on the page");
+  const inFrame = await page.frameLocator("#report").locator("#next-step").innerText();
+  assert.ok(inFrame.includes("“" + button + "”") && !/cxtriage check/.test(inFrame), inFrame);
   // The report itself, as `check -f html` renders it, inside the sandboxed frame.
   const frame = page.frameLocator("#report");
   await frame.locator("#timeline").waitFor({ timeout: 10000 });
@@ -154,6 +162,9 @@ test("a customer drops the unpaid-trunk logs and gets the Vietnamese verdict, th
   // The label is the page's own words; the summary comes with the re-analysis in English.
   await page.waitForFunction(() => /trunk 10000/i.test(document.getElementById("summary").textContent), null, { timeout: 60000 });
   assert.match(await page.locator("#summary").innerText(), /Main fault: .*trunk 10000/i);
+  const nextEn = await page.locator("#next-step").innerText();
+  const buttonEn = await page.locator("#dl-draft").innerText();
+  assert.ok(nextEn.includes("“" + buttonEn + "”"), `the English next step names “${buttonEn}”: ${nextEn}`);
   assert.deepEqual(errors, [], "no console error (a CSP violation would be one)");
   await context.close();
 });
