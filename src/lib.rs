@@ -3,7 +3,10 @@
 //!
 //! Data flows one way: [`input`] (files, decoding, detection, chunks) → [`parse`]
 //! (one module per format, zero-copy) → [`event`] → [`classify`] (one rule per fault
-//! id) → [`report`] (one model, one renderer per format). [`check::check`] runs it all.
+//! id) → [`report`] (one model, one renderer per format). [`pipeline`] reads the inputs
+//! through their format's spec ([`parse::registry`]) into an observer; [`check::check`]
+//! runs it all. Options are plain structs ([`options`]); the argument parser is the
+//! binary's.
 
 pub mod addr;
 pub mod batch;

@@ -1,10 +1,10 @@
 //! The CSV framing shared by the CSV readers (v20 CDR, call log, Event Log export) and
 //! the cell trimming system info uses: the `csv` crate parses (quoted fields, CRLF),
-//! [`CsvRows`] accounts for every physical line around it (blank lines, multi-line
+//! `CsvRows` accounts for every physical line around it (blank lines, multi-line
 //! quoted fields, a last line without `\n`), so
 //! `lines == records + continuation + blank + unrecognized`; headers are matched by
-//! normalised keys ([`header_key_into`]) and the delimiter is chosen by the reader's
-//! header score ([`sniff_delimiter`]).
+//! normalised keys (`header_key_into`) and the delimiter is chosen by the reader's
+//! header score (`sniff_delimiter`).
 
 use super::LineCounts;
 use std::io::{self, Read};
