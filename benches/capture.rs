@@ -1,10 +1,11 @@
 //! Throughput of the packet-capture reader on a generated 100 MiB capture (RTP calls
 //! both ways, 20 ms PCMU packets): `pcap-parser` alone (blocks iterated, nothing
 //! decoded), and the whole reader (pcap-parser + etherparse + RTP loss/jitter per
-//! stream). Run: `cargo bench --bench capture`.
+//! stream); and the reader on a 100 MiB capture of SIP only (calls of six messages:
+//! INVITE, 180, 200, ACK, BYE, 200). Run: `cargo bench --bench capture`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use cxtriage::parse::pcap::{read, rtp_packet, write_pcap};
+use cxtriage::parse::pcap::{read, rtp_packet, sip_packet, write_pcap};
 use pcap_parser::{PcapBlockOwned, PcapError};
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -33,6 +34,51 @@ fn capture() -> Vec<u8> {
         call += 40;
     }
     cap
+}
+
+/// Calls of six SIP messages between the PBX and a carrier, until 100 MiB.
+fn sip_capture() -> Vec<u8> {
+    let mut cap = Vec::with_capacity(CAPTURE_BYTES + (1 << 20));
+    let (pbx, carrier): (SocketAddr, SocketAddr) =
+        ("192.168.1.10:5060".parse().unwrap(), "203.0.113.10:5060".parse().unwrap());
+    let mut call = 0u32;
+    while cap.len() < CAPTURE_BYTES {
+        let t = 1_796_288_400.0 + f64::from(call);
+        let (id, to) = (format!("Call-ID: bench-{call}@192.168.1.10"), format!("To: <sip:09{call:08}@sip.carrier.vn>"));
+        let (from, ua) =
+            ("From: <sip:84241234567@sip.carrier.vn>;tag=b1", "User-Agent: 3CXPhoneSystem 20.0.8.1131 (1131)");
+        let via = "Via: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bK-bench";
+        let invite = format!("INVITE sip:09{call:08}@sip.carrier.vn SIP/2.0");
+        let messages = [
+            (pbx, carrier, invite.as_str(), "CSeq: 1 INVITE"),
+            (carrier, pbx, "SIP/2.0 180 Ringing", "CSeq: 1 INVITE"),
+            (carrier, pbx, "SIP/2.0 200 OK", "CSeq: 1 INVITE"),
+            (pbx, carrier, "ACK sip:x@203.0.113.10 SIP/2.0", "CSeq: 1 ACK"),
+            (pbx, carrier, "BYE sip:x@203.0.113.10 SIP/2.0", "CSeq: 2 BYE"),
+            (carrier, pbx, "SIP/2.0 200 OK", "CSeq: 2 BYE"),
+        ];
+        let packets = messages.iter().enumerate().map(|(i, (src, dst, start, cseq))| {
+            (t + i as f64 * 0.1, *src, *dst, sip_packet(start, &[via, from, to.as_str(), id.as_str(), cseq, ua]))
+        });
+        write_pcap(&mut cap, packets.collect::<Vec<_>>());
+        call += 1;
+    }
+    cap
+}
+
+fn sip_reader(c: &mut Criterion) {
+    let cap = sip_capture();
+    let mut g = c.benchmark_group("sip_capture_100MiB");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(cap.len() as u64));
+    g.bench_function("reader_sip_transactions", |b| {
+        b.iter(|| {
+            let mut events = 0u64;
+            let counts = read(&mut black_box(&cap[..]), 0, 7 * 60, &mut |_| events += 1).expect("read");
+            black_box((events, counts.records))
+        })
+    });
+    g.finish();
 }
 
 fn capture_reader(c: &mut Criterion) {
@@ -72,5 +118,5 @@ fn capture_reader(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, capture_reader);
+criterion_group!(benches, capture_reader, sip_reader);
 criterion_main!(benches);
