@@ -204,7 +204,10 @@ fn step<'n>(
         match read(&mut stream, &ctx, &mut observe) {
             Ok(counts) => {
                 // System info feeds the report's PBX facts: each of its lines is used.
-                if spec.kind == Kind::SystemInfo {
+                // A capture's records are its decoded packets, each one looked at for
+                // RTP and SIP (its events are per stream and per message, far fewer):
+                // a DNS or HTTPS packet is of no interest, not a line not understood.
+                if matches!(spec.kind, Kind::SystemInfo | Kind::Capture) {
                     sink.used[i] = counts.records;
                 }
                 sink.cursors[i].counts = counts;
