@@ -1,6 +1,8 @@
 //! Address facts shared by the readers and the classifier (kept out of `parse` so the
 //! classifier and the event model do not depend on a reader).
 
+#![deny(missing_docs)]
+
 use std::net::IpAddr;
 
 /// Whether an address is reachable only inside a site (RFC 1918, CGNAT, loopback, link-local).

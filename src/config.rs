@@ -15,6 +15,8 @@
 //! contact_email = "it@minhan.vn"
 //! ```
 
+#![deny(missing_docs)]
+
 use crate::i18n::Lang;
 use crate::report::ticket::TicketFacts;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,7 @@
 //! Errors that stop a run. Each message says what went wrong and what to do.
 
+#![deny(missing_docs)]
+
 use std::io;
 use std::path::PathBuf;
 

@@ -3,6 +3,8 @@
 //! Events borrow their text from the chunk buffer they were parsed from, so the
 //! hot path allocates nothing per line; the classifier copies only what it keeps.
 
+#![deny(missing_docs)]
+
 use crate::timestamp::Timestamp;
 use std::fmt;
 use std::net::IpAddr;
@@ -597,7 +599,12 @@ pub enum EventKind<'a> {
     /// What a system-info file (`tcxSystemInfo_*.txt`) says of the PBX, once per file.
     SystemInfo(&'a SystemInfo),
     /// A sample of one 3CX service in `DbTables/tsdb.services.csv`: its processes.
-    ServiceSample { service: &'a [u8], processes: u32 },
+    ServiceSample {
+        /// The service's name (the table's index mapped to 3CX's name for it).
+        service: &'a [u8],
+        /// Its running processes in that sample (0: not running).
+        processes: u32,
+    },
     /// `#Date:` header of the media-server log.
     DateHeader,
     /// A 3CX record (it has a code) whose template this version does not know.
@@ -613,7 +620,7 @@ pub struct SystemInfo {
     pub os: Option<String>,
     /// `Number of Extensions = 7`.
     pub extensions: Option<u32>,
-    /// A key naming the FQDN (`FQDN = pbx.example.3cx.vn`) [I]: not in the known samples.
+    /// A key naming the FQDN (`FQDN = pbx.example.3cx.vn`) \[I\]: not in the known samples.
     pub fqdn: Option<String>,
 }
 

@@ -8,6 +8,8 @@
 //! ([`MAX_SHAPES`] per input); lines past it are counted, not shaped. Chunks are
 //! merged in file order, so the table is the same for any thread count.
 
+#![deny(missing_docs)]
+
 use serde::Serialize;
 use std::collections::HashMap;
 

@@ -5,6 +5,8 @@
 //! `05/11/2026` is 5 November or 11 May is decided once per file by
 //! [`DateOrderVotes::decide`], from the whole sample rather than one line.
 
+#![deny(missing_docs)]
+
 use nom::{
     IResult, Parser,
     branch::alt,

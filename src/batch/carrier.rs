@@ -37,7 +37,7 @@ const CARRIERS: &[(&str, &str)] = &[
 /// of them is run by that carrier. VNPT's IMS hosts are under `ims.vnpt.vn` (its SIP
 /// trunk provisioning, e.g. `hnitest.ims.vnpt.vn`); for the others the domain is the
 /// carrier's own, not a host seen in a trunk's configuration. Vinaphone before VNPT, as
-/// in [`CARRIERS`].
+/// in `CARRIERS`.
 pub const DOMAINS: &[(&str, &str)] = &[
     ("vinaphone.com.vn", "Vinaphone"),
     ("vinaphone.vn", "Vinaphone"),

@@ -38,7 +38,7 @@ pub struct CallState {
     pub answered_by: u64,
 }
 
-/// Calls in progress, bounded: past [`OpenCalls::cap`] the call opened longest ago is
+/// Calls in progress, bounded: past `OpenCalls::cap` the call opened longest ago is
 /// forgotten (a log cut mid-call, or calls whose end 3CX never logged). The opening
 /// order is kept in a queue, so forgetting is amortised O(1), never a scan of the map.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 //! [`Classifier::observe`] folds each event into per-trunk / extension / IP / call
 //! state ([`state`]); [`Classifier::finish`] runs every rule of [`rules`] (one file
 //! per fault id) over that state and returns an [`Analysis`]. Rules read state (and
-//! the shared derivations of [`derive`]) only, never each other, so their order does
+//! the shared derivations of [`derive`](mod@derive)) only, never each other, so their order does
 //! not matter and each can be tested alone. Findings are facts ([`finding`]): no
 //! language is spoken here; `report` renders them.
 

@@ -8,6 +8,8 @@
 //! analysed, never past the size its header declares, and the caps of [`Limits`]
 //! (per member, per archive, member count) stop zip bombs before anything is read.
 
+#![deny(missing_docs)]
+
 use super::Source;
 use super::detect::SkipReason;
 use flate2::read::MultiGzDecoder;

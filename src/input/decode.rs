@@ -2,6 +2,8 @@
 //! Everything downstream sees UTF-8 (or whatever bytes the file had: invalid UTF-8
 //! is kept as is and shown lossily, never rejected).
 
+#![deny(missing_docs)]
+
 use std::io::{self, Read};
 
 /// The text encoding of an input, as [`sniff`] decided it; reported per file in the

@@ -5,7 +5,7 @@
 //! above it are preamble: the French export has five); the delimiter is whichever of
 //! `,` `;` `\t` finds it. Day/month order is decided once per file from all its rows,
 //! so the file is read whole (these exports are small) and passed over twice.
-//! Line accounting is [`CsvRows`]'s: the header row counts as a record.
+//! Line accounting is `CsvRows`'s: the header row counts as a record.
 
 use super::LineCounts;
 use super::cdr;

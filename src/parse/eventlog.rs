@@ -10,7 +10,7 @@
 //! A row without an id is identified by its template ([`identify`]).
 //!
 //! Times are UTC; `utc_offset_minutes` puts them in the PBX's local time. Line
-//! accounting is [`CsvRows`]'s: the header row counts as a record, a multi-line
+//! accounting is `CsvRows`'s: the header row counts as a record, a multi-line
 //! quoted `Details` (a SIP request, 10034 JSON) is one record plus continuations.
 
 use super::LineCounts;

@@ -4,7 +4,7 @@
 //! The spec gives only that shape; the check names (`Firewall check`, `SIP trunks`,
 //! `Phone Templates`) are those of event 30039, which reports the same checks, and the
 //! verdict words those of 30039 and of the console (`PASSED`/`FAILED`, `OK`, `Warning`)
-//! [I]. Anything after the verdict word (`FAILED (port 5060 closed)`) is detail kept in
+//! \[I\]. Anything after the verdict word (`FAILED (port 5060 closed)`) is detail kept in
 //! the evidence. Line accounting: each check is a record; a title line (`Health
 //! Report`, `[Section]`, a time) is a record too when the file has checks; any other
 //! line is unrecognised.

@@ -10,7 +10,7 @@
 //! (registrations, calls on trunks, refused credentials) come first, in packet order,
 //! the evidence line being the number of the packet that tells each.
 //!
-//! RTP is told from other UDP by its header [I]: version 2, a payload type of the
+//! RTP is told from other UDP by its header \[I\]: version 2, a payload type of the
 //! audio/video range (not RTCP's 72–76), both ports ≥ 1024 and not SIP (5060/5061) or
 //! STUN (3478). The clock rate is taken as 8 kHz (G.711, G.729, G.722's RTP clock),
 //! what 3CX uses with carriers and phones; a 48 kHz Opus stream would show its jitter

@@ -1,7 +1,7 @@
 //! v20 support bundle `DbTables/tsdb.system.csv` (input-formats.md §7 "metrics"): the
 //! PBX's own samples of CPU, memory and disk.
 //!
-//! Layout [F] (a Go support-bundle reader's fixtures, built from a real bundle):
+//! Layout \[F\] (a Go support-bundle reader's fixtures, built from a real bundle):
 //! `time,cpu_usage,total_virt_mem,free_virt_mem,total_phys_mem,free_phys_mem,total_disk_space,free_disk_space,tick_count`,
 //! times in UTC as in `eventlog.csv` (`2026-08-05 10:02:00.039293+00`), CPU in percent,
 //! memory and disk in bytes. Columns are found by name, in any order; numbers only, so
@@ -9,7 +9,7 @@
 //! line, counted as such). CPU and memory rows feed `pbx_service_failure` (saturation
 //! in hours when calls failed), free disk `disk_full`.
 //!
-//! `tsdb.services.csv` [I] (the same Go reader's code; no fixture row seen): one row per
+//! `tsdb.services.csv` \[I\] (the same Go reader's code; no fixture row seen): one row per
 //! 3CX service and sample, `time,service,private_memory,thread_count,process_count`,
 //! `service` the index of the service in the XAPI's service list ([`SERVICE_NAMES`]:
 //! index 0 showing ~15 processes is PostgreSQL, 13 nginx), or a name. Columns by name;
@@ -29,7 +29,7 @@ use std::io::{self, Read};
 const MAX_BYTES: u64 = 512 << 20;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The 3CX services in the XAPI's order, which the services table indexes by [I]
+/// The 3CX services in the XAPI's order, which the services table indexes by \[I\]
 /// (two misspellings are 3CX's own).
 pub const SERVICE_NAMES: [&str; 16] = [
     "Database",

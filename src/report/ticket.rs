@@ -41,7 +41,6 @@ pub fn next_step(lang: crate::i18n::Lang, v: Verdict, intake: Intake, facts: &Ti
     Some(fill(msg.text(lang), &[("to", &to), ("button", &Msg::WebDraftButton.text(lang))]))
 }
 
-
 /// The admin console address without any user or password (`user:pass@host` is dropped).
 fn console_link(fqdn: &str) -> String {
     let host = fqdn.trim().trim_start_matches("https://").trim_start_matches("http://");

@@ -206,9 +206,9 @@ async fn access_log(State(_app): State<Arc<App>>, req: Request, next: Next) -> R
     res
 }
 
-/// Runs the server until SIGINT / SIGTERM.
+/// Runs the server until SIGINT / SIGTERM. The binary bounds glibc's malloc arenas
+/// first (`main.rs`: the library itself has no `unsafe`).
 pub fn serve(opts: ServeOptions) -> Result<(), crate::Error> {
-    limit_malloc_arenas();
     // Each admitted request uses at most one blocking thread at a time (a spool write
     // or its analysis): more would only add threads, and allocator arenas with them.
     let blocking = opts.max_concurrent.max(1) + opts.queue + 2;
@@ -222,25 +222,6 @@ pub fn serve(opts: ServeOptions) -> Result<(), crate::Error> {
     // In-flight analyses are not waited for long: their spools go with their futures.
     runtime.shutdown_timeout(Duration::from_secs(5));
     result
-}
-
-/// glibc gives threads up to 8 malloc arenas per core, and each keeps the freed 8 MiB
-/// chunk buffers of the analyses it served: under 32 uploading clients the server's RSS
-/// grew to 812 MiB that way, against 186 MiB with two arenas and the same throughput
-/// (README, Server). Two arenas bound it whatever the traffic.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        const M_ARENA_MAX: i32 = -8;
-        unsafe extern "C" {
-            fn mallopt(param: i32, value: i32) -> i32;
-        }
-        // SAFETY: mallopt only sets an allocator parameter; it is called before the
-        // server starts its threads.
-        unsafe {
-            mallopt(M_ARENA_MAX, 2);
-        }
-    }
 }
 
 /// Serves on an already bound listener or binds `opts.listen`; `ready` gets the bound

@@ -17,7 +17,7 @@ pub const MIN_R2: f64 = 0.8;
 pub const FORECAST_DAYS: f64 = 30.0;
 /// Full within a week: urgent.
 pub const SOON_DAYS: f64 = 7.0;
-/// Under 5 % free is "near capacity" whatever the trend (the 30006 warning's sense) [I].
+/// Under 5 % free is "near capacity" whatever the trend (the 30006 warning's sense) \[I\].
 pub const NEARLY_FULL_RATIO: f64 = 0.05;
 
 const GIB: f64 = (1u64 << 30) as f64;

@@ -17,7 +17,7 @@ pub const MIN_STOPS: u64 = 2;
 /// A busy PBX at 60–80 % serves calls fine.
 pub const SATURATED_CPU_PERMILLE: u32 = 900;
 /// Free physical memory at or under 3 %: swapping or the OOM killer (which stops a 3CX
-/// service). Set low because the free figure may leave out reclaimable cache [I].
+/// service). Set low because the free figure may leave out reclaimable cache \[I\].
 pub const LOW_MEMORY_FREE_PERMILLE: u32 = 30;
 /// Saturated samples in hours with failed calls: one sample (2 minutes) can be a
 /// backup or an update that happened to meet a failed call.

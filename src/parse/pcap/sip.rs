@@ -4,7 +4,7 @@
 //! SIP cause, an inbound call on a trunk, a phone registered, credentials refused), so
 //! the wire and the logs feed the same rules.
 //!
-//! Who is who [I]: the capture is the PBX's own (`Logs/dump.pcap`). The PBX is the
+//! Who is who \[I\]: the capture is the PBX's own (`Logs/dump.pcap`). The PBX is the
 //! address whose messages say `User-Agent:` / `Server: 3CXPhoneSystem …`; without one,
 //! the address in most SIP messages (every packet of a capture taken on the PBX has it
 //! at one end). A REGISTER from the PBX goes to a trunk (the carrier's registrar); a
