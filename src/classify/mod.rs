@@ -217,7 +217,7 @@ pub struct Classifier {
     pub state: SiteState,
     pub stats: Stats,
     /// What the support bundle's system info says (version, OS), first file wins per field.
-    pub system: crate::parse::sysinfo::SystemInfo,
+    pub system: crate::event::SystemInfo,
     evidence_cap: usize,
 }
 

@@ -308,7 +308,7 @@ impl Classifier {
     }
 
     /// Takes in a system-info file (`tcxSystemInfo_*.txt`).
-    pub fn observe_system(&mut self, info: crate::parse::sysinfo::SystemInfo) {
+    pub fn observe_system(&mut self, info: crate::event::SystemInfo) {
         let s = &mut self.system;
         s.version = s.version.take().or(info.version);
         s.os = s.os.take().or(info.os);
