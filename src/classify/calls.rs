@@ -357,7 +357,8 @@ impl Classifier {
                 }
             }
             Party::Extension(ext) => {
-                self.extension(ext);
+                // Only so the extension is known: one lookup when it is.
+                self.state.extensions.touch(&*super::state::text(ext), |k: &str| k.to_owned());
                 st.direction = Direction::FromExtension;
             }
             _ => {}

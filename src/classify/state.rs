@@ -260,6 +260,18 @@ impl<K: Ord + Clone + std::hash::Hash, V: Default + Weight, const B: usize> Boun
         self.map.get_mut(key).expect("present: inserted above if it was not")
     }
 
+    /// Makes sure `key` has an entry, as [`Bounded::entry`] does, with one lookup when
+    /// it has one already (for callers that only need it to exist).
+    pub fn touch<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q) -> K)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        if !self.map.contains_key(key) {
+            self.entry(key, make_key);
+        }
+    }
+
     /// Keeps the `budget` heaviest entries (ties: the smaller key, so the result is the
     /// same on every run).
     fn forget_lightest(&mut self) {
