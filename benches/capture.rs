@@ -74,7 +74,9 @@ fn sip_reader(c: &mut Criterion) {
     g.bench_function("reader_sip_transactions", |b| {
         b.iter(|| {
             let mut events = 0u64;
-            let counts = read(&mut black_box(&cap[..]), 0, 7 * 60, &mut |_| events += 1).expect("read");
+            let counts =
+                read(&mut black_box(&cap[..]), &cxtriage::parse::registry::ReadCtx::new(0), &mut |_| events += 1)
+                    .expect("read");
             black_box((events, counts.records))
         })
     });
