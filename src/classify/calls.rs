@@ -110,6 +110,20 @@ impl OpenCalls {
 
     /// The call's state, opened with `init` if it is not open.
     pub fn open(&mut self, call: CallId, init: CallState) -> &mut CallState {
+        use std::collections::hash_map::Entry;
+        // Nearly always: room for a new call and no compaction due, so one hash lookup
+        // does it (the calls' lines each reopen their call: this runs per event).
+        let room = self.map.len() < self.cap && self.order.len() < 2 * self.map.len().max(1024);
+        if room {
+            return match self.map.entry(call) {
+                Entry::Occupied(o) => &mut o.into_mut().1,
+                Entry::Vacant(v) => {
+                    self.opened += 1;
+                    self.order.push_back((self.opened, call));
+                    &mut v.insert((self.opened, init)).1
+                }
+            };
+        }
         if !self.map.contains_key(&call) {
             while self.map.len() >= self.cap {
                 self.forget_oldest();
@@ -343,7 +357,8 @@ impl Classifier {
                 }
             }
             Party::Extension(ext) => {
-                self.extension(ext);
+                // Only so the extension is known: one lookup when it is.
+                self.state.extensions.touch(&*super::state::text(ext), |k: &str| k.to_owned());
                 st.direction = Direction::FromExtension;
             }
             _ => {}

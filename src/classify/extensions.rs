@@ -3,7 +3,7 @@
 //! bounded ([`super::state::TABLE_BUDGET`], heaviest kept).
 
 use super::Classifier;
-use super::state::{Evidence, TABLE_BUDGET, Tally, Weight};
+use super::state::{Evidence, TABLE_BUDGET, Tally, Weight, text};
 use crate::event::{CallId, Event};
 use crate::timestamp::Timestamp;
 use std::net::IpAddr;
@@ -31,7 +31,7 @@ impl Weight for ExtensionState {
 impl Classifier {
     /// The state of extension `ext`, created if new (lookups of a known one allocate nothing).
     pub(super) fn extension(&mut self, ext: &[u8]) -> &mut ExtensionState {
-        let key = String::from_utf8_lossy(ext);
+        let key = text(ext);
         self.state.extensions.entry(&*key, |k: &str| k.to_owned())
     }
 

@@ -328,7 +328,7 @@ impl Classifier {
             P::ServiceStopped { .. } => ev.service_stops.add(e, None, cap),
             P::TrunkStatus { trunk, status } => {
                 // The status now is the latest one by time (exports list newest first).
-                let entry = ev.trunk_status.entry(&*String::from_utf8_lossy(trunk), |k: &str| k.to_owned());
+                let entry = ev.trunk_status.entry(&*super::state::text(trunk), |k: &str| k.to_owned());
                 if entry.2.last.is_none_or(|l| e.ts.is_some_and(|t| t >= l)) {
                     entry.0 = lossy(status);
                     entry.1 = if is_down_status(status) { e.ts } else { None };
@@ -339,7 +339,7 @@ impl Classifier {
                 if !up {
                     ev.sbc_down.add(e, None, cap);
                 }
-                if ev.sbcs.len() >= DISTINCT_CAP && !ev.sbcs.contains_key(&*String::from_utf8_lossy(name)) {
+                if ev.sbcs.len() >= DISTINCT_CAP && !ev.sbcs.contains_key(&*super::state::text(name)) {
                     return;
                 }
                 let sbc = ev.sbcs.entry(lossy(name)).or_default();

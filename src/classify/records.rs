@@ -262,7 +262,7 @@ impl Classifier {
             if held && end > t && r.intervals.len() < MAX_INTERVALS {
                 r.intervals.push((t.millis(), end.millis()));
                 if let Some(tr) = rec.from.trunk().or(rec.to.trunk()) {
-                    let dn = String::from_utf8_lossy(tr.dn);
+                    let dn = super::state::text(tr.dn);
                     r.trunk_intervals.entry(&*dn, |k: &str| k.to_owned()).push((t.millis(), end.millis()));
                 }
             }
@@ -280,7 +280,7 @@ impl Classifier {
         let trunk_dn = |p: &Party<'a>| p.trunk().map(|t| t.dn);
         match rec.direction {
             D::Inbound => {
-                let dn = String::from_utf8_lossy(trunk_dn(&rec.from).unwrap_or_default());
+                let dn = super::state::text(trunk_dn(&rec.from).unwrap_or_default());
                 let t = r.trunks.entry(&*dn, |k: &str| k.to_owned());
                 t.inbound += 1;
                 if answered {
@@ -307,7 +307,7 @@ impl Classifier {
                     }
                 }
                 if let Some(dn) = trunk_dn(&rec.to) {
-                    let t = r.trunks.entry(&*String::from_utf8_lossy(dn), |k: &str| k.to_owned());
+                    let t = r.trunks.entry(&*super::state::text(dn), |k: &str| k.to_owned());
                     t.outbound += 1;
                     if answered {
                         t.outbound_answered += 1;

@@ -3,7 +3,7 @@
 //! bounded ([`super::state::TABLE_BUDGET`], heaviest kept).
 
 use super::Classifier;
-use super::state::{DISTINCT_CAP, Tally, Weight};
+use super::state::{DISTINCT_CAP, Tally, Weight, text};
 use super::timeline::Tick;
 use crate::event::Event;
 use crate::timestamp::Timestamp;
@@ -36,13 +36,13 @@ pub const BURST_EXACT: usize = 1024;
 impl SourceState {
     pub fn record_failure(&mut self, e: &Event<'_>, user: &[u8], method: &[u8], cap: usize) {
         self.failures.add(e, None, cap);
-        let user = String::from_utf8_lossy(user);
+        let user = text(user);
         if let Some(n) = self.users.get_mut(&*user) {
             *n += 1;
         } else if self.users.len() < DISTINCT_CAP {
             self.users.insert(user.into_owned(), 1);
         }
-        let method = String::from_utf8_lossy(method);
+        let method = text(method);
         if self.methods.len() < 16 && !self.methods.contains(&*method) {
             self.methods.insert(method.into_owned());
         }
