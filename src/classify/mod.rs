@@ -150,6 +150,10 @@ pub struct TrunkCalls {
     pub inbound_answered: u64,
     pub outbound: u64,
     pub outbound_answered: u64,
+    /// Of `outbound`: failed rows that name no trunk, which the activity log ties to
+    /// this one (by call id). The records alone name the trunk on `outbound` less these.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outbound_from_log: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -292,7 +296,9 @@ impl Classifier {
             // without it, "outbound 12 (12 answered)" sat next to "33 refused".
             for row in &self.state.records.outbound_untrunked_rows {
                 if let Some((i, _)) = self.state.joined(row) {
-                    stats.trunks.entry(self.state.trunks[i as usize].dn.clone()).or_default().outbound += 1;
+                    let t = stats.trunks.entry(self.state.trunks[i as usize].dn.clone()).or_default();
+                    t.outbound += 1;
+                    t.outbound_from_log += 1;
                     stats.outbound_no_trunk = stats.outbound_no_trunk.saturating_sub(1);
                 }
             }
