@@ -6,6 +6,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cxtriage::parse::pcap::{read, rtp_packet, sip_packet, write_pcap};
+use cxtriage::parse::registry::ReadCtx;
 use pcap_parser::{PcapBlockOwned, PcapError};
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -74,7 +75,7 @@ fn sip_reader(c: &mut Criterion) {
     g.bench_function("reader_sip_transactions", |b| {
         b.iter(|| {
             let mut events = 0u64;
-            let counts = read(&mut black_box(&cap[..]), 0, 7 * 60, &mut |_| events += 1).expect("read");
+            let counts = read(&mut black_box(&cap[..]), &ReadCtx::new(0), &mut |_| events += 1).expect("read");
             black_box((events, counts.records))
         })
     });

@@ -41,7 +41,6 @@ pub fn next_step(lang: crate::i18n::Lang, v: Verdict, intake: Intake, facts: &Ti
     Some(fill(msg.text(lang), &[("to", &to), ("button", &Msg::WebDraftButton.text(lang))]))
 }
 
-
 /// The admin console address without any user or password (`user:pass@host` is dropped).
 fn console_link(fqdn: &str) -> String {
     let host = fqdn.trim().trim_start_matches("https://").trim_start_matches("http://");
@@ -398,8 +397,10 @@ mod tests {
         let mut f = finding(FaultId::LicenseCallLimit, Side::User, SubjectKind::System, "license");
         f.details.insert("peak_concurrency".into(), 4.into());
         assert_eq!(subject_text(crate::i18n::Lang::En, &f), "the license allows at most 4 simultaneous calls");
+        // Without a measured peak: what the license limits, not its name again.
         f.details.clear();
-        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "3CX license");
+        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "the simultaneous calls the license allows");
+        assert_eq!(subject_text(crate::i18n::Lang::Vi, &f), "số cuộc gọi đồng thời license cho phép");
     }
 
     #[test]
