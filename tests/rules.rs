@@ -875,6 +875,10 @@ fn carrier_failure_fires_on_5xx_to_min_distinct_destinations() {
     // A carrier outage is not the customer's bill.
     assert_absent(&r, FaultId::TrunkUnpaid);
     assert_eq!(r.verdict, Verdict::Escalate);
+    // One sentence, the title quoted, not "{title} — {subject}".
+    let who = format!("No fault on your side; someone else must act on “{}”, concerning trunk 10000", f.title);
+    assert!(r.summary.starts_with(&who), "{}", r.summary);
+    assert!(!r.summary.contains(" — "), "{}", r.summary);
 }
 
 #[test]
