@@ -123,7 +123,7 @@ messages! {
     SummaryUnreadEvidence => "{n} tệp nhật ký dịch vụ 3CX chưa đọc được nên chưa được kiểm tra: {files}.",
         "{n} 3CX service log(s) could not be read, so what they hold was not checked: {files}.";
     SendWhat => "Quý khách hãy chọn thêm nhật ký của tổng đài rồi kiểm tra lại: nhật ký hoạt động (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
-        "Please send the PBX's activity log (3CXPhoneSystem.log, or a copy of the Activity Log page), the Logs folder of the support bundle (3CXMediaServer.log), an Event Log export, or the CDR / Call Log.";
+        "Please add more of your PBX's logs and run the check again: the activity log (3CXPhoneSystem.log, or a copy of the Activity Log page), the Logs folder of the support bundle (3CXMediaServer.log), an Event Log export, or the CDR / Call Log.";
     UnreadServiceLog => "nhật ký dịch vụ 3CX CHƯA ĐƯỢC ĐỌC ({why}): lỗi nằm trong tệp này chưa được kiểm tra",
         "3CX service log NOT READ ({why}): any fault it holds was not checked";
     ReasonUnknownLayout => "các dòng của tệp không theo dạng mà phiên bản này đọc được",
@@ -145,10 +145,10 @@ messages! {
         "The packet capture (dump.pcap) has {n} audio stream(s) flowing one way only; e.g. {src} → {dst}: {packets} RTP packets, and not one packet back from {dst}. The side at {silent} cannot get its audio through NAT / the firewall.";
     CallQualityCapture => "Bản ghi gói tin có {n} trên {total} luồng RTP mất gói hoặc jitter vượt ngưỡng (mất gói tới {loss}%, jitter tới {jitter} ms): đường truyền gây rè, mất tiếng.",
         "The packet capture has {n} of {total} RTP stream direction(s) with loss or jitter over the thresholds (loss up to {loss} %, jitter up to {jitter} ms): the link breaks the audio up.";
-    SummaryFixFirst => "Phát hiện {n} lỗi phía người dùng cần xử lý trước. Lỗi chính: {title} — {subject}.",
-        "Found {n} fault(s) on your side to fix first. Main fault: {title} — {subject}.";
-    SummaryEscalateFinding => "Không thấy lỗi phía người dùng. Dấu hiệu cần bên khác xử lý: {title} — {subject}.",
-        "No fault on your side. Needs someone else to act: {title} — {subject}.";
+    SummaryFixFirst => "Phát hiện {n} lỗi phía người dùng cần xử lý trước. Lỗi chính là “{title}”, đối tượng: {subject}.",
+        "Found {n} fault(s) on your side to fix first. The main one is “{title}”, concerning {subject}.";
+    SummaryEscalateFinding => "Không thấy lỗi phía người dùng; cần bên khác xử lý lỗi “{title}”, đối tượng: {subject}.",
+        "No fault on your side; someone else must act on “{title}”, concerning {subject}.";
     SummaryEscalateUnexplained => "Không thấy lỗi phía người dùng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}).",
         "No fault on your side, but {n} failed call(s) have no explanation ({codes}).";
     // The verdict's next step of the support process, as it is done where the report is
@@ -400,6 +400,14 @@ messages! {
     EmlFromMissing => "Chưa có --contact-email: hãy gửi email nháp này từ email đã đăng ký hỗ trợ với IDB.",
         "No --contact-email: send this draft from the e-mail registered for support with IDB.";
     EmlWritten => "Đã ghi {n} email nháp (mỗi vấn đề một email) vào {dir}", "Wrote {n} e-mail draft(s) (one per problem) to {dir}";
+    SubjectInternetIps => "{n} IP trên Internet ({ips})", "{n} internet address(es) ({ips})";
+    MoreAddresses => "và {n} địa chỉ khác", "and {n} more";
+    MoreExtensions => "và {n} máy nhánh khác", "and {n} more";
+    MoreNumbers => "và {n} số khác", "and {n} more";
+    SubjectProhibitedWho => "máy nhánh {exts} gọi số {numbers}", "extension {exts} calling {numbers}";
+    SubjectProhibitedExts => "máy nhánh {exts}", "extension {exts}";
+    SubjectProhibitedNumbers => "cuộc gọi tới số {numbers}", "calls to {numbers}";
+    SubjectLicenseLimit => "số cuộc gọi đồng thời license cho phép", "the simultaneous calls the license allows";
     SubjectLicensePeak => "license hiện cho tối đa {n} cuộc gọi đồng thời", "the license allows at most {n} simultaneous calls";
     HtmlNextStep => "Bước tiếp theo", "Next step";
     HtmlNextStepText => "Nếu vẫn cần hỗ trợ: gửi email cho bộ phận hỗ trợ từ email đã đăng ký, kèm báo cáo này (mỗi vấn đề một email).",
@@ -500,8 +508,10 @@ messages! {
         "{n} call(s) ended with a 3CX server error (server error or forwarding loop).";
     InternetDownMain => "Cả {n} trung kế ({trunks}) cùng mất kết nối tới nhà mạng (hết thời gian chờ) từ khoảng {at}: đường Internet của văn phòng có vấn đề, không phải một nhà mạng.",
         "All {n} trunks ({trunks}) lost the carrier (timeouts) from about {at}: the office's internet link is down, not one carrier.";
-    FirewallMain => "Báo cáo kiểm tra hệ thống (Health Report) của 3CX: kiểm tra tường lửa (Firewall check) thất bại {checks} lần, không tới được máy chủ STUN {stun} lần, IP nội bộ thay đổi {local} lần.",
-        "3CX's own health checks: firewall check failed {checks} time(s), STUN server unreachable {stun} time(s), local IP changed {local} time(s).";
+    FirewallMain => "Báo cáo kiểm tra hệ thống (Health Report) của 3CX: {parts}.", "3CX's own health checks (Health Report): {parts}.";
+    FirewallChecks => "kiểm tra tường lửa (Firewall check) thất bại {n} lần", "the firewall check failed {n} time(s)";
+    FirewallStun => "không tới được máy chủ STUN {n} lần", "the STUN server was unreachable {n} time(s)";
+    FirewallLocalIp => "IP nội bộ của tổng đài thay đổi {n} lần", "the PBX's local IP changed {n} time(s)";
     CallQualityMain => "{n} trong {total} báo cáo chất lượng cuộc gọi có MOS dưới 3.5; nhiều nhất là {party} ({m} cuộc).",
         "{n} of {total} call-quality reports have a MOS under 3.5; the most for {party} ({m} calls).";
     LicenseExpiredMain => "Gói đăng ký / bảo trì 3CX đã hết hạn ngày {date} ({days} ngày trước ngày cuối của nhật ký). Quy trình hỗ trợ yêu cầu license còn hạn bảo trì.",

@@ -133,7 +133,11 @@ fn the_binary_prints_the_report_and_exits_2_on_insufficient_input() {
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("INSUFFICIENT INPUT"), "{text}");
-    assert!(text.contains("Please send"), "{text}");
+    // It says which logs to add, in the customer's voice (they run the check themselves):
+    // add logs and check again, not "send" them to someone.
+    assert!(text.contains("Please add more of your PBX's logs and run the check again"), "{text}");
+    assert!(text.contains("3CXPhoneSystem.log"), "{text}");
+    assert!(!text.contains("Please send"), "{text}");
 }
 
 /// Media-server lines as a trimmed copy keeps them: no `[MSxxxxxx]` code, no sequence number.

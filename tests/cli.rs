@@ -95,7 +95,7 @@ fn every_sample_gives_its_documented_conclusion() {
                 ("disk_full", "disk"),
                 ("license_call_limit", "license"),
                 ("one_way_audio", "198.51.100.19"),
-                ("call_quality_poor", "108 Remote"),
+                ("call_quality_poor", "108"),
             ],
         ),
         (

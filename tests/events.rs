@@ -1,9 +1,12 @@
 //! Event Log rules, fed typed events directly (the readers have their own tests):
 //! each rule fires on its evidence and stays quiet on its negative twin.
 
+use cxtriage::classify::SubjectKind;
 use cxtriage::classify::catalog::FaultId;
 use cxtriage::classify::{Arg, Classifier, Finding, MsgId, RuleContext, Verdict, verdict};
 use cxtriage::event::{Event, EventKind, LogCode, PbxEvent, QualityParty, SipStatus, TrunkRef};
+use cxtriage::i18n::Lang;
+use cxtriage::report::{localize, subject_text};
 use cxtriage::timestamp::Timestamp;
 
 /// Feeds `(minute of the day, id, event)` in order and returns the findings.
@@ -135,6 +138,10 @@ fn disk_license_limit_service_and_queue_events() {
     assert_eq!(one(&f, FaultId::DiskFull).confidence, 0.6);
     let f = run(&[(0, 8193, PbxEvent::LicenseLimit { active_calls: Some(8) })]);
     assert_eq!(one(&f, FaultId::LicenseCallLimit).confidence, 0.9);
+    // The title says "license"; the subject says what it limits instead of repeating it.
+    let lim = localize(Lang::Vi, one(&f, FaultId::LicenseCallLimit));
+    assert_eq!(subject_text(Lang::Vi, &lim), "số cuộc gọi đồng thời license cho phép");
+    assert!(!lim.title.contains(&subject_text(Lang::Vi, &lim)));
     let f = run(&[(0, 12297, PbxEvent::NoRtpPorts)]);
     let p = one(&f, FaultId::PbxServiceFailure);
     assert_eq!(p.side, cxtriage::classify::catalog::Side::Vendor);
@@ -156,7 +163,11 @@ fn quality(mos: u16) -> PbxEvent<'static> {
 fn poor_quality_needs_repeated_low_mos() {
     let poor: Vec<_> = (0..3).map(|i| (i, 10034, quality(210))).collect();
     let f = run(&poor);
-    assert_eq!(one(&f, FaultId::CallQualityPoor).subject.id(), "102 Sales");
+    // 3CX names the party "102 Sales": the subject is extension 102, not a "number".
+    let q = localize(Lang::Vi, one(&f, FaultId::CallQualityPoor));
+    assert_eq!((q.subject.kind, q.subject.id.as_str()), (SubjectKind::Extension, "102"));
+    assert_eq!(subject_text(Lang::Vi, &q), "máy nhánh 102");
+    assert_eq!(subject_text(Lang::En, &localize(Lang::En, one(&f, FaultId::CallQualityPoor))), "extension 102");
     let f = run(&poor[..2]);
     assert!(find(&f, FaultId::CallQualityPoor).is_empty());
     // Good calls and unmeasured ones (MOS 0) are not poor.
@@ -168,6 +179,16 @@ fn poor_quality_needs_repeated_low_mos() {
 fn firewall_and_one_way_audio_from_events() {
     let f = run(&[(0, 30039, PbxEvent::HealthReport { firewall_ok: Some(false), trunks_ok: Some(true) })]);
     assert_eq!(one(&f, FaultId::FirewallCheckFailed).confidence, 0.8);
+    // Only the checks that failed are named: no "STUN 0 times, local IP changed 0 times".
+    let fw = one(&f, FaultId::FirewallCheckFailed);
+    assert_eq!(
+        localize(Lang::Vi, fw).explanation,
+        "Báo cáo kiểm tra hệ thống (Health Report) của 3CX: kiểm tra tường lửa (Firewall check) thất bại 1 lần."
+    );
+    assert_eq!(
+        localize(Lang::En, fw).explanation,
+        "3CX's own health checks (Health Report): the firewall check failed 1 time."
+    );
     let f = run(&[(0, 30039, PbxEvent::HealthReport { firewall_ok: Some(true), trunks_ok: Some(true) })]);
     assert!(f.is_empty());
     let dropped: Vec<_> =
@@ -191,8 +212,13 @@ fn missing_rule_country_block_and_disabled_extension_events() {
     };
     let numbers = who(one(&f, FaultId::DestinationNotPermitted), "numbers");
     assert_eq!(numbers, Some(Arg::List(vec!["0093700000000".into()])));
+    // The subject names what was called (the event names no extension), not "prohibited destinations".
+    let shown = |f: &Finding, lang| subject_text(lang, &localize(lang, f));
+    assert_eq!(shown(one(&f, FaultId::DestinationNotPermitted), Lang::Vi), "cuộc gọi tới số 0093700000000");
+    assert_eq!(shown(one(&f, FaultId::DestinationNotPermitted), Lang::En), "calls to 0093700000000");
     let f = run(&[(0, 30049, PbxEvent::ExternalCallsDisabled { extension: b"107" })]);
     assert_eq!(who(one(&f, FaultId::DestinationNotPermitted), "exts"), Some(Arg::List(vec!["107".into()])));
+    assert_eq!(shown(one(&f, FaultId::DestinationNotPermitted), Lang::Vi), "máy nhánh 107");
 }
 
 #[test]

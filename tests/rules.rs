@@ -546,6 +546,14 @@ fn trunk_unpaid_one_way_barring_with_inbound_still_answered() {
     assert_eq!(arg(f, MsgId::TrunkUnpaidOneWay, "inbound"), Some(&Arg::Count(1)));
     assert_eq!(arg(f, MsgId::TrunkUnpaidOneWay, "registrations"), Some(&Arg::Count(1)));
     assert_eq!(r.verdict, Verdict::FixFirst);
+    // One sentence naming the fault (quoted: its title has a colon) and its subject,
+    // not "Main fault: {title} — {subject}" with two separators.
+    let main = format!(
+        "Found 1 fault on your side to fix first. The main one is “{}”, concerning trunk 10000 (VNPT).",
+        f.title
+    );
+    assert!(r.summary.starts_with(&main), "{}", r.summary);
+    assert!(!r.summary.contains(" — "), "{}", r.summary);
 }
 
 #[test]
@@ -867,6 +875,10 @@ fn carrier_failure_fires_on_5xx_to_min_distinct_destinations() {
     // A carrier outage is not the customer's bill.
     assert_absent(&r, FaultId::TrunkUnpaid);
     assert_eq!(r.verdict, Verdict::Escalate);
+    // One sentence, the title quoted, not "{title} — {subject}".
+    let who = format!("No fault on your side; someone else must act on “{}”, concerning trunk 10000", f.title);
+    assert!(r.summary.starts_with(&who), "{}", r.summary);
+    assert!(!r.summary.contains(" — "), "{}", r.summary);
 }
 
 #[test]
@@ -1205,6 +1217,37 @@ fn brute_force_from_several_addresses_is_one_finding_about_the_internet() {
     // Still going at the end of the log (not silenced): the customer must act now.
     assert_eq!(f.details["silenced_ips"], json!([]));
     assert_eq!(r.verdict, Verdict::FixFirst);
+    assert_eq!(report::subject_text(Lang::Vi, f), format!("2 IP trên Internet ({SCANNER}, 198.51.100.200)"));
+}
+
+#[test]
+fn brute_force_subject_names_the_worst_addresses_then_how_many_more() {
+    let mut log = office();
+    // Five attackers, the later ones trying harder: the worst come first.
+    let ips = ["198.51.100.201", "198.51.100.202", "198.51.100.203", "198.51.100.204", "198.51.100.205"];
+    for (i, ip) in ips.iter().enumerate() {
+        for round in 0..=i {
+            for u in ["1000", "admin", "100", "9999"] {
+                log.auth_failed(&format!("{u}{round}"), ip, "REGISTER");
+                log.secs(5);
+            }
+        }
+    }
+    log.idle(5);
+    let r = run(&log);
+    let f = the(&r, FaultId::BruteForceAttack);
+    assert_eq!(
+        f.details["source_ips"],
+        json!(["198.51.100.205", "198.51.100.204", "198.51.100.203", "198.51.100.202", "198.51.100.201"])
+    );
+    assert_eq!(
+        report::subject_text(Lang::Vi, f),
+        "5 IP trên Internet (198.51.100.205, 198.51.100.204, 198.51.100.203 và 2 địa chỉ khác)"
+    );
+    assert_eq!(
+        report::subject_text(Lang::En, f),
+        "5 internet addresses (198.51.100.205, 198.51.100.204, 198.51.100.203 and 2 more)"
+    );
 }
 
 #[test]

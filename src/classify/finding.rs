@@ -21,7 +21,7 @@ macro_rules! with_reason_ids {
             CodecMismatchMain, DestinationClassRefused, DestinationProhibitedRecords, DiskFillForecast,
             DiskFullMain, DiskLogsDeleted, DiskNearlyFull, ExtensionAuthFailedMain, ExtensionLastDevice,
             ExtensionNotRegisteredAuth, ExtensionNotRegisteredCalls, ExtensionNotRegisteredQuiet,
-            ExtensionWentOffline, ExternalCallsDisabledRecords, FirewallMain, ForwardingMain,
+            ExtensionWentOffline, ExternalCallsDisabledRecords, FirewallChecks, FirewallLocalIp, FirewallMain, FirewallStun, ForwardingMain,
             InboundNotRoutedMain, InboundUnidentifiedAdvice, InboundUnidentifiedMain, InternetDownMain,
             IpBlacklistedEvent, IpBlacklistedMain, IpBlacklistedPrivate, IpBlacklistedPrivateDevice,
             LicenseActivationMain, LicenseExpiredMain, LicenseExpiringMain, LicenseLimitCeiling,
@@ -101,6 +101,8 @@ pub enum Arg {
     List(Vec<String>),
     /// A sentence inside the sentence.
     Reason(Box<Reason>),
+    /// Clauses inside the sentence, in the order to show them (joined by commas).
+    Reasons(Vec<Reason>),
 }
 
 impl Arg {

@@ -199,6 +199,7 @@ impl RecordStats {
                         inbound_answered: t.inbound_answered,
                         outbound: t.outbound,
                         outbound_answered: t.outbound_answered,
+                        outbound_from_log: 0,
                     };
                     (dn.clone(), calls)
                 })

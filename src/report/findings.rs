@@ -133,6 +133,7 @@ pub fn arg_text(lang: Lang, a: &Arg) -> String {
         Arg::Text(s) => s.clone(),
         Arg::List(items) => items.join(", "),
         Arg::Reason(r) => reason_text(lang, r),
+        Arg::Reasons(rs) => rs.iter().map(|r| reason_text(lang, r)).collect::<Vec<_>>().join(", "),
     }
 }
 

@@ -358,10 +358,40 @@ pub fn subject_text(lang: Lang, f: &Finding) -> String {
     }
 }
 
+/// How many names a subject lists before "and N more".
+pub const SUBJECT_LIST_MAX: usize = 3;
+
+/// The strings of a list in a finding's details (empty when it has none).
+fn detail_list(f: &Finding, key: &str) -> Vec<String> {
+    f.details
+        .get(key)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// The first few of `items`, then "and N more" (`more` has an `{n}`).
+fn few(lang: Lang, items: &[String], more: Msg) -> String {
+    let shown = items[..items.len().min(SUBJECT_LIST_MAX)].join(", ");
+    match items.len().saturating_sub(SUBJECT_LIST_MAX) {
+        0 => shown,
+        rest => format!("{shown} {}", fill(more.text(lang), &[("n", &rest)])),
+    }
+}
+
 /// A system part in words (a new part is a compile error here, not a silent fallback).
 fn system_part_text(lang: Lang, part: SystemPart, f: &Finding) -> String {
     let msg = match part {
-        SystemPart::Internet => Msg::SubjectInternet,
+        // The attacking addresses, worst first (the rule orders them), not "the internet".
+        SystemPart::Internet => match detail_list(f, "source_ips") {
+            ips if !ips.is_empty() => {
+                return fill(
+                    Msg::SubjectInternetIps.text(lang),
+                    &[("n", &ips.len()), ("ips", &few(lang, &ips, Msg::MoreAddresses))],
+                );
+            }
+            _ => Msg::SubjectInternet,
+        },
         SystemPart::Calls => Msg::SubjectCalls,
         SystemPart::Media => Msg::SubjectMedia,
         SystemPart::Codecs => Msg::SubjectCodecs,
@@ -371,6 +401,8 @@ fn system_part_text(lang: Lang, part: SystemPart, f: &Finding) -> String {
             Some(n) if f.fault == crate::classify::catalog::FaultId::LicenseCallLimit => {
                 return fill(Msg::SubjectLicensePeak.text(lang), &[("n", &n)]);
             }
+            // The title already names the license: say what it limits.
+            _ if f.fault == crate::classify::catalog::FaultId::LicenseCallLimit => Msg::SubjectLicenseLimit,
             _ => Msg::SubjectLicense,
         },
         SystemPart::Premium => Msg::SubjectPremium,
@@ -381,8 +413,19 @@ fn system_part_text(lang: Lang, part: SystemPart, f: &Finding) -> String {
         SystemPart::Numbers => Msg::SubjectNumbers,
         SystemPart::Outbound => Msg::SubjectOutbound,
         SystemPart::Pbx => Msg::SubjectPbx,
-        SystemPart::Prohibited => Msg::SubjectProhibited,
-        SystemPart::ExternalCallsDisabled => Msg::SubjectExternalDisabled,
+        // Who called what, when the records say so.
+        SystemPart::Prohibited | SystemPart::ExternalCallsDisabled => {
+            let (exts, numbers) = (detail_list(f, "extensions"), detail_list(f, "numbers"));
+            let (exts_t, numbers_t) = (few(lang, &exts, Msg::MoreExtensions), few(lang, &numbers, Msg::MoreNumbers));
+            let args: [(&str, &dyn std::fmt::Display); 2] = [("exts", &exts_t), ("numbers", &numbers_t)];
+            match (exts.is_empty(), numbers.is_empty()) {
+                (false, false) => return fill(Msg::SubjectProhibitedWho.text(lang), &args),
+                (false, true) => return fill(Msg::SubjectProhibitedExts.text(lang), &args),
+                (true, false) => return fill(Msg::SubjectProhibitedNumbers.text(lang), &args),
+                (true, true) if part == SystemPart::Prohibited => Msg::SubjectProhibited,
+                (true, true) => Msg::SubjectExternalDisabled,
+            }
+        }
         SystemPart::InternetLink => Msg::SubjectInternetLink,
         SystemPart::Firewall => Msg::SubjectFirewall,
         SystemPart::Disk => Msg::SubjectDisk,

@@ -397,8 +397,10 @@ mod tests {
         let mut f = finding(FaultId::LicenseCallLimit, Side::User, SubjectKind::System, "license");
         f.details.insert("peak_concurrency".into(), 4.into());
         assert_eq!(subject_text(crate::i18n::Lang::En, &f), "the license allows at most 4 simultaneous calls");
+        // Without a measured peak: what the license limits, not its name again.
         f.details.clear();
-        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "3CX license");
+        assert_eq!(subject_text(crate::i18n::Lang::En, &f), "the simultaneous calls the license allows");
+        assert_eq!(subject_text(crate::i18n::Lang::Vi, &f), "số cuộc gọi đồng thời license cho phép");
     }
 
     #[test]

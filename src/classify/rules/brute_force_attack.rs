@@ -9,8 +9,11 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemP
 use std::net::IpAddr;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
-    let attackers: Vec<(&IpAddr, &SourceState)> =
+    let mut attackers: Vec<(&IpAddr, &SourceState)> =
         s.sources.iter().filter(|(ip, src)| is_scanner(**ip, src, s)).collect();
+    // Worst first (the order of `details.source_ips`, whose first few the report names).
+    // A stable sort: ties keep the state's order.
+    attackers.sort_by_key(|(_, src)| std::cmp::Reverse(src.failures.count));
     if attackers.is_empty() {
         return from_events(s, ctx);
     }

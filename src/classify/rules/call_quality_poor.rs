@@ -34,7 +34,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         .with("total", ev.quality_reports)
         .with("party", Arg::text(&party))
         .with("m", n);
-    let subject = if 2 * n >= t.count { Subject::Number(party) } else { Subject::System(SystemPart::Calls) };
+    let subject = if 2 * n >= t.count { party_subject(&party) } else { Subject::System(SystemPart::Calls) };
     vec![
         ctx.finding(
             FaultId::CallQualityPoor,
@@ -47,6 +47,18 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         .detail("poor_reports", t.count)
         .detail("reports", ev.quality_reports),
     ]
+}
+
+/// The party of a quality report as a subject: 3CX names an extension by its number
+/// and display name (`108 Remote`), so a party that starts with digits and a space (or
+/// is only digits) is that extension; anything else stays a number as written.
+pub fn party_subject(party: &str) -> Subject {
+    let digits: &str = party.split(' ').next().unwrap_or_default();
+    if !digits.is_empty() && digits.len() <= 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Subject::Extension(digits.to_owned())
+    } else {
+        Subject::Number(party.to_owned())
+    }
 }
 
 /// From a packet capture: RTP stream directions whose measured loss or jitter is over

@@ -3,7 +3,7 @@
 
 use crate::classify::catalog::FaultId;
 use crate::classify::state::{SiteState, Tally};
-use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
+use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
 /// STUN unreachable once can be a passing network hiccup; twice is the firewall.
 pub const MIN_STUN_FAILURES: u64 = 2;
@@ -30,10 +30,17 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             }
         }
     }
-    let why = Reason::new(MsgId::FirewallMain)
-        .with("checks", ev.firewall_failed.count)
-        .with("stun", ev.stun_unreachable.count)
-        .with("local", ev.local_ip_changed.count);
+    // Only the checks that did fail: a part counted 0 times says nothing.
+    let parts: Vec<Reason> = [
+        (MsgId::FirewallChecks, ev.firewall_failed.count),
+        (MsgId::FirewallStun, ev.stun_unreachable.count),
+        (MsgId::FirewallLocalIp, ev.local_ip_changed.count),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(id, n)| Reason::new(id).with("n", n))
+    .collect();
+    let why = Reason::new(MsgId::FirewallMain).with("parts", Arg::Reasons(parts));
     vec![
         ctx.finding(FaultId::FirewallCheckFailed, confidence, Subject::System(SystemPart::Firewall), &tally, vec![why])
             .alternatives(&[FaultId::OneWayAudio, FaultId::InternetDown]),
