@@ -161,7 +161,7 @@ test("a customer drops the unpaid-trunk logs and gets the Vietnamese verdict, th
   await page.waitForFunction(() => document.getElementById("verdict-label").textContent === "FIX FIRST", null, { timeout: 60000 });
   // The label is the page's own words; the summary comes with the re-analysis in English.
   await page.waitForFunction(() => /trunk 10000/i.test(document.getElementById("summary").textContent), null, { timeout: 60000 });
-  assert.match(await page.locator("#summary").innerText(), /Main fault: .*trunk 10000/i);
+  assert.match(await page.locator("#summary").innerText(), /The main one is “.*”, concerning trunk 10000/i);
   const nextEn = await page.locator("#next-step").innerText();
   const buttonEn = await page.locator("#dl-draft").innerText();
   assert.ok(nextEn.includes("“" + buttonEn + "”"), `the English next step names “${buttonEn}”: ${nextEn}`);
