@@ -496,14 +496,7 @@ pub fn read(
 }
 
 fn read_capped(reader: &mut dyn Read, file: u32, cap: u64, sink: &mut dyn FnMut(&Event<'_>)) -> io::Result<LineCounts> {
-    let mut buf = Vec::new();
-    Read::take(&mut *reader, cap.saturating_add(1)).read_to_end(&mut buf)?;
-    if buf.len() as u64 > cap {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("call log export larger than {} MiB: export a shorter period", cap >> 20),
-        ));
-    }
+    let mut buf = super::read_capped(reader, cap, "call log export", "export a shorter period")?;
     // A quote that never closes would make the rest of the file one field: take it
     // as a plain character instead, so every row after it is read.
     let unclosed = unclosed_quote(&buf);

@@ -954,7 +954,8 @@ pub fn parse_message<'a>(id: Option<u32>, text: &'a [u8], source: &[u8]) -> Opti
 // ---------------------------------------------------------------------------------
 // Entry points.
 
-/// Pasted text is read whole: pastes are small, but a cap keeps a wrong file harmless.
+/// Pasted text is read whole: pastes are small, but a cap keeps a wrong file harmless
+/// (refused whole, never cut: what lies past a cut would go uncounted).
 const MAX_PASTE_BYTES: u64 = 256 << 20;
 
 /// Event Log entries pasted as text (from the web page or an e-mail): one entry per
@@ -966,8 +967,8 @@ pub fn read_text(
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
     let file = ctx.file;
-    let mut buf = Vec::new();
-    Read::take(&mut *reader, MAX_PASTE_BYTES).read_to_end(&mut buf)?;
+    let buf =
+        super::read_capped(reader, MAX_PASTE_BYTES, "pasted Event Log text", "export the Event Log as CSV instead")?;
     let mut counts = LineCounts::default();
     for (i, (line, len)) in super::lines(&buf).enumerate() {
         counts.lines += 1;

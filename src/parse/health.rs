@@ -100,14 +100,7 @@ pub fn read(
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
     let file = ctx.file;
-    let mut buf = Vec::new();
-    Read::take(&mut *reader, MAX_BYTES + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("health file larger than {} MiB: not a 3CX Health_<n>.txt", MAX_BYTES >> 20),
-        ));
-    }
+    let buf = super::read_capped(reader, MAX_BYTES, "health file", "not a 3CX Health_<n>.txt")?;
     let mut c = LineCounts::default();
     for (i, (line, len)) in super::lines(&buf).enumerate() {
         c.lines += 1;

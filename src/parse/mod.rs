@@ -36,6 +36,26 @@ const MIDNIGHT_JUMP_MS: u32 = 12 * 3600 * 1000;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Reads a whole-file input into memory, refusing one over `cap` bytes: those formats
+/// are small by nature, so a larger file is not one of them, and it is refused whole
+/// rather than read in part (`"{what} larger than N MiB: {advice}"`).
+pub(crate) fn read_capped(
+    reader: &mut dyn std::io::Read,
+    cap: u64,
+    what: &str,
+    advice: &str,
+) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, cap.saturating_add(1)), &mut buf)?;
+    if buf.len() as u64 > cap {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{what} larger than {} MiB: {advice}", cap >> 20),
+        ));
+    }
+    Ok(buf)
+}
+
 /// Splits `buf` into lines: (line without `\n` / `\r\n`, length including them).
 pub fn lines(buf: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
     let mut pos = 0;
@@ -475,6 +495,17 @@ impl FileCursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_file_over_its_cap_is_refused_not_cut() {
+        let cap = 2 << 20;
+        let at_cap = vec![b'x'; cap as usize];
+        assert_eq!(read_capped(&mut &at_cap[..], cap, "paste", "x").unwrap().len(), at_cap.len());
+        let over = vec![b'x'; cap as usize + 1];
+        let e = read_capped(&mut &over[..], cap, "pasted Event Log text", "export it as CSV").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+        assert_eq!(e.to_string(), "pasted Event Log text larger than 2 MiB: export it as CSV");
+    }
 
     #[test]
     fn heads() {

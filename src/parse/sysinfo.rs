@@ -111,14 +111,7 @@ pub fn read(
 
 /// Parses a whole system-info file (at most 16 MiB).
 pub fn parse(reader: &mut dyn Read) -> io::Result<(SystemInfo, LineCounts)> {
-    let mut buf = Vec::new();
-    Read::take(&mut *reader, MAX_BYTES + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("system info larger than {} MiB: not a tcxSystemInfo file", MAX_BYTES >> 20),
-        ));
-    }
+    let buf = super::read_capped(reader, MAX_BYTES, "system info", "not a tcxSystemInfo file")?;
     let mut info = SystemInfo::default();
     let mut ranks = Ranks::default();
     let mut c = LineCounts::default();

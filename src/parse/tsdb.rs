@@ -137,14 +137,7 @@ pub fn read(
     sink: &mut dyn FnMut(&Event<'_>),
 ) -> io::Result<LineCounts> {
     let (file, utc_offset_minutes) = (ctx.file, ctx.utc_offset_minutes);
-    let mut buf = Vec::new();
-    Read::take(&mut *reader, MAX_BYTES + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("metrics table larger than {} MiB: not a 3CX tsdb.system.csv", MAX_BYTES >> 20),
-        ));
-    }
+    let buf = super::read_capped(reader, MAX_BYTES, "metrics table", "not a 3CX tsdb.system.csv")?;
     let first = super::lines(&buf).map(|(l, _)| trim(l)).find(|l| !l.is_empty());
     if let Some(k) = first.and_then(service_columns) {
         return Ok(read_services(&buf, k, file, utc_offset_minutes, sink));
