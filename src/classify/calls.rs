@@ -476,7 +476,7 @@ impl Classifier {
     pub(super) fn no_route(&mut self, e: &Event<'_>, number: &[u8]) {
         self.state.no_route.add(e, None, self.evidence_cap);
         if self.state.no_route_numbers.len() < 10 {
-            self.state.no_route_numbers.insert(String::from_utf8_lossy(number).into_owned());
+            self.state.no_route_numbers.insert(super::state::owned(number));
         }
     }
 

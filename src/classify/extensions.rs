@@ -39,7 +39,7 @@ impl Classifier {
         let ext = self.extension(extension);
         // Phones re-identify on every registration: allocate only on change.
         if !user_agent.is_empty() && ext.user_agent.as_deref().map(str::as_bytes) != Some(user_agent) {
-            ext.user_agent = Some(String::from_utf8_lossy(user_agent).into_owned());
+            ext.user_agent = Some(super::state::owned(user_agent));
         }
         if let Some(ip) = ip {
             ext.ip = Some(ip);
@@ -60,7 +60,7 @@ impl Classifier {
             let known = map.get(&ip).map(String::as_bytes);
             // Bounded like the tables: past the budget, only known addresses move.
             if known != Some(extension) && (known.is_some() || map.len() < 2 * TABLE_BUDGET) {
-                map.insert(ip, String::from_utf8_lossy(extension).into_owned());
+                map.insert(ip, super::state::owned(extension));
             }
             let src = self.seen_ip(ip, e.ts);
             src.registrations += 1;

@@ -32,10 +32,6 @@ pub fn is_down_status(status: &[u8]) -> bool {
     ["unregist", "fail", "down", "lost", "unreach", "offline", "error"].iter().any(|w| s.contains(w))
 }
 
-fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 /// Calls with no RTP, as the media server reports them.
 #[derive(Clone, Debug, Default)]
 pub struct MediaState {
@@ -273,7 +269,7 @@ impl Classifier {
         } else {
             let list = self.state.health_unmapped.entry(e.file).or_default();
             if list.len() < MAX_LISTED_CHECKS {
-                list.push(lossy(e.text));
+                list.push(super::state::owned(e.text));
             }
         }
     }
@@ -330,7 +326,7 @@ impl Classifier {
                 // The status now is the latest one by time (exports list newest first).
                 let entry = ev.trunk_status.entry(&*super::state::text(trunk), |k: &str| k.to_owned());
                 if entry.2.last.is_none_or(|l| e.ts.is_some_and(|t| t >= l)) {
-                    entry.0 = lossy(status);
+                    entry.0 = super::state::owned(status);
                     entry.1 = if is_down_status(status) { e.ts } else { None };
                 }
                 entry.2.add(e, None, cap);
@@ -342,7 +338,7 @@ impl Classifier {
                 if ev.sbcs.len() >= DISTINCT_CAP && !ev.sbcs.contains_key(&*super::state::text(name)) {
                     return;
                 }
-                let sbc = ev.sbcs.entry(lossy(name)).or_default();
+                let sbc = ev.sbcs.entry(super::state::owned(name)).or_default();
                 if up {
                     sbc.ups += 1;
                     sbc.last_up = sbc.last_up.max(e.ts);
@@ -368,7 +364,7 @@ impl Classifier {
                         .min_by_key(|p| p.mos_from_pbx_centi)
                         .unwrap_or(party1);
                     if ev.poor_quality_by_party.len() < DISTINCT_CAP {
-                        *ev.poor_quality_by_party.entry(lossy(worst.number)).or_default() += 1;
+                        *ev.poor_quality_by_party.entry(super::state::owned(worst.number)).or_default() += 1;
                     }
                 }
                 let r = String::from_utf8_lossy(reason).to_ascii_lowercase();
@@ -392,7 +388,7 @@ impl Classifier {
                     let u = ev.unidentified.entry(ip).or_default();
                     u.tally.add(e, None, cap);
                     if u.users.len() < UNIDENTIFIED_USERS_CAP {
-                        u.users.insert(lossy(user));
+                        u.users.insert(super::state::owned(user));
                     }
                     match unidentified::agent(user_agent) {
                         unidentified::Agent::Carrier => u.carrier_agent += 1,
@@ -423,14 +419,14 @@ impl Classifier {
                 let r = &mut self.state.records;
                 r.prohibited.add(e, None, cap);
                 if r.prohibited_numbers.len() < 5 {
-                    r.prohibited_numbers.insert(lossy(to));
+                    r.prohibited_numbers.insert(super::state::owned(to));
                 }
             }
             P::ExternalCallsDisabled { extension } => {
                 let r = &mut self.state.records;
                 r.external_disabled.add(e, None, cap);
                 if r.prohibited_callers.len() < 5 {
-                    r.prohibited_callers.insert(lossy(extension));
+                    r.prohibited_callers.insert(super::state::owned(extension));
                 }
             }
             P::NoRuleForNumber { number, .. } => self.no_route(e, number),

@@ -205,13 +205,9 @@ impl RecordState {
     fn obsolete_number(&mut self, e: &Event<'_>, code: Option<u16>, number: &[u8], cap: usize) {
         self.obsolete_numbers.add(e, code, cap);
         if self.obsolete_samples.len() < 5 {
-            self.obsolete_samples.insert(lossy(number));
+            self.obsolete_samples.insert(super::state::owned(number));
         }
     }
-}
-
-fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 impl Classifier {
@@ -347,7 +343,7 @@ impl Classifier {
                     {
                         c.failed.add(e, None, cap);
                         if c.numbers.len() < 5 {
-                            c.numbers.insert(lossy(number));
+                            c.numbers.insert(super::state::owned(number));
                         }
                     }
                     _ => {}
@@ -376,7 +372,7 @@ impl Classifier {
                             r.run.destinations.insert(number_key(number));
                         }
                         if r.run.sample_destinations.len() < 5 {
-                            r.run.sample_destinations.insert(lossy(number));
+                            r.run.sample_destinations.insert(super::state::owned(number));
                         }
                         if r.run.rows.len() < DISTINCT_CAP {
                             r.run.rows.push(RecordRow {
@@ -409,12 +405,12 @@ impl Classifier {
                 tally.add(e, None, cap);
                 if r.prohibited_numbers.len() < 5 {
                     let n = if rec.dialled.is_empty() { rec.to_number() } else { rec.dialled };
-                    r.prohibited_numbers.insert(lossy(n));
+                    r.prohibited_numbers.insert(super::state::owned(n));
                 }
                 if let Party::Extension(x) = rec.from
                     && r.prohibited_callers.len() < 5
                 {
-                    r.prohibited_callers.insert(lossy(x));
+                    r.prohibited_callers.insert(super::state::owned(x));
                 }
             }
             O::ServerError => r.server_errors.add(e, None, cap),

@@ -132,6 +132,11 @@ pub fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `b` as an owned string (see [`text`]): names and numbers the state keeps.
+pub fn owned(b: &[u8]) -> String {
+    text(b).into_owned()
+}
+
 /// A stable 64-bit key for a phone number (FNV-1a: same input, same key, on every
 /// run and thread count).
 pub fn number_key(n: &[u8]) -> u64 {
@@ -370,9 +375,8 @@ impl Resources {
 
     pub fn service_sample(&mut self, e: &Event<'_>, service: &[u8], processes: u32, cap: usize) {
         use crate::classify::rules::pbx_service_failure::MIN_DOWN_SAMPLES;
-        let name = text(service);
         // 3CX has 16 services: more keys than this are not service ids.
-        let key = (e.file, name.into_owned());
+        let key = (e.file, owned(service));
         if self.services.len() >= 256 && !self.services.contains_key(&key) {
             return;
         }
@@ -381,7 +385,7 @@ impl Resources {
             if let Some(first) = run.first_down.take().filter(|_| run.down >= MIN_DOWN_SAMPLES) {
                 Self::outage(&mut self.services_down, first, cap);
                 if self.services_down_names.len() < 16 {
-                    self.services_down_names.insert(String::from_utf8_lossy(service).into_owned());
+                    self.services_down_names.insert(owned(service));
                 }
             }
             *run = ServiceRun { ran: true, ..ServiceRun::default() };

@@ -84,7 +84,7 @@ impl NumberRefusals {
             distinct.insert(number_key(number));
         }
         if samples.len() < 5 {
-            samples.insert(String::from_utf8_lossy(number).into_owned());
+            samples.insert(super::state::owned(number));
         }
         self.trunk.get_or_insert(trunk);
     }
@@ -137,7 +137,7 @@ impl TrunkState {
                 run.refused_destinations.insert(number_key(number));
             }
             if run.sample_destinations.len() < 5 {
-                run.sample_destinations.insert(String::from_utf8_lossy(number).into_owned());
+                run.sample_destinations.insert(super::state::owned(number));
             }
         }
         if code == 402 || mentions_payment(status.reason) {
@@ -155,7 +155,7 @@ impl Classifier {
         if let Some(&i) = s.trunk_index.get(t.dn) {
             let known = &mut s.trunks[i as usize];
             if known.name.is_empty() && !t.name.is_empty() {
-                known.name = String::from_utf8_lossy(t.name).into_owned();
+                known.name = super::state::owned(t.name);
             }
             return i;
         }
@@ -164,7 +164,7 @@ impl Classifier {
             s.forget_light_trunks(TRUNK_BUDGET);
         }
         let i = s.trunks.len() as u32;
-        let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let lossy = |b: &[u8]| super::state::owned(b);
         s.trunks.push(TrunkState { dn: lossy(t.dn), name: lossy(t.name), ..TrunkState::default() });
         s.trunk_index.insert(t.dn.to_vec(), i);
         i
