@@ -106,8 +106,9 @@ fn skip_separators(mut s: &[u8]) -> &[u8] {
         match s {
             [b' ' | b':' | b'\t', rest @ ..] => s = rest,
             [b'|', rest @ ..] => {
-                // A short field without spaces (thread id, level) is prefix; anything else is the message.
-                match memchr(b'|', rest) {
+                // A short field without spaces (thread id, level) is prefix; anything else is
+                // the message. Fields are a few bytes: a plain scan of the first 17 beats memchr.
+                match rest[..rest.len().min(17)].iter().position(|&c| c == b'|') {
                     Some(n) if n <= 16 && !rest[..n].contains(&b' ') => s = &rest[n..],
                     Some(n) if n <= 16 && rest[..n].iter().all(|&c| c == b' ' || c.is_ascii_alphabetic()) => {
                         s = &rest[n..]
@@ -276,6 +277,7 @@ pub fn parse_chunk_into<'a>(
     let mut out = ParsedChunk { events, ..ParsedChunk::default() };
     let mut state = RecordState::Outside;
     let mut seen_head = false;
+    let mut last_midnight = None;
     let c = &mut out.counts;
     for (line_index, (line, len)) in lines(buf).enumerate() {
         let line_no = line_index as u64 + 1;
@@ -347,7 +349,7 @@ pub fn parse_chunk_into<'a>(
         };
         c.records += 1;
         state = RecordState::Recognized(len);
-        let (ts, relative) = place(stamp, order, &mut out.dating);
+        let (ts, relative) = place(stamp, order, &mut out.dating, &mut last_midnight);
         if relative {
             out.relative.push(out.events.len());
         }
@@ -400,10 +402,25 @@ pub fn parse_cdr_chunk_into<'a>(
 }
 
 /// Puts a stamp on the calendar; time-only stamps use (and advance) the chunk's day.
-fn place(stamp: Option<RawStamp>, order: DateOrder, d: &mut ChunkDating) -> (Option<Timestamp>, bool) {
+/// `last_midnight` remembers the last date put on the calendar: consecutive lines of a
+/// log share it, and the civil-date arithmetic was a tenth of the parse.
+fn place(
+    stamp: Option<RawStamp>,
+    order: DateOrder,
+    d: &mut ChunkDating,
+    last_midnight: &mut Option<(RawDate, Option<Timestamp>)>,
+) -> (Option<Timestamp>, bool) {
     let Some(s) = stamp else { return (None, false) };
     if s.date != RawDate::None {
-        return (timestamp::resolve(s, order, None), false);
+        let midnight = match *last_midnight {
+            Some((date, midnight)) if date == s.date => midnight,
+            _ => {
+                let midnight = timestamp::resolve(RawStamp { date: s.date, time_of_day: 0 }, order, None);
+                *last_midnight = Some((s.date, midnight));
+                midnight
+            }
+        };
+        return (midnight.map(|m| m.add_millis(i64::from(s.time_of_day))), false);
     }
     if d.last_time_of_day.is_some_and(|prev| prev > s.time_of_day + MIDNIGHT_JUMP_MS) {
         d.day += 1;
