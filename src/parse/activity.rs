@@ -5,7 +5,7 @@
 //! record (with an unknown code, or none) is matched on its key phrases.
 
 use crate::event::{CallId, EventKind, Party, SipStatus, TrunkRef};
-use crate::parse::sip::{after, cause, finder, ip, rfinder, trim, uri};
+use crate::parse::sip::{after, cause, finder, ip, rfind, trim, uri};
 use memchr::memmem;
 use nom::{
     IResult, Parser,
@@ -99,7 +99,11 @@ fn digits(i: &[u8]) -> Res<'_, &[u8]> {
 
 /// `Call(C:1042.3)` anywhere in the message → call 1042. Also a leading `C:1042.1:`.
 pub fn call_id(msg: &[u8]) -> Option<CallId> {
-    let rest = after(msg, finder!(b"(C:")).or_else(|| msg.strip_prefix(b"C:"))?;
+    // Most call messages begin `Call(C:`: that is the first `(C:` without a search.
+    let rest = match msg.strip_prefix(b"Call(C:") {
+        Some(rest) => rest,
+        None => after(msg, finder!(b"(C:")).or_else(|| msg.strip_prefix(b"C:"))?,
+    };
     let (_, d) = digits(rest).ok()?;
     parse_u64(d).map(CallId)
 }
@@ -191,7 +195,7 @@ pub fn party(s: &[u8]) -> Party<'_> {
 fn incoming(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
     let rest = after(msg, finder!(b"Incoming call from "))?;
-    let (from, to) = match rfinder!(b" to ").rfind(rest) {
+    let (from, to) = match rfind(rest, b" to ") {
         Some(p) => (&rest[..p], &rest[p + 4..]),
         None => (rest, &rest[..0]),
     };
@@ -211,7 +215,7 @@ fn routed(msg: &[u8]) -> Option<EventKind<'_>> {
 fn answered(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
     let head = &msg[..finder!(b" has joined").find(msg)?];
-    let start = rfinder!(b"): ").rfind(head).map_or(0, |p| p + 3);
+    let start = rfind(head, b"): ").map_or(0, |p| p + 3);
     Some(EventKind::CallAnswered { call, party: party(&head[start..]) })
 }
 
