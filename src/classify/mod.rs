@@ -87,7 +87,7 @@ pub struct TableStats {
 }
 
 impl TableStats {
-    fn of<K: Ord, V>(t: &Bounded<K, V>) -> Option<Self> {
+    fn of<K: Ord + std::hash::Hash, V>(t: &Bounded<K, V>) -> Option<Self> {
         (t.forgotten > 0).then(|| TableStats {
             kept: t.len() as u64,
             forgotten: t.forgotten,
@@ -241,7 +241,7 @@ impl Classifier {
     /// subject's module (trunks, extensions, sources, calls, records, pbx).
     pub fn observe(&mut self, e: &Event<'_>) {
         if let Some(code) = e.code {
-            let by_code = &mut self.stats.events_by_code;
+            let by_code = &mut self.state.code_counts;
             // 3CX writes a few hundred distinct codes; a garbage log could write millions.
             let full = by_code.len() >= state::MAX_CODES;
             match by_code.get_mut(&code) {
@@ -305,6 +305,7 @@ impl Classifier {
             }
             self.stats.call_records = Some(stats);
         }
+        self.stats.events_by_code = std::mem::take(&mut self.state.code_counts).into_iter().collect();
         self.resolve_unidentified();
         let s = &self.state;
         for (name, t) in [

@@ -32,8 +32,8 @@ fn distinct_log_codes_past_the_budget_are_counted_apart() {
     }
     // A known code still counts once its table is full.
     c.observe(&event(EventKind::Unclassified, Some(LogCode { family: *b"CM", number: 0 })));
-    assert_eq!(c.stats.events_by_code.len(), MAX_CODES);
-    assert_eq!(c.stats.events_by_code[&LogCode { family: *b"CM", number: 0 }], 2);
+    assert_eq!(c.state.code_counts.len(), MAX_CODES);
+    assert_eq!(c.state.code_counts[&LogCode { family: *b"CM", number: 0 }], 2);
     assert_eq!(c.state.codes_untracked, 100);
 }
 
