@@ -446,6 +446,50 @@ mod tests {
         assert_eq!(days_from_civil(2026, 11, 20), 20_777);
     }
 
+    /// The plain digit-by-digit reading of the fixed layout: the reference.
+    fn fixed_layout_reference(b: &[u8]) -> Option<(u32, u32, u32, u32)> {
+        let b = b.get(..19)?;
+        let d = |k: usize| b[k].is_ascii_digit().then(|| u32::from(b[k] - b'0'));
+        let n2 = |k: usize| Some(d(k)? * 10 + d(k + 1)?);
+        if !matches!(b[4], b'/' | b'-')
+            || b[7] != b[4]
+            || !matches!(b[10], b' ' | b'T')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let (h, mi, s) = (n2(11)?, n2(14)?, n2(17)?);
+        (h <= 23 && mi <= 59 && s <= 60).then_some((n2(0)? * 100 + n2(2)?, n2(5)?, n2(8)?, (h * 60 + mi) * 60 + s))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The branch-free check reads every 19-byte head as the byte-by-byte reading does,
+        /// with stray bytes (`/`, `:`, letters, high bytes) in any one or two places.
+        #[test]
+        fn fixed_layout_as_byte_by_byte(
+            digits in proptest::collection::vec(0u8..=9, 19),
+            strays in proptest::collection::vec(
+                (0usize..19, proptest::sample::select(vec![b'/', b':', b'a', b' ', 0xff, b'.', b'?', b'T', b'-', 0x3a + 0x80])),
+                0..3,
+            ),
+            dashes in proptest::bool::ANY,
+        ) {
+            let layout: &[u8] = if dashes { b"2026-11-20T07:00:00" } else { b"2026/11/20 07:00:00" };
+            let mut head: Vec<u8> =
+                layout.iter().zip(&digits).map(|(&l, &d)| if l.is_ascii_digit() { b'0' + d } else { l }).collect();
+            for (at, byte) in strays {
+                head[at] = byte;
+            }
+            let got = fast_ymd_hms(&head).map(|(_, st)| match st.date {
+                RawDate::Ymd(y, m, d) => (y, m, d, st.time_of_day / 1000),
+                _ => unreachable!("the fixed layout is year first"),
+            });
+            proptest::prop_assert_eq!(got, fixed_layout_reference(&head));
+        }
+    }
+
     #[test]
     fn prefix_layouts() {
         let p1 = raw("2026/01/05 10:26:12.123 [CM503001]");
