@@ -459,8 +459,8 @@ messages! {
     TicketSince => ", từ {time}", ", since {time}";
     TicketDescribe => "Lỗi tôi gặp: [mô tả lỗi, thời điểm, số máy nhánh / số đã gọi]",
         "The problem I see: [describe it: when, which extension / number]";
-    TicketFixFirstWarning => "LƯU Ý: báo cáo tự kiểm tra cho thấy còn lỗi phía người dùng chưa xử lý: {fault} — {subject}. Bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
-        "NOTE: the self-check shows a fault on the user's side not fixed yet: {fault} — {subject}. Support will ask for it to be fixed first.";
+    TicketFixFirstWarning => "LƯU Ý: báo cáo tự kiểm tra cho thấy còn lỗi phía người dùng chưa xử lý. {fault}. Bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
+        "NOTE: the self-check shows a fault on the user's side not fixed yet. {fault}. Support will ask for it to be fixed first.";
     TicketOtherProblems => "Các vấn đề khác trong cùng báo cáo được gửi bằng email riêng (mỗi vấn đề một email): {list}.",
         "The report's other problems go in e-mails of their own (one problem per e-mail): {list}.";
     TicketSignOff => "Trân trọng,", "Kind regards,";
@@ -473,8 +473,6 @@ messages! {
     EmlLeftOutCap => "vượt giới hạn {cap} của tệp đính kèm; hãy gửi riêng tệp này nếu bộ phận hỗ trợ yêu cầu",
         "over the {cap} attachment cap; send this file separately if support asks";
     EmlLeftOutStdin => "đọc từ đầu vào chuẩn (stdin), không đọc lại được; hãy đính kèm tệp gốc", "read from standard input, which cannot be read again; attach the original file";
-    EmlFixFirstStderr => "Báo cáo cho thấy lỗi phía người dùng ({fault} — {subject}); hãy xử lý trước rồi mới gửi email: bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
-        "The report shows a fault on the user's side ({fault} — {subject}); fix it before sending: support will ask for it to be fixed first.";
     EmlFromMissing => "Chưa có --contact-email: hãy gửi email nháp này từ email đã đăng ký hỗ trợ với IDB.",
         "No --contact-email: send this draft from the e-mail registered for support with IDB.";
     EmlWritten => "Đã ghi {n} email nháp (mỗi vấn đề một email) vào {dir}", "Wrote {n} e-mail draft(s) (one per problem) to {dir}";
