@@ -121,7 +121,7 @@ messages! {
     SummaryInsufficient => "Chỉ đọc được: {read}. Các tệp này không chứa cuộc gọi, đăng ký hay sự kiện nào để kiểm tra lỗi.",
         "Only read: {read}. These hold no calls, registrations or events to check for faults.";
     SummaryUnreadEvidence => "{n} tệp nhật ký dịch vụ 3CX chưa đọc được nên chưa được kiểm tra: {files}.",
-        "{n} 3CX service log(s) could not be read, so what they hold was not checked: {files}.";
+        "{n} 3CX service log(s) could not be read and went unchecked: {files}.";
     SendWhat => "Quý khách hãy chọn thêm nhật ký của tổng đài rồi kiểm tra lại: nhật ký hoạt động (3CXPhoneSystem.log, hoặc sao chép trang Activity Log), thư mục Logs của gói thông tin hỗ trợ (3CXMediaServer.log), bản xuất Event Log hoặc CDR / Call Log.",
         "Please add more of your PBX's logs and run the check again: the activity log (3CXPhoneSystem.log, or a copy of the Activity Log page), the Logs folder of the support bundle (3CXMediaServer.log), an Event Log export, or the CDR / Call Log.";
     UnreadServiceLog => "nhật ký dịch vụ 3CX CHƯA ĐƯỢC ĐỌC ({why}): lỗi nằm trong tệp này chưa được kiểm tra",
@@ -145,10 +145,88 @@ messages! {
         "The packet capture (dump.pcap) has {n} audio stream(s) flowing one way only; e.g. {src} → {dst}: {packets} RTP packets, and not one packet back from {dst}. The side at {silent} cannot get its audio through NAT / the firewall.";
     CallQualityCapture => "Bản ghi gói tin có {n} trên {total} luồng RTP mất gói hoặc jitter vượt ngưỡng (mất gói tới {loss}%, jitter tới {jitter} ms): đường truyền gây rè, mất tiếng.",
         "The packet capture has {n} of {total} RTP stream direction(s) with loss or jitter over the thresholds (loss up to {loss} %, jitter up to {jitter} ms): the link breaks the audio up.";
-    SummaryFixFirst => "Phát hiện {n} lỗi phía người dùng cần xử lý trước. Lỗi chính là “{title}”, đối tượng: {subject}.",
-        "Found {n} fault(s) on your side to fix first. The main one is “{title}”, concerning {subject}.";
-    SummaryEscalateFinding => "Không thấy lỗi phía người dùng; cần bên khác xử lý lỗi “{title}”, đối tượng: {subject}.",
-        "No fault on your side; someone else must act on “{title}”, concerning {subject}.";
+    // The summary: the main fault as one concrete sentence (`report::headline`), then
+    // how many more there are, or who must act on it.
+    SummaryFixFirst => "{headline}.", "{headline}.";
+    SummaryMoreUserFaults => "Ngoài ra còn {n} lỗi khác phía người dùng cần xử lý, xem chi tiết bên dưới.",
+        "{n} more fault(s) on your side to fix are listed below.";
+    SummaryEscalateFinding => "Không thấy lỗi phía người dùng. {headline}. Việc này cần {who} xử lý.",
+        "No fault on your side. {headline}. This is for {who} to fix.";
+    EscalateWhoCarrier => "nhà mạng", "the carrier";
+    EscalateWhoVendor => "bộ phận hỗ trợ / 3CX", "the support desk / 3CX";
+
+    // One sentence per fault, for the summary and the ticket's warning (`report::headline`):
+    // what happened to the subject, with its key fact. Each is a clause (no capital, no
+    // full stop): the caller capitalises it when it opens a sentence.
+    HeadGeneric => "nhật ký cho thấy lỗi “{title}” ở {subject}{since}", "the logs show “{title}” for {subject}{since}";
+    HeadGenericSince => ", bắt đầu từ {time}", ", starting {time}";
+    HeadTrunkBarredOut => "{trunk} bị nhà mạng chặn chiều gọi đi từ {since} (nghi do nợ cước)",
+        "{trunk} has had its outgoing calls barred by the carrier since {since} (probably an unpaid bill)";
+    HeadTrunkInboundOk => "; gọi đến vẫn bình thường", "; incoming calls still work";
+    HeadTrunkRegistersOk => "; trung kế vẫn đăng ký bình thường", "; the trunk still registers";
+    HeadTrunkFailoverNow => "; cuộc gọi ra đang tự chuyển sang trung kế {other}", "; outbound calls now fail over to trunk {other}";
+    HeadTrunkBarredAll => "{trunk} bị nhà mạng chặn cả gọi đi lẫn gọi đến từ {since} (nghi do nợ cước); trung kế không đăng ký lại được",
+        "the carrier has barred all calls on {trunk} since {since} (probably an unpaid bill); the trunk can no longer register";
+    HeadTrunkFailover => "{trunk} không còn cuộc gọi ra nào sau {since}, 3CX đã chuyển cuộc gọi ra sang trung kế {other} (nghi trung kế bị nhà mạng chặn do nợ cước)",
+        "{trunk} has carried no outbound call since {since} and 3CX moved outbound calls to trunk {other} (the carrier has probably barred it over an unpaid bill)";
+    HeadTrunkAuth => "{trunk} không đăng ký được với nhà mạng từ {since} vì sai thông tin xác thực (Auth ID / mật khẩu), bị từ chối {n} lần liên tiếp",
+        "{trunk} has been unable to register with the carrier since {since}: wrong credentials (auth ID / password), refused {n} time(s) in a row";
+    HeadTrunkIpNotAllowed => "{trunk} (xác thực theo IP) từ chối cuộc gọi từ {since}: nhà mạng không chấp nhận IP public (WAN) hiện tại của tổng đài",
+        "{trunk} (authenticated by IP) has refused calls since {since}: the carrier does not accept the PBX's current public IP";
+    HeadTrunkUnreachable => "máy chủ SIP của nhà mạng cho {trunk} không phản hồi từ {since} ({n} lần liên tiếp)",
+        "the carrier's SIP server for {trunk} has not answered since {since} ({n} time(s) in a row)";
+    HeadCarrierFailure => "máy chủ nhà mạng của {trunk} trả lỗi ({codes}) cho mọi cuộc gọi ra từ {since}",
+        "the carrier's server for {trunk} has answered every outbound call with an error ({codes}) since {since}";
+    HeadInternetDown => "tổng đài mất kết nối Internet từ khoảng {since}: mọi trung kế cùng lúc mất kết nối tới nhà mạng",
+        "the PBX lost its internet link from about {since}: every trunk lost its carrier at the same time";
+    HeadExtAuth => "điện thoại của máy nhánh {ext}{at} bị từ chối xác thực {n} lần từ {since} vì dùng sai ID xác thực hoặc mật khẩu",
+        "the phone of extension {ext}{at} has been refused authentication {n} time(s) since {since}: it uses a wrong authentication ID or password";
+    HeadAtIp => " (tại {ip})", " (at {ip})";
+    HeadDevice => " ({device})", " ({device})";
+    HeadExtOffline => "máy nhánh {ext}{device} mất kết nối với tổng đài từ {since} và chưa đăng ký lại",
+        "extension {ext}{device} has been offline since {since} and has not registered again";
+    HeadExtNotRegistered => "máy nhánh {ext}{device} không đăng ký với tổng đài (ghi nhận từ {since})",
+        "extension {ext}{device} is not registered with the PBX (seen from {since})";
+    HeadExtCallsLost => "; {n} cuộc gọi tới máy này không đổ chuông", "; {n} call(s) to it could not ring";
+    HeadIpBlacklisted => "3CX đã chặn (blacklist) IP {ip}{who} lúc {since}", "3CX blacklisted the IP {ip}{who} at {since}";
+    HeadIpBlacklistedLikely => "nhiều khả năng 3CX đã chặn (blacklist) IP {ip}{who} từ {since}", "3CX most likely blacklisted the IP {ip}{who} at {since}";
+    HeadIpOfExtension => " của máy nhánh {ext}", " (extension {ext})";
+    HeadIpOnLan => " (một thiết bị trong mạng nội bộ)", " (a device on the office network)";
+    HeadIpLockedOut => "; thiết bị này không kết nối được với tổng đài nữa", "; that device can no longer reach the PBX";
+    HeadOneWayAudio => "{who} bị mất tiếng trong {n} cuộc gọi từ {since}: cuộc gọi vẫn kết nối nhưng tổng đài không nhận được âm thanh từ phía máy này",
+        "{who} has lost audio on {n} call(s) since {since}: the calls connect, but no sound reaches the PBX from that side";
+    HeadOneWayWhoExt => "máy nhánh {ext} (IP {ip})", "extension {ext} (IP {ip})";
+    HeadOneWayWhoIp => "thiết bị tại IP {ip}", "the device at IP {ip}";
+    HeadLicenseLimitPeak => "tổng đài đã chạm giới hạn {peak} cuộc gọi đồng thời của license (lần đầu lúc {since})",
+        "the PBX hit the license's limit of {peak} simultaneous calls (first at {since})";
+    HeadLicenseLimit => "tổng đài đã chạm giới hạn số cuộc gọi đồng thời của license (lần đầu lúc {since})",
+        "the PBX hit the license's simultaneous-call limit (first at {since})";
+    HeadLicenseLimitRefused => "; {n} cuộc gọi bị từ chối vì vượt giới hạn", "; {n} call(s) were refused over it";
+    HeadLicenseLimitReported => "; 3CX báo vượt giới hạn {n} lần", "; 3CX reported it {n} time(s)";
+    HeadLicenseExpired => "bản quyền / gói bảo trì 3CX đã hết hạn ngày {date}", "the 3CX license / maintenance expired on {date}";
+    HeadLicenseExpiring => "bản quyền / gói bảo trì 3CX sẽ hết hạn ngày {date} (còn {days} ngày)", "the 3CX license / maintenance expires on {date} ({days} days left)";
+    HeadProhibited => "máy nhánh {exts} không gọi được {dest}: hướng gọi này đang bị chặn ({n} cuộc gọi từ {since})",
+        "extension {exts} cannot call {dest}: this destination is barred ({n} call(s) since {since})";
+    HeadProhibitedAnyone => "các cuộc gọi tới {dest} bị chặn vì hướng gọi không được phép ({n} cuộc gọi từ {since})",
+        "calls to {dest} are blocked because the destination is not allowed ({n} call(s) since {since})";
+    HeadExternalDisabled => "máy nhánh {exts} không được phép gọi ra ngoài: {n} cuộc gọi ra bị chặn từ {since}",
+        "extension {exts} may not call outside: {n} outbound call(s) blocked since {since}";
+    HeadDest1900 => "số 1900 ({numbers})", "1900 numbers ({numbers})";
+    HeadDest1800 => "số 1800 ({numbers})", "1800 numbers ({numbers})";
+    HeadDestPremium => "số 1800/1900 ({numbers})", "1800/1900 numbers ({numbers})";
+    HeadDestInternational => "số quốc tế ({numbers})", "international numbers ({numbers})";
+    HeadDestNumbers => "các số {numbers}", "the numbers {numbers}";
+    HeadNoOutboundRule => "{n} cuộc gọi ra tới {numbers} không khớp quy tắc gọi ra nào nên không gọi được (từ {since})",
+        "{n} outbound call(s) to {numbers} matched no outbound rule and could not be made (since {since})";
+    HeadDiskFree => "ổ đĩa tổng đài chỉ còn trống {free} GB trên {total} GB", "the PBX disk has only {free} GB free of {total} GB";
+    HeadDiskFullIn => ", sẽ đầy sau khoảng {days} ngày", ", full in about {days} days";
+    HeadDiskReported => "3CX báo ổ đĩa tổng đài đầy hoặc gần đầy lúc {since}", "3CX reported the PBX disk full or nearly full at {since}";
+    HeadFirewall => "tổng đài không qua được bước tự kiểm tra mạng của 3CX: {parts}", "the PBX fails 3CX's own network checks: {parts}";
+    HeadSbc => "SBC {name} mất kết nối {downs} lần ({span})", "SBC {name} went down {downs} time(s) ({span})";
+    HeadSbcStillDown => "; hiện vẫn chưa kết nối lại", "; it is still down";
+    HeadSbcBackUp => "; lần nào cũng kết nối lại", "; it came back up each time";
+    HeadBruteForce => "{who} dò mật khẩu tổng đài: {n} lần xác thực thất bại từ {since}", "{who} tried to guess the PBX's passwords: {n} failed attempt(s) since {since}";
+    HeadBruteForceBlocked => "; 3CX đã chặn các địa chỉ này", "; 3CX has blocked them";
     SummaryEscalateUnexplained => "Không thấy lỗi phía người dùng, nhưng có {n} cuộc gọi lỗi chưa rõ nguyên nhân ({codes}).",
         "No fault on your side, but {n} failed call(s) have no explanation ({codes}).";
     // The verdict's next step of the support process, as it is done where the report is
@@ -213,27 +291,27 @@ messages! {
     SubjectExtension => "máy nhánh", "extension";
     SubjectIp => "địa chỉ IP", "IP address";
     SubjectNumber => "số", "number";
-    SubjectSystem => "hệ thống", "system";
+    SubjectSystem => "hệ thống", "the system";
     SubjectInternet => "các IP trên Internet", "addresses on the internet";
     SubjectCalls => "các cuộc gọi", "calls";
-    SubjectMedia => "âm thanh (media)", "audio (media)";
-    SubjectCodecs => "codec", "codecs";
-    SubjectOutboundRules => "quy tắc gọi ra", "outbound rules";
-    SubjectLicense => "bản quyền 3CX", "3CX license";
+    SubjectMedia => "âm thanh (media)", "the audio (media)";
+    SubjectCodecs => "codec", "the codecs";
+    SubjectOutboundRules => "quy tắc gọi ra", "the outbound rules";
+    SubjectLicense => "bản quyền 3CX", "the 3CX license";
     SubjectPremium => "số 1800/1900", "1800/1900 numbers";
     SubjectInternational => "cuộc gọi quốc tế", "international calls";
-    SubjectInboundRules => "quy tắc gọi vào", "inbound rules";
-    SubjectNumbers => "số đã quay", "dialled numbers";
+    SubjectInboundRules => "quy tắc gọi vào", "the inbound rules";
+    SubjectNumbers => "số đã quay", "the dialled numbers";
     SubjectOutbound => "cuộc gọi ra", "outbound calls";
     SubjectPbx => "tổng đài 3CX", "the 3CX PBX";
     SubjectProhibited => "hướng gọi bị cấm", "prohibited destinations";
-    SubjectInternetLink => "đường Internet", "internet link";
-    SubjectFirewall => "tường lửa / NAT", "firewall / NAT";
-    SubjectDisk => "ổ đĩa tổng đài", "PBX disk";
-    SubjectQueues => "hàng đợi", "queues";
-    SubjectCarrier => "máy chủ nhà mạng", "carrier server";
-    SubjectPbxPart => "dịch vụ 3CX", "3CX services";
-    SubjectExternalDisabled => "quyền gọi ra của máy nhánh", "extensions' outbound permission";
+    SubjectInternetLink => "đường Internet", "the internet link";
+    SubjectFirewall => "tường lửa / NAT", "the firewall / NAT";
+    SubjectDisk => "ổ đĩa tổng đài", "the PBX disk";
+    SubjectQueues => "hàng đợi", "the queues";
+    SubjectCarrier => "máy chủ nhà mạng", "the carrier's server";
+    SubjectPbxPart => "dịch vụ 3CX", "the 3CX services";
+    SubjectExternalDisabled => "quyền gọi ra của máy nhánh", "the extensions' outbound permission";
 
     // Input handling.
     ReasonEmpty => "tệp rỗng", "empty file";
@@ -381,8 +459,8 @@ messages! {
     TicketSince => ", từ {time}", ", since {time}";
     TicketDescribe => "Lỗi tôi gặp: [mô tả lỗi, thời điểm, số máy nhánh / số đã gọi]",
         "The problem I see: [describe it: when, which extension / number]";
-    TicketFixFirstWarning => "LƯU Ý: báo cáo tự kiểm tra cho thấy còn lỗi phía người dùng chưa xử lý: {fault} — {subject}. Bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
-        "NOTE: the self-check shows a fault on the user's side not fixed yet: {fault} — {subject}. Support will ask for it to be fixed first.";
+    TicketFixFirstWarning => "LƯU Ý: báo cáo tự kiểm tra cho thấy còn lỗi phía người dùng chưa xử lý. {fault}. Bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
+        "NOTE: the self-check shows a fault on the user's side not fixed yet. {fault}. Support will ask for it to be fixed first.";
     TicketOtherProblems => "Các vấn đề khác trong cùng báo cáo được gửi bằng email riêng (mỗi vấn đề một email): {list}.",
         "The report's other problems go in e-mails of their own (one problem per e-mail): {list}.";
     TicketSignOff => "Trân trọng,", "Kind regards,";
@@ -395,8 +473,6 @@ messages! {
     EmlLeftOutCap => "vượt giới hạn {cap} của tệp đính kèm; hãy gửi riêng tệp này nếu bộ phận hỗ trợ yêu cầu",
         "over the {cap} attachment cap; send this file separately if support asks";
     EmlLeftOutStdin => "đọc từ đầu vào chuẩn (stdin), không đọc lại được; hãy đính kèm tệp gốc", "read from standard input, which cannot be read again; attach the original file";
-    EmlFixFirstStderr => "Báo cáo cho thấy lỗi phía người dùng ({fault} — {subject}); hãy xử lý trước rồi mới gửi email: bộ phận hỗ trợ sẽ yêu cầu xử lý lỗi này trước.",
-        "The report shows a fault on the user's side ({fault} — {subject}); fix it before sending: support will ask for it to be fixed first.";
     EmlFromMissing => "Chưa có --contact-email: hãy gửi email nháp này từ email đã đăng ký hỗ trợ với IDB.",
         "No --contact-email: send this draft from the e-mail registered for support with IDB.";
     EmlWritten => "Đã ghi {n} email nháp (mỗi vấn đề một email) vào {dir}", "Wrote {n} e-mail draft(s) (one per problem) to {dir}";

@@ -533,7 +533,7 @@ fn ticket_follows_the_support_process() {
     assert!(lines.next().unwrap().starts_with("Gửi tới: support@idb.com.vn (gửi từ email đã đăng ký"), "{t}");
     assert_eq!(
         lines.next().unwrap(),
-        "Tiêu đề: IDB Partner / Công ty TNHH Minh An - license ABCD-1234 - Trung kế nợ cước / bị khóa — trung kế 10000 (VNPT)"
+        "Tiêu đề: IDB Partner / Công ty TNHH Minh An - license ABCD-1234 - Trung kế nợ cước / bị khóa: 10000 (VNPT)"
     );
     for field in [
         "Tên công ty: Công ty TNHH Minh An",
@@ -552,7 +552,7 @@ fn ticket_follows_the_support_process() {
     let en =
         String::from_utf8(run(&["check", "-q", "-f", "ticket", "--lang", "en", p.to_str().unwrap()]).stdout).unwrap();
     assert!(
-        en.starts_with("To: support@idb.com.vn (send it from the e-mail registered for support; one new e-mail per problem)\nSubject: [partner] / [company name] - license [license key] - Carrier account unpaid"),
+        en.starts_with("To: support@idb.com.vn (send it from the e-mail registered for support; one new e-mail per problem)\nSubject: [partner] / [company name] - license [license key] - Carrier account unpaid or suspended: trunk 10000 (VNPT)\n"),
         "{en}"
     );
     // The JSON report carries the same e-mail.

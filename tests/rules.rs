@@ -546,13 +546,11 @@ fn trunk_unpaid_one_way_barring_with_inbound_still_answered() {
     assert_eq!(arg(f, MsgId::TrunkUnpaidOneWay, "inbound"), Some(&Arg::Count(1)));
     assert_eq!(arg(f, MsgId::TrunkUnpaidOneWay, "registrations"), Some(&Arg::Count(1)));
     assert_eq!(r.verdict, Verdict::FixFirst);
-    // One sentence naming the fault (quoted: its title has a colon) and its subject,
-    // not "Main fault: {title} — {subject}" with two separators.
-    let main = format!(
-        "Found 1 fault on your side to fix first. The main one is “{}”, concerning trunk 10000 (VNPT).",
-        f.title
-    );
-    assert!(r.summary.starts_with(&main), "{}", r.summary);
+    // One concrete sentence: what happened to the trunk, since when, and that inbound
+    // still works (the summary says the mode the rule found, not a hedge).
+    let main = "Trunk 10000 (VNPT) has had its outgoing calls barred by the carrier since 2026-11-20 08:02 \
+                (probably an unpaid bill); incoming calls still work.";
+    assert!(r.summary.starts_with(main), "{}", r.summary);
     assert!(!r.summary.contains(" — "), "{}", r.summary);
 }
 
@@ -875,9 +873,10 @@ fn carrier_failure_fires_on_5xx_to_min_distinct_destinations() {
     // A carrier outage is not the customer's bill.
     assert_absent(&r, FaultId::TrunkUnpaid);
     assert_eq!(r.verdict, Verdict::Escalate);
-    // One sentence, the title quoted, not "{title} — {subject}".
-    let who = format!("No fault on your side; someone else must act on “{}”, concerning trunk 10000", f.title);
-    assert!(r.summary.starts_with(&who), "{}", r.summary);
+    // What the carrier does, with its codes, and who must act: not "{title} — {subject}".
+    let who = "No fault on your side. The carrier's server for trunk 10000 (VNPT) has answered every outbound \
+               call with an error (500 ×3) since 2026-11-20 08:02. This is for the carrier to fix.";
+    assert!(r.summary.starts_with(who), "{}", r.summary);
     assert!(!r.summary.contains(" — "), "{}", r.summary);
 }
 

@@ -72,7 +72,7 @@ fn eml_is_a_draft_a_mail_parser_reads_part_by_part() {
     assert_eq!(
         m.subject(),
         Some(
-            "Đối tác Sao Việt / Công ty TNHH Minh An - license ABCD-1234-EFGH - Trung kế nợ cước / bị khóa — trung kế 10000 (VNPT)"
+            "Đối tác Sao Việt / Công ty TNHH Minh An - license ABCD-1234-EFGH - Trung kế nợ cước / bị khóa: 10000 (VNPT)"
         )
     );
     assert!(m.date().is_none() && m.message_id().is_none(), "no clock: the client dates it on Send");

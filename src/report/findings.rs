@@ -204,5 +204,11 @@ mod tests {
             assert_eq!(SystemPart::from_id(part.id()), Some(*part), "ids are unique");
             assert!(!super::super::subject_text(Lang::En, &shown).is_empty());
         }
+        // A singular system part reads with its article in English ("concerning the PBX disk").
+        for part in [SystemPart::Disk, SystemPart::Firewall, SystemPart::OutboundRules, SystemPart::InternetLink] {
+            let en = super::super::subject_text(Lang::En, &f(part));
+            assert!(en.starts_with("the "), "{en}");
+            assert!(!super::super::subject_text(Lang::Vi, &f(part)).starts_with("the "));
+        }
     }
 }

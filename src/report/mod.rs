@@ -4,6 +4,7 @@
 pub mod anonymize;
 pub mod eml;
 pub mod findings;
+pub mod headline;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -722,16 +723,22 @@ fn summary(
     match v {
         Verdict::FixFirst => {
             let main = strong(Side::User).next().expect("fix_first has a user finding");
-            fill(
-                Msg::SummaryFixFirst.text(lang),
-                &[("n", &strong(Side::User).count()), ("title", &main.title), ("subject", &subject_text(lang, main))],
-            )
+            let mut s = fill(Msg::SummaryFixFirst.text(lang), &[("headline", &headline::sentence(lang, main))]);
+            let more = strong(Side::User).count() - 1;
+            if more > 0 {
+                s.push(' ');
+                s.push_str(&fill(Msg::SummaryMoreUserFaults.text(lang), &[("n", &more)]));
+            }
+            s
         }
         Verdict::Escalate => match strong(Side::Carrier).chain(strong(Side::Vendor)).next() {
-            Some(f) => fill(
-                Msg::SummaryEscalateFinding.text(lang),
-                &[("title", &f.title), ("subject", &subject_text(lang, f))],
-            ),
+            Some(f) => {
+                let who = if f.side == Side::Carrier { Msg::EscalateWhoCarrier } else { Msg::EscalateWhoVendor };
+                fill(
+                    Msg::SummaryEscalateFinding.text(lang),
+                    &[("headline", &headline::sentence(lang, f)), ("who", &who.text(lang))],
+                )
+            }
             None => fill(
                 Msg::SummaryEscalateUnexplained.text(lang),
                 &[("n", &a.unexplained.count), ("codes", &findings::codes_text(&a.unexplained.codes))],
@@ -983,4 +990,87 @@ fn markers(findings: &[Finding], lang: Lang) -> Vec<TimelineMarker> {
             f.first_seen.map(|at| TimelineMarker { fault: f.fault, side: f.side, subject: subject_text(lang, f), at })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::catalog::FaultId;
+
+    fn analysis() -> Analysis {
+        Analysis {
+            findings: vec![],
+            stats: Stats::default(),
+            first: None,
+            last: None,
+            trunks: vec![],
+            pbx: Default::default(),
+            timeline: vec![],
+            unexplained: Default::default(),
+            health_unmapped: Default::default(),
+            busiest_outbound_trunk: None,
+        }
+    }
+
+    fn finding(lang: Lang, fault: FaultId, subject: crate::classify::Subject, first: &str) -> Finding {
+        localize(
+            lang,
+            &crate::classify::Finding {
+                fault,
+                side: fault.side(),
+                confidence: 0.9,
+                subject,
+                count: 2,
+                first_seen: Timestamp::parse_user(first),
+                last_seen: None,
+                why: vec![],
+                advice: None,
+                alternatives: vec![],
+                details: Default::default(),
+                evidence: vec![],
+            },
+        )
+    }
+
+    fn said(lang: Lang, findings: &[Finding], v: Verdict) -> String {
+        let period = Period { first: None, last: None };
+        summary(lang, findings, v, &analysis(), 0, &period, &[])
+    }
+
+    #[test]
+    fn the_summary_is_the_main_faults_sentence_then_how_many_more() {
+        use crate::classify::Subject as S;
+        for (lang, main, more) in [
+            (
+                Lang::Vi,
+                "Máy nhánh 105 không đăng ký với tổng đài (ghi nhận từ 13:12 19/11/2026).",
+                "Ngoài ra còn 1 lỗi khác",
+            ),
+            (
+                Lang::En,
+                "Extension 105 is not registered with the PBX (seen from 2026-11-19 13:12).",
+                "1 more fault on your side",
+            ),
+        ] {
+            let ext = finding(lang, FaultId::ExtensionNotRegistered, S::Extension("105".into()), "2026-11-19 13:12:20");
+            assert_eq!(said(lang, std::slice::from_ref(&ext), Verdict::FixFirst), main);
+            let disk = finding(lang, FaultId::DiskFull, S::System(SystemPart::Disk), "2026-11-19 09:00:00");
+            let two = said(lang, &[ext, disk], Verdict::FixFirst);
+            assert!(two.starts_with(main) && two.contains(more), "{two}");
+        }
+    }
+
+    #[test]
+    fn an_escalated_summary_says_who_must_act() {
+        use crate::classify::Subject as S;
+        let vendor =
+            |lang| finding(lang, FaultId::PbxServiceFailure, S::System(SystemPart::Services), "2026-11-19 09:00:00");
+        let vi = said(Lang::Vi, &[vendor(Lang::Vi)], Verdict::Escalate);
+        assert!(vi.starts_with("Không thấy lỗi phía người dùng. Nhật ký cho thấy lỗi “"), "{vi}");
+        assert!(vi.ends_with("Việc này cần bộ phận hỗ trợ / 3CX xử lý."), "{vi}");
+        let en = said(Lang::En, &[vendor(Lang::En)], Verdict::Escalate);
+        assert!(en.starts_with("No fault on your side. The logs show “3CX service failure"), "{en}");
+        assert!(en.contains("for the 3CX services, starting 2026-11-19 09:00."), "{en}");
+        assert!(en.ends_with("This is for the support desk / 3CX to fix."), "{en}");
+    }
 }

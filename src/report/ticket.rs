@@ -84,6 +84,36 @@ fn short_title(title: &str) -> &str {
     title[..cut].trim_end()
 }
 
+/// A fault in a few words, for a subject line or a list: its short title, then what it
+/// is about, as one phrase (`Trung kế nợ cước / bị khóa: 10000 (VNPT)`). The subject's
+/// kind is not said twice when the title opens with it, and a subject the title already
+/// names (`Ổ đĩa tổng đài đầy …`) is left out.
+pub fn fault_label(lang: crate::i18n::Lang, f: &Finding) -> String {
+    let title = short_title(&f.title);
+    let lower = title.to_lowercase();
+    let subject = subject_text(lang, f);
+    let kind_words: &[&str] = match f.subject.kind {
+        SubjectKind::Trunk => &["trung kế", "trunk"],
+        SubjectKind::Extension => &["máy nhánh", "extension"],
+        SubjectKind::Ip => &["địa chỉ ip", "ip", "an ip"],
+        SubjectKind::Number | SubjectKind::System => &[],
+    };
+    let opens_with_kind = kind_words.iter().any(|w| lower.starts_with(&format!("{w} ")));
+    let what = match (&f.subject.kind, &f.subject.name) {
+        (SubjectKind::System | SubjectKind::Number, _) => subject.clone(),
+        _ if !opens_with_kind => subject.clone(),
+        (_, Some(name)) => format!("{} ({name})", f.subject.id),
+        (_, None) => f.subject.id.clone(),
+    };
+    let named = what.to_lowercase();
+    let named = named.strip_prefix("the ").unwrap_or(&named);
+    // "the outbound rules" is named by "No outbound rule matches …" too.
+    if f.subject.kind == SubjectKind::System && (lower.contains(named) || lower.contains(named.trim_end_matches('s'))) {
+        return title.to_owned();
+    }
+    format!("{title}: {what}")
+}
+
 /// The e-mails of the report, one per problem (at least one).
 pub fn build_all(r: &Report, facts: &TicketFacts) -> Vec<Ticket> {
     let problems = problems(r);
@@ -102,8 +132,8 @@ fn build_one(r: &Report, facts: &TicketFacts, problem: Option<&Finding>, all: &[
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);
     let to = or(&facts.to, SUPPORT_ADDRESS).to_owned();
-    let fault_label = match (problem, r.verdict) {
-        (Some(f), _) => format!("{} — {}", short_title(&f.title), subject_text(lang, f)),
+    let fault = match (problem, r.verdict) {
+        (Some(f), _) => fault_label(lang, f),
         (None, Verdict::Escalate) => t(Msg::TicketUnexplained).to_owned(),
         (None, Verdict::InsufficientInput) => t(Msg::TicketInsufficient).to_owned(),
         (None, _) => t(Msg::TicketNoFault).to_owned(),
@@ -114,15 +144,16 @@ fn build_one(r: &Report, facts: &TicketFacts, problem: Option<&Finding>, all: &[
             ("partner", &or(&facts.partner, t(Msg::PlaceholderPartner))),
             ("company", &or(&facts.company, t(Msg::PlaceholderCompany))),
             ("license", &or(&facts.license_key, t(Msg::PlaceholderLicense))),
-            ("fault", &fault_label),
+            ("fault", &fault),
         ],
     );
 
     // A user-side fault that remains: support will ask for it to be fixed first.
     let remaining_user_fault = r.findings.iter().find(|f| strong(f) && f.side == Side::User);
-    let warning = (r.verdict == Verdict::FixFirst).then_some(remaining_user_fault).flatten().map(|f| {
-        fill(t(Msg::TicketFixFirstWarning), &[("fault", &short_title(&f.title)), ("subject", &subject_text(lang, f))])
-    });
+    let warning = (r.verdict == Verdict::FixFirst)
+        .then_some(remaining_user_fault)
+        .flatten()
+        .map(|f| fill(t(Msg::TicketFixFirstWarning), &[("fault", &super::headline::sentence(lang, f))]));
 
     let mut body = String::new();
     if let Some(w) = &warning {
@@ -170,11 +201,8 @@ fn build_one(r: &Report, facts: &TicketFacts, problem: Option<&Finding>, all: &[
             let _ = writeln!(body, "- {}", t(Msg::LabelNoFindings));
         }
     }
-    let others: Vec<String> = all
-        .iter()
-        .filter(|o| problem.is_none_or(|p| !std::ptr::eq(**o, p)))
-        .map(|o| format!("{} — {}", short_title(&o.title), subject_text(lang, o)))
-        .collect();
+    let others: Vec<String> =
+        all.iter().filter(|o| problem.is_none_or(|p| !std::ptr::eq(**o, p))).map(|o| fault_label(lang, o)).collect();
     if !others.is_empty() {
         let _ = writeln!(body, "\n{}", fill(t(Msg::TicketOtherProblems), &[("list", &others.join("; "))]));
     }
@@ -401,6 +429,78 @@ mod tests {
         f.details.clear();
         assert_eq!(subject_text(crate::i18n::Lang::En, &f), "the simultaneous calls the license allows");
         assert_eq!(subject_text(crate::i18n::Lang::Vi, &f), "số cuộc gọi đồng thời license cho phép");
+    }
+
+    #[test]
+    fn the_subject_line_joins_title_and_subject_as_one_phrase() {
+        use crate::i18n::Lang;
+        let of = |lang: Lang, fault: FaultId, kind: SubjectKind, id: &str| {
+            let mut f = finding(fault, fault.side(), kind, id);
+            f.title = crate::i18n::title(lang, fault).into();
+            fault_label(lang, &f)
+        };
+        // The title opens with the subject's kind: not said twice.
+        assert_eq!(
+            of(Lang::Vi, FaultId::TrunkUnpaid, SubjectKind::Trunk, "10000"),
+            "Trung kế nợ cước / bị khóa: 10000"
+        );
+        assert_eq!(
+            of(Lang::En, FaultId::TrunkUnpaid, SubjectKind::Trunk, "10000"),
+            "Carrier account unpaid or suspended: trunk 10000"
+        );
+        assert_eq!(
+            of(Lang::En, FaultId::TrunkAuthFailed, SubjectKind::Trunk, "10001"),
+            "Trunk registration rejected: 10001"
+        );
+        assert_eq!(
+            of(Lang::En, FaultId::IpBlacklisted, SubjectKind::Ip, "192.168.1.45"),
+            "An IP was blocked by 3CX anti-hacking: 192.168.1.45"
+        );
+        assert_eq!(
+            of(Lang::Vi, FaultId::IpBlacklisted, SubjectKind::Ip, "192.168.1.45"),
+            "IP bị 3CX đưa vào danh sách chặn: 192.168.1.45"
+        );
+        assert_eq!(
+            of(Lang::Vi, FaultId::ExtensionAuthFailed, SubjectKind::Extension, "105"),
+            "Điện thoại dùng sai thông tin xác thực máy nhánh: máy nhánh 105"
+        );
+        // A subject the title already names is left out, in both languages.
+        assert_eq!(of(Lang::Vi, FaultId::DiskFull, SubjectKind::System, "disk"), "Ổ đĩa tổng đài đầy hoặc gần đầy");
+        assert_eq!(of(Lang::En, FaultId::DiskFull, SubjectKind::System, "disk"), "PBX disk full or nearly full");
+        assert_eq!(
+            of(Lang::En, FaultId::NoOutboundRule, SubjectKind::System, "outbound_rules"),
+            "No outbound rule matches the dialled number"
+        );
+        assert_eq!(
+            of(Lang::En, FaultId::FirewallCheckFailed, SubjectKind::System, "firewall"),
+            "Firewall / STUN / network configuration problem: the firewall / NAT"
+        );
+        // The subject line is the contract's, with that phrase as the fault.
+        let r = crate::report::markdown::tests::report(vec![finding(
+            FaultId::TrunkUnpaid,
+            Side::User,
+            SubjectKind::Trunk,
+            "10000",
+        )]);
+        let t = build(&r, &TicketFacts::default());
+        assert_eq!(
+            t.subject,
+            "[partner] / [company name] - license [license key] - Carrier account unpaid or suspended: trunk 10000"
+        );
+        assert!(!t.subject.contains(" — "), "{}", t.subject);
+    }
+
+    #[test]
+    fn the_fix_first_warning_names_the_fault_in_a_sentence() {
+        let mut f = finding(FaultId::ExtensionNotRegistered, Side::User, SubjectKind::Extension, "105");
+        f.first_seen = crate::timestamp::Timestamp::parse_user("2026-11-19 13:12:20");
+        let r = crate::report::markdown::tests::report(vec![f]);
+        let w = build(&r, &TicketFacts::default()).user_fault_warning.expect("fix first");
+        assert_eq!(
+            w,
+            "NOTE: the self-check shows a fault on the user's side not fixed yet. Extension 105 is not registered with the PBX \
+             (seen from 2026-11-19 13:12). Support will ask for it to be fixed first."
+        );
     }
 
     #[test]
