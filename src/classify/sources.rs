@@ -7,7 +7,7 @@ use super::state::{DISTINCT_CAP, Tally, Weight, text};
 use super::timeline::Tick;
 use crate::event::Event;
 use crate::timestamp::Timestamp;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::net::IpAddr;
 
 /// Authentication failures and activity of one source address.
@@ -15,7 +15,6 @@ use std::net::IpAddr;
 pub struct SourceState {
     pub failures: Tally,
     pub users: BTreeMap<String, u64>,
-    pub methods: BTreeSet<String>,
     pub last_seen: Option<Timestamp>,
     /// Successful registrations from this address (any time).
     pub registrations: u64,
@@ -34,17 +33,13 @@ pub const BURST_WINDOW_MS: i64 = 10 * 60 * 1000;
 pub const BURST_EXACT: usize = 1024;
 
 impl SourceState {
-    pub fn record_failure(&mut self, e: &Event<'_>, user: &[u8], method: &[u8], cap: usize) {
+    pub fn record_failure(&mut self, e: &Event<'_>, user: &[u8], cap: usize) {
         self.failures.add(e, None, cap);
         let user = text(user);
         if let Some(n) = self.users.get_mut(&*user) {
             *n += 1;
         } else if self.users.len() < DISTINCT_CAP {
             self.users.insert(user.into_owned(), 1);
-        }
-        let method = text(method);
-        if self.methods.len() < 16 && !self.methods.contains(&*method) {
-            self.methods.insert(method.into_owned());
         }
         if let Some(t) = e.ts {
             let t = t.millis();
@@ -99,7 +94,7 @@ impl Classifier {
         }
         if let Some(ip) = ip {
             let cap = self.evidence_cap;
-            self.seen_ip(ip, e.ts).record_failure(e, user, method, cap);
+            self.seen_ip(ip, e.ts).record_failure(e, user, cap);
         }
     }
 }
@@ -124,23 +119,23 @@ mod tests {
         let mut s = SourceState::default();
         // 600 failures a second apart: all inside one 10-minute window.
         for i in 0..600 {
-            s.record_failure(&failure_at(i * 1000), b"100", b"REGISTER", 1);
+            s.record_failure(&failure_at(i * 1000), b"100", 1);
         }
         assert_eq!(s.max_burst, 600);
         // Then two failures an hour apart: a window of one each.
-        s.record_failure(&failure_at(3_600_000), b"100", b"REGISTER", 1);
+        s.record_failure(&failure_at(3_600_000), b"100", 1);
         assert_eq!((s.max_burst, s.in_window), (600, 1));
         // A flood of 200,000 failures one millisecond apart (200 s): counted within a
         // second's worth, in a window of at most ~BURST_EXACT + 200 entries.
         for i in 0..200_000 {
-            s.record_failure(&failure_at(7_200_000 + i), b"100", b"REGISTER", 1);
+            s.record_failure(&failure_at(7_200_000 + i), b"100", 1);
         }
         assert!(s.window.len() <= BURST_EXACT + 201, "{}", s.window.len());
         assert_eq!(s.max_burst, 200_000);
         // Newest first (an export): the window cannot shrink from the front, yet stays bounded.
         let mut s = SourceState::default();
         for i in 0..100_000 {
-            s.record_failure(&failure_at(1_000_000_000 - i * 1000), b"100", b"REGISTER", 1);
+            s.record_failure(&failure_at(1_000_000_000 - i * 1000), b"100", 1);
         }
         assert!(s.window.len() <= 2 * BURST_EXACT, "{}", s.window.len());
     }

@@ -173,62 +173,11 @@ impl Hasher for FxHasher {
 
 pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
-/// Hashing for small fixed-size keys (log codes) that is as cheap as Fx yet keyed:
-/// the words are folded, then multiplied by a random odd number drawn per table and
-/// the product's high half used for the bucket, as in multiply-shift hashing. Without
-/// the multiplier, a log could be written whose codes all fall in one bucket.
-#[derive(Clone, Copy, Debug)]
-pub struct KeyedBuildHasher {
-    multiplier: u64,
-}
-
-impl Default for KeyedBuildHasher {
-    fn default() -> Self {
-        use std::hash::BuildHasher;
-        KeyedBuildHasher { multiplier: std::hash::RandomState::new().hash_one(0u64) | 1 }
-    }
-}
-
-impl std::hash::BuildHasher for KeyedBuildHasher {
-    type Hasher = KeyedHasher;
-    fn build_hasher(&self) -> KeyedHasher {
-        KeyedHasher { multiplier: self.multiplier, folded: 0 }
-    }
-}
-
-/// The hasher of [`KeyedBuildHasher`].
-#[derive(Clone, Copy, Debug)]
-pub struct KeyedHasher {
-    multiplier: u64,
-    folded: u64,
-}
-
-impl Hasher for KeyedHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.folded = self.folded.rotate_left(21) ^ n;
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u16(&mut self, n: u16) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        // hashbrown takes the bucket from the low bits: give it the product's high ones.
-        self.folded.wrapping_mul(self.multiplier).rotate_left(32)
-    }
-}
+/// The hasher of tables whose keys come from uploaded logs (per-subject tables, log
+/// codes): foldhash, seeded per process, so a log cannot be written whose keys all
+/// fall in one bucket; about as fast as Fx. Tables hashed so are read in key order,
+/// never in hash order, so the seed never shows in a report.
+pub type KeyedBuildHasher = foldhash::fast::RandomState;
 
 /// How much an entry of a bounded table matters: the lightest are forgotten first.
 pub trait Weight {
@@ -260,13 +209,14 @@ pub const TABLE_BUDGET: usize = 4096;
 /// `B` is the budget of a table built by `Default` (trunk-keyed tables keep fewer).
 ///
 /// Entries live in a hash map: looking an extension up in the B-tree of `String`s it
-/// used to be took a fifth of the serial fold. The hasher is std's keyed SipHash, not
-/// Fx: the keys come from uploaded logs, and a crafted set of colliding extension names
-/// must not make each lookup scan the table. Reading goes through [`Bounded::iter`] and
-/// its kin, in key order, so the tables read exactly as the ordered maps did.
+/// used to be took a fifth of the serial fold. The hasher is keyed
+/// ([`KeyedBuildHasher`]), not Fx: the keys come from uploaded logs, and a crafted set
+/// of colliding extension names must not make each lookup scan the table. Reading goes
+/// through [`Bounded::iter`] and its kin, in key order, so the tables read exactly as
+/// the ordered maps did.
 #[derive(Clone, Debug)]
 pub struct Bounded<K: Ord, V, const B: usize = TABLE_BUDGET> {
-    map: HashMap<K, V, std::hash::RandomState>,
+    map: HashMap<K, V, KeyedBuildHasher>,
     budget: usize,
     /// Entries forgotten so far, and the heaviest of them: an entry that came back
     /// after being forgotten may be undercounted by at most that weight.
@@ -376,10 +326,18 @@ impl<K: Ord + Clone + std::hash::Hash, V: Default + Weight, const B: usize> Boun
 
     /// Keeps the `budget` heaviest entries (ties: the smaller key, so the result is the
     /// same on every run).
+    ///
+    /// Only the partition matters, not the order inside each half: a selection (linear)
+    /// rather than a sort, and only the keys that go are cloned. Under a flood of new
+    /// addresses this runs once per `budget` insertions.
     fn forget_lightest(&mut self) {
-        let mut by_weight: Vec<(u64, K)> = self.map.iter().map(|(k, v)| (v.weight(), k.clone())).collect();
-        by_weight.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        for (w, k) in by_weight.drain(self.budget..) {
+        let mut by_weight: Vec<(u64, &K)> = self.map.iter().map(|(k, v)| (v.weight(), k)).collect();
+        if by_weight.len() <= self.budget {
+            return;
+        }
+        by_weight.select_nth_unstable_by(self.budget, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let gone: Vec<(u64, K)> = by_weight[self.budget..].iter().map(|&(w, k)| (w, k.clone())).collect();
+        for (w, k) in gone {
             self.map.remove(&k);
             self.forgotten += 1;
             self.max_forgotten_weight = self.max_forgotten_weight.max(w);

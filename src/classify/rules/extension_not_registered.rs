@@ -4,6 +4,8 @@ use crate::classify::catalog::FaultId;
 use crate::classify::derive::minutes_between;
 use crate::classify::state::{SiteState, Tally};
 use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
+use std::collections::HashMap;
+use std::net::IpAddr;
 
 /// A phone that went offline and stayed so this long while the log went on is
 /// reported even if nobody called it (below the verdict threshold: it may simply
@@ -12,6 +14,17 @@ pub const OFFLINE_QUIET_MIN_MINUTES: i64 = 60;
 
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Per user, the first address (in address order) whose failures came after its last
+    // successful registration: looked up per extension, built once (scanning every
+    // address for every extension was quadratic under a flood of both).
+    let mut failing_source: HashMap<&str, (IpAddr, u64)> = HashMap::new();
+    for (ip, src) in &s.sources {
+        if src.last_registration.is_none_or(|r| Some(r) < src.failures.last) {
+            for (user, &n) in &src.users {
+                failing_source.entry(user.as_str()).or_insert((*ip, n));
+            }
+        }
+    }
     for (ext, st) in &s.extensions {
         let failed = st.not_registered.count;
         let went_offline = st.registered == Some(false);
@@ -41,10 +54,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             why.push(Reason::new(MsgId::ExtensionWentOffline).with("time", st.last_unregistered));
         }
         // A phone that fails authentication is offline because of its password.
-        if let Some((ip, src)) = s.sources.iter().find(|(_, src)| {
-            src.users.contains_key(ext) && src.last_registration.is_none_or(|r| Some(r) < src.failures.last)
-        }) {
-            why.push(Reason::new(MsgId::ExtensionNotRegisteredAuth).with("ip", *ip).with("n", src.users[ext]));
+        if let Some(&(ip, n)) = failing_source.get(ext.as_str()) {
+            why.push(Reason::new(MsgId::ExtensionNotRegisteredAuth).with("ip", ip).with("n", n));
         }
         if let Some(ua) = &st.user_agent {
             let ip = st.ip.map_or_else(String::new, |i| i.to_string());
