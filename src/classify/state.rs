@@ -472,7 +472,8 @@ pub struct SiteState {
     pub sources: Bounded<IpAddr, SourceState>,
     pub calls: OpenCalls,
     /// Where each extension registered from last: joins media addresses to phones.
-    pub ip_to_extension: BTreeMap<IpAddr, String>,
+    /// Looked up by address only (never iterated): hashed, keyed.
+    pub ip_to_extension: HashMap<IpAddr, String, KeyedBuildHasher>,
     pub media: MediaState,
     /// Failed self-checks of `Health_<n>.txt` that no rule of this version takes, per
     /// input: listed on that input in the report.
