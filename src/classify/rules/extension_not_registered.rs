@@ -20,7 +20,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut failing_source: HashMap<&str, (IpAddr, u64)> = HashMap::new();
     for (ip, src) in &s.sources {
         if src.last_registration.is_none_or(|r| Some(r) < src.failures.last) {
-            for (user, &n) in &src.users {
+            // Only extensions are looked up: the table stays within the extensions'.
+            for (user, &n) in src.users.iter().filter(|(user, _)| s.extensions.contains_key(user.as_str())) {
                 failing_source.entry(user.as_str()).or_insert((*ip, n));
             }
         }

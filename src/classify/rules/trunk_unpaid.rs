@@ -186,9 +186,10 @@ pub fn from_records(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Findin
 fn failover(s: &SiteState, ctx: &RuleContext<'_>, log_findings: &[Finding]) -> Vec<Finding> {
     let r = &s.records;
     let busy = |t: &crate::classify::state::RecordTrunk| t.outbound_answered >= PRIMARY_MIN_CALLS;
-    for (a_dn, a) in r.trunks.iter().filter(|(dn, t)| !dn.is_empty() && busy(t)) {
-        let Some((b_dn, b)) = r
-            .trunks
+    // In key order, once: the table's iter() orders its entries on each call.
+    let trunks: Vec<_> = r.trunks.iter().collect();
+    for &(a_dn, a) in trunks.iter().filter(|(dn, t)| !dn.is_empty() && busy(t)) {
+        let Some(&(b_dn, b)) = trunks
             .iter()
             .find(|(dn, t)| *dn != a_dn && busy(t) && t.first_outbound_answered > a.last_outbound_answered)
         else {
