@@ -175,8 +175,9 @@ pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
 /// The hasher of tables whose keys come from uploaded logs (per-subject tables, log
 /// codes): foldhash, seeded per process, so a log cannot be written whose keys all
-/// fall in one bucket; about as fast as Fx. Tables hashed so are read in key order,
-/// never in hash order, so the seed never shows in a report.
+/// fall in one bucket (std's keyed SipHash was 16 % of the extension-flood row). Tables
+/// hashed so are read in key order, never in hash order, so the seed never shows in a
+/// report.
 pub type KeyedBuildHasher = foldhash::fast::RandomState;
 
 /// How much an entry of a bounded table matters: the lightest are forgotten first.

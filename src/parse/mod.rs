@@ -403,7 +403,7 @@ pub fn parse_cdr_chunk_into<'a>(
 
 /// Puts a stamp on the calendar; time-only stamps use (and advance) the chunk's day.
 /// `last_midnight` remembers the last date put on the calendar: consecutive lines of a
-/// log share it, and the civil-date arithmetic was a tenth of the parse.
+/// log share it, and resolving the civil date on each line was ~4 % of the parse.
 fn place(
     stamp: Option<RawStamp>,
     order: DateOrder,

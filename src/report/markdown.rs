@@ -154,7 +154,7 @@ fn inputs(o: &mut String, r: &Report) {
     let mut facts: Vec<String> = [&pbx.version, &pbx.os, &pbx.fqdn].into_iter().flatten().map(|s| inline(s)).collect();
     facts.extend(pbx.trunks.iter().map(|tr| inline(&trunk_text(lang, r, &tr.id))));
     if !facts.is_empty() {
-        let _ = writeln!(o, "- **{}:** {}", inline(&capitalized(t(Msg::SubjectPbx))), facts.join(", "));
+        let _ = writeln!(o, "- **{}:** {}", inline(&super::headline::capitalise(t(Msg::SubjectPbx))), facts.join(", "));
     }
     let _ = writeln!(o, "- **{}:** {}\n", inline(t(Msg::LabelPeriod)), inline(&period_text(lang, &r.period)));
 }
@@ -221,12 +221,6 @@ fn percent(confidence: f64) -> String {
 /// First and last time seen; the date once when both are on the same day.
 fn span(lang: Lang, first: Option<Timestamp>, last: Option<Timestamp>) -> String {
     super::time_span(lang, first, last)
-}
-
-/// The snake_case id a value has in the JSON contract.
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |first| first.to_uppercase().chain(c).collect())
 }
 
 /// Control characters other than tab read as U+FFFD, as CommonMark does with NUL.

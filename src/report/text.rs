@@ -88,9 +88,7 @@ pub fn render(r: &Report) -> String {
     }
     let pbx: Vec<&str> = [&r.pbx.version, &r.pbx.os, &r.pbx.fqdn].into_iter().flatten().map(String::as_str).collect();
     if !pbx.is_empty() {
-        let label = t(Msg::SubjectPbx);
-        let mut chars = label.chars();
-        let label: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        let label = super::headline::capitalise(t(Msg::SubjectPbx));
         let _ = writeln!(o, "  {label}: {}", pbx.join(", "));
     }
     let _ = writeln!(o, "  {}: {}", t(Msg::LabelPeriod), period_text(lang, &r.period));

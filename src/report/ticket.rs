@@ -440,30 +440,40 @@ mod tests {
             fault_label(lang, &f)
         };
         // The title opens with the subject's kind: not said twice.
-        assert_eq!(
-            of(Lang::Vi, FaultId::TrunkUnpaid, SubjectKind::Trunk, "10000"),
-            "Trung kế nợ cước / bị khóa: 10000"
-        );
-        assert_eq!(
-            of(Lang::En, FaultId::TrunkUnpaid, SubjectKind::Trunk, "10000"),
-            "Carrier account unpaid or suspended: trunk 10000"
-        );
-        assert_eq!(
-            of(Lang::En, FaultId::TrunkAuthFailed, SubjectKind::Trunk, "10001"),
-            "Trunk registration rejected: 10001"
-        );
-        assert_eq!(
-            of(Lang::En, FaultId::IpBlacklisted, SubjectKind::Ip, "192.168.1.45"),
-            "An IP was blocked by 3CX anti-hacking: 192.168.1.45"
-        );
-        assert_eq!(
-            of(Lang::Vi, FaultId::IpBlacklisted, SubjectKind::Ip, "192.168.1.45"),
-            "IP bị 3CX đưa vào danh sách chặn: 192.168.1.45"
-        );
-        assert_eq!(
-            of(Lang::Vi, FaultId::ExtensionAuthFailed, SubjectKind::Extension, "105"),
-            "Điện thoại dùng sai thông tin xác thực máy nhánh: máy nhánh 105"
-        );
+        for (lang, fault, kind, id, want) in [
+            (Lang::Vi, FaultId::TrunkUnpaid, SubjectKind::Trunk, "10000", "Trung kế nợ cước / bị khóa: 10000"),
+            (
+                Lang::En,
+                FaultId::TrunkUnpaid,
+                SubjectKind::Trunk,
+                "10000",
+                "Carrier account unpaid or suspended: trunk 10000",
+            ),
+            (Lang::En, FaultId::TrunkAuthFailed, SubjectKind::Trunk, "10001", "Trunk registration rejected: 10001"),
+            (
+                Lang::En,
+                FaultId::IpBlacklisted,
+                SubjectKind::Ip,
+                "192.168.1.45",
+                "An IP was blocked by 3CX anti-hacking: 192.168.1.45",
+            ),
+            (
+                Lang::Vi,
+                FaultId::IpBlacklisted,
+                SubjectKind::Ip,
+                "192.168.1.45",
+                "IP bị 3CX đưa vào danh sách chặn: 192.168.1.45",
+            ),
+            (
+                Lang::Vi,
+                FaultId::ExtensionAuthFailed,
+                SubjectKind::Extension,
+                "105",
+                "Điện thoại dùng sai thông tin xác thực máy nhánh: máy nhánh 105",
+            ),
+        ] {
+            assert_eq!(of(lang, fault, kind, id), want, "{fault:?} in {lang:?}");
+        }
         // A subject the title already names is left out, in both languages.
         assert_eq!(of(Lang::Vi, FaultId::DiskFull, SubjectKind::System, "disk"), "Ổ đĩa tổng đài đầy hoặc gần đầy");
         assert_eq!(of(Lang::En, FaultId::DiskFull, SubjectKind::System, "disk"), "PBX disk full or nearly full");
