@@ -5,8 +5,7 @@
 //! record (with an unknown code, or none) is matched on its key phrases.
 
 use crate::event::{CallId, EventKind, Party, SipStatus, TrunkRef};
-use crate::parse::sip::{after, cause, finder, ip, rfind, trim, uri};
-use memchr::memmem;
+use crate::parse::sip::{after, cause, ip, lit, rfind, trim, uri};
 use nom::{
     IResult, Parser,
     bytes::complete::{tag, take_while, take_while1},
@@ -59,34 +58,34 @@ pub fn may_start_template(msg: &[u8]) -> bool {
 
 /// Matches a message on its key phrases alone (unknown or missing code).
 pub fn by_text(msg: &[u8]) -> Option<EventKind<'_>> {
-    let has = |f: &memmem::Finder<'_>| f.find(msg).is_some();
-    if has(finder!(b"has failed")) && has(finder!(b"Cause:")) {
+    let has = |f: &crate::parse::sip::Lit| f.find(msg).is_some();
+    if has(lit!(b"has failed")) && has(lit!(b"Cause:")) {
         failed(msg)
-    } else if has(finder!(b"Incoming call from")) {
+    } else if has(lit!(b"Incoming call from")) {
         incoming(msg)
-    } else if has(finder!(b"Making route(s)")) || (has(finder!(b"Leg L:")) && has(finder!(b"is terminated"))) {
+    } else if has(lit!(b"Making route(s)")) || (has(lit!(b"Leg L:")) && has(lit!(b"is terminated"))) {
         Some(EventKind::CallProgress { call: call_id(msg) })
-    } else if has(finder!(b" to T:")) || has(finder!(b"Calling T:")) {
+    } else if has(lit!(b" to T:")) || has(lit!(b"Calling T:")) {
         routed(msg)
-    } else if has(finder!(b" has joined")) {
+    } else if has(lit!(b" has joined")) {
         answered(msg)
-    } else if has(finder!(b"Attempt to reach")) && has(finder!(b"Not Registered")) {
+    } else if has(lit!(b"Attempt to reach")) && has(lit!(b"Not Registered")) {
         not_registered(msg)
-    } else if has(finder!(b"No known route")) {
+    } else if has(lit!(b"No known route")) {
         no_route(msg)
-    } else if has(finder!(b"Normal call termination")) || has(finder!(b"Call is terminated")) {
+    } else if has(lit!(b"Normal call termination")) || has(lit!(b"Call is terminated")) {
         ended(msg)
-    } else if has(finder!(b"Device info:")) {
+    } else if has(lit!(b"Device info:")) {
         device_info(msg)
-    } else if has(finder!(b"new contact is registered")) {
+    } else if has(lit!(b"new contact is registered")) {
         extension_registered(msg)
-    } else if has(finder!(b"contact is unregistered")) {
+    } else if has(lit!(b"contact is unregistered")) {
         extension_unregistered(msg)
-    } else if has(finder!(b"Authentication failed for")) {
+    } else if has(lit!(b"Authentication failed for")) {
         auth_failed(msg)
-    } else if has(finder!(b"Registered line:")) || has(finder!(b"Registration succeeded for")) {
+    } else if has(lit!(b"Registered line:")) || has(lit!(b"Registration succeeded for")) {
         trunk_registered(msg)
-    } else if has(finder!(b"Registration failed for")) {
+    } else if has(lit!(b"Registration failed for")) {
         trunk_registration_failed(msg)
     } else {
         None
@@ -94,7 +93,11 @@ pub fn by_text(msg: &[u8]) -> Option<EventKind<'_>> {
 }
 
 fn digits(i: &[u8]) -> Res<'_, &[u8]> {
-    take_while1(|c: u8| c.is_ascii_digit()).parse(i)
+    // A plain scan: this reads every call number, and nom's generic take_while cost twice as much.
+    match i.iter().position(|c| !c.is_ascii_digit()).unwrap_or(i.len()) {
+        0 => Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::TakeWhile1))),
+        n => Ok((&i[n..], &i[..n])),
+    }
 }
 
 /// `Call(C:1042.3)` anywhere in the message → call 1042. Also a leading `C:1042.1:`.
@@ -102,7 +105,7 @@ pub fn call_id(msg: &[u8]) -> Option<CallId> {
     // Most call messages begin `Call(C:`: that is the first `(C:` without a search.
     let rest = match msg.strip_prefix(b"Call(C:") {
         Some(rest) => rest,
-        None => after(msg, finder!(b"(C:")).or_else(|| msg.strip_prefix(b"C:"))?,
+        None => after(msg, lit!(b"(C:")).or_else(|| msg.strip_prefix(b"C:"))?,
     };
     let (_, d) = digits(rest).ok()?;
     parse_u64(d).map(CallId)
@@ -116,8 +119,20 @@ fn parse_u64(d: &[u8]) -> Option<u64> {
 }
 
 fn is_name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'*' || c == b'#' || c == b'+'
+    NAME_CHARS[usize::from(c)]
 }
+
+/// The bytes of an extension, number or trunk name: one lookup per byte, on every party.
+const NAME_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'*' | b'#' | b'+');
+        c += 1;
+    }
+    t
+};
 
 /// `Line:10000>>0912345678`, `Line:10000<<0901234567`, `Line:10000`.
 fn line_party(i: &[u8]) -> Res<'_, Party<'_>> {
@@ -152,12 +167,12 @@ fn l_trunk(i: &[u8]) -> Res<'_, TrunkRef<'_>> {
 
 /// The first trunk named anywhere in `msg`, in any of the three notations.
 pub fn find_trunk(msg: &[u8]) -> Option<TrunkRef<'_>> {
-    let ln = finder!(b"Ln.").find_iter(msg).filter_map(|p| ln_trunk(&msg[p..]).ok().map(|r| (p, r.1)));
-    let line = finder!(b"Line:")
+    let ln = lit!(b"Ln.").find_iter(msg).filter_map(|p| ln_trunk(&msg[p..]).ok().map(|r| (p, r.1)));
+    let line = lit!(b"Line:")
         .find_iter(msg)
         .filter_map(|p| line_party(&msg[p..]).ok().and_then(|r| r.1.trunk()).map(|t| (p, t)));
     // `L:` preceded by a letter is another word (`URL:`), not a trunk.
-    let l = finder!(b"L:")
+    let l = lit!(b"L:")
         .find_iter(msg)
         .filter(|&p| p == 0 || !msg[p - 1].is_ascii_alphanumeric())
         .filter_map(|p| l_trunk(&msg[p..]).ok().map(|r| (p, r.1)));
@@ -176,7 +191,7 @@ pub fn party(s: &[u8]) -> Party<'_> {
         return p;
     }
     // `0901234567@(Ln.10000@VNPT)`
-    if let Some(at) = finder!(b"@(Ln.").find(s)
+    if let Some(at) = lit!(b"@(Ln.").find(s)
         && let Ok((_, trunk)) = ln_trunk(&s[at + 2..])
     {
         return Party::Trunk { trunk, number: trim(&s[..at]) };
@@ -194,7 +209,7 @@ pub fn party(s: &[u8]) -> Party<'_> {
 /// `Call(C:1042): Incoming call from <party> to <sip:...>`
 fn incoming(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let rest = after(msg, finder!(b"Incoming call from "))?;
+    let rest = after(msg, lit!(b"Incoming call from "))?;
     let (from, to) = match rfind(rest, b" to ") {
         Some(p) => (&rest[..p], &rest[p + 4..]),
         None => (rest, &rest[..0]),
@@ -206,15 +221,15 @@ fn incoming(msg: &[u8]) -> Option<EventKind<'_>> {
 /// `Route 1: from L:.. to T:Line:10000>>0912345678@[Dev:...]` or `Calling T:<target>@[Dev:...] for L:..`
 fn routed(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let rest = after(msg, finder!(b"Calling T:")).or_else(|| after(msg, finder!(b" to T:")))?;
-    let end = finder!(b"@[").find(rest).or_else(|| finder!(b" for ").find(rest)).unwrap_or(rest.len());
+    let rest = after(msg, lit!(b"Calling T:")).or_else(|| after(msg, lit!(b" to T:")))?;
+    let end = lit!(b"@[").find(rest).or_else(|| lit!(b" for ").find(rest)).unwrap_or(rest.len());
     Some(EventKind::CallRouted { call, target: party(&rest[..end]) })
 }
 
 /// `Call(C:1043): Line:10000>>0912345678 has joined, contact <sip:...>`
 fn answered(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let head = &msg[..finder!(b" has joined").find(msg)?];
+    let head = &msg[..lit!(b" has joined").find(msg)?];
     let start = rfind(head, b"): ").map_or(0, |p| p + 3);
     Some(EventKind::CallAnswered { call, party: party(&head[start..]) })
 }
@@ -222,8 +237,8 @@ fn answered(msg: &[u8]) -> Option<EventKind<'_>> {
 /// `Call(C:1043): Call to <sip:0912345678@203.0.113.10:5060> has failed; Cause: 403 Forbidden; from IP:203.0.113.10:5060`
 fn failed(msg: &[u8]) -> Option<EventKind<'_>> {
     let status: SipStatus<'_> = cause(msg)?;
-    let target = after(msg, finder!(b"Call to ")).unwrap_or(msg);
-    let target = &target[..finder!(b" has failed").find(target).unwrap_or(target.len())];
+    let target = after(msg, lit!(b"Call to ")).unwrap_or(msg);
+    let target = &target[..lit!(b" has failed").find(target).unwrap_or(target.len())];
     let number = match uri(target) {
         Some((user, _)) => user,
         None => {
@@ -235,16 +250,16 @@ fn failed(msg: &[u8]) -> Option<EventKind<'_>> {
         number,
         trunk: find_trunk(target),
         status,
-        from_ip: after(msg, finder!(b"from IP:")).and_then(ip),
+        from_ip: after(msg, lit!(b"from IP:")).and_then(ip),
     })
 }
 
 /// `Attempt to reach <sip:103@...> failed. Reason: Not Registered`
 fn not_registered(msg: &[u8]) -> Option<EventKind<'_>> {
-    let rest = after(msg, finder!(b"Attempt to reach "))?;
+    let rest = after(msg, lit!(b"Attempt to reach "))?;
     let extension = match uri(rest) {
         Some((user, _)) => user,
-        None => match party(&rest[..finder!(b" failed").find(rest).unwrap_or(rest.len())]) {
+        None => match party(&rest[..lit!(b" failed").find(rest).unwrap_or(rest.len())]) {
             Party::Extension(e) | Party::Number(e) => e,
             _ => return None,
         },
@@ -254,7 +269,7 @@ fn not_registered(msg: &[u8]) -> Option<EventKind<'_>> {
 
 /// `No known route to target: <sip:0012345678@...>`
 fn no_route(msg: &[u8]) -> Option<EventKind<'_>> {
-    let rest = after(msg, finder!(b"No known route"))?;
+    let rest = after(msg, lit!(b"No known route"))?;
     let number = uri(rest).map_or(&rest[..0], |(u, _)| u);
     Some(EventKind::NoRoute { call: call_id(msg), number })
 }
@@ -262,7 +277,7 @@ fn no_route(msg: &[u8]) -> Option<EventKind<'_>> {
 /// `Normal call termination. ... Reason: Cancelled` or `Call is terminated`.
 fn ended(msg: &[u8]) -> Option<EventKind<'_>> {
     let call = call_id(msg)?;
-    let cancelled = after(msg, finder!(b"Reason: ")).is_some_and(|r| r.starts_with(b"Cancel"));
+    let cancelled = after(msg, lit!(b"Reason: ")).is_some_and(|r| r.starts_with(b"Cancel"));
     Some(EventKind::CallEnded { call, cancelled })
 }
 
@@ -277,31 +292,31 @@ fn leading_extension(msg: &[u8]) -> Option<&[u8]> {
 fn device_info(msg: &[u8]) -> Option<EventKind<'_>> {
     let extension = leading_extension(msg)?;
     let user_agent =
-        after(msg, finder!(b"UserAgent: [")).map_or(&msg[..0], |r| &r[..memchr::memchr(b']', r).unwrap_or(r.len())]);
-    let ip = after(msg, finder!(b"Contact: ")).and_then(uri).and_then(|(_, h)| h);
+        after(msg, lit!(b"UserAgent: [")).map_or(&msg[..0], |r| &r[..memchr::memchr(b']', r).unwrap_or(r.len())]);
+    let ip = after(msg, lit!(b"Contact: ")).and_then(uri).and_then(|(_, h)| h);
     Some(EventKind::DeviceInfo { extension, user_agent, ip })
 }
 
 /// `Ext.101: new contact is registered. Contact(s): [sip:101@192.168.1.21:5062;...]`
 fn extension_registered(msg: &[u8]) -> Option<EventKind<'_>> {
     let extension = leading_extension(msg)?;
-    let ip = after(msg, finder!(b"Contact(s):")).and_then(uri).and_then(|(_, h)| h);
+    let ip = after(msg, lit!(b"Contact(s):")).and_then(uri).and_then(|(_, h)| h);
     Some(EventKind::ExtensionRegistered { extension, ip })
 }
 
 /// `Ext.100: a contact is unregistered. Contact(s): []` (a list naming `sip:` URIs means
 /// other devices of the extension are still registered).
 fn extension_unregistered(msg: &[u8]) -> Option<EventKind<'_>> {
-    let contacts_left = after(msg, finder!(b"Contact(s):")).is_some_and(|r| finder!(b"sip:").find(r).is_some());
+    let contacts_left = after(msg, lit!(b"Contact(s):")).is_some_and(|r| lit!(b"sip:").find(r).is_some());
     Some(EventKind::ExtensionUnregistered { extension: leading_extension(msg)?, contacts_left })
 }
 
 /// `Authentication failed for SipReq: REGISTER 192.168.1.10 tid=... cseq=REGISTER 105@192.168.1.45:5062 / 2 from(wire); Reason: ...`
 fn auth_failed(msg: &[u8]) -> Option<EventKind<'_>> {
-    let rest = after(msg, finder!(b"SipReq: "))?;
+    let rest = after(msg, lit!(b"SipReq: "))?;
     let method = &rest[..rest.iter().position(|&c| c == b' ').unwrap_or(rest.len())];
     // The source is the `user@ip:port` token after `cseq=<METHOD> ` (sometimes `contact=`).
-    let (user, ip) = after(rest, finder!(b"cseq="))
+    let (user, ip) = after(rest, lit!(b"cseq="))
         .and_then(|r| r.iter().position(|&c| c == b' ').map(|p| &r[p + 1..]))
         .map(|r| r.strip_prefix(b"contact=").unwrap_or(r))
         .and_then(|r| {
@@ -311,11 +326,11 @@ fn auth_failed(msg: &[u8]) -> Option<EventKind<'_>> {
         })
         .unwrap_or((&rest[..0], None));
     let user = if user.is_empty() {
-        after(msg, finder!(b"username=\"")).map_or(user, |r| &r[..memchr::memchr(b'"', r).unwrap_or(r.len())])
+        after(msg, lit!(b"username=\"")).map_or(user, |r| &r[..memchr::memchr(b'"', r).unwrap_or(r.len())])
     } else {
         user
     };
-    let ip = ip.or_else(|| after(msg, finder!(b"received=")).and_then(crate::parse::sip::ip));
+    let ip = ip.or_else(|| after(msg, lit!(b"received=")).and_then(crate::parse::sip::ip));
     Some(EventKind::AuthFailed { method, user, ip })
 }
 

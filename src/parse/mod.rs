@@ -90,18 +90,43 @@ pub enum Head<'a> {
 
 /// Finds `[CM` / `[MS` + 6 digits + `]` in the first [`MARKER_WINDOW`] bytes.
 fn find_marker(line: &[u8]) -> Option<(usize, LogCode)> {
+    find_marker_from(line, 0)
+}
+
+/// [`find_marker`] for a line with no `[` before `from`.
+fn find_marker_from(line: &[u8], from: usize) -> Option<(usize, LogCode)> {
     let window = &line[..line.len().min(MARKER_WINDOW)];
-    memchr::memchr_iter(b'[', window).find_map(|p| {
-        let m = line.get(p..p + 10)?;
-        let family = [m[1], m[2]];
-        let ok = (family == *b"CM" || family == *b"MS") && m[3..9].iter().all(u8::is_ascii_digit) && m[9] == b']';
-        ok.then(|| (p, LogCode { family, number: m[3..9].iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')) }))
-    })
+    let mut p = from;
+    while p < window.len() {
+        p += memchr(b'[', &window[p..])?;
+        if let Some(code) = marker_at(line, p) {
+            return Some((p, code));
+        }
+        p += 1;
+    }
+    None
+}
+
+/// The code of a marker beginning at `line[p]` (a `[`).
+fn marker_at(line: &[u8], p: usize) -> Option<LogCode> {
+    let m: &[u8; 10] = line.get(p..p + 10)?.try_into().ok()?;
+    let family = [m[1], m[2]];
+    let digits = &m[3..9];
+    let ok = (family == *b"CM" || family == *b"MS")
+        && !digits.iter().fold(false, |bad, c| bad | (c.wrapping_sub(b'0') > 9))
+        && m[9] == b']';
+    ok.then(|| LogCode { family, number: digits.iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')) })
 }
 
 /// Skips what sits between a stamp or marker and the message: `|tid|n|Lvl|`,
 /// `:`, spaces, and the media server's `src.cpp(12): 5:` part.
 fn skip_separators(mut s: &[u8]) -> &[u8] {
+    // The usual `]: message`, without the loop.
+    if let [b':', b' ', c, ..] = s
+        && !matches!(c, b' ' | b':' | b'\t' | b'|')
+    {
+        return &s[2..];
+    }
     loop {
         match s {
             [b' ' | b':' | b'\t', rest @ ..] => s = rest,
@@ -138,6 +163,40 @@ pub fn head(line: &[u8]) -> Option<Head<'_>> {
     }
     let message = sip::trim(line);
     (activity::may_start_template(message) && activity::by_text(message).is_some()).then_some(Head::Bare { message })
+}
+
+/// [`head`] and the record's stamp together: the raw log's lines (a stamp at fixed
+/// positions, then the marker) are read in one pass, every other line as [`head`] reads it.
+fn head_and_stamp(line: &[u8]) -> Option<(Head<'_>, Option<RawStamp>)> {
+    // A line beginning with a digit has no BOM and no `#Date:`; the stamp holds no `[`,
+    // so the first marker is the first one after it, and `parse_prefix` of the prefix
+    // before that marker reads this same stamp.
+    let raw = timestamp::raw_layout_stamp(line);
+    if raw.is_some()
+        && let Some(p) = line.get(23..line.len().min(48)).and_then(|f| f.iter().position(|&c| c == b'['))
+        && let Some(code) = marker_at(line, 23 + p)
+    {
+        // The raw layout: `|thread|n|Lvl|` then the marker, found by a short scan.
+        let p = 23 + p;
+        return Some((Head::Marker { code, prefix: &line[..p], message: skip_separators(&line[p + 10..]) }, raw));
+    }
+    if line.first().is_some_and(u8::is_ascii_digit)
+        && let Some((rest, stamp)) = raw.map(|s| (&line[23..], s)).or_else(|| timestamp::fast_ymd_hms(line))
+    {
+        if let Some((p, code)) = find_marker_from(line, line.len() - rest.len()) {
+            let message = skip_separators(&line[p + 10..]);
+            return Some((Head::Marker { code, prefix: &line[..p], message }, Some(stamp)));
+        }
+        let message = skip_separators(rest);
+        return (!message.is_empty()).then_some((Head::Stamped { stamp, message }, Some(stamp)));
+    }
+    let h = head(line)?;
+    let stamp = match h {
+        Head::Marker { prefix, .. } => timestamp::parse_prefix(prefix).map(|(_, s)| s),
+        Head::Stamped { stamp, .. } => Some(stamp),
+        Head::DateHeader { .. } | Head::Bare { .. } => None,
+    };
+    Some((h, stamp))
 }
 
 /// Line accounting of a chunk or a file. `lines == records + continuation + blank + unrecognized`.
@@ -283,7 +342,7 @@ pub fn parse_chunk_into<'a>(
         let line_no = line_index as u64 + 1;
         c.lines += 1;
         c.bytes += len as u64;
-        let Some(h) = head(line) else {
+        let Some((h, stamp)) = head_and_stamp(line) else {
             if line.iter().all(u8::is_ascii_whitespace) {
                 c.blank += 1;
                 continue;
@@ -324,8 +383,7 @@ pub fn parse_chunk_into<'a>(
                 state = RecordState::Recognized(len);
                 continue;
             }
-            Head::Marker { code, prefix, message } => {
-                let stamp = timestamp::parse_prefix(prefix).map(|(_, s)| s);
+            Head::Marker { code, message, .. } => {
                 let kind = if code.family == *b"MS" {
                     media::parse_ms(code.number, message)
                 } else {
@@ -335,10 +393,10 @@ pub fn parse_chunk_into<'a>(
                 (Some(code), stamp, Some(kind.unwrap_or(EventKind::Unclassified)))
             }
             // A media-server line that lost its `[MS…]` code is read by its template too.
-            Head::Stamped { stamp, message } => {
-                (None, Some(stamp), activity::by_text(message).or_else(|| media::by_text(message)))
+            Head::Stamped { message, .. } => {
+                (None, stamp, activity::by_text(message).or_else(|| media::by_text(message)))
             }
-            Head::Bare { message } => (None, None, activity::by_text(message).or_else(|| media::by_text(message))),
+            Head::Bare { message } => (None, stamp, activity::by_text(message).or_else(|| media::by_text(message))),
         };
         let Some(kind) = kind else {
             c.unrecognized += 1;
