@@ -405,7 +405,10 @@ pub const TABLE_BUDGET: usize = 4096;
 #[derive(Clone, Debug)]
 pub struct Bounded<K: Ord, V, const B: usize = TABLE_BUDGET> {
     index: HashMap<K, u32, KeyedBuildHasher>,
-    /// The values; at most twice the budget, the slots in `free` emptied.
+    /// The values; the slots in `free` emptied. A new key takes a free slot before the
+    /// vector grows, so there are never more slots than the most entries the table held
+    /// (twice the budget): an emptied slot's kept buffers (small ones only, see
+    /// [`Reuse`]) stay within what a live entry may hold, and the bound is unchanged.
     slots: Vec<V>,
     free: Vec<u32>,
     /// Forgotten keys, for the next new keys to be written into (at most `budget`).
