@@ -3,7 +3,7 @@
 //! bounded ([`super::state::TABLE_BUDGET`], heaviest kept).
 
 use super::Classifier;
-use super::state::{Evidence, TABLE_BUDGET, Tally, Weight, text};
+use super::state::{Evidence, Reuse, TABLE_BUDGET, Tally, Weight, text};
 use crate::event::{CallId, Event};
 use crate::timestamp::Timestamp;
 use std::net::IpAddr;
@@ -28,11 +28,39 @@ impl Weight for ExtensionState {
     }
 }
 
+impl Reuse for ExtensionState {
+    fn reuse(&mut self) {
+        if !(self.unregistered_evidence.small() && self.not_registered.evidence.small()) {
+            *self = ExtensionState::default();
+            return;
+        }
+        // Every field named: a field added later must be reset here too.
+        let ExtensionState {
+            registered,
+            registrations,
+            last_registered,
+            last_unregistered,
+            unregistered_evidence,
+            not_registered,
+            ip,
+            user_agent,
+        } = self;
+        *registered = None;
+        *registrations = 0;
+        *last_registered = None;
+        *last_unregistered = None;
+        unregistered_evidence.clear();
+        not_registered.reset();
+        *ip = None;
+        *user_agent = None;
+    }
+}
+
 impl Classifier {
     /// The state of extension `ext`, created if new (lookups of a known one allocate nothing).
     pub(super) fn extension(&mut self, ext: &[u8]) -> &mut ExtensionState {
         let key = text(ext);
-        self.state.extensions.entry(&*key, |k: &str| k.to_owned())
+        self.state.extensions.entry(&*key, super::state::string_key)
     }
 
     pub(super) fn on_device_info(&mut self, e: &Event<'_>, extension: &[u8], user_agent: &[u8], ip: Option<IpAddr>) {

@@ -380,7 +380,7 @@ impl RuleContext<'_> {
                 path: self.paths.get(l.file as usize).cloned().unwrap_or_default(),
                 line: l.line,
                 time: l.ts,
-                text: l.text.clone(),
+                text: l.text(),
             })
             .collect()
     }

@@ -210,6 +210,8 @@ pub struct UnidentifiedSource {
 /// Called users kept per 30051 source: enough to see a walk through numbers.
 pub const UNIDENTIFIED_USERS_CAP: usize = 64;
 
+impl super::state::Reuse for (String, Option<Timestamp>, Tally) {}
+
 impl Weight for (String, Option<Timestamp>, Tally) {
     fn weight(&self) -> u64 {
         self.2.count
@@ -324,7 +326,7 @@ impl Classifier {
             P::ServiceStopped { .. } => ev.service_stops.add(e, None, cap),
             P::TrunkStatus { trunk, status } => {
                 // The status now is the latest one by time (exports list newest first).
-                let entry = ev.trunk_status.entry(&*super::state::text(trunk), |k: &str| k.to_owned());
+                let entry = ev.trunk_status.entry(&*super::state::text(trunk), super::state::string_key);
                 if entry.2.last.is_none_or(|l| e.ts.is_some_and(|t| t >= l)) {
                     entry.0 = super::state::owned(status);
                     entry.1 = if is_down_status(status) { e.ts } else { None };
@@ -374,11 +376,11 @@ impl Classifier {
             }
             P::CallNotAcknowledged { .. } => ev.not_acknowledged.add(e, None, cap),
             P::IpBlacklisted { ip: Some(ip), sip, .. } => {
-                let entry = ev.blacklisted.entry(&ip, |ip| *ip);
+                let entry = ev.blacklisted.entry(&ip, |ip, _| *ip);
                 entry.0.add(e, None, cap);
                 entry.1 |= sip;
             }
-            P::RequestRejected { ip: Some(ip), .. } => ev.scans.entry(&ip, |ip| *ip).add(e, None, cap),
+            P::RequestRejected { ip: Some(ip), .. } => ev.scans.entry(&ip, |ip, _| *ip).add(e, None, cap),
             P::UnidentifiedIncoming { source, user, user_agent, carrier_headers } => match source {
                 // Carrier or scanner is decided at the end, from all of one address's entries.
                 Some(ip)
@@ -397,7 +399,7 @@ impl Classifier {
                     }
                     u.carrier_headers += u64::from(carrier_headers);
                 }
-                Some(ip) if !is_private(ip) => ev.scans.entry(&ip, |ip| *ip).add(e, None, cap),
+                Some(ip) if !is_private(ip) => ev.scans.entry(&ip, |ip, _| *ip).add(e, None, cap),
                 // From the LAN (a gateway, an SBC) or no address: a real call no trunk took.
                 _ => self.state.records.inbound_unrouted.add(e, None, cap),
             },
@@ -471,7 +473,7 @@ impl Classifier {
                 ev.unidentified_carrier_ips.insert(ip);
                 ev.unidentified_carrier_signs.extend(signs);
             } else {
-                ev.scans.entry(&ip, |ip| *ip).merge(&u.tally, self.evidence_cap);
+                ev.scans.entry(&ip, |ip, _| *ip).merge(&u.tally, self.evidence_cap);
             }
         }
     }

@@ -181,6 +181,9 @@ impl SiteState {
     }
 }
 
+impl super::state::Reuse for RecordTrunk {}
+impl super::state::Reuse for Vec<(i64, i64)> {}
+
 impl Weight for RecordTrunk {
     fn weight(&self) -> u64 {
         self.inbound + self.outbound
@@ -259,7 +262,7 @@ impl Classifier {
                 r.intervals.push((t.millis(), end.millis()));
                 if let Some(tr) = rec.from.trunk().or(rec.to.trunk()) {
                     let dn = super::state::text(tr.dn);
-                    r.trunk_intervals.entry(&*dn, |k: &str| k.to_owned()).push((t.millis(), end.millis()));
+                    r.trunk_intervals.entry(&*dn, super::state::string_key).push((t.millis(), end.millis()));
                 }
             }
             if !answered && rec.outcome != O::Cancelled && r.failure_times.len() < MAX_INTERVALS {
@@ -277,7 +280,7 @@ impl Classifier {
         match rec.direction {
             D::Inbound => {
                 let dn = super::state::text(trunk_dn(&rec.from).unwrap_or_default());
-                let t = r.trunks.entry(&*dn, |k: &str| k.to_owned());
+                let t = r.trunks.entry(&*dn, super::state::string_key);
                 t.inbound += 1;
                 if answered {
                     t.inbound_answered += 1;
@@ -303,7 +306,7 @@ impl Classifier {
                     }
                 }
                 if let Some(dn) = trunk_dn(&rec.to) {
-                    let t = r.trunks.entry(&*super::state::text(dn), |k: &str| k.to_owned());
+                    let t = r.trunks.entry(&*super::state::text(dn), super::state::string_key);
                     t.outbound += 1;
                     if answered {
                         t.outbound_answered += 1;

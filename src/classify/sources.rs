@@ -3,18 +3,19 @@
 //! bounded ([`super::state::TABLE_BUDGET`], heaviest kept).
 
 use super::Classifier;
-use super::state::{DISTINCT_CAP, Tally, Weight, text};
+use super::state::{DISTINCT_CAP, NameCounts, Reuse, Tally, Weight, text};
 use super::timeline::Tick;
 use crate::event::Event;
 use crate::timestamp::Timestamp;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::IpAddr;
 
 /// Authentication failures and activity of one source address.
 #[derive(Clone, Debug, Default)]
 pub struct SourceState {
     pub failures: Tally,
-    pub users: BTreeMap<String, u64>,
+    /// User names tried, up to [`DISTINCT_CAP`].
+    pub users: NameCounts,
     pub last_seen: Option<Timestamp>,
     /// Successful registrations from this address (any time).
     pub registrations: u64,
@@ -35,12 +36,7 @@ pub const BURST_EXACT: usize = 1024;
 impl SourceState {
     pub fn record_failure(&mut self, e: &Event<'_>, user: &[u8], cap: usize) {
         self.failures.add(e, None, cap);
-        let user = text(user);
-        if let Some(n) = self.users.get_mut(&*user) {
-            *n += 1;
-        } else if self.users.len() < DISTINCT_CAP {
-            self.users.insert(user.into_owned(), 1);
-        }
+        self.users.add(&text(user), DISTINCT_CAP);
         if let Some(t) = e.ts {
             let t = t.millis();
             let coalesce = self.window.len() >= BURST_EXACT;
@@ -77,10 +73,30 @@ impl Weight for SourceState {
     }
 }
 
+impl Reuse for SourceState {
+    fn reuse(&mut self) {
+        if !(self.failures.evidence.small() && self.users.small() && self.window.capacity() <= 64) {
+            *self = SourceState::default();
+            return;
+        }
+        // Every field named: a field added later must be reset here too.
+        let SourceState { failures, users, last_seen, registrations, last_registration, max_burst, window, in_window } =
+            self;
+        failures.reset();
+        users.clear();
+        *last_seen = None;
+        *registrations = 0;
+        *last_registration = None;
+        *max_burst = 0;
+        window.clear();
+        *in_window = 0;
+    }
+}
+
 impl Classifier {
     /// The state of address `ip`, created if new, marked seen at `ts`.
     pub(super) fn seen_ip(&mut self, ip: IpAddr, ts: Option<Timestamp>) -> &mut SourceState {
-        let s = self.state.sources.entry(&ip, |ip| *ip);
+        let s = self.state.sources.entry(&ip, |ip, _| *ip);
         if ts.is_some() {
             s.last_seen = s.last_seen.max(ts);
         }
@@ -112,6 +128,25 @@ mod tests {
             text: b"auth failed",
             kind: crate::event::EventKind::Unclassified,
         }
+    }
+
+    #[test]
+    fn a_recycled_source_reads_as_a_new_one() {
+        let mut s = SourceState::default();
+        for i in 0..50 {
+            s.record_failure(&failure_at(i * 1000), if i % 2 == 0 { b"100" } else { b"admin" }, 3);
+        }
+        s.registrations = 2;
+        s.last_registration = Some(Timestamp::from_millis(5));
+        s.last_seen = Some(Timestamp::from_millis(6));
+        s.reuse();
+        assert_eq!(format!("{s:?}"), format!("{:?}", SourceState::default()));
+        // And fills as a new one does.
+        let mut fresh = SourceState::default();
+        for s in [&mut s, &mut fresh] {
+            s.record_failure(&failure_at(9_000), b"root", 3);
+        }
+        assert_eq!(format!("{s:?}"), format!("{fresh:?}"));
     }
 
     #[test]

@@ -32,43 +32,107 @@ pub use super::trunks::{NumberRefusals, OutboundRun, REFUSAL_CODES, TRUNK_BUDGET
 pub const DISTINCT_CAP: usize = 1024;
 /// A line of evidence is cut to this many bytes.
 const EVIDENCE_TEXT_CAP: usize = 1000;
+/// Evidence lines (kept and spare) of an entry small enough to recycle: the default
+/// evidence cap is 5; an entry keeping more (a larger `--evidence`) is dropped instead,
+/// so the spare entries of a table stay within ~8 KiB each.
+const SPARE_EVIDENCE_LINES: usize = 8;
 
 /// A log line kept as evidence.
+///
+/// The text is kept as the log's bytes (cut to [`EVIDENCE_TEXT_CAP`]) and made text
+/// only when a report reads it ([`EvidenceLine::text`]): under a flood of new
+/// addresses nearly every line is kept as some subject's evidence and then forgotten
+/// with it, and checking each for UTF-8 was 4 % of the auth-flood row (53 M of 1,337 M
+/// instructions). The same conversion later gives the same text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EvidenceLine {
     pub file: u32,
     pub line: u64,
     pub ts: Option<Timestamp>,
-    pub text: String,
+    bytes: Vec<u8>,
+    /// The line went on past the cap.
+    cut: bool,
 }
 
 impl EvidenceLine {
     pub fn of(e: &Event<'_>) -> Self {
-        let text = &e.text[..e.text.len().min(EVIDENCE_TEXT_CAP)];
-        let mut text = self::text(text).into_owned();
-        if e.text.len() > EVIDENCE_TEXT_CAP {
-            // Say the line goes on (a cut multi-byte character shows as U+FFFD before it).
+        let mut l = EvidenceLine { file: 0, line: 0, ts: None, bytes: Vec::new(), cut: false };
+        l.set(e);
+        l
+    }
+
+    /// Makes this line `e`'s, in the buffer it has (a recycled line allocates nothing).
+    fn set(&mut self, e: &Event<'_>) {
+        self.file = e.file;
+        self.line = e.line;
+        self.ts = e.ts;
+        self.bytes.clear();
+        self.bytes.extend_from_slice(&e.text[..e.text.len().min(EVIDENCE_TEXT_CAP)]);
+        self.cut = e.text.len() > EVIDENCE_TEXT_CAP;
+    }
+
+    /// The line as the report shows it: replacement characters for invalid UTF-8, and
+    /// a marker when it was cut (a cut multi-byte character shows as U+FFFD before it).
+    pub fn text(&self) -> String {
+        let mut text = self::text(&self.bytes).into_owned();
+        if self.cut {
             text.push_str(" […]");
         }
-        EvidenceLine { file: e.file, line: e.line, ts: e.ts, text }
+        text
     }
 }
 
 /// The first `cap` evidence lines of one pattern.
-#[derive(Clone, Debug, Default)]
+///
+/// Lines cleared away are kept in `spare` and refilled by the next pushes: an
+/// extension that unregisters again, or a recycled entry of a bounded table
+/// ([`Reuse`]), keeps its evidence with no allocation.
+#[derive(Default)]
 pub struct Evidence {
     pub lines: Vec<EvidenceLine>,
+    spare: Vec<EvidenceLine>,
+}
+
+impl Clone for Evidence {
+    /// The lines only: spare buffers are this copy's own business.
+    fn clone(&self) -> Self {
+        Evidence::from(self.lines.clone())
+    }
+}
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evidence").field("lines", &self.lines).finish()
+    }
+}
+
+impl From<Vec<EvidenceLine>> for Evidence {
+    fn from(lines: Vec<EvidenceLine>) -> Self {
+        Evidence { lines, spare: Vec::new() }
+    }
 }
 
 impl Evidence {
     pub fn push(&mut self, e: &Event<'_>, cap: usize) {
         if self.lines.len() < cap {
-            self.lines.push(EvidenceLine::of(e));
+            match self.spare.pop() {
+                Some(mut l) => {
+                    l.set(e);
+                    self.lines.push(l);
+                }
+                None => self.lines.push(EvidenceLine::of(e)),
+            }
         }
     }
 
+    /// Empties the evidence, keeping the lines' buffers for the next pushes.
     pub fn clear(&mut self) {
-        self.lines.clear();
+        self.spare.append(&mut self.lines);
+    }
+
+    /// Whether its buffers are small enough to keep for another subject (see [`Reuse`]).
+    pub fn small(&self) -> bool {
+        self.lines.len() + self.spare.len() <= SPARE_EVIDENCE_LINES
     }
 }
 
@@ -117,8 +181,85 @@ impl Tally {
         codes.iter().map(|c| self.codes.get(c).copied().unwrap_or(0)).sum()
     }
 
+    /// Back to empty, keeping the evidence buffers (extensions reset theirs on every
+    /// registration).
     pub fn reset(&mut self) {
-        *self = Tally::default();
+        self.count = 0;
+        self.first = None;
+        self.last = None;
+        self.codes.clear();
+        self.evidence.clear();
+    }
+}
+
+/// Distinct names, each with a count, read in name order: what a
+/// `BTreeMap<String, u64>` gives, in two buffers (the names end to end, and their
+/// spans sorted by name) that [`NameCounts::clear`] keeps. A source address tries one
+/// user name or a few: a B-tree node and a `String` for each new address were two of
+/// its five allocations under an auth flood.
+#[derive(Clone, Debug, Default)]
+pub struct NameCounts {
+    names: String,
+    /// (start, end) of each name in `names`, and its count; sorted by name.
+    entries: Vec<(u32, u32, u64)>,
+}
+
+impl NameCounts {
+    fn name(&self, &(start, end, _): &(u32, u32, u64)) -> &str {
+        &self.names[start as usize..end as usize]
+    }
+
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|en| self.name(en).cmp(name))
+    }
+
+    /// Counts `name` once more; a new name only while fewer than `cap` are kept.
+    pub fn add(&mut self, name: &str, cap: usize) {
+        match self.find(name) {
+            Ok(i) => self.entries[i].2 += 1,
+            Err(i) if self.entries.len() < cap => {
+                // Spans are u32: past 4 GiB of names (never: names are cut log fields,
+                // `cap` of them), a name is not kept.
+                let Some(end) = u32::try_from(self.names.len() + name.len()).ok() else { return };
+                let start = self.names.len() as u32;
+                self.names.push_str(name);
+                self.entries.insert(i, (start, end, 1));
+            }
+            Err(_) => {}
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<u64> {
+        self.find(name).ok().map(|i| self.entries[i].2)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The names and their counts, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.entries.iter().map(|en| (self.name(en), en.2))
+    }
+
+    /// The names in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(|(k, _)| k)
+    }
+
+    /// Empties it, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.names.clear();
+        self.entries.clear();
+    }
+
+    /// Whether its buffers are small enough to keep for another subject (see [`Reuse`]).
+    pub fn small(&self) -> bool {
+        self.names.capacity() <= 256 && self.entries.capacity() <= 16
     }
 }
 
@@ -135,6 +276,19 @@ pub fn text(b: &[u8]) -> std::borrow::Cow<'_, str> {
 /// `b` as an owned string (see [`text`]): names and numbers the state keeps.
 pub fn owned(b: &[u8]) -> String {
     text(b).into_owned()
+}
+
+/// `k` as the key of a bounded table, written into `spare` (a forgotten key) if there is
+/// one and it is not oversized: a flood of new extensions then allocates no key.
+pub fn string_key(k: &str, spare: Option<String>) -> String {
+    match spare {
+        Some(mut s) if s.capacity() <= 64 => {
+            s.clear();
+            s.push_str(k);
+            s
+        }
+        _ => k.to_owned(),
+    }
 }
 
 /// A stable 64-bit key for a phone number (FNV-1a: same input, same key, on every
@@ -197,6 +351,32 @@ impl Weight for (Tally, bool) {
     }
 }
 
+/// An entry a bounded table forgot, emptied in its slot for the next new key (see
+/// [`Bounded`]).
+pub trait Reuse: Default {
+    /// Makes `self` what `Default` gives; types with buffers worth keeping keep them
+    /// (small ones only, so the emptied slots stay within a few KiB each).
+    fn reuse(&mut self) {
+        *self = Self::default();
+    }
+}
+
+impl Reuse for Tally {
+    fn reuse(&mut self) {
+        self.reset();
+        if !self.evidence.small() {
+            *self = Tally::default();
+        }
+    }
+}
+
+impl Reuse for (Tally, bool) {
+    fn reuse(&mut self) {
+        self.1 = false;
+        self.0.reuse();
+    }
+}
+
 /// Entries a bounded table keeps after forgetting; it forgets when it holds twice as
 /// many. A site has at most a few thousand phones and a handful of addresses that
 /// matter; an attack from millions of addresses or a flood of fake extensions must
@@ -215,9 +395,24 @@ pub const TABLE_BUDGET: usize = 4096;
 /// of colliding extension names must not make each lookup scan the table. Reading goes
 /// through [`Bounded::iter`] and its kin, in key order, so the tables read exactly as
 /// the ordered maps did.
+///
+/// The map holds each key's slot in `slots`, not the value: a forgotten entry's slot is
+/// emptied in place ([`Reuse`]) and taken by the next new key, so under a flood of new
+/// addresses an entry is neither allocated nor freed nor moved (its evidence, users and
+/// burst window keep their buffers). Allocating and freeing them was over a third of
+/// the auth-flood row (malloc and free 35 % of 1,337 M instructions); moving ~250-byte
+/// values in and out of a spare list instead still cost ~60 M.
 #[derive(Clone, Debug)]
 pub struct Bounded<K: Ord, V, const B: usize = TABLE_BUDGET> {
-    map: HashMap<K, V, KeyedBuildHasher>,
+    index: HashMap<K, u32, KeyedBuildHasher>,
+    /// The values; the slots in `free` emptied. A new key takes a free slot before the
+    /// vector grows, so there are never more slots than the most entries the table held
+    /// (twice the budget): an emptied slot's kept buffers (small ones only, see
+    /// [`Reuse`]) stay within what a live entry may hold, and the bound is unchanged.
+    slots: Vec<V>,
+    free: Vec<u32>,
+    /// Forgotten keys, for the next new keys to be written into (at most `budget`).
+    spare_keys: Vec<K>,
     budget: usize,
     /// Entries forgotten so far, and the heaviest of them: an entry that came back
     /// after being forgotten may be undercounted by at most that weight.
@@ -244,8 +439,12 @@ impl<'a, K: Ord + std::hash::Hash, V, const B: usize> IntoIterator for &'a Bound
 impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
     pub fn with_budget(budget: usize) -> Self {
         Bounded {
-            map: HashMap::default(),
-            budget: budget.max(1),
+            index: HashMap::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            spare_keys: Vec::new(),
+            // Slots are u32; no table comes near.
+            budget: budget.clamp(1, u32::MAX as usize / 4),
             forgotten: 0,
             max_forgotten_weight: 0,
             distinct: HyperLogLog::default(),
@@ -254,7 +453,7 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
 
     /// The entries in key order (what rules and reports read: the same on every run).
     pub fn iter(&self) -> std::vec::IntoIter<(&K, &V)> {
-        let mut entries: Vec<(&K, &V)> = self.map.iter().collect();
+        let mut entries: Vec<(&K, &V)> = self.index.iter().map(|(k, &i)| (k, &self.slots[i as usize])).collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         entries.into_iter()
     }
@@ -274,7 +473,7 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.map.get(key)
+        self.index.get(key).map(|&i| &self.slots[i as usize])
     }
 
     pub fn contains_key<Q>(&self, key: &Q) -> bool
@@ -282,67 +481,133 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.map.contains_key(key)
+        self.index.contains_key(key)
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.index.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.index.is_empty()
     }
 }
 
-impl<K: Ord + Clone + std::hash::Hash, V: Default + Weight, const B: usize> Bounded<K, V, B> {
+impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B: usize> Bounded<K, V, B> {
     /// The entry of `key`, created if absent (`make_key` only then: lookups of known
-    /// keys allocate nothing).
-    pub fn entry<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q) -> K) -> &mut V
+    /// keys allocate nothing). `make_key` is handed a forgotten key to refill when there
+    /// is one (a `String` key then needs no allocation).
+    pub fn entry<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q, Option<K>) -> K) -> &mut V
     where
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        if !self.map.contains_key(key) {
-            let k = make_key(key);
-            self.distinct.add(&k);
-            if self.map.len() >= 2 * self.budget {
-                self.forget_lightest();
+        let i = match self.index.get(key) {
+            Some(&i) => i,
+            None => {
+                if self.index.len() >= 2 * self.budget {
+                    self.forget_lightest();
+                }
+                let k = make_key(key, self.spare_keys.pop());
+                self.distinct.add(&k);
+                let i = self.free.pop().unwrap_or_else(|| {
+                    self.slots.push(V::default());
+                    (self.slots.len() - 1) as u32
+                });
+                self.index.insert(k, i);
+                i
             }
-            self.map.insert(k, V::default());
-        }
-        self.map.get_mut(key).expect("present: inserted above if it was not")
+        };
+        &mut self.slots[i as usize]
     }
 
-    /// Makes sure `key` has an entry, as [`Bounded::entry`] does, with one lookup when
-    /// it has one already (for callers that only need it to exist).
-    pub fn touch<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q) -> K)
+    /// Makes sure `key` has an entry, as [`Bounded::entry`] does (for callers that only
+    /// need it to exist).
+    pub fn touch<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q, Option<K>) -> K)
     where
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        if !self.map.contains_key(key) {
-            self.entry(key, make_key);
-        }
+        self.entry(key, make_key);
     }
 
     /// Keeps the `budget` heaviest entries (ties: the smaller key, so the result is the
     /// same on every run).
     ///
     /// Only the partition matters, not the order inside each half: a selection (linear)
-    /// rather than a sort, and only the keys that go are cloned. Under a flood of new
-    /// addresses this runs once per `budget` insertions.
+    /// rather than a sort finds the first entry to go, and one pass takes out it and
+    /// every entry after it in that order (no key cloned but that one), emptying their
+    /// slots for the next new keys. Under a flood of new addresses this runs once per
+    /// `budget` insertions.
     fn forget_lightest(&mut self) {
-        let mut by_weight: Vec<(u64, &K)> = self.map.iter().map(|(k, v)| (v.weight(), k)).collect();
-        if by_weight.len() <= self.budget {
+        if self.index.len() <= self.budget {
             return;
         }
-        by_weight.select_nth_unstable_by(self.budget, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        let gone: Vec<(u64, K)> = by_weight[self.budget..].iter().map(|&(w, k)| (w, k.clone())).collect();
-        for (w, k) in gone {
-            self.map.remove(&k);
-            self.forgotten += 1;
-            self.max_forgotten_weight = self.max_forgotten_weight.max(w);
+        let slots = &mut self.slots;
+        // Which slots go: the selection compares (heavier first, key prefix) as one
+        // integer, whole keys only on equal prefixes. Comparing weights then keys (all
+        // weights equal under a flood) was half of forgetting, 43 M instructions of the
+        // auth-flood row.
+        let mut goes = vec![false; slots.len()];
+        {
+            let mut order: Vec<(u128, &K, u32)> = self
+                .index
+                .iter()
+                .map(|(k, &i)| {
+                    let heavier_first = u64::MAX - slots[i as usize].weight();
+                    ((u128::from(heavier_first) << 64) | u128::from(k.order_prefix()), k, i)
+                })
+                .collect();
+            order.select_nth_unstable_by(self.budget, |a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            for &(rank, _, i) in &order[self.budget..] {
+                goes[i as usize] = true;
+                self.forgotten += 1;
+                self.max_forgotten_weight = self.max_forgotten_weight.max(u64::MAX - (rank >> 64) as u64);
+            }
         }
+        // One pass takes them out (no key hashed again), their slots emptied for the
+        // next new keys.
+        for (k, i) in self.index.extract_if(|_, &mut i| goes[i as usize]) {
+            slots[i as usize].reuse();
+            self.free.push(i);
+            if self.spare_keys.len() < self.budget {
+                self.spare_keys.push(k);
+            }
+        }
+    }
+}
+
+/// The first 64 bits of a key's order: `a < b` implies `a.order_prefix() <=
+/// b.order_prefix()`, so a bounded table ranks its entries by integers and compares
+/// whole keys only when prefixes tie.
+pub trait OrderPrefix {
+    fn order_prefix(&self) -> u64;
+}
+
+impl OrderPrefix for IpAddr {
+    fn order_prefix(&self) -> u64 {
+        match self {
+            // Every IPv4 address before every IPv6 one, as `IpAddr` orders them.
+            IpAddr::V4(a) => u64::from(u32::from(*a)),
+            IpAddr::V6(a) => (1 << 63) | (u128::from(*a) >> 65) as u64,
+        }
+    }
+}
+
+impl OrderPrefix for String {
+    /// The first 8 bytes, big-endian, zero-padded (a shorter string sorts first, and
+    /// pads with the smallest byte).
+    fn order_prefix(&self) -> u64 {
+        let mut b = [0u8; 8];
+        let n = self.len().min(8);
+        b[..n].copy_from_slice(&self.as_bytes()[..n]);
+        u64::from_be_bytes(b)
+    }
+}
+
+impl OrderPrefix for u32 {
+    fn order_prefix(&self) -> u64 {
+        u64::from(*self)
     }
 }
 
@@ -557,9 +822,146 @@ mod tests {
         let e =
             Event { file: 0, line: 1, ts: None, code: None, text: &long, kind: crate::event::EventKind::Unclassified };
         let l = EvidenceLine::of(&e);
-        assert!(l.text.ends_with(" […]") && l.text.len() < EVIDENCE_TEXT_CAP + 10, "{}", l.text.len());
+        assert!(l.text().ends_with(" […]") && l.text().len() < EVIDENCE_TEXT_CAP + 10, "{}", l.text().len());
         let e = Event { text: b"short", ..e };
-        assert_eq!(EvidenceLine::of(&e).text, "short");
+        assert_eq!(EvidenceLine::of(&e).text(), "short");
+        // Invalid UTF-8, and a multi-byte character cut at the cap: as the lossy
+        // conversion made them when the line was read.
+        let e = Event { text: b"a\xffb", ..e };
+        assert_eq!(EvidenceLine::of(&e).text(), "a\u{fffd}b");
+        let mut cut = vec![b'x'; EVIDENCE_TEXT_CAP - 1];
+        cut.extend_from_slice("é tail".as_bytes());
+        let l = EvidenceLine::of(&Event { text: &cut, ..e });
+        assert_eq!(l.text(), format!("{}\u{fffd} […]", "x".repeat(EVIDENCE_TEXT_CAP - 1)));
+    }
+
+    #[test]
+    fn cleared_evidence_refills_its_buffers_with_the_new_lines() {
+        let e = |line, text: &'static [u8]| Event {
+            file: 0,
+            line,
+            ts: None,
+            code: None,
+            text,
+            kind: crate::event::EventKind::Unclassified,
+        };
+        let mut ev = Evidence::default();
+        for (i, t) in [&b"first line, longer"[..], b"second"].into_iter().enumerate() {
+            ev.push(&e(i as u64, t), 2);
+        }
+        ev.clear();
+        assert!(ev.lines.is_empty());
+        ev.push(&e(7, b"new"), 2);
+        ev.push(&e(8, b"x"), 2);
+        ev.push(&e(9, b"over the cap"), 2);
+        let got: Vec<(u64, String)> = ev.lines.iter().map(|l| (l.line, l.text())).collect();
+        assert_eq!(got, [(7, "new".to_owned()), (8, "x".to_owned())]);
+        assert_eq!(format!("{:?}", ev.clone()), format!("{ev:?}"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Counts, order and the cap read exactly as the B-tree map of names did.
+        #[test]
+        fn name_counts_read_as_a_btree_map(
+            names in proptest::collection::vec(proptest::sample::select(vec!["", "1", "10", "100", "2", "admin", "b", "ab", "a", "é", "zz", "101"]), 0..200),
+            cap in 1usize..8,
+        ) {
+            let mut got = NameCounts::default();
+            let mut want: BTreeMap<String, u64> = BTreeMap::new();
+            for (i, n) in names.iter().enumerate() {
+                got.add(n, cap);
+                if let Some(c) = want.get_mut(*n) {
+                    *c += 1;
+                } else if want.len() < cap {
+                    want.insert((*n).to_owned(), 1);
+                }
+                if i % 50 == 49 {
+                    // Emptied for another address, as a recycled entry is.
+                    got.clear();
+                    want.clear();
+                }
+            }
+            let got_pairs: Vec<(String, u64)> = got.iter().map(|(k, n)| (k.to_owned(), n)).collect();
+            let want_pairs: Vec<(String, u64)> = want.iter().map(|(k, &n)| (k.clone(), n)).collect();
+            proptest::prop_assert_eq!(got_pairs, want_pairs);
+            proptest::prop_assert_eq!(got.len(), want.len());
+            for n in ["", "1", "admin", "nobody"] {
+                proptest::prop_assert_eq!(got.get(n), want.get(n).copied());
+            }
+        }
+
+        /// A key's order prefix never contradicts its order.
+        #[test]
+        fn order_prefixes_follow_the_order(
+            a in proptest::collection::vec(proptest::sample::select(vec![0u8, 1, b'1', b'9', b'a', 0xc3, 0xa9]), 0..12),
+            b in proptest::collection::vec(proptest::sample::select(vec![0u8, 1, b'1', b'9', b'a', 0xc3, 0xa9]), 0..12),
+            x in proptest::prelude::any::<u128>(),
+            y in proptest::prelude::any::<u128>(),
+            v4 in proptest::prelude::any::<(u32, u32)>(),
+        ) {
+            let (a, b) = (String::from_utf8_lossy(&a).into_owned(), String::from_utf8_lossy(&b).into_owned());
+            let ips = [
+                IpAddr::from(std::net::Ipv6Addr::from(x)),
+                IpAddr::from(std::net::Ipv6Addr::from(y)),
+                IpAddr::from(std::net::Ipv4Addr::from(v4.0)),
+                IpAddr::from(std::net::Ipv4Addr::from(v4.1)),
+                IpAddr::from(std::net::Ipv6Addr::from(x ^ 1)),
+            ];
+            for (p, q) in ips.iter().flat_map(|p| ips.iter().map(move |q| (p, q))) {
+                proptest::prop_assert!(p >= q || p.order_prefix() <= q.order_prefix(), "{p} {q}");
+            }
+            proptest::prop_assert!(a >= b || a.order_prefix() <= b.order_prefix(), "{a:?} {b:?}");
+            proptest::prop_assert!(b >= a || b.order_prefix() <= a.order_prefix(), "{a:?} {b:?}");
+        }
+
+        /// A bounded table with recycled slots holds what a plain ordered map holds when
+        /// it keeps the heaviest `budget` (ties: smaller key) each time it reaches twice
+        /// that: the same entries, counts and evidence, the same forgotten figures.
+        #[test]
+        fn bounded_tables_recycle_as_fresh_entries(
+            keys in proptest::collection::vec(0u32..64, 0..600),
+            budget in 1usize..10,
+        ) {
+            // Keys sharing their first 8 bytes: ranked by whole keys, not prefixes.
+            let mut t: Bounded<String, Tally> = Bounded::with_budget(budget);
+            let mut model: BTreeMap<String, (u64, Vec<String>)> = BTreeMap::new();
+            let (mut forgotten, mut max_forgotten) = (0u64, 0u64);
+            for (line, &k) in keys.iter().enumerate() {
+                let k = format!("extension-{k}");
+                let text = format!("line {line} from {k}");
+                let e = Event {
+                    file: 0,
+                    line: line as u64,
+                    ts: None,
+                    code: None,
+                    text: text.as_bytes(),
+                    kind: crate::event::EventKind::Unclassified,
+                };
+                t.entry(k.as_str(), string_key).add(&e, None, 3);
+                if !model.contains_key(&k) && model.len() >= 2 * budget {
+                    let mut by: Vec<(u64, String)> = model.iter().map(|(k, v)| (v.0, k.clone())).collect();
+                    by.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    for (w, gone) in &by[budget..] {
+                        model.remove(gone);
+                        forgotten += 1;
+                        max_forgotten = max_forgotten.max(*w);
+                    }
+                }
+                let m = model.entry(k).or_default();
+                m.0 += 1;
+                if m.1.len() < 3 {
+                    m.1.push(text);
+                }
+            }
+            let got: Vec<(String, u64, Vec<String>)> = t
+                .iter()
+                .map(|(k, v)| (k.clone(), v.count, v.evidence.lines.iter().map(EvidenceLine::text).collect()))
+                .collect();
+            let want: Vec<(String, u64, Vec<String>)> = model.into_iter().map(|(k, (n, l))| (k, n, l)).collect();
+            proptest::prop_assert_eq!(got, want);
+            proptest::prop_assert_eq!((t.forgotten, t.max_forgotten_weight), (forgotten, max_forgotten));
+        }
     }
 
     #[test]
@@ -569,7 +971,7 @@ mod tests {
             // A third of the traffic from three keys (each over 1/budget of it), the rest
             // from keys seen once: a few attackers hidden in a flood of addresses.
             let key = if k % 3 == 0 { (k % 9) * 1000 } else { k };
-            t.entry(&key, |k| *k).count += 1;
+            t.entry(&key, |k, _| *k).count += 1;
         }
         assert!(t.len() <= 40);
         for heavy in [0, 3000, 6000] {

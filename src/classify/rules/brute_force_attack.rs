@@ -28,7 +28,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 tally.evidence.lines.push(l.clone());
             }
         }
-        users.extend(src.users.keys().cloned());
+        users.extend(src.users.keys().map(str::to_owned));
     }
     let blocked: Vec<String> =
         attackers.iter().filter(|(_, src)| silenced_after_burst(src, s)).map(|(ip, _)| ip.to_string()).collect();

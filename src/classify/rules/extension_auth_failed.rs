@@ -20,7 +20,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
         if is_scanner(*ip, src, s) {
             continue;
         }
-        for (user, &n) in &src.users {
+        for (user, n) in src.users.iter() {
             let ext = s.extensions.get(user);
             // Fixed when the phone (or the extension, from any address) registers after the failures.
             let resolved = src.last_registration.is_some_and(|r| Some(r) > src.failures.last)
@@ -42,7 +42,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 let mut f = ctx.finding(
                     FaultId::ExtensionAuthFailed,
                     SEEN_ONCE_CONFIDENCE,
-                    Subject::Extension(user.clone()),
+                    Subject::Extension(user.to_owned()),
                     &src.failures,
                     vec![why],
                 );
@@ -72,7 +72,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
             let mut f = ctx.finding(
                 FaultId::ExtensionAuthFailed,
                 confidence,
-                Subject::Extension(user.clone()),
+                Subject::Extension(user.to_owned()),
                 &src.failures,
                 vec![why],
             );

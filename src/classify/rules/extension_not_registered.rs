@@ -21,8 +21,8 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     for (ip, src) in &s.sources {
         if src.last_registration.is_none_or(|r| Some(r) < src.failures.last) {
             // Only extensions are looked up: the table stays within the extensions'.
-            for (user, &n) in src.users.iter().filter(|(user, _)| s.extensions.contains_key(user.as_str())) {
-                failing_source.entry(user.as_str()).or_insert((*ip, n));
+            for (user, n) in src.users.iter().filter(|(user, _)| s.extensions.contains_key(*user)) {
+                failing_source.entry(user).or_insert((*ip, n));
             }
         }
     }

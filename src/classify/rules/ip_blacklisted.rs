@@ -61,7 +61,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 .with("last", src.failures.last)
                 .with("silence", silence),
         ];
-        let ext = s.ip_to_extension.get(ip).cloned().or_else(|| src.users.keys().next().cloned());
+        let ext = s.ip_to_extension.get(ip).cloned().or_else(|| src.users.keys().next().map(str::to_owned));
         if private {
             why.push(
                 Reason::new(MsgId::IpBlacklistedPrivate)

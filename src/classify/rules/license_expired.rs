@@ -26,7 +26,7 @@ pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
                 count: 1,
                 first: line.ts,
                 last: line.ts,
-                evidence: Evidence { lines: vec![line.clone()] },
+                evidence: Evidence::from(vec![line.clone()]),
                 ..Tally::default()
             };
             // Whole days said as a person counts them: expired on the 10th, log ends on the
