@@ -34,6 +34,6 @@ for f in "refresh-$N.log" "auth-flood-$N.log" "extensions-$N.log" "open-calls-$N
   /usr/bin/time -f '%e %M' -o "$DIR/time" "$BIN" check -q -f json -o "$DIR/report.json" "$DIR/$f" || true
   read -r secs kb < <(tail -1 "$DIR/time")
   findings=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$DIR/report.json" 2>/dev/null || echo '?')
-  printf '%-28s %10.1f %8s %10.1f %10.1f %8s\n' "$f" "$(($(stat -c %s "$DIR/$f") / 1048576))" "$secs" \
+  printf '%-28s %10.1f %8s %10.1f %10.1f %8s\n' "$f" "$(($(stat -L -c %s "$DIR/$f") / 1048576))" "$secs" \
     "$(echo "$kb / 1024" | bc -l)" "$(echo "$(stat -c %s "$DIR/report.json") / 1024" | bc -l)" "$findings"
 done

@@ -14,6 +14,40 @@ pub struct HourAcc {
     /// Busy, no answer, declined, wrong number: ordinary outcomes, not faults (drawn grey).
     pub ordinary: u64,
     pub registration_failures: u64,
+    /// Where each trunk sits in `trunks`, once they are many: a flood of calls on
+    /// distinct trunks made the linear search a quarter of the fold. Built lazily, and
+    /// dropped when trunks are forgotten (their indices change). `trunks` keeps its order.
+    slots: Option<std::collections::HashMap<u32, usize, super::state::FxBuildHasher>>,
+}
+
+/// Trunks in an hour found by a linear search up to this many; past it, by [`HourAcc::slots`].
+const LINEAR_TRUNKS: usize = 16;
+
+impl HourAcc {
+    /// The place of `trunk` in [`HourAcc::trunks`], added at the end if new.
+    fn slot_of(&mut self, trunk: u32) -> usize {
+        if self.trunks.len() < LINEAR_TRUNKS {
+            if let Some(p) = self.trunks.iter().position(|t| t.trunk == trunk) {
+                return p;
+            }
+        } else {
+            let trunks = &self.trunks;
+            let slots =
+                self.slots.get_or_insert_with(|| trunks.iter().enumerate().map(|(p, t)| (t.trunk, p)).collect());
+            if let Some(&p) = slots.get(&trunk) {
+                return p;
+            }
+            slots.insert(trunk, trunks.len());
+        }
+        self.trunks.push(TrunkHourAcc { trunk, ..Default::default() });
+        self.trunks.len() - 1
+    }
+
+    /// Keeps the trunks `keep` gives a new index to, renumbered (see `forget_light_trunks`).
+    pub(super) fn retain_trunks(&mut self, keep: impl Fn(u32) -> Option<u32>) {
+        self.trunks.retain_mut(|t| keep(t.trunk).map(|n| t.trunk = n).is_some());
+        self.slots = None;
+    }
 }
 
 /// One trunk's calls in one hour: all of them, and the inbound part (so that "outbound
@@ -66,13 +100,7 @@ impl Classifier {
             Tick::Ordinary => h.ordinary += 1,
         }
         if let Some(i) = trunk {
-            let slot = match h.trunks.iter().position(|t| t.trunk == i) {
-                Some(p) => p,
-                None => {
-                    h.trunks.push(TrunkHourAcc { trunk: i, ..Default::default() });
-                    h.trunks.len() - 1
-                }
-            };
+            let slot = h.slot_of(i);
             let t = &mut h.trunks[slot];
             match (what, inbound) {
                 (Tick::RegistrationFailure, _) => t.registration_failures += 1,

@@ -229,7 +229,7 @@ impl SiteState {
             c.outbound_trunk = c.outbound_trunk.and_then(at);
         });
         for h in self.hours.values_mut() {
-            h.trunks.retain_mut(|t| at(t.trunk).map(|n| t.trunk = n).is_some());
+            h.retain_trunks(at);
         }
         self.log_failures.retain_trunks(at);
         self.log_failures_by_number.retain_trunks(at);
