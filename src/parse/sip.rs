@@ -2,15 +2,10 @@
 
 use crate::event::SipStatus;
 use memchr::memmem;
-use nom::{
-    IResult, Parser,
-    bytes::complete::{tag, take_while, take_while_m_n},
-    combinator::opt,
-};
+use nom::IResult;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 type Res<'a, T> = IResult<&'a [u8], T>;
-type Err<'a> = nom::error::Error<&'a [u8]>;
 
 /// A substring searcher for a literal, compiled once per call site (building one
 /// per search showed up as the top cost of parsing).
@@ -148,12 +143,18 @@ pub fn cause(msg: &[u8]) -> Option<SipStatus<'_>> {
 }
 
 /// `<code> <reason>` up to `;` or the end of the message.
+/// Plain scans rather than nom's generic combinators (this reads every failed call; the
+/// tests hold it to the combinator reading).
 pub fn status(i: &[u8]) -> Res<'_, SipStatus<'_>> {
-    let (i, digits) = take_while_m_n(3, 4, |c: u8| c.is_ascii_digit()).parse(i)?;
-    let code = digits.iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
-    let (i, _) = take_while(|c| c == b' ').parse(i)?;
-    let (i, reason) = take_while(|c| c != b';' && c != b'\r' && c != b'\n').parse(i)?;
-    Ok((i, SipStatus { code, reason: trim(reason) }))
+    let n = i.iter().take(4).take_while(|c| c.is_ascii_digit()).count();
+    if n < 3 {
+        return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::TakeWhileMN)));
+    }
+    let code = i[..n].iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
+    let rest = &i[n..];
+    let rest = &rest[rest.iter().position(|&c| c != b' ').unwrap_or(rest.len())..];
+    let end = rest.iter().position(|&c| matches!(c, b';' | b'\r' | b'\n')).unwrap_or(rest.len());
+    Ok((&rest[end..], SipStatus { code, reason: trim(&rest[..end]) }))
 }
 
 /// An IPv4 address (port and anything after ignored) or a bracketed IPv6 one.
@@ -201,18 +202,39 @@ fn ipv4(s: &[u8]) -> Option<Ipv4Addr> {
 pub fn uri(s: &[u8]) -> Option<(&[u8], Option<IpAddr>)> {
     let p = lit!(b"sip:").find(s)?;
     let rest = &s[p + 4..];
-    let (rest, user) =
-        opt((take_while(is_user_char), tag::<_, _, Err<'_>>(&b"@"[..])).map(|(u, _)| u)).parse(rest).ok()?;
-    Some((user.unwrap_or_default(), ip(rest)))
+    // `user@` if the user part ends at an `@`, else no user (`sip:203.0.113.1:5060`).
+    let n = rest.iter().position(|&c| !is_user_char(c)).unwrap_or(rest.len());
+    Some(match rest.get(n) {
+        Some(b'@') => (&rest[..n], ip(&rest[n + 1..])),
+        _ => (&rest[..0], ip(rest)),
+    })
 }
 
 fn is_user_char(c: u8) -> bool {
-    !matches!(c, b'@' | b'>' | b';' | b' ' | b']' | b'<' | b',' | b'\'' | b'"' | b':')
+    USER_CHARS[usize::from(c)]
 }
+
+/// The bytes of a URI's user part: one lookup per byte.
+const USER_CHARS: [bool; 256] = {
+    let mut t = [true; 256];
+    let stops = b"@>; ]<,'\":";
+    let mut k = 0;
+    while k < stops.len() {
+        t[stops[k] as usize] = false;
+        k += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nom::{
+        Parser,
+        bytes::complete::{tag, take_while, take_while_m_n},
+        combinator::opt,
+    };
+    type Err<'a> = nom::error::Error<&'a [u8]>;
     use crate::addr::is_private;
     use proptest::prelude::*;
 
@@ -261,6 +283,32 @@ mod tests {
             // What std reads: the run of digits and dots at the start, whole.
             let line = format!("{token}{tail}");
             prop_assert_eq!(ip(line.as_bytes()), token.parse::<Ipv4Addr>().ok().map(IpAddr::V4));
+        }
+
+        /// The plain scans read URIs and statuses as the nom combinators they replaced.
+        #[test]
+        fn uri_and_status_as_combinators(text in "[0-9a-z@:;<> .'\"\\]\r]{0,12}(sip:)?[0-9a-z@:;<> .'\"\\]]{0,20}") {
+            let b = text.as_bytes();
+            let reference_uri = |s: &[u8]| -> Option<(Vec<u8>, Option<IpAddr>)> {
+                let p = memmem::find(s, b"sip:")?;
+                let (rest, user) = opt((take_while(is_user_char), tag::<_, _, Err<'_>>(&b"@"[..])).map(|(u, _)| u))
+                    .parse(&s[p + 4..])
+                    .ok()?;
+                Some((user.unwrap_or_default().to_vec(), ip(rest)))
+            };
+            prop_assert_eq!(uri(b).map(|(u, h)| (u.to_vec(), h)), reference_uri(b));
+            let reference_status = |i: &[u8]| -> Option<(usize, u16, Vec<u8>)> {
+                let (i2, digits) = take_while_m_n::<_, _, Err<'_>>(3, 4, |c: u8| c.is_ascii_digit()).parse(i).ok()?;
+                let code = digits.iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
+                let (i2, _) = take_while::<_, _, Err<'_>>(|c| c == b' ').parse(i2).ok()?;
+                let (i2, reason) = take_while::<_, _, Err<'_>>(|c| c != b';' && c != b'\r' && c != b'\n').parse(i2).ok()?;
+                Some((i2.len(), code, trim(reason).to_vec()))
+            };
+            let spaced = [b"403 ".as_slice(), b].concat();
+            let run_on = [b"4031".as_slice(), b].concat();
+            for i in [b, &spaced[..], &run_on[..]] {
+                prop_assert_eq!(status(i).ok().map(|(r, st)| (r.len(), st.code, st.reason.to_vec())), reference_status(i));
+            }
         }
 
         #[test]
