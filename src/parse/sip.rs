@@ -90,14 +90,14 @@ pub(crate) use lit;
 /// What [`after`] searches with: a memmem finder or a [`Lit`].
 pub trait Needle {
     fn find_in(&self, hay: &[u8]) -> Option<usize>;
-    fn len(&self) -> usize;
+    fn needle_len(&self) -> usize;
 }
 
 impl Needle for memmem::Finder<'_> {
     fn find_in(&self, hay: &[u8]) -> Option<usize> {
         self.find(hay)
     }
-    fn len(&self) -> usize {
+    fn needle_len(&self) -> usize {
         self.needle().len()
     }
 }
@@ -106,7 +106,7 @@ impl Needle for Lit {
     fn find_in(&self, hay: &[u8]) -> Option<usize> {
         self.find(hay)
     }
-    fn len(&self) -> usize {
+    fn needle_len(&self) -> usize {
         self.needle.len()
     }
 }
@@ -121,7 +121,7 @@ pub fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Finds the needle in `hay` and returns what follows it.
 pub fn after<'a, N: Needle + ?Sized>(hay: &'a [u8], needle: &N) -> Option<&'a [u8]> {
-    needle.find_in(hay).map(|p| &hay[p + needle.len()..])
+    needle.find_in(hay).map(|p| &hay[p + needle.needle_len()..])
 }
 
 /// Trims ASCII spaces and tabs on both ends.
