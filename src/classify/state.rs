@@ -39,7 +39,7 @@ const SPARE_EVIDENCE_LINES: usize = 8;
 
 /// A log line kept as evidence.
 ///
-/// The text is kept as the log's bytes (cut to [`EVIDENCE_TEXT_CAP`]) and made text
+/// The text is kept as the log's bytes (cut to `EVIDENCE_TEXT_CAP` bytes) and made text
 /// only when a report reads it ([`EvidenceLine::text`]): under a flood of new
 /// addresses nearly every line is kept as some subject's evidence and then forgotten
 /// with it, and checking each for UTF-8 was 4 % of the auth-flood row (53 M of 1,337 M
