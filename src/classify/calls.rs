@@ -358,7 +358,7 @@ impl Classifier {
             }
             Party::Extension(ext) => {
                 // Only so the extension is known: one lookup when it is.
-                self.state.extensions.touch(&*super::state::text(ext), super::state::string_key);
+                self.state.extensions.entry(&*super::state::text(ext), super::state::string_key);
                 st.direction = Direction::FromExtension;
             }
             _ => {}

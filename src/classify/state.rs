@@ -521,16 +521,6 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
         &mut self.slots[i as usize]
     }
 
-    /// Makes sure `key` has an entry, as [`Bounded::entry`] does (for callers that only
-    /// need it to exist).
-    pub fn touch<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q, Option<K>) -> K)
-    where
-        K: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ?Sized,
-    {
-        self.entry(key, make_key);
-    }
-
     /// Keeps the `budget` heaviest entries (ties: the smaller key, so the result is the
     /// same on every run).
     ///
