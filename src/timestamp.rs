@@ -515,6 +515,19 @@ mod tests {
         (h <= 23 && mi <= 59 && s <= 60).then_some((n2(0)? * 100 + n2(2)?, n2(5)?, n2(8)?, (h * 60 + mi) * 60 + s))
     }
 
+    /// `layout` with its digits replaced by `digits` (in order), then `strays` written over it.
+    fn filled(layout: &[u8], digits: &[u8], strays: &[(usize, u8)]) -> Vec<u8> {
+        let mut next = digits.iter();
+        let mut out: Vec<u8> = layout
+            .iter()
+            .map(|&l| if l.is_ascii_digit() { b'0' + next.next().copied().unwrap_or(0) } else { l })
+            .collect();
+        for &(at, byte) in strays {
+            out[at] = byte;
+        }
+        out
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
         /// The branch-free check reads every 19-byte head as the byte-by-byte reading does,
@@ -529,21 +542,14 @@ mod tests {
             dashes in proptest::bool::ANY,
         ) {
             let layout: &[u8] = if dashes { b"2026-11-20T07:00:00" } else { b"2026/11/20 07:00:00" };
-            let mut head: Vec<u8> =
-                layout.iter().zip(&digits).map(|(&l, &d)| if l.is_ascii_digit() { b'0' + d } else { l }).collect();
-            for (at, byte) in strays {
-                head[at] = byte;
-            }
+            let head = filled(layout, &digits, &strays);
             let got = fast_ymd_hms(&head).map(|(_, st)| match st.date {
                 RawDate::Ymd(y, m, d) => (y, m, d, st.time_of_day / 1000),
                 _ => unreachable!("the fixed layout is year first"),
             });
             proptest::prop_assert_eq!(got, fixed_layout_reference(&head));
         }
-    }
 
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
         /// The word-at-a-time reading of the raw layout reads what the byte-at-a-time
         /// fast path reads, and refuses what it refuses or reads otherwise: the layout
         /// with random digits, and with stray bytes in up to three places.
@@ -555,12 +561,7 @@ mod tests {
                 0..4,
             ),
         ) {
-            let mut line: Vec<u8> =
-                RAW_LAYOUT.iter().zip(&digits).map(|(&l, &d)| if l == b'0' { b'0' + d } else { l }).collect();
-            line.extend_from_slice(b"0B2C|3|Ntc|");
-            for (at, byte) in strays {
-                line[at] = byte;
-            }
+            let line = filled(&[&RAW_LAYOUT[..], b"0B2C|3|Ntc|"].concat(), &digits, &strays);
             let raw = raw_layout_stamp(&line);
             let layout_fits = line[..24].iter().zip(RAW_LAYOUT).all(|(&b, &l)| if l == b'0' { b.is_ascii_digit() } else { b == l });
             if let Some(stamp) = raw {
