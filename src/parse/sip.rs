@@ -285,6 +285,16 @@ mod tests {
             prop_assert_eq!(ip(line.as_bytes()), token.parse::<Ipv4Addr>().ok().map(IpAddr::V4));
         }
 
+        /// A literal found over its rarest byte is memmem's first occurrence, and its
+        /// occurrences one after another are memmem's non-overlapping ones.
+        #[test]
+        fn lit_finds_as_memmem(hay in "[aT :(C]{0,40}", needle in "[aT :(C]{1,4}") {
+            let lit: &'static Lit = Box::leak(Box::new(Lit::new(Box::leak(needle.clone().into_bytes().into_boxed_slice()))));
+            prop_assert_eq!(lit.find(hay.as_bytes()), memmem::find(hay.as_bytes(), needle.as_bytes()));
+            let all: Vec<usize> = lit.find_iter(hay.as_bytes()).collect();
+            prop_assert_eq!(all, memmem::find_iter(hay.as_bytes(), needle.as_bytes()).collect::<Vec<_>>());
+        }
+
         /// The plain scans read URIs and statuses as the nom combinators they replaced.
         #[test]
         fn uri_and_status_as_combinators(text in "[0-9a-z@:;<> .'\"\\]\r]{0,12}(sip:)?[0-9a-z@:;<> .'\"\\]]{0,20}") {
