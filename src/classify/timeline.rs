@@ -15,8 +15,9 @@ pub struct HourAcc {
     pub ordinary: u64,
     pub registration_failures: u64,
     /// Where each trunk sits in `trunks`, once they are many: a flood of calls on
-    /// distinct trunks made the linear search a quarter of the fold. Built lazily, and
-    /// dropped when trunks are forgotten (their indices change). `trunks` keeps its order.
+    /// distinct trunks made the linear search a fifth of the fold (112 M of 528 M
+    /// instructions on 200 k lines). Built lazily, and dropped when trunks are forgotten
+    /// (their indices change). `trunks` keeps its order.
     slots: Option<std::collections::HashMap<u32, usize, super::state::FxBuildHasher>>,
 }
 
