@@ -124,3 +124,36 @@ impl Classifier {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// With or without its index, an hour finds each trunk where a linear search of its
+        /// list would, keeps the list in first-seen order, and renumbers as told.
+        #[test]
+        fn trunk_slots_as_a_linear_search(
+            trunks in proptest::collection::vec(0u32..60, 0..300),
+            forget_at in 0usize..300,
+        ) {
+            let mut h = HourAcc::default();
+            let mut model: Vec<u32> = Vec::new();
+            for (n, &t) in trunks.iter().enumerate() {
+                if n == forget_at {
+                    // Odd trunks forgotten, even ones renumbered t / 2.
+                    let keep = |t: u32| (t % 2 == 0).then_some(t / 2);
+                    h.retain_trunks(keep);
+                    model = model.into_iter().filter_map(keep).collect();
+                }
+                let want = model.iter().position(|&m| m == t).unwrap_or_else(|| {
+                    model.push(t);
+                    model.len() - 1
+                });
+                proptest::prop_assert_eq!(h.slot_of(t), want);
+            }
+            let got: Vec<u32> = h.trunks.iter().map(|t| t.trunk).collect();
+            proptest::prop_assert_eq!(got, model);
+        }
+    }
+}
