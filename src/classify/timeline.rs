@@ -142,7 +142,7 @@ mod tests {
             for (n, &t) in trunks.iter().enumerate() {
                 if n == forget_at {
                     // Odd trunks forgotten, even ones renumbered t / 2.
-                    let keep = |t: u32| (t % 2 == 0).then_some(t / 2);
+                    let keep = |t: u32| t.is_multiple_of(2).then_some(t / 2);
                     h.retain_trunks(keep);
                     model = model.into_iter().filter_map(keep).collect();
                 }
