@@ -412,25 +412,45 @@ const RAW_LAYOUT_WORDS: [(u64, u64, u64); 3] = raw_layout_words();
 pub(crate) fn raw_layout_stamp(line: &[u8]) -> Option<RawStamp> {
     let head: &[u8; 24] = line.get(..24)?.try_into().ok()?;
     let mut fits = true;
+    // Per word, each byte holding a digit's value and its right neighbour's as a pair
+    // (`10 * d[i] + d[i + 1]`, separators zeroed first so no byte carries): every field
+    // of the stamp is then one byte of one word, not two loads and a multiply.
+    let mut pairs = [0u64; 3];
     for (k, &(mask, expected, add)) in RAW_LAYOUT_WORDS.iter().enumerate() {
         let w = u64::from_le_bytes(head[8 * k..8 * k + 8].try_into().expect("8 bytes"));
         fits &= (w & mask == expected) & (w.wrapping_add(add) & mask == expected);
+        let digits = (w & RAW_DIGIT_BYTES[k]).wrapping_sub(RAW_DIGIT_BYTES[k] & 0x3030_3030_3030_3030);
+        pairs[k] = digits.wrapping_mul(10).wrapping_add(digits >> 8);
     }
     if !fits {
         return None;
     }
-    let d = |k: usize| u32::from(head[k] - b'0');
-    let n2 = |k: usize| d(k) * 10 + d(k + 1);
-    let (h, mi, s) = (n2(11), n2(14), n2(17));
+    // The pair starting at byte `i` of the stamp, and the digit there.
+    let pair = |i: usize| ((pairs[i / 8] >> (8 * (i % 8))) & 0xFF) as u32;
+    let digit = |i: usize| u32::from(head[i] - b'0');
+    let (h, mi, s) = (pair(11), pair(14), pair(17));
     if h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    let ms = d(20) * 100 + d(21) * 10 + d(22);
+    let ms = pair(20) * 10 + digit(22);
     Some(RawStamp {
-        date: RawDate::Ymd(n2(0) * 100 + n2(2), n2(5), n2(8)),
+        date: RawDate::Ymd(pair(0) * 100 + pair(2), pair(5), pair(8)),
         time_of_day: ((h * 60 + mi) * 60 + s) * 1000 + ms,
     })
 }
+
+/// Per word of [`RAW_LAYOUT`], all bits of its digit bytes.
+const RAW_DIGIT_BYTES: [u64; 3] = {
+    let mut out = [0u64; 3];
+    let mut i = 0;
+    while i < 24 {
+        if RAW_LAYOUT[i] == b'0' {
+            out[i / 8] |= 0xFF << (8 * (i % 8));
+        }
+        i += 1;
+    }
+    out
+};
 
 /// Parses a timestamp at the start of `i` (after leading spaces); returns the rest.
 pub fn parse_prefix(i: &[u8]) -> Option<(&[u8], RawStamp)> {
