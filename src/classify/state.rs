@@ -26,7 +26,7 @@ pub use super::records::{
 };
 pub use super::sources::{BURST_EXACT, BURST_WINDOW_MS, SourceState};
 pub use super::timeline::{HourAcc, MAX_TIMELINE_HOURS, Tick, TrunkHourAcc};
-pub use super::trunks::{NumberRefusals, OutboundRun, REFUSAL_CODES, TRUNK_BUDGET, TrunkState};
+pub use super::trunks::{NumberRefusals, OutboundRun, REFUSAL_CODES, TRUNK_BUDGET, TrunkSpare, TrunkState};
 
 /// How many distinct values a set keeps; rules need far fewer.
 pub const DISTINCT_CAP: usize = 1024;
@@ -724,6 +724,8 @@ impl Resources {
 pub struct SiteState {
     pub trunk_index: HashMap<Vec<u8>, u32, FxBuildHasher>,
     pub trunks: Vec<TrunkState>,
+    /// Forgotten trunks emptied for the next new ones, and forgetting's buffers.
+    pub trunk_spare: TrunkSpare,
     pub extensions: Bounded<String, ExtensionState>,
     pub sources: Bounded<IpAddr, SourceState>,
     pub calls: OpenCalls,

@@ -4,7 +4,7 @@
 //! trunks, so only a log naming thousands (garbage, or a fuzzer) reaches it.
 
 use super::Classifier;
-use super::state::{DISTINCT_CAP, FxBuildHasher, SiteState, Tally, Weight, number_key};
+use super::state::{DISTINCT_CAP, FxBuildHasher, Reuse, SiteState, Tally, Weight, number_key};
 use crate::event::{Event, SipStatus, TrunkRef};
 use crate::timestamp::Timestamp;
 use std::collections::{BTreeSet, HashSet};
@@ -146,6 +146,57 @@ impl TrunkState {
     }
 }
 
+/// A name or key buffer bigger than this is dropped rather than kept for another trunk.
+const SPARE_KEY_CAPACITY: usize = 64;
+
+/// What the trunk table keeps between forgettings for the next new trunks: the
+/// forgotten trunks emptied ([`Reuse`]) and their keys, and the scratch buffers of
+/// [`SiteState::forget_light_trunks`]. Forgetting runs at `2 * TRUNK_BUDGET` trunks and
+/// moves all but `TRUNK_BUDGET` here; each new trunk takes one before the table grows,
+/// so trunks and spare states together never exceed `2 * TRUNK_BUDGET` (the bound of
+/// [`TRUNK_BUDGET`] holds), and a spare state holds no more than a live trunk may.
+#[derive(Debug, Default)]
+pub struct TrunkSpare {
+    states: Vec<TrunkState>,
+    keys: Vec<Vec<u8>>,
+    /// Forgetting's scratch: ranks, the new index of each trunk, the kept keys.
+    order: Vec<u128>,
+    remap: Vec<Option<u32>>,
+    kept_keys: Vec<(Vec<u8>, u32)>,
+}
+
+impl Reuse for TrunkState {
+    /// Empty, keeping its names' buffers, evidence and small sets: allocating and freeing
+    /// them for each new trunk was most of a flood of trunk names.
+    fn reuse(&mut self) {
+        let keep_text = |s: &mut String| {
+            let mut s = std::mem::take(s);
+            s.clear();
+            if s.capacity() > SPARE_KEY_CAPACITY { String::new() } else { s }
+        };
+        let (dn, name) = (keep_text(&mut self.dn), keep_text(&mut self.name));
+        let mut registration_failures = std::mem::take(&mut self.registration_failures);
+        registration_failures.reuse();
+        let mut failures = std::mem::take(&mut self.run.failures);
+        failures.reuse();
+        let mut refused_destinations = std::mem::take(&mut self.run.refused_destinations);
+        refused_destinations.clear();
+        if refused_destinations.capacity() > SPARE_SET_CAPACITY {
+            refused_destinations = HashSet::default();
+        }
+        *self = TrunkState {
+            dn,
+            name,
+            registration_failures,
+            run: OutboundRun { failures, refused_destinations, ..OutboundRun::default() },
+            ..TrunkState::default()
+        };
+    }
+}
+
+/// A trunk's set of refused destinations kept for another trunk up to this capacity.
+const SPARE_SET_CAPACITY: usize = 64;
+
 impl Classifier {
     /// The index of trunk `t` in `state.trunks`, added if new (its name filled in when
     /// a later line carries it). Adding may make the table forget its lightest trunks
@@ -164,9 +215,16 @@ impl Classifier {
             s.forget_light_trunks(TRUNK_BUDGET);
         }
         let i = s.trunks.len() as u32;
-        let lossy = |b: &[u8]| super::state::owned(b);
-        s.trunks.push(TrunkState { dn: lossy(t.dn), name: lossy(t.name), ..TrunkState::default() });
-        s.trunk_index.insert(t.dn.to_vec(), i);
+        // A forgotten trunk's emptied state and key, written over: a flood of new trunk
+        // names then allocates nothing per trunk.
+        let mut fresh = s.trunk_spare.states.pop().unwrap_or_default();
+        fresh.dn.push_str(&super::state::text(t.dn));
+        fresh.name.push_str(&super::state::text(t.name));
+        s.trunks.push(fresh);
+        let mut key = s.trunk_spare.keys.pop().unwrap_or_default();
+        key.clear();
+        key.extend_from_slice(t.dn);
+        s.trunk_index.insert(key, i);
         i
     }
 
@@ -202,28 +260,59 @@ impl SiteState {
     /// trunk are dropped (an open call then no longer knows its trunk; the hour keeps
     /// its totals). Runs once per `budget` new trunks, so its scans are amortised.
     pub(super) fn forget_light_trunks(&mut self, budget: usize) {
-        let mut by_weight: Vec<(u64, usize)> = self.trunks.iter().map(Weight::weight).zip(0..).collect();
-        by_weight.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut keep = vec![false; self.trunks.len()];
-        for &(w, _) in &by_weight[budget.min(by_weight.len())..] {
+        let n = self.trunks.len();
+        if n <= budget {
+            return;
+        }
+        let spare = &mut self.trunk_spare;
+        // Which trunks go: a selection (linear) on (heavier first, earlier index) as one
+        // integer; only the partition matters, the kept trunks keep their order. A full
+        // sort on the pair was most of forgetting.
+        let order = &mut spare.order;
+        order.clear();
+        order.extend(
+            self.trunks.iter().zip(0u32..).map(|(t, i)| (u128::from(u64::MAX - t.weight()) << 32) | u128::from(i)),
+        );
+        order.select_nth_unstable(budget);
+        let remap = &mut spare.remap;
+        remap.clear();
+        remap.resize(n, Some(0));
+        for &rank in &order[budget..] {
+            let w = u64::MAX - (rank >> 32) as u64;
             self.trunks_forgotten.forgotten += 1;
             self.trunks_forgotten.max_forgotten_weight = self.trunks_forgotten.max_forgotten_weight.max(w);
+            remap[rank as u32 as usize] = None;
         }
-        for &(_, i) in by_weight.iter().take(budget) {
-            keep[i] = true;
+        for (slot, next) in remap.iter_mut().flatten().zip(0u32..) {
+            *slot = next;
         }
-        let mut remap: Vec<Option<u32>> = vec![None; self.trunks.len()];
-        let mut next = 0u32;
-        for (slot, kept) in remap.iter_mut().zip(&keep) {
-            if *kept {
-                *slot = Some(next);
-                next += 1;
+        // Kept trunks to the front in their order, in place; the forgotten ones emptied
+        // into the spare list for the next new trunks.
+        let mut kept = 0;
+        for (r, slot) in remap.iter().enumerate() {
+            if slot.is_some() {
+                if kept != r {
+                    self.trunks.swap(kept, r);
+                }
+                kept += 1;
             }
         }
-        let old = std::mem::take(&mut self.trunks);
-        self.trunks = old.into_iter().zip(&keep).filter_map(|(t, k)| k.then_some(t)).collect();
+        for mut t in self.trunks.drain(kept..) {
+            t.reuse();
+            spare.states.push(t);
+        }
         let at = |i: u32| remap.get(i as usize).copied().flatten();
-        self.trunk_index.retain(|_, i| at(*i).map(|n| *i = n).is_some());
+        // The index rebuilt rather than retained: removing half its keys in place left
+        // tombstones that made the next inserts rehash it.
+        spare.kept_keys.clear();
+        for (k, i) in self.trunk_index.drain() {
+            match at(i) {
+                Some(n) => spare.kept_keys.push((k, n)),
+                None if k.capacity() <= SPARE_KEY_CAPACITY => spare.keys.push(k),
+                None => {}
+            }
+        }
+        self.trunk_index.extend(spare.kept_keys.drain(..));
         self.calls.for_each_mut(|c| {
             c.inbound_trunk = c.inbound_trunk.and_then(at);
             c.outbound_trunk = c.outbound_trunk.and_then(at);
