@@ -75,6 +75,30 @@ fn the_trunk_table_stays_within_its_budget_and_keeps_the_busy_trunks() {
     assert_eq!(c.state.unexplained_failures.count, 0);
 }
 
+/// `mentions_payment` as it was: every window compared with every word.
+fn mentions_payment_reference(reason: &[u8]) -> bool {
+    PAYMENT_WORDS.iter().any(|w| reason.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes())))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+    /// The one-pass test finds a word exactly where comparing every window does: words
+    /// in any case, cut short, run together, next to other letters and non-ASCII bytes.
+    #[test]
+    fn mentions_payment_as_every_window(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "payment", "PAYMENT", "Balance", "bAlAnCe", "credit", "CREDIT", "Suspend", "insufficient",
+            "INSUFFICIENT", "debt", "Debt", "unpaid", "UNPAID", "paymen", "balanc", "cred", "suspen", "insufficien",
+            "deb", "unpai", "p", "P", "i", "u", " ", "Service Unavailable", "Forbidden", "\u{e9}", "\u{130}", "\u{17f}",
+        ]), 0..6),
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+    ) {
+        let mut reason = parts.concat().into_bytes();
+        reason.extend_from_slice(&bytes);
+        proptest::prop_assert_eq!(mentions_payment(&reason), mentions_payment_reference(&reason), "{:?}", reason);
+    }
+}
+
 /// The trunk table as it was: fresh states, forgetting by a full sort of (heavier
 /// first, earlier index) and a rebuilt vector. The reference for the recycled table.
 #[derive(Default)]
