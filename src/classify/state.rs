@@ -722,7 +722,11 @@ impl Resources {
 /// Everything the rules look at.
 #[derive(Debug, Default)]
 pub struct SiteState {
-    pub trunk_index: HashMap<Vec<u8>, u32, FxBuildHasher>,
+    /// Keyed ([`KeyedBuildHasher`]), not Fx: trunk names come from the logs, and Fx
+    /// keeps only their first bytes in its low bits, so names such as `10000`..`59999`
+    /// fell into a few buckets (inserts and rebuilds probed long chains). Looked up by
+    /// name only, never iterated for a report.
+    pub trunk_index: HashMap<Vec<u8>, u32, KeyedBuildHasher>,
     pub trunks: Vec<TrunkState>,
     /// Forgotten trunks emptied for the next new ones, and forgetting's buffers.
     pub trunk_spare: TrunkSpare,
