@@ -33,7 +33,63 @@ pub struct OutboundRun {
     pub registrations_ok_since_onset: u64,
     pub registrations_refused_since_onset: u64,
     /// A few destinations as dialled, for the report.
-    pub sample_destinations: BTreeSet<String>,
+    pub sample_destinations: Samples,
+}
+
+/// A few distinct strings read in order, as a `BTreeSet<String>` reads, kept in a
+/// sorted vector whose strings [`Samples::clear`] keeps: a recycled trunk's samples then
+/// allocate nothing, where a set's node and string were allocated and freed again for
+/// each trunk of a flood.
+#[derive(Default)]
+pub struct Samples {
+    kept: Vec<String>,
+    spare: Vec<String>,
+}
+
+impl Clone for Samples {
+    /// The strings only: spare buffers are this copy's own business.
+    fn clone(&self) -> Self {
+        Samples { kept: self.kept.clone(), spare: Vec::new() }
+    }
+}
+
+impl std::fmt::Debug for Samples {
+    /// As the set it stands for.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(&self.kept).finish()
+    }
+}
+
+impl Samples {
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// The strings in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.kept.iter()
+    }
+
+    /// Adds `b` as text (see [`super::state::text`]) unless it is there already.
+    pub fn insert(&mut self, b: &[u8]) {
+        let t = super::state::text(b);
+        if let Err(i) = self.kept.binary_search_by(|k| k.as_str().cmp(&t)) {
+            let mut s = self.spare.pop().unwrap_or_default();
+            s.clear();
+            s.push_str(&t);
+            self.kept.insert(i, s);
+        }
+    }
+
+    /// Empties it, keeping its strings' buffers (small ones: a number as dialled).
+    pub fn clear(&mut self) {
+        self.kept.retain(|s| s.capacity() <= SPARE_KEY_CAPACITY);
+        self.spare.append(&mut self.kept);
+    }
 }
 
 /// SIP codes that refuse a call at the carrier rather than at the callee.
@@ -158,7 +214,7 @@ impl TrunkState {
                 run.refused_destinations.insert(number_key(number));
             }
             if run.sample_destinations.len() < 5 {
-                run.sample_destinations.insert(super::state::owned(number));
+                run.sample_destinations.insert(number);
             }
         }
         if code == 402 || mentions_payment(status.reason) {
@@ -205,11 +261,13 @@ impl Reuse for TrunkState {
         if refused_destinations.capacity() > SPARE_SET_CAPACITY {
             refused_destinations = HashSet::default();
         }
+        let mut sample_destinations = std::mem::take(&mut self.run.sample_destinations);
+        sample_destinations.clear();
         *self = TrunkState {
             dn,
             name,
             registration_failures,
-            run: OutboundRun { failures, refused_destinations, ..OutboundRun::default() },
+            run: OutboundRun { failures, refused_destinations, sample_destinations, ..OutboundRun::default() },
             ..TrunkState::default()
         };
     }

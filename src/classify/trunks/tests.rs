@@ -206,3 +206,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!((f.forgotten, f.max_forgotten_weight), (model.forgotten, model.max_forgotten_weight));
     }
 }
+
+proptest::proptest! {
+    /// Samples read as the set of strings they replace, capped as a run caps them,
+    /// through clears that keep their buffers.
+    #[test]
+    fn samples_read_as_a_btree_set(
+        numbers in proptest::collection::vec(proptest::sample::select(vec![
+            &b"0901234567"[..], b"090123456", b"0901234568", b"+84901234567", b"", b"a\xffb", b"\xc3\xa9", b"0", b"1900",
+        ]), 0..60),
+    ) {
+        let mut got = Samples::default();
+        let mut want: BTreeSet<String> = BTreeSet::new();
+        for (i, n) in numbers.iter().enumerate() {
+            if i % 17 == 16 {
+                got.clear();
+                want.clear();
+            }
+            if got.len() < 5 {
+                got.insert(n);
+            }
+            if want.len() < 5 {
+                want.insert(String::from_utf8_lossy(n).into_owned());
+            }
+            proptest::prop_assert_eq!(got.len(), want.len());
+        }
+        let got: Vec<String> = got.iter().cloned().collect();
+        proptest::prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+    }
+}
