@@ -26,7 +26,7 @@ pub use super::records::{
 };
 pub use super::sources::{BURST_EXACT, BURST_WINDOW_MS, SourceState};
 pub use super::timeline::{HourAcc, MAX_TIMELINE_HOURS, Tick, TrunkHourAcc};
-pub use super::trunks::{NumberRefusals, OutboundRun, REFUSAL_CODES, TRUNK_BUDGET, TrunkState};
+pub use super::trunks::{NumberRefusals, OutboundRun, REFUSAL_CODES, TRUNK_BUDGET, TrunkSpare, TrunkState};
 
 /// How many distinct values a set keeps; rules need far fewer.
 pub const DISTINCT_CAP: usize = 1024;
@@ -722,8 +722,14 @@ impl Resources {
 /// Everything the rules look at.
 #[derive(Debug, Default)]
 pub struct SiteState {
-    pub trunk_index: HashMap<Vec<u8>, u32, FxBuildHasher>,
+    /// Keyed ([`KeyedBuildHasher`]), not Fx: trunk names come from the logs, and Fx
+    /// keeps only their first bytes in its low bits, so names such as `10000`..`59999`
+    /// fell into a few buckets (inserts and rebuilds probed long chains). Looked up by
+    /// name only, never iterated for a report.
+    pub trunk_index: HashMap<Vec<u8>, u32, KeyedBuildHasher>,
     pub trunks: Vec<TrunkState>,
+    /// Forgotten trunks emptied for the next new ones, and forgetting's buffers.
+    pub trunk_spare: TrunkSpare,
     pub extensions: Bounded<String, ExtensionState>,
     pub sources: Bounded<IpAddr, SourceState>,
     pub calls: OpenCalls,

@@ -67,3 +67,33 @@ fn the_join_tables_keep_the_latest_failures() {
     assert_eq!(by_number.near(last % 100, at, 3_000), None);
     assert_eq!(by_number.near((last + 1) % 100, at, 5_000), None);
 }
+
+proptest::proptest! {
+    /// Through inserts and renumberings of trunks, the failures by number hold what the
+    /// old table held (the queue renumbered by looking each key up in the map), and
+    /// the queue agrees with the map, trunk for trunk, so aging out stays exact.
+    #[test]
+    fn failures_by_number_renumber_their_queue_as_the_map(
+        steps in proptest::collection::vec(
+            (0u64..6, 0i64..40, 0u32..8, proptest::sample::select(vec![403u16, 503]), proptest::option::weighted(0.1, proptest::collection::vec(proptest::option::of(0u32..8), 8))),
+            0..300,
+        ),
+    ) {
+        let mut got = LogFailuresByNumber::default();
+        let mut want: BTreeMap<(u64, i64), (u32, u16)> = BTreeMap::new();
+        for (number, ms, trunk, code, renumber) in steps {
+            if let Some(to) = renumber {
+                let at = |t: u32| to.get(t as usize).copied().flatten();
+                got.retain_trunks(at);
+                want.retain(|_, (t, _)| at(*t).map(|n| *t = n).is_some());
+            }
+            got.insert(number, Timestamp::from_millis(ms), (trunk, code));
+            want.entry((number, ms)).or_insert((trunk, code));
+            let queue: BTreeMap<(u64, i64), u32> = got.order.iter().copied().collect();
+            proptest::prop_assert_eq!(queue.len(), got.order.len(), "a key queued once");
+            let map_trunks: BTreeMap<(u64, i64), u32> = got.map.iter().map(|(k, v)| (*k, v.0)).collect();
+            proptest::prop_assert_eq!(queue, map_trunks);
+        }
+        proptest::prop_assert_eq!(&got.map, &want);
+    }
+}
