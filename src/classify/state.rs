@@ -410,16 +410,6 @@ pub struct Bounded<K: Ord, V, const B: usize = TABLE_BUDGET> {
     /// (twice the budget): an emptied slot's kept buffers (small ones only, see
     /// [`Reuse`]) stay within what a live entry may hold, and the bound is unchanged.
     slots: Vec<V>,
-    /// Each slot's weight as of its last change: forgetting ranks these, a dense array,
-    /// rather than reading every entry (up to 8,192 of ~2 KiB each, mostly out of the
-    /// caches under a flood of new keys; that was a fifth of the extensions row's time).
-    weights: Vec<u64>,
-    /// The slot [`Bounded::entry`] last lent out: its weight may have changed since,
-    /// and is read again (while still in the cache) before the next lookup or forgetting.
-    lent: Option<u32>,
-    /// Emptied slots, each reset ([`Reuse`]) only when a new key takes it: resetting
-    /// 4,096 of them at once, then filling each much later, brought every one into the
-    /// cache twice.
     free: Vec<u32>,
     /// Forgotten keys, for the next new keys to be written into (at most `budget`).
     spare_keys: Vec<K>,
@@ -451,8 +441,6 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
         Bounded {
             index: HashMap::default(),
             slots: Vec::new(),
-            weights: Vec::new(),
-            lent: None,
             free: Vec::new(),
             spare_keys: Vec::new(),
             // Slots are u32; no table comes near.
@@ -514,7 +502,6 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.settle();
         let i = match self.index.get(key) {
             Some(&i) => i,
             None => {
@@ -523,30 +510,15 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                 }
                 let k = make_key(key, self.spare_keys.pop());
                 self.distinct.add(&k);
-                let i = match self.free.pop() {
-                    Some(i) => {
-                        self.slots[i as usize].reuse();
-                        i
-                    }
-                    None => {
-                        self.slots.push(V::default());
-                        self.weights.push(0);
-                        (self.slots.len() - 1) as u32
-                    }
-                };
+                let i = self.free.pop().unwrap_or_else(|| {
+                    self.slots.push(V::default());
+                    (self.slots.len() - 1) as u32
+                });
                 self.index.insert(k, i);
                 i
             }
         };
-        self.lent = Some(i);
         &mut self.slots[i as usize]
-    }
-
-    /// Records the weight of the slot last lent out (its borrow has ended).
-    fn settle(&mut self) {
-        if let Some(i) = self.lent.take() {
-            self.weights[i as usize] = self.slots[i as usize].weight();
-        }
     }
 
     /// Keeps the `budget` heaviest entries (ties: the smaller key, so the result is the
@@ -561,18 +533,18 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
         if self.index.len() <= self.budget {
             return;
         }
-        let weights = &self.weights;
+        let slots = &mut self.slots;
         // Which slots go: the selection compares (heavier first, key prefix) as one
         // integer, whole keys only on equal prefixes. Comparing weights then keys (all
         // weights equal under a flood) was half of forgetting, 43 M instructions of the
         // auth-flood row.
-        let mut goes = vec![false; weights.len()];
+        let mut goes = vec![false; slots.len()];
         {
             let mut order: Vec<(u128, &K, u32)> = self
                 .index
                 .iter()
                 .map(|(k, &i)| {
-                    let heavier_first = u64::MAX - weights[i as usize];
+                    let heavier_first = u64::MAX - slots[i as usize].weight();
                     ((u128::from(heavier_first) << 64) | u128::from(k.order_prefix()), k, i)
                 })
                 .collect();
@@ -583,9 +555,10 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                 self.max_forgotten_weight = self.max_forgotten_weight.max(u64::MAX - (rank >> 64) as u64);
             }
         }
-        // One pass takes them out (no key hashed again), their slots left for the next
-        // new keys, which reset them.
+        // One pass takes them out (no key hashed again), their slots emptied for the
+        // next new keys.
         for (k, i) in self.index.extract_if(|_, &mut i| goes[i as usize]) {
+            slots[i as usize].reuse();
             self.free.push(i);
             if self.spare_keys.len() < self.budget {
                 self.spare_keys.push(k);
