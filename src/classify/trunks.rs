@@ -228,7 +228,7 @@ const SPARE_KEY_CAPACITY: usize = 64;
 
 /// What the trunk table keeps between forgettings for the next new trunks: the
 /// forgotten trunks emptied ([`Reuse`]) and their keys, and the scratch buffers of
-/// [`SiteState::forget_light_trunks`]. Forgetting runs at `2 * TRUNK_BUDGET` trunks and
+/// `SiteState::forget_light_trunks`. Forgetting runs at `2 * TRUNK_BUDGET` trunks and
 /// moves all but `TRUNK_BUDGET` here; each new trunk takes one before the table grows,
 /// so trunks and spare states together never exceed `2 * TRUNK_BUDGET` (the bound of
 /// [`TRUNK_BUDGET`] holds), and a spare state holds no more than a live trunk may.
