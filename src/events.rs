@@ -8,6 +8,7 @@
 //! no allocation per event apart from redaction's copy), a batch of slices of events in
 //! parallel, then written in order: the bytes are the same for any thread count. Only
 //! a bounded number of slices is in flight, so memory does not grow with the input.
+#![deny(missing_docs)]
 
 use crate::check::{CheckOptions, Observer, read_inputs};
 use crate::error::Error;
@@ -39,14 +40,20 @@ struct Style {
 /// is `null` or of this type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Type {
+    /// Text.
     Varchar,
+    /// A whole number.
     Bigint,
+    /// A decimal number.
     Double,
+    /// `true` or `false`.
     Boolean,
+    /// A local time of the PBX, ISO 8601 without zone (`2026-11-20T10:05:17`).
     Timestamp,
 }
 
 impl Type {
+    /// The type's name in SQL (`"VARCHAR"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Type::Varchar => "VARCHAR",

@@ -2,6 +2,7 @@
 //!
 //! Each message is a `(vi, en)` pair in one table, so a missing translation is a
 //! compile error; a test checks that both sides use the same `{placeholders}`.
+#![deny(missing_docs)]
 
 use crate::classify::MsgId;
 use crate::classify::catalog::FaultId;
@@ -29,6 +30,7 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language's code (`"vi"`, `"en"`), as `--lang` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Lang::Vi => "vi",
@@ -94,11 +96,16 @@ macro_rules! messages {
     ($($key:ident => $vi:literal, $en:literal;)*) => {
         /// A human message; `text(lang)` gives its template.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Msg { $($key,)* }
+        pub enum Msg { $(
+            #[doc = concat!("`", stringify!($key), "`: its Vietnamese and English templates are in the `messages!` table of this module's source.")]
+            $key,
+        )* }
 
         impl Msg {
+            /// Every message (tests check their placeholders).
             pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
 
+            /// The template in `lang`, with its `{placeholders}`.
             pub fn text(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $((Msg::$key, Lang::Vi) => $vi, (Msg::$key, Lang::En) => $en,)*

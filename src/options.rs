@@ -1,6 +1,7 @@
 //! What a run is asked to do: plain option structs shared by the pipeline, the report
 //! and the front ends (CLI, batch, server), which fill them. No argument parser here:
 //! the binary converts its flags into these.
+#![deny(missing_docs)]
 
 use crate::i18n::Lang;
 use crate::input;
@@ -16,14 +17,23 @@ pub const CHUNK_SIZE: usize = 1024 * 1024;
 /// What `check` needs to know.
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
+    /// Files, folders, archives, or `-` for standard input.
     pub paths: Vec<PathBuf>,
+    /// The language of the report (`--lang`).
     pub lang: Lang,
+    /// Evidence lines kept per finding (`--evidence`).
     pub evidence: usize,
+    /// Events before this time are left out (`--since`).
     pub since: Option<Timestamp>,
+    /// Events after this time are left out (`--until`).
     pub until: Option<Timestamp>,
+    /// Hide secrets (digest responses, SRTP keys, passwords) in every text of the report;
+    /// `false` is `--no-redact`. The ticket is redacted either way.
     pub redact: bool,
     /// Worker threads (`None`: all cores).
     pub threads: Option<usize>,
+    /// Bytes per chunk read and parsed at once ([`CHUNK_SIZE`]; the report is the same
+    /// for any size).
     pub chunk_size: usize,
     /// Called with the bytes read so far (progress bar).
     pub progress: Option<fn(u64, Option<u64>)>,

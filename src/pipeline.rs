@@ -5,6 +5,7 @@
 //! order, so the result never depends on the thread count; whole-file formats are read
 //! by their reader in that same order. Memory stays bounded by one batch of chunks
 //! (buffers reused from batch to batch) and the observer's bounded state.
+#![deny(missing_docs)]
 
 use crate::classify::Classifier;
 use crate::classify::state::FxBuildHasher;
@@ -23,6 +24,7 @@ const CHUNKS_PER_THREAD: usize = 1;
 /// Per-input results of reading.
 #[derive(Clone, Debug, Default)]
 pub struct InputOutcome {
+    /// Lines read, and what each was (record, continuation, blank, unrecognised).
     pub counts: LineCounts,
     /// Records that repeat another file's (a console copy of a log also given raw).
     pub duplicates: u64,
@@ -38,6 +40,7 @@ pub struct InputOutcome {
 pub trait Observer: Send {
     /// The inputs, once expanded and sniffed (events name their input by index).
     fn begin(&mut self, _plans: &[Plan]) {}
+    /// One event, in input order.
     fn observe(&mut self, e: &Event<'_>);
     /// The events of a batch of chunks, in order (each chunk's log events, then its
     /// call records), already windowed and deduplicated. One by one by default; a

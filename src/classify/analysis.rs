@@ -1,5 +1,6 @@
 //! What a run concluded, as facts: everything `report` needs, so that it never reads
 //! the classifier or its state ([`super::Classifier::finish`] builds it once).
+#![deny(missing_docs)]
 
 use super::finding::Finding;
 use super::state::{MAX_TIMELINE_HOURS, SiteState};
@@ -11,21 +12,28 @@ use std::collections::BTreeMap;
 /// A trunk the logs name (the JSON `pbx.trunks`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TrunkInfo {
+    /// The number 3CX gives the line (`10000`).
     pub id: String,
+    /// The provider's name when the logs give it.
     pub name: Option<String>,
 }
 
 /// Calls per trunk in one hour.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TrunkHour {
+    /// The trunk's id.
     pub trunk: String,
+    /// Calls on it that were answered.
     pub completed: u64,
+    /// Calls on it that failed, not counting the ordinary outcomes (`ordinary`).
     pub failed: u64,
     /// Busy, no answer, wrong number: ordinary outcomes, not counted in `failed`.
     pub ordinary: u64,
     /// The inbound part of the three counts above (the rest is outbound).
     pub inbound_completed: u64,
+    /// Inbound calls that failed.
     pub inbound_failed: u64,
+    /// Inbound calls with an ordinary outcome.
     pub inbound_ordinary: u64,
     /// The trunk's own registration failures (drawn on its lane, not the site's).
     pub registration_failures: u64,
@@ -34,6 +42,7 @@ pub struct TrunkHour {
 /// One hour of the timeline (local time of the logs).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimelineHour {
+    /// The start of the hour.
     pub start: Timestamp,
     /// Calls completed / failed in that hour (all calls, with or without a trunk).
     pub completed: u64,
@@ -41,22 +50,29 @@ pub struct TimelineHour {
     pub failed: u64,
     /// Busy, no answer, wrong number (ordinary outcomes at the called side).
     pub ordinary: u64,
+    /// Failed registrations of phones and trunks in that hour.
     pub registration_failures: u64,
+    /// The same hour per trunk, for the trunks with calls or failures in it.
     pub trunks: Vec<TrunkHour>,
 }
 
 /// Failed calls no rule explains: how many, and their SIP codes (most frequent first).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Unexplained {
+    /// Failed calls no finding accounts for.
     pub count: u64,
+    /// Their SIP codes with counts, most frequent first.
     pub codes: Vec<(u16, u64)>,
 }
 
 /// What the support bundle's system info says about the PBX.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PbxFacts {
+    /// The 3CX version (`20.0.4.1234`).
     pub version: Option<String>,
+    /// The operating system it runs on.
     pub os: Option<String>,
+    /// The PBX's FQDN (`company.3cx.vn`).
     pub fqdn: Option<String>,
 }
 
@@ -66,16 +82,20 @@ pub struct PbxFacts {
 pub struct Analysis {
     /// Bounded per fault and in contract order.
     pub findings: Vec<Finding>,
+    /// What was read and seen: lines, records, calls, registrations.
     pub stats: Stats,
-    /// The first and last time of the logs.
+    /// The first time of the logs.
     pub first: Option<Timestamp>,
+    /// The last time of the logs.
     pub last: Option<Timestamp>,
     /// Trunks by id.
     pub trunks: Vec<TrunkInfo>,
+    /// What the system info says about the PBX.
     pub pbx: PbxFacts,
     /// Hour by hour from the first to the last event (gaps filled while the span is
     /// under [`MAX_TIMELINE_HOURS`]).
     pub timeline: Vec<TimelineHour>,
+    /// Failed calls no finding explains.
     pub unexplained: Unexplained,
     /// Health-report self-checks no rule maps, per input index.
     pub health_unmapped: BTreeMap<u32, Vec<String>>,

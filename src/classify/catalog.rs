@@ -1,4 +1,5 @@
 //! The fault catalogue (shared/spec/faults.md): stable ids and who acts.
+#![deny(missing_docs)]
 
 use serde::Serialize;
 
@@ -17,6 +18,7 @@ pub enum Side {
 }
 
 impl Side {
+    /// The side as the JSON and CSV contract write it (`"user"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Side::User => "user",
@@ -31,16 +33,21 @@ macro_rules! faults {
     ($($variant:ident = $id:literal, $side:ident;)*) => {
         /// A fault id of the catalogue. Renaming one breaks the JSON and CSV contract.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum FaultId { $($variant,)* }
+        pub enum FaultId { $(
+            #[doc = concat!("`", $id, "` (shared/spec/faults.md).")]
+            $variant,
+        )* }
 
         impl FaultId {
             /// Every id, in catalogue order (the order of CSV columns).
             pub const ALL: &'static [FaultId] = &[$(FaultId::$variant,)*];
 
+            /// The id as the JSON and CSV contract write it (`"trunk_unpaid"`).
             pub fn as_str(self) -> &'static str {
                 match self { $(FaultId::$variant => $id,)* }
             }
 
+            /// Who must act on it.
             pub fn side(self) -> Side {
                 match self { $(FaultId::$variant => Side::$side,)* }
             }

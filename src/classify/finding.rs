@@ -2,6 +2,7 @@
 //! (message ids with typed arguments). No language here: `report` turns a [`Finding`]
 //! into sentences, in whichever language it is asked for, so one analysis can be
 //! rendered in Vietnamese and in English.
+#![deny(missing_docs)]
 
 use super::catalog::{FaultId, Side};
 use super::state::{Evidence, Tally};
@@ -47,7 +48,10 @@ macro_rules! define_reason_ids {
     ($($id:ident),* $(,)?) => {
         /// A sentence a rule says; its text (per language) is the `i18n::Msg` of the same name.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum MsgId { $($id,)* }
+        pub enum MsgId { $(
+            #[doc = concat!("Its text in each language is `i18n::Msg::", stringify!($id), "`.")]
+            $id,
+        )* }
 
         impl MsgId {
             /// Every id (tests check each has a text with the placeholders rules fill).
@@ -81,7 +85,9 @@ pub enum Arg {
     Time(Option<Timestamp>),
     /// A decimal measure shown with `places` decimals (GB free, % loss).
     Decimal {
+        /// The measure.
         value: f64,
+        /// Decimals to show.
         places: u8,
     },
     /// A talk time in seconds.
@@ -90,10 +96,14 @@ pub enum Arg {
     Codes(Vec<(u16, u64)>),
     /// SIP codes (from logs) and call outcomes (from call records, which carry no code).
     CodesOutcomes {
+        /// SIP codes with their counts.
         codes: Vec<(u16, u64)>,
+        /// Call outcomes with their counts.
         outcomes: Vec<(Outcome, u64)>,
     },
+    /// An IP address (redacted or pseudonymised with the rest of the report).
     Ip(IpAddr),
+    /// An address and port.
     Endpoint(SocketAddr),
     /// A name or number as the logs wrote it (a trunk, an extension, a device).
     Text(String),
@@ -110,12 +120,15 @@ impl Arg {
     pub fn codes(t: &Tally) -> Arg {
         Arg::Codes(codes_by_count(t))
     }
+    /// A name or number as written.
     pub fn text(s: impl Into<String>) -> Arg {
         Arg::Text(s.into())
     }
+    /// Names or numbers, in the order given.
     pub fn list<S: ToString>(items: impl IntoIterator<Item = S>) -> Arg {
         Arg::List(items.into_iter().map(|s| s.to_string()).collect())
     }
+    /// A measure shown with `places` decimals.
     pub fn decimal(value: f64, places: u8) -> Arg {
         Arg::Decimal { value, places }
     }
@@ -167,11 +180,14 @@ pub fn codes_by_count(t: &Tally) -> Vec<(u16, u64)> {
 /// One sentence of an explanation: which one, and the facts it names.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Reason {
+    /// Which sentence.
     pub id: MsgId,
+    /// Its named arguments (the `{name}`s of its text), in the order added.
     pub args: Vec<(&'static str, Arg)>,
 }
 
 impl Reason {
+    /// The sentence `id`, with no argument yet.
     pub fn new(id: MsgId) -> Self {
         Reason { id, args: Vec::new() }
     }
@@ -190,17 +206,25 @@ impl Reason {
 /// error where the report names subjects.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Subject {
+    /// A SIP trunk.
     Trunk {
+        /// The number 3CX gives the line (`10000`).
         dn: String,
+        /// The provider's name when the logs give it (`VNPT`).
         name: Option<String>,
     },
+    /// An extension, by its number.
     Extension(String),
     /// An address, with the extension registered there when one is.
     Ip {
+        /// The address.
         ip: IpAddr,
+        /// The extension last registered from it.
         extension: Option<String>,
     },
+    /// A dialled or calling number.
     Number(String),
+    /// A part of the PBX or of the site as a whole.
     System(SystemPart),
     /// A 3CX SBC, by its name.
     Sbc(String),
@@ -210,22 +234,29 @@ pub enum Subject {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
+    /// [`Subject::Trunk`].
     Trunk,
+    /// [`Subject::Extension`].
     Extension,
+    /// [`Subject::Ip`].
     Ip,
+    /// [`Subject::Number`].
     Number,
+    /// [`Subject::System`] and [`Subject::Sbc`].
     System,
 }
 
 macro_rules! system_parts {
-    ($($variant:ident = $id:literal,)*) => {
+    ($($(#[doc = $doc:literal])* $variant:ident = $id:literal,)*) => {
         /// A part of the system a finding is about (its `id` is the JSON `subject.id`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum SystemPart { $($variant,)* }
+        pub enum SystemPart { $($(#[doc = $doc])* $variant,)* }
 
         impl SystemPart {
+            /// Every part, in declaration order.
             pub const ALL: &'static [SystemPart] = &[$(SystemPart::$variant,)*];
 
+            /// The JSON `subject.id` of the part (`"license"`).
             pub fn id(self) -> &'static str {
                 match self { $(SystemPart::$variant => $id,)* }
             }
@@ -234,33 +265,61 @@ macro_rules! system_parts {
 }
 
 system_parts! {
+    /// Attackers from many internet addresses.
     Internet = "internet",
+    /// Calls in general (drops, busy callees).
     Calls = "calls",
+    /// Voice (RTP) between phones, PBX and providers.
     Media = "media",
+    /// The codecs the two sides of a call offer.
     Codecs = "codecs",
+    /// The outbound rules that route dialled numbers to trunks.
     OutboundRules = "outbound_rules",
+    /// The 3CX licence (its key, expiry and call limit).
     License = "license",
+    /// Premium-rate numbers (1800 / 1900).
     Premium = "1800_1900",
+    /// International calls.
     International = "international",
+    /// The inbound rules (DIDs) that route calls from trunks.
     InboundRules = "inbound_rules",
+    /// Calls from addresses the PBX matches to no trunk.
     InboundTrunks = "inbound_trunks",
+    /// The format of dialled numbers.
     Numbers = "numbers",
+    /// Outbound calls not tied to one trunk.
     Outbound = "outbound",
+    /// The PBX itself.
     Pbx = "pbx",
+    /// Destinations the carrier or the PBX refuses.
     Prohibited = "prohibited",
+    /// Extensions not allowed to call outside.
     ExternalCallsDisabled = "external_calls_disabled",
+    /// The site's internet connection.
     InternetLink = "internet_link",
+    /// The firewall and NAT in front of the PBX.
     Firewall = "firewall",
+    /// The PBX's disk.
     Disk = "disk",
+    /// Call queues.
     Queues = "queues",
+    /// The carriers' SIP servers (their names did not resolve).
     Carrier = "carrier",
+    /// A 3CX SBC (session border controller).
     Sbc = "sbc",
+    /// The PBX's RTP port range.
     MediaPorts = "media_ports",
+    /// The PBX's services (stops and restarts).
     Services = "services",
+    /// Restarts of the PBX's services.
     Restarts = "restarts",
+    /// Updates of 3CX.
     Update = "update",
+    /// Calls forwarded in a loop.
     ForwardingLoop = "forwarding_loop",
+    /// The processes of a PBX service.
     ServiceProcesses = "service_processes",
+    /// The PBX machine's CPU and memory.
     Resources = "resources",
 }
 
@@ -272,12 +331,15 @@ impl SystemPart {
 }
 
 impl Subject {
+    /// The subject of a trunk's state (its name only when the logs gave one).
     pub fn trunk(t: &super::state::TrunkState) -> Self {
         Subject::Trunk { dn: t.dn.clone(), name: (!t.name.is_empty()).then(|| t.name.clone()) }
     }
+    /// An address, with no extension known there.
     pub fn ip(ip: IpAddr) -> Self {
         Subject::Ip { ip, extension: None }
     }
+    /// The JSON contract's `subject.kind`.
     pub fn kind(&self) -> SubjectKind {
         match self {
             Subject::Trunk { .. } => SubjectKind::Trunk,
@@ -311,9 +373,13 @@ impl Subject {
 /// One line of evidence, its input resolved to the path it was read from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EvidenceOut {
+    /// The input as the user named it (a zip member as `archive.zip!member`).
     pub path: String,
+    /// Its line number, from 1.
     pub line: u64,
+    /// Its time, when the line has one.
     pub time: Option<Timestamp>,
+    /// The line (cut, with a marker, past 1,000 bytes; secrets redacted when rendered).
     pub text: String,
 }
 
@@ -323,25 +389,37 @@ pub type Details = serde_json::Map<String, serde_json::Value>;
 /// A rule's conclusion as facts; `report` renders its title, explanation and advice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
+    /// The fault of the catalogue.
     pub fault: FaultId,
+    /// Who must fix it (the fault's side).
     pub side: Side,
+    /// How sure the rule is, 0 to 1 in hundredths.
     pub confidence: f64,
+    /// What it is about.
     pub subject: Subject,
+    /// How many times it was seen (failed calls, failures, records).
     pub count: u64,
+    /// When it was first seen.
     pub first_seen: Option<Timestamp>,
+    /// When it was last seen.
     pub last_seen: Option<Timestamp>,
     /// The explanation, sentence by sentence.
     pub why: Vec<Reason>,
     /// Advice that replaces the catalogue's for this case (`None`: the catalogue's).
     pub advice: Option<Reason>,
+    /// Other faults that would explain the same lines, to rule out next.
     pub alternatives: Vec<FaultId>,
+    /// Values for machines (the JSON `details`).
     pub details: Details,
+    /// The first lines that show it.
     pub evidence: Vec<EvidenceOut>,
 }
 
 /// What a rule needs besides the state: how much evidence to keep and where it came from.
 pub struct RuleContext<'a> {
+    /// Evidence lines per finding (`--evidence`).
     pub evidence_cap: usize,
+    /// The inputs' paths, by file index.
     pub paths: &'a [String],
 }
 
@@ -372,6 +450,7 @@ impl RuleContext<'_> {
         }
     }
 
+    /// The first `evidence_cap` lines of `ev`, with their inputs' paths.
     pub fn evidence(&self, ev: &Evidence) -> Vec<EvidenceOut> {
         ev.lines
             .iter()
@@ -387,10 +466,12 @@ impl RuleContext<'_> {
 }
 
 impl Finding {
+    /// Sets the faults to rule out next.
     pub fn alternatives(mut self, alts: &[FaultId]) -> Self {
         self.alternatives = alts.to_vec();
         self
     }
+    /// Sets one value of `details`.
     pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
         self.details.insert(key.to_owned(), value.into());
         self
@@ -409,9 +490,13 @@ impl Finding {
 /// What the verdict needs of a finding, whichever shape carries it (the facts here,
 /// the rendered finding in `report`).
 pub trait Judged {
+    /// The fault.
     fn fault(&self) -> FaultId;
+    /// Who must fix it.
     fn side(&self) -> Side;
+    /// How sure the rule is, 0 to 1.
     fn confidence(&self) -> f64;
+    /// Its values for machines.
     fn details(&self) -> &Details;
 }
 

@@ -59,6 +59,7 @@ impl Default for EmlOptions {
 /// The logs, zipped: the archive and what the cap or the input kind left out.
 #[derive(Clone, Debug, Default)]
 pub struct LogsZip {
+    /// The zip archive.
     pub bytes: Vec<u8>,
     /// Files in the zip (their shown, relative names).
     pub included: Vec<String>,

@@ -2,6 +2,7 @@
 //! in the report language. This is where a finding gets its title, its explanation
 //! (each [`Reason`] filled with its arguments written as that language writes them)
 //! and its advice; `localize` can be called for any language on the same facts.
+#![deny(missing_docs)]
 
 use crate::classify::catalog::{FaultId, Side};
 use crate::classify::{Arg, Details, EvidenceOut, Judged, Reason, SubjectKind, SystemPart};
@@ -12,8 +13,11 @@ use serde::Serialize;
 /// The subject as the JSON contract has it: kind, id and an optional name.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Subject {
+    /// Trunk, extension, address, number or system.
     pub kind: SubjectKind,
+    /// The trunk's DN, the extension, the address, the number or the system part's id.
     pub id: String,
+    /// A name to show beside the id (a trunk's provider, the extension at an address).
     pub name: Option<String>,
     /// Which system part (system subjects), to name it in words.
     #[serde(skip)]
@@ -32,18 +36,31 @@ impl Subject {
 /// A finding of the report (the JSON contract's keys, in their order).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
+    /// The fault of the catalogue.
     pub fault: FaultId,
+    /// Who must fix it.
     pub side: Side,
+    /// How sure the rule is, 0 to 1 in hundredths.
     pub confidence: f64,
+    /// The fault's title in the report language.
     pub title: String,
+    /// What it is about.
     pub subject: Subject,
+    /// How many times it was seen.
     pub count: u64,
+    /// When it was first seen.
     pub first_seen: Option<Timestamp>,
+    /// When it was last seen.
     pub last_seen: Option<Timestamp>,
+    /// Why the rule concluded so, sentence after sentence.
     pub explanation: String,
+    /// What to do, addressed to whoever must act.
     pub advice: String,
+    /// Other faults that would explain the same lines, to rule out next.
     pub alternatives: Vec<FaultId>,
+    /// Values for machines, language-free.
     pub details: Details,
+    /// The first lines that show it (redacted).
     pub evidence: Vec<EvidenceOut>,
     /// The facts the explanation was written from (message ids and arguments), for
     /// tests and callers that want them. Not serialised and not redacted: renderers

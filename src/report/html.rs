@@ -59,6 +59,7 @@ fn percent(s: &str) -> String {
 
 const HOUR_MS: i64 = 3_600_000;
 
+/// The report as one self-contained HTML page (styles and the timeline chart inline, no script).
 pub fn render(r: &Report) -> String {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);

@@ -2,6 +2,7 @@
 
 use super::Report;
 
+/// The report as pretty-printed JSON, ending in a newline.
 pub fn render(r: &Report) -> String {
     let mut s = serde_json::to_string_pretty(r).expect("the report model always serialises");
     s.push('\n');

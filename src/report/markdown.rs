@@ -14,6 +14,7 @@ use crate::i18n::{Lang, Msg, fill, title};
 use crate::timestamp::Timestamp;
 use std::fmt::Write;
 
+/// The report as Markdown, to paste into a ticket.
 pub fn render(r: &Report) -> String {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);

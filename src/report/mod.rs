@@ -1,5 +1,6 @@
 //! The report: one model ([`Report`], the JSON contract of interface.md) and one
 //! renderer per output format.
+#![deny(missing_docs)]
 
 pub mod anonymize;
 pub mod eml;
@@ -26,42 +27,64 @@ use serde::Serialize;
 pub use crate::classify::{TimelineHour, TrunkHour, TrunkInfo};
 pub use findings::{Finding, Subject, localize, reason_text};
 
+/// The JSON report's `schema`: readers check it before reading the rest.
 pub const SCHEMA: &str = "cxtriage.report.v1";
 
+/// What wrote the report.
 #[derive(Clone, Debug, Serialize)]
 pub struct Tool {
+    /// `cxtriage`.
     pub name: &'static str,
+    /// Its version (`Cargo.toml`).
     pub version: &'static str,
 }
 
+/// The span of time the logs cover (local time of the PBX).
 #[derive(Clone, Debug, Serialize)]
 pub struct Period {
+    /// The first time of the logs.
     pub first: Option<Timestamp>,
+    /// The last time of the logs.
     pub last: Option<Timestamp>,
 }
 
+/// What the logs tell about the PBX.
 #[derive(Clone, Debug, Serialize)]
 pub struct Pbx {
+    /// The 3CX version, from the support bundle's system info.
     pub version: Option<String>,
+    /// The operating system it runs on.
     pub os: Option<String>,
+    /// The PBX's FQDN.
     pub fqdn: Option<String>,
+    /// The trunks the logs name, by id.
     pub trunks: Vec<TrunkInfo>,
 }
 
 /// One input as read. The contract's keys first; the rest are documented extensions.
 #[derive(Clone, Debug, Serialize)]
 pub struct InputReport {
+    /// The input as the user named it (a zip member as `archive.zip!member`).
     pub path: String,
+    /// What it was read as (`activity_log`, `cdr`, ...; `unknown` when skipped).
     pub format: Format,
+    /// Bytes read (decoded: after gunzip, unzip and transcoding).
     pub bytes: u64,
+    /// Lines read: records, continuation, blank and unrecognised lines add up to it.
     pub lines: u64,
+    /// Records read (a record may span several lines).
     pub records: u64,
+    /// Lines read but not understood.
     pub unrecognized: u64,
+    /// Why the input was not read, in the report language (`None`: it was read).
     pub skipped_reason: Option<String>,
     /// Lines that continue a record (SIP dumps, wrapped text).
     pub continuation_lines: u64,
+    /// Empty or whitespace-only lines.
     pub blank_lines: u64,
+    /// The text encoding it was decoded from (UTF-8 or UTF-16).
     pub encoding: Option<crate::input::decode::Encoding>,
+    /// How its dates are written (day/month or month/day), when they are.
     pub date_order: Option<DateOrder>,
     /// True when day and month could not be told apart (read as day/month).
     pub date_order_ambiguous: bool,
@@ -78,6 +101,7 @@ pub struct InputReport {
     pub unknown_shapes: Vec<crate::shapes::Shape>,
     /// Distinct shapes of the input (beyond those listed), and lines past the table's bound.
     pub unknown_shapes_total: usize,
+    /// Lines not understood that the shape table no longer had room to group.
     pub unshaped_lines: u64,
     /// Share of lines recognised and of records that fed a rule.
     pub coverage: crate::shapes::Coverage,
@@ -90,16 +114,22 @@ pub struct InputReport {
 /// Where a finding starts on the timeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct TimelineMarker {
+    /// The finding's fault.
     pub fault: crate::classify::catalog::FaultId,
+    /// Who must fix it.
     pub side: Side,
+    /// Its subject's id.
     pub subject: String,
+    /// When it was first seen.
     pub at: Timestamp,
 }
 
 /// The picture that shows "everything fails from 10:05": per hour, what worked and what failed.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Timeline {
+    /// Hour by hour, from the first hour of the logs to the last.
     pub hours: Vec<TimelineHour>,
+    /// Where each finding starts.
     pub markers: Vec<TimelineMarker>,
 }
 
@@ -107,7 +137,9 @@ pub struct Timeline {
 /// are for the e-mail draft (`--format eml`) and are not serialised.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Ticket {
+    /// The e-mail's subject line (the support process's form).
     pub subject: String,
+    /// Its plain-text body: the facts support asks for, then the findings.
     pub body: String,
     /// The support desk's address (`support@idb.com.vn` unless `--to`).
     #[serde(skip)]
@@ -127,22 +159,35 @@ pub struct Ticket {
     pub file_stem: String,
 }
 
+/// The report of one run: the JSON contract (`cxtriage.report.v1`, interface.md) in
+/// its key order, and what the other renderers need besides. Built once, in one
+/// language; every renderer reads only this.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// [`SCHEMA`].
     pub schema: &'static str,
+    /// What wrote it.
     pub tool: Tool,
+    /// The language of its texts.
     pub lang: Lang,
+    /// What the customer should do next: fix first, escalate, nothing, or send more logs.
     pub verdict: Verdict,
+    /// One or two sentences saying so.
     pub summary: String,
     /// The verdict's next step of the support process, said for where the report is
     /// read (`CheckOptions::intake`); none when the logs were not enough (an extension
     /// of the contract, like `timeline`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+    /// The time the logs cover.
     pub period: Period,
+    /// What the logs tell about the PBX.
     pub pbx: Pbx,
+    /// Every input given, read or skipped, in the order given.
     pub inputs: Vec<InputReport>,
+    /// The findings, bounded per fault: by side (user first), then surest first.
     pub findings: Vec<Finding>,
+    /// What was read and seen: lines, records, calls, registrations.
     pub stats: Stats,
     /// Hour by hour, for the HTML chart (an extension of the contract).
     pub timeline: Timeline,
@@ -183,7 +228,9 @@ pub fn is_note(f: &Finding) -> bool {
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// Plain text for a terminal.
     Text,
+    /// The JSON report (`cxtriage.report.v1`).
     Json,
     /// Ticket-ready Markdown (ticketing systems, GitHub).
     Markdown,
@@ -211,6 +258,7 @@ impl OutputFormat {
     }
 }
 
+/// The report in format `f` (an e-mail draft with its defaults: the logs not attached).
 pub fn render(r: &Report, f: OutputFormat) -> String {
     match f {
         OutputFormat::Text => text::render(r),
@@ -224,6 +272,7 @@ pub fn render(r: &Report, f: OutputFormat) -> String {
     }
 }
 
+/// Why an input was skipped, as a sentence in `lang`.
 pub fn skip_reason_text(lang: Lang, r: &SkipReason) -> String {
     match r {
         SkipReason::Empty => Msg::ReasonEmpty.text(lang).to_owned(),
@@ -330,6 +379,7 @@ pub fn no_input_message_for(lang: Lang, plans: &[Plan], paths: &[std::path::Path
     fill(Msg::ErrorNoInput.text(lang), &[("files", &files.join("\n"))])
 }
 
+/// Who must act, in words (`lang`).
 pub fn side_text(lang: Lang, s: Side) -> &'static str {
     match s {
         Side::User => Msg::SideUser,
@@ -340,6 +390,8 @@ pub fn side_text(lang: Lang, s: Side) -> &'static str {
     .text(lang)
 }
 
+/// What a finding's subject is, in words (`lang`): "trunk", "extension", or the
+/// system part's name.
 pub fn subject_text(lang: Lang, f: &Finding) -> String {
     let kind = match f.subject.kind {
         SubjectKind::Trunk => Msg::SubjectTrunk,
@@ -446,6 +498,7 @@ fn system_part_text(lang: Lang, part: SystemPart, f: &Finding) -> String {
     msg.text(lang).to_owned()
 }
 
+/// The period the logs cover, as a sentence in `lang`.
 pub fn period_text(lang: Lang, p: &Period) -> String {
     match (p.first, p.last) {
         (Some(a), Some(b)) => {

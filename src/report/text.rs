@@ -21,6 +21,7 @@ pub(crate) fn summary_line(r: &Report) -> String {
     }
 }
 
+/// The report as plain text for a terminal.
 pub fn render(r: &Report) -> String {
     let lang = r.lang;
     let t = |m: Msg| m.text(lang);

@@ -8,6 +8,7 @@ use crate::classify::state::{SiteState, SourceState, Tally};
 use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 use std::net::IpAddr;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut attackers: Vec<(&IpAddr, &SourceState)> =
         s.sources.iter().filter(|(ip, src)| is_scanner(**ip, src, s)).collect();

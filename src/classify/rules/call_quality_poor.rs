@@ -17,6 +17,7 @@ pub const POOR_JITTER_US: u64 = 30_000;
 /// during the problem, so two directions (one call both ways, or two calls) suffice.
 pub const MIN_POOR_STREAMS: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let t = &ev.poor_quality;

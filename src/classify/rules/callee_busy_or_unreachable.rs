@@ -8,6 +8,7 @@ use crate::classify::state::SiteState;
 use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 use crate::event::Outcome;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let t = &s.callee_outcomes;
     // Calls a barred trunk refused are that fault's evidence, not ordinary outcomes.

@@ -32,6 +32,7 @@ pub const SPIKE_RATIO: u64 = 3;
 /// Seconds either side whose calls make the neighbourhood of the window.
 const NEIGHBOURHOOD: usize = 60;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let t = &s.talk;
     let h = &t.by_second;

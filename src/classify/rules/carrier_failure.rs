@@ -11,6 +11,7 @@ pub const MIN_DISTINCT_DESTINATIONS: usize = 3;
 /// Server-side failures (Q.850 34/38/41/42 map to 503).
 pub const SERVER_CODES: &[u16] = &[500, 502, 503, 504];
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &s.trunks {

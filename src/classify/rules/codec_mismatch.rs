@@ -7,6 +7,7 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemP
 /// One 488 can be a single odd device; two or more calls is a configuration issue.
 pub const MIN_FAILURES: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let t = &s.codec_failures;
     if t.count == 0 {

@@ -8,6 +8,7 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemP
 /// Failures in one class, with none answered in it, before the class looks barred.
 pub const MIN_CLASS_FAILURES: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let r = &s.records;
     let mut out = Vec::new();

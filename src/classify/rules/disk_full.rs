@@ -57,6 +57,7 @@ fn forecast(d: &DiskTrend) -> Option<(f64, Option<f64>, Reason)> {
     Some((confidence, days, text))
 }
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let metrics = forecast(&s.disk);

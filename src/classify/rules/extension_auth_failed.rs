@@ -14,6 +14,7 @@ pub const MIN_FAILURES: u64 = 3;
 /// are passing glitches (a re-provision, a reboot race) that fixed themselves.
 pub const MIN_BURST: u64 = 3;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (ip, src) in &s.sources {

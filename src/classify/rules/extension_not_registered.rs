@@ -12,6 +12,7 @@ use std::net::IpAddr;
 /// be switched off for the night).
 pub const OFFLINE_QUIET_MIN_MINUTES: i64 = 60;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     // Per user, the first address (in address order) whose failures came after its last

@@ -8,6 +8,7 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemP
 /// STUN unreachable once can be a passing network hiccup; twice is the firewall.
 pub const MIN_STUN_FAILURES: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let confidence = if ev.firewall_failed.count > 0 {

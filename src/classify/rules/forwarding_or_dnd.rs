@@ -6,6 +6,7 @@ use crate::classify::state::{SiteState, Tally};
 use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 use crate::event::Divert;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // Transfers and queue hand-offs are ordinary call handling, not diverts; a divert
     // because the phone is not registered is extension_not_registered's evidence.

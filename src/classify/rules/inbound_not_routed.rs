@@ -11,6 +11,7 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemP
 /// at full weight: one is already a caller who heard nothing.
 pub const MIN_UNIDENTIFIED_CALLS: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = unidentified(s, ctx);
     let t = &s.records.inbound_unrouted;

@@ -11,6 +11,7 @@ pub const SAME_MOMENT_MINUTES: i64 = 5;
 /// With one trunk, an outage of the link and of the carrier look the same.
 pub const MIN_TRUNKS: usize = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     // A trunk is down when its registration now times out (or 3CX says it is unregistered).
     let down: Vec<(&str, Option<crate::timestamp::Timestamp>, &Tally)> = s

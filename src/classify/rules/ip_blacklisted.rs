@@ -13,6 +13,7 @@ use crate::classify::derive::{is_scanner, minutes_between};
 use crate::classify::state::{BURST_WINDOW_MS, SiteState};
 use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     // 3CX said it: event 12290 / 12292. A company address (LAN, or where an extension

@@ -5,6 +5,7 @@ pub use crate::classify::derive::{LICENSE_SIZES, MIN_FAILURES_AT_PEAK, MIN_PEAK_
 use crate::classify::state::{SiteState, Tally};
 use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let r = &s.records;
     if s.events.license_limit.count > 0 {

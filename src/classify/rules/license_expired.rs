@@ -9,6 +9,7 @@ use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 /// "Expiring" when the date is this close to the end of the log.
 pub const EXPIRING_DAYS: i64 = 30;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let mut out = Vec::new();

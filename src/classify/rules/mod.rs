@@ -4,6 +4,7 @@
 //! a rule never imports another.
 //!
 //! To find the rule for a fault id, open `rules/<fault_id>.rs`.
+#![deny(missing_docs)]
 
 pub mod brute_force_attack;
 pub mod call_quality_poor;
@@ -38,6 +39,7 @@ use super::catalog::FaultId;
 use super::state::SiteState;
 use super::{Finding, RuleContext};
 
+/// A rule: the state and context in, its fault's findings out.
 pub type Rule = fn(&SiteState, &RuleContext<'_>) -> Vec<Finding>;
 
 /// Every rule of this version, each with the one fault it reports; `Classifier::finish`

@@ -8,6 +8,7 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemP
 /// from two it is a missing or wrong rule.
 pub const MIN_CALLS: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let t = &s.no_route;
     if t.count == 0 {

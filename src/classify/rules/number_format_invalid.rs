@@ -21,6 +21,7 @@ pub const MIN_INTERNATIONAL_NUMBERS: usize = 2;
 /// a healthy site misdials one or two numbers; every number failing is the rule.
 pub const MIN_ROUTING_NUMBERS: usize = 5;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = obsolete(s, ctx);
     out.extend(international(s, ctx));

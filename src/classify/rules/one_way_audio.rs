@@ -14,6 +14,7 @@ pub const MANY_CALLS: usize = 5;
 /// packets): fewer is a comfort-noise burst or a call hung up while it connected.
 pub const MIN_CAPTURE_PACKETS: u64 = 50;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let m = &s.media;
     let calls = m.calls.len();

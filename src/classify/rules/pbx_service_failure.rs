@@ -28,6 +28,7 @@ pub const MIN_DOWN_SAMPLES: u32 = 2;
 /// Service outages: two stopped services (or one twice) are no passing update.
 pub const MANY_OUTAGES: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let mut out = resources(s, ctx);

@@ -5,6 +5,7 @@ use crate::classify::catalog::FaultId;
 use crate::classify::state::SiteState;
 use crate::classify::{Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     if ev.queue_lost.count + ev.queue_sla.count == 0 {

@@ -11,6 +11,7 @@ pub const MIN_REPEATED_DOWNS: u64 = 2;
 /// From this many downs the branch is plainly unstable.
 pub const MANY_DOWNS: u64 = 3;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (name, sbc) in &s.events.sbcs {

@@ -15,6 +15,7 @@ pub const CREDENTIAL_CODES: &[u16] = &[401, 407];
 /// 403 means wrong credentials on many carriers, but also a suspended account.
 pub const FORBIDDEN_CODES: &[u16] = &[403];
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &s.trunks {

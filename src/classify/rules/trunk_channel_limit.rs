@@ -9,6 +9,7 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 /// A trunk with a single channel is a deliberate setup, not a limit being hit.
 pub const MIN_CHANNELS: u64 = 2;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let r = &s.records;
     let site = r.concurrency();

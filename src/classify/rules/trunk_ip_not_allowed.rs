@@ -9,6 +9,7 @@ use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject};
 /// The refusal an address-authenticated trunk gives a caller it does not know.
 pub const FORBIDDEN_CODES: &[u16] = &[403];
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let ev = &s.events;
     let changed = ev.public_ip_changed.first.or(ev.local_ip_changed.first);

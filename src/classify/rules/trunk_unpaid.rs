@@ -14,6 +14,7 @@ use crate::classify::derive::{barring_pattern, minutes_between, records_barred, 
 use crate::classify::state::{SiteState, TrunkState};
 use crate::classify::{Arg, Finding, MsgId, Reason, RuleContext, Subject, SystemPart};
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &s.trunks {

@@ -15,6 +15,7 @@ pub const MIN_DNS_FAILURES: u64 = 2;
 /// never picks up, so a few are ordinary.
 pub const MIN_CALL_TIMEOUTS: u64 = 5;
 
+/// The findings of this rule's fault, read from the state (`Classifier::finish` bounds them per fault).
 pub fn evaluate(s: &SiteState, ctx: &RuleContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     // 12293: 3CX itself says the carrier's address does not resolve or answer.
