@@ -3,13 +3,11 @@
 //! overview page (also in a real Chromium), shards merged byte for byte, incremental
 //! runs, and the DuckDB queries of `docs/sql/` (when `.ci/run` provides DuckDB).
 
+mod common;
+use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cxtriage")).args(args).output().expect("binary runs")

@@ -1,6 +1,8 @@
 //! End-to-end tests of the `cxtriage` binary: exit codes, the JSON contract, inputs
 //! of every kind, and the conclusion for every bundled sample.
 
+mod common;
+use common::*;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,10 +13,6 @@ fn bin() -> Command {
     // The developer's own config file (cxtriage config) must not change what the tests see.
     c.env("CXTRIAGE_CONFIG", root().join("target").join("no-such-cxtriage-config.toml"));
     c
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn sample(case: &str) -> PathBuf {

@@ -7,6 +7,8 @@
 //! constants, so a test sits on the boundary: at the threshold the rule fires, one
 //! below it does not. Negative twins differ from their positive case in one thing.
 
+mod common;
+use common::*;
 use cxtriage::check::CheckOptions;
 use cxtriage::classify::catalog::{FaultId, Side};
 use cxtriage::classify::rules::{
@@ -18,7 +20,6 @@ use cxtriage::event::{CallDirection, Outcome};
 use cxtriage::i18n::Lang;
 use cxtriage::input::detect::Format;
 use cxtriage::parse::cdr::{CdrLayout, DEFAULT_FIELDS};
-use cxtriage::report::Finding;
 use cxtriage::report::Report;
 use serde_json::json;
 use std::path::Path;
@@ -434,47 +435,6 @@ fn run_joined(log: &Log, cdr: Option<&Cdr>) -> Report {
         files.push(("cdr.log", c.text(twenty())));
     }
     check_with(&files, CdrLayout::default())
-}
-
-fn show(r: &Report) -> String {
-    let rows: Vec<String> = r
-        .findings
-        .iter()
-        .map(|f| format!("{} {} {:.2} n={} {:?}", f.fault.as_str(), f.subject.id, f.confidence, f.count, f.details))
-        .collect();
-    format!("verdict {:?}; findings:\n  {}", r.verdict, rows.join("\n  "))
-}
-
-/// The message ids of a finding's explanation, in order.
-fn reasons(f: &Finding) -> Vec<MsgId> {
-    f.why.iter().map(|r| r.id).collect()
-}
-
-/// Argument `key` of the explanation's sentence `id`.
-fn arg<'f>(f: &'f Finding, id: MsgId, key: &str) -> Option<&'f Arg> {
-    f.why.iter().find(|r| r.id == id).and_then(|r| r.arg(key))
-}
-
-fn all(r: &Report, fault: FaultId) -> Vec<&Finding> {
-    r.findings.iter().filter(|f| f.fault == fault).collect()
-}
-
-/// The one finding of `fault`; fails with the whole report when there is not exactly one.
-fn the(r: &Report, fault: FaultId) -> &Finding {
-    match all(r, fault).as_slice() {
-        [f] => f,
-        other => panic!("expected one {}, got {}; {}", fault.as_str(), other.len(), show(r)),
-    }
-}
-
-fn assert_absent(r: &Report, fault: FaultId) {
-    assert!(all(r, fault).is_empty(), "unexpected {}; {}", fault.as_str(), show(r));
-}
-
-/// Exactly these findings, in this order, were reported.
-fn assert_only(r: &Report, faults: &[FaultId]) {
-    let got: Vec<FaultId> = r.findings.iter().map(|f| f.fault).collect();
-    assert_eq!(got, faults, "{}", show(r));
 }
 
 // ---------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 //! test sits on the boundary: at the threshold the rule fires, one below it does not.
 //! Negative twins differ from their positive case in the one thing that matters.
 
+mod common;
+use common::*;
 use cxtriage::check::{CHUNK_SIZE, CheckOptions};
 use cxtriage::classify::catalog::{FaultId, Side};
 use cxtriage::classify::rules::{
@@ -412,42 +414,6 @@ fn check_dir(dir: &Path, threads: Option<usize>, chunk_size: usize) -> Report {
 fn run(log: &Log) -> Report {
     let dir = write(log);
     check_dir(dir.path(), Some(1), CHUNK_SIZE)
-}
-
-/// `fault subject confidence` per finding, for assertion messages.
-fn show(r: &Report) -> String {
-    let rows: Vec<String> = r
-        .findings
-        .iter()
-        .map(|f| format!("{} {} {:.2} {:?}", f.fault.as_str(), f.subject.id, f.confidence, f.details))
-        .collect();
-    format!("verdict {:?}; findings:\n  {}", r.verdict, rows.join("\n  "))
-}
-
-/// The message ids of a finding's explanation, in order.
-fn reasons(f: &Finding) -> Vec<MsgId> {
-    f.why.iter().map(|r| r.id).collect()
-}
-
-/// Argument `key` of the explanation's sentence `id`.
-fn arg<'f>(f: &'f Finding, id: MsgId, key: &str) -> Option<&'f Arg> {
-    f.why.iter().find(|r| r.id == id).and_then(|r| r.arg(key))
-}
-
-fn all(r: &Report, fault: FaultId) -> Vec<&Finding> {
-    r.findings.iter().filter(|f| f.fault == fault).collect()
-}
-
-/// The one finding of `fault`; fails with the whole report when there is not exactly one.
-fn the(r: &Report, fault: FaultId) -> &Finding {
-    match all(r, fault).as_slice() {
-        [f] => f,
-        other => panic!("expected one {}, got {}; {}", fault.as_str(), other.len(), show(r)),
-    }
-}
-
-fn assert_absent(r: &Report, fault: FaultId) {
-    assert!(all(r, fault).is_empty(), "unexpected {}; {}", fault.as_str(), show(r));
 }
 
 /// Under the threshold: the failures are explained as "seen once", under the verdict

@@ -3,14 +3,12 @@
 //! its order, relative evidence paths, the fix-first warning, the config file, and the
 //! command-line defaults (a path alone means `check`, the format from `-o`).
 
+mod common;
+use common::*;
 use mail_parser::{MessageParser, MimeHeaders};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn sample(case: &str) -> PathBuf {
     root().join("sample-logs").join(case)
