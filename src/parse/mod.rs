@@ -21,6 +21,22 @@ pub mod sysinfo;
 
 pub mod tsdb;
 
+/// What the parsers' tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// Appends `*seed % max_len` bytes drawn from `alphabet` (xorshift64 on `seed`): the
+    /// pseudo-random mixes of framing bytes the readers' never-panic tests feed them,
+    /// the same ones for the same seed on every run.
+    pub(crate) fn push_mix(seed: &mut u64, input: &mut Vec<u8>, alphabet: &[u8], max_len: u64) {
+        for _ in 0..(*seed % max_len) {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            input.push(alphabet[(*seed % alphabet.len() as u64) as usize]);
+        }
+    }
+}
+
 use crate::event::{Event, EventKind, LogCode};
 use crate::timestamp::{self, DateOrder, MS_PER_DAY, RawDate, RawStamp, Timestamp};
 use memchr::memchr;

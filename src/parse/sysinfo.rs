@@ -238,12 +238,7 @@ mod tests {
         let alphabet = b"=:[]\n\r \xEF\xBB\xBFVERSION1.";
         for _ in 0..500 {
             let mut input = Vec::new();
-            for _ in 0..(seed % 120) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                input.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
+            crate::parse::testing::push_mix(&mut seed, &mut input, alphabet, 120);
             run(&input);
             sniff(&input);
         }

@@ -285,12 +285,7 @@ fn arbitrary_bytes_never_panic_and_every_line_is_counted() {
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     for _ in 0..2000 {
         let mut input = header.as_bytes().to_vec();
-        for _ in 0..(seed % 200) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            input.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-        }
+        crate::parse::testing::push_mix(&mut seed, &mut input, alphabet, 200);
         run_bytes(&input);
         sniff(&input);
     }

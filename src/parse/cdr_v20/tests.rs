@@ -421,12 +421,7 @@ fn arbitrary_bytes_never_panic_and_every_line_is_counted() {
     let mut seed = 0x2545_F491_4F6C_DD1Du64;
     for _ in 0..2000 {
         let mut input = header.clone().into_bytes();
-        for _ in 0..(seed % 200) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            input.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-        }
+        crate::parse::testing::push_mix(&mut seed, &mut input, alphabet, 200);
         run(&input, 420);
         sniff(&input);
     }

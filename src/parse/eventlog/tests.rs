@@ -696,12 +696,7 @@ fn arbitrary_bytes_never_panic_and_every_line_is_counted() {
         if seed.is_multiple_of(3) {
             input.extend_from_slice(b"4102,2026-09-06 21:37:39Z,");
         }
-        for _ in 0..(seed % 200) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            input.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-        }
+        crate::parse::testing::push_mix(&mut seed, &mut input, &alphabet, 200);
         run(&input, 420);
         sniff(&input);
         if let Ok(s) = std::str::from_utf8(&input) {
