@@ -1,4 +1,5 @@
 //! Format detection from content, not names (input-formats.md §0).
+#![deny(missing_docs)]
 
 use crate::parse::registry::{self, Bytes, Rank, Text, Verdict, precedence};
 
@@ -7,19 +8,26 @@ pub use crate::parse::registry::Format;
 /// Why an input was not analysed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SkipReason {
+    /// No bytes at all.
     Empty,
     /// Bytes, but only blank lines: nothing to read.
     OnlyBlankLines,
     /// A folder given (or found) with no file in it.
     EmptyFolder,
+    /// Not text (and no binary format this version reads).
     Binary,
     /// v12–v14 `.blrec` / `.bldef`.
     BinaryLog,
+    /// A 3CX log older than v8, which this version does not read.
     PreV8,
+    /// Text, but no format this version knows.
     NotALog,
     /// Recognised, but its reader is not in this version.
     NotYetAnalysed(Format),
+    /// An archive (`zip`, `gzip`, `tar`) where it cannot be opened: from standard input,
+    /// inside another archive, or a kind not read.
     Archive(&'static str),
+    /// The operating system's error opening or reading it.
     Unreadable(String),
 }
 

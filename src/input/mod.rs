@@ -1,6 +1,7 @@
 //! Inputs: paths to files, directories (walked recursively), zip archives (each
 //! member an input), `.gz` streams and `-` (stdin); decoding; format detection; and
 //! reading in record-aligned chunks.
+#![deny(missing_docs)]
 
 pub mod archive;
 pub mod decode;
@@ -22,7 +23,9 @@ pub const SAMPLE_BYTES: usize = 256 * 1024;
 /// Where an input's bytes come from.
 #[derive(Debug)]
 pub enum Source {
+    /// A file on disk.
     File(PathBuf),
+    /// Standard input (`-`).
     Stdin,
     /// A member of a zip archive, read in place.
     ZipMember(Box<archive::Member>),
@@ -56,11 +59,17 @@ pub struct Plan {
     pub index: u32,
     /// The path as given on the command line (or below a given directory); `-` for stdin.
     pub path: String,
+    /// Where its bytes come from.
     pub source: Source,
+    /// What detection took it for.
     pub format: Format,
+    /// Why it is not analysed (`None`: it is).
     pub skipped: Option<SkipReason>,
+    /// The text encoding of its bytes (text formats).
     pub encoding: Option<decode::Encoding>,
+    /// How its dates are written, voted on the sample.
     pub dates: Option<DateDecision>,
+    /// The first time of the sample: inputs are read in time order.
     pub first_ts: Option<Timestamp>,
     /// The bytes are a gzip stream, decompressed on the fly (detection saw the content).
     pub gzip: bool,
@@ -369,6 +378,7 @@ pub struct ChunkReader {
 const MAX_RECORD_LOOKBACK: usize = parse::CONTINUATION_CAP * 4;
 
 impl ChunkReader {
+    /// Chunks of about `chunk_size` bytes (at least 1 KiB) from `reader`.
     pub fn new(reader: Box<dyn Read + Send>, chunk_size: usize) -> Self {
         ChunkReader {
             reader,

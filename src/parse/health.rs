@@ -32,8 +32,11 @@ const FAIL_WORDS: &[&str] = &["failed", "fail", "error", "warning", "bad", "unhe
 /// One self-check line: its name, its verdict word, and whether that word passes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Check<'a> {
+    /// What was checked, as 3CX names it.
     pub name: &'a [u8],
+    /// The verdict word as written (`passed`, `warning`).
     pub verdict: &'a [u8],
+    /// Whether that word passes the check.
     pub passed: bool,
 }
 

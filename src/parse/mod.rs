@@ -5,6 +5,7 @@
 //! at a timestamped line, or at a `#Date:` header; every other line continues the
 //! record above it. Every line is counted once: as a record head, a continuation,
 //! a blank, or unrecognised.
+#![deny(missing_docs)]
 
 pub mod activity;
 pub mod call_log;
@@ -93,15 +94,33 @@ pub fn lines(buf: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Head<'a> {
     /// `prefix [CM503003]: message`
-    Marker { code: LogCode, prefix: &'a [u8], message: &'a [u8] },
+    Marker {
+        /// The `CM503003` of the marker.
+        code: LogCode,
+        /// What comes before the marker (the stamp and fields).
+        prefix: &'a [u8],
+        /// What comes after `]: `.
+        message: &'a [u8],
+    },
     /// A timestamped line without a marker (`Registered line: ...`).
-    Stamped { stamp: RawStamp, message: &'a [u8] },
+    Stamped {
+        /// The line's time as written.
+        stamp: RawStamp,
+        /// The text after the stamp and fields.
+        message: &'a [u8],
+    },
     /// `#Date: 2026/08/07` (days since the epoch).
-    DateHeader { day: i64 },
+    DateHeader {
+        /// The date, as days since 1970-01-01.
+        day: i64,
+    },
     /// A line with neither time nor code whose text is a known call-manager template
     /// (`Ext.100: new contact is registered. ...`): 3CX's documentation pages, console
     /// copies and e-mails show messages that way.
-    Bare { message: &'a [u8] },
+    Bare {
+        /// The whole line.
+        message: &'a [u8],
+    },
 }
 
 /// Finds `[CM` / `[MS` + 6 digits + `]` in the first [`MARKER_WINDOW`] bytes.
@@ -304,13 +323,19 @@ fn head_with_stamp(line: &[u8]) -> Option<(Head<'_>, Option<RawStamp>)> {
 /// Line accounting of a chunk or a file. `lines == records + continuation + blank + unrecognized`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LineCounts {
+    /// Lines read.
     pub lines: u64,
+    /// Lines that start a record (a head, a CSV row).
     pub records: u64,
+    /// Lines that continue the record before them (SIP dumps, wrapped text).
     pub continuation: u64,
+    /// Empty or whitespace-only lines.
     pub blank: u64,
+    /// Lines read but not understood.
     pub unrecognized: u64,
     /// Bytes of unrecognised lines; every other byte belongs to a record or a blank line.
     pub bytes_unrecognized: u64,
+    /// Bytes read, line ends included.
     pub bytes: u64,
     /// A CSV quote opened on this line (1-based) and never closed; the reader took it
     /// as a plain character so the rows after it were read, and the report says so.
@@ -329,6 +354,7 @@ impl LineCounts {
         self.lines == self.accounted() && self.bytes == len as u64
     }
 
+    /// Adds another chunk's or file's counts.
     pub fn add(&mut self, o: &LineCounts) {
         self.lines += o.lines;
         self.records += o.records;
@@ -346,7 +372,9 @@ impl LineCounts {
 pub struct ChunkDating {
     /// A `#Date:` header was seen: `day` is absolute; otherwise relative to the chunk start.
     pub absolute: bool,
+    /// The day of the last `#Date:` (or days since the chunk start when not absolute).
     pub day: i64,
+    /// The last time of day seen, in milliseconds (a smaller next one is past midnight).
     pub last_time_of_day: Option<u32>,
     /// The first time-only stamp before any header (decides a rollover at the boundary).
     pub first_relative_time_of_day: Option<u32>,
@@ -356,10 +384,13 @@ pub struct ChunkDating {
 /// until [`FileCursor::merge`] makes them absolute.
 #[derive(Debug, Default)]
 pub struct ParsedChunk<'a> {
+    /// The chunk's events, in line order.
     pub events: Vec<Event<'a>>,
+    /// Its line accounting (leading lines not yet included: see `leading_lines`).
     pub counts: LineCounts,
     /// Lines before the chunk's first head: they continue the previous chunk's last record.
     pub leading_lines: u64,
+    /// Their bytes.
     pub leading_bytes: u64,
     /// Running sizes of the leading lines (blank lines excluded), as far as they stay
     /// within [`CONTINUATION_CAP`]: how many of them continue the previous chunk's
@@ -369,6 +400,7 @@ pub struct ParsedChunk<'a> {
     pub ends_recognized: Option<bool>,
     /// The size so far of the record the chunk ended in, when recognised.
     pub ends_record_size: usize,
+    /// How its time-only stamps relate to the chunk before.
     pub dating: ChunkDating,
     /// Indices of events whose time is relative to the chunk start.
     pub relative: Vec<usize>,
@@ -387,14 +419,18 @@ pub struct ParsedChunk<'a> {
 /// One call-record line of a chunk.
 #[derive(Debug)]
 pub struct CallLine<'a> {
+    /// Index of the input.
     pub file: u32,
     /// Relative to the chunk until [`FileCursor::merge`].
     pub line: u64,
+    /// The line as written.
     pub text: &'a [u8],
+    /// The call it records.
     pub record: crate::event::CallRecord<'a>,
 }
 
 impl CallLine<'_> {
+    /// The record as an event borrowing it (a call record event).
     pub fn event(&self) -> Event<'_> {
         Event {
             file: self.file,
@@ -594,6 +630,7 @@ fn place(
 /// Carries line numbers, record state and the `#Date:` day from chunk to chunk of one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileCursor {
+    /// The file's line accounting so far.
     pub counts: LineCounts,
     /// Shapes of the file's unrecognised lines.
     pub shapes: crate::shapes::ShapeTable,

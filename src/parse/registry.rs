@@ -4,6 +4,7 @@
 //!
 //! Adding a format: a [`Format`] variant, a module with its `SPEC`, one line in [`SPECS`].
 //! The tests below fail on an analysed format without exactly one spec.
+#![deny(missing_docs)]
 
 use super::cdr::CdrLayout;
 use super::{Head, LineCounts, ParsedChunk};
@@ -16,14 +17,21 @@ use std::io::{self, Read};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
+    /// The call manager's activity log (`3CXPhoneSystem.log`, the console's Activity Log).
     ActivityLog,
+    /// The media server's log (`[MSxxxxxx]` lines, `#Date:` headers).
     MediaLog,
+    /// The v20 Event Log exported as CSV.
     EventLogCsv,
     /// Event Log entries pasted as text (a web page, an e-mail): one per line.
     EventLogText,
+    /// Legacy call records, `Call <id>,...` lines (fields in the admin's order: `--cdr-fields`).
     CdrLegacy,
+    /// Call records of v20 (`cdr_id`, `termination_reason`, ...).
     CdrV20,
+    /// The console's Call History exported as CSV.
     CallLogCsv,
+    /// The support bundle's system info (`VERSION = 20.0.8.1131`).
     SystemInfo,
     /// The bundle's `ExtraLogging/Health_<n>.txt`: 3CX's self-checks.
     HealthReport,
@@ -31,7 +39,9 @@ pub enum Format {
     TsdbMetrics,
     /// A packet capture (`Logs/dump.pcap`, classic pcap or pcapng).
     PacketCapture,
+    /// A zip of the 3CX support bundle (its members are inputs of their own).
     SupportBundle,
+    /// Not recognised (the input is skipped, with the reason).
     Unknown,
 }
 
@@ -53,6 +63,7 @@ impl Format {
         Format::Unknown,
     ];
 
+    /// The format as the JSON contract writes it (`"activity_log"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::ActivityLog => "activity_log",
@@ -150,7 +161,12 @@ pub enum Framing {
     /// Read whole by one reader: quoted CSV fields span lines, pastes are small, a
     /// capture is binary. `decoded`: the text is decoded (BOM, UTF-16) before the
     /// reader sees it; a capture is read as stored.
-    Whole { read: ReadFn, decoded: bool },
+    Whole {
+        /// The reader.
+        read: ReadFn,
+        /// Whether it is handed decoded text.
+        decoded: bool,
+    },
 }
 
 /// How a format recognises an input.
@@ -168,6 +184,7 @@ pub enum Detect {
 pub struct Bytes<'a> {
     /// The file name in lower case (no folders).
     pub lower_name: &'a str,
+    /// The first bytes, as stored.
     pub raw_head: &'a [u8],
 }
 
@@ -195,7 +212,9 @@ impl<'a> Text<'a> {
 /// A format's claim on an input: how strong, and what it says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Claim {
+    /// How strong it is.
     pub rank: Rank,
+    /// What it says of the input.
     pub verdict: Verdict,
 }
 
@@ -209,27 +228,43 @@ pub enum Rank {
     FirstLine,
     /// A header on one of the first [`HEADER_LINES`] lines: the earliest line wins; on
     /// one line, the smaller `precedence` (see [`precedence`]).
-    Header { line: usize, precedence: u8 },
+    Header {
+        /// The header's line among the first non-blank ones (0-based).
+        line: usize,
+        /// Which claim wins on the same line.
+        precedence: u8,
+    },
     /// A table whose first line names its columns (metrics).
     Table,
     /// The first lines all have the format's shape (health self-checks).
     Shape,
     /// A share of the lines have the format's shape; the smaller `precedence` wins.
-    Lines { precedence: u8 },
+    Lines {
+        /// Which tally wins.
+        precedence: u8,
+    },
 }
 
 /// Which header claim wins when one line carries several (the order detection has
 /// always tried them in; pre-v8 logs are refused between system info and call logs).
 pub mod precedence {
+    /// The legacy CDR's `Call <id>,` line.
     pub const CDR_LEGACY: u8 = 0;
+    /// The Event Log export's header.
     pub const EVENT_LOG_CSV: u8 = 1;
+    /// The v20 CDR's header.
     pub const CDR_V20: u8 = 2;
+    /// System info's first line.
     pub const SYSTEM_INFO: u8 = 3;
+    /// A pre-v8 log's header (refused).
     pub const PRE_V8: u8 = 4;
+    /// The Call History export's header.
     pub const CALL_LOG: u8 = 5;
     /// Line tallies: media over activity over pasted Event Log entries.
     pub const MEDIA_LINES: u8 = 0;
+    /// Activity-log lines.
     pub const ACTIVITY_LINES: u8 = 1;
+    /// Pasted Event Log entries.
     pub const EVENT_TEXT_LINES: u8 = 2;
 }
 
@@ -245,6 +280,7 @@ pub enum Verdict {
 }
 
 impl Claim {
+    /// "It is this format", at `rank`.
     pub const fn is(rank: Rank) -> Claim {
         Claim { rank, verdict: Verdict::Is }
     }
@@ -252,9 +288,13 @@ impl Claim {
 
 /// One input format.
 pub struct FormatSpec {
+    /// The format it reads.
     pub format: Format,
+    /// What its records are about.
     pub kind: Kind,
+    /// How it recognises an input.
     pub detect: Detect,
+    /// How the input is cut for its reader.
     pub framing: Framing,
 }
 
@@ -313,6 +353,7 @@ pub struct HeadTally {
 }
 
 impl HeadTally {
+    /// The tally of `lines`.
     pub fn of(lines: &[&[u8]]) -> HeadTally {
         let mut t = HeadTally::default();
         for l in lines {

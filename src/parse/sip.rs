@@ -27,6 +27,7 @@ pub struct Lit {
 }
 
 impl Lit {
+    /// The finder of `needle` (not empty), anchored on its rarest byte.
     pub const fn new(needle: &'static [u8]) -> Lit {
         assert!(!needle.is_empty());
         let mut anchor = 0;
@@ -40,6 +41,7 @@ impl Lit {
         Lit { needle, anchor }
     }
 
+    /// Where `needle` first occurs in `hay`.
     pub fn find(&self, hay: &[u8]) -> Option<usize> {
         let (n, k) = (self.needle.len(), self.anchor);
         let last_start = hay.len().checked_sub(n)?;
@@ -89,7 +91,9 @@ pub(crate) use lit;
 
 /// What [`after`] searches with: a memmem finder or a [`Lit`].
 pub trait Needle {
+    /// Where the needle first occurs in `hay`.
     fn find_in(&self, hay: &[u8]) -> Option<usize>;
+    /// The needle's length in bytes.
     fn needle_len(&self) -> usize;
 }
 
