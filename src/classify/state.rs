@@ -9,7 +9,7 @@
 use crate::event::Event;
 use crate::timestamp::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
 pub use super::calls::{
@@ -404,7 +404,12 @@ pub const TABLE_BUDGET: usize = 4096;
 /// values in and out of a spare list instead still cost ~60 M.
 #[derive(Clone, Debug)]
 pub struct Bounded<K: Ord, V, const B: usize = TABLE_BUDGET> {
-    index: HashMap<K, u32, KeyedBuildHasher>,
+    /// Each key with its slot, hashed by `hasher`: a `HashTable` (std's own map
+    /// underneath) so that a new key is hashed once and looked up once, then inserted
+    /// in the group the lookup ended in (a `HashMap` hashed and probed twice: `get`,
+    /// then `insert`).
+    index: hashbrown::HashTable<(K, u32)>,
+    hasher: KeyedBuildHasher,
     /// The values; the slots in `free` emptied. A new key takes a free slot before the
     /// vector grows, so there are never more slots than the most entries the table held
     /// (twice the budget): an emptied slot's kept buffers (small ones only, see
@@ -439,7 +444,8 @@ impl<'a, K: Ord + std::hash::Hash, V, const B: usize> IntoIterator for &'a Bound
 impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
     pub fn with_budget(budget: usize) -> Self {
         Bounded {
-            index: HashMap::default(),
+            index: hashbrown::HashTable::new(),
+            hasher: KeyedBuildHasher::default(),
             slots: Vec::new(),
             free: Vec::new(),
             spare_keys: Vec::new(),
@@ -453,7 +459,7 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
 
     /// The entries in key order (what rules and reports read: the same on every run).
     pub fn iter(&self) -> std::vec::IntoIter<(&K, &V)> {
-        let mut entries: Vec<(&K, &V)> = self.index.iter().map(|(k, &i)| (k, &self.slots[i as usize])).collect();
+        let mut entries: Vec<(&K, &V)> = self.index.iter().map(|(k, i)| (k, &self.slots[*i as usize])).collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         entries.into_iter()
     }
@@ -473,7 +479,8 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.get(key).map(|&i| &self.slots[i as usize])
+        let hash = self.hasher.hash_one(key);
+        self.index.find(hash, |(k, _)| k.borrow() == key).map(|&(_, i)| &self.slots[i as usize])
     }
 
     pub fn contains_key<Q>(&self, key: &Q) -> bool
@@ -481,7 +488,7 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.contains_key(key)
+        self.get(key).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -502,8 +509,10 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        let i = match self.index.get(key) {
-            Some(&i) => i,
+        // `K: Borrow<Q>` hashes a key as its borrowed form: one hash serves both.
+        let hash = self.hasher.hash_one(key);
+        let i = match self.index.find(hash, |(k, _)| k.borrow() == key) {
+            Some(&(_, i)) => i,
             None => {
                 if self.index.len() >= 2 * self.budget {
                     self.forget_lightest();
@@ -514,7 +523,8 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                     self.slots.push(V::default());
                     (self.slots.len() - 1) as u32
                 });
-                self.index.insert(k, i);
+                let hasher = &self.hasher;
+                self.index.insert_unique(hash, (k, i), |(k, _)| hasher.hash_one(k));
                 i
             }
         };
@@ -543,7 +553,7 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
             let mut order: Vec<(u128, &K, u32)> = self
                 .index
                 .iter()
-                .map(|(k, &i)| {
+                .map(|&(ref k, i)| {
                     let heavier_first = u64::MAX - slots[i as usize].weight();
                     ((u128::from(heavier_first) << 64) | u128::from(k.order_prefix()), k, i)
                 })
@@ -557,7 +567,7 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
         }
         // One pass takes them out (no key hashed again), their slots emptied for the
         // next new keys.
-        for (k, i) in self.index.extract_if(|_, &mut i| goes[i as usize]) {
+        for (k, i) in self.index.extract_if(|&mut (_, i)| goes[i as usize]) {
             slots[i as usize].reuse();
             self.free.push(i);
             if self.spare_keys.len() < self.budget {
