@@ -415,6 +415,10 @@ pub struct Bounded<K: Ord, V, const B: usize = TABLE_BUDGET> {
     /// (twice the budget): an emptied slot's kept buffers (small ones only, see
     /// [`Reuse`]) stay within what a live entry may hold, and the bound is unchanged.
     slots: Vec<V>,
+    /// The order prefix of each slot's key ([`OrderPrefix`]), written when a key takes
+    /// the slot: forgetting ranks the entries from these and the slots, in slot order,
+    /// reading no key.
+    prefixes: Vec<u64>,
     free: Vec<u32>,
     /// Forgotten keys, for the next new keys to be written into (at most `budget`).
     spare_keys: Vec<K>,
@@ -447,6 +451,7 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
             index: hashbrown::HashTable::new(),
             hasher: KeyedBuildHasher::default(),
             slots: Vec::new(),
+            prefixes: Vec::new(),
             free: Vec::new(),
             spare_keys: Vec::new(),
             // Slots are u32; no table comes near.
@@ -521,8 +526,10 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                 self.distinct.add(&k);
                 let i = self.free.pop().unwrap_or_else(|| {
                     self.slots.push(V::default());
+                    self.prefixes.push(0);
                     (self.slots.len() - 1) as u32
                 });
+                self.prefixes[i as usize] = k.order_prefix();
                 let hasher = &self.hasher;
                 self.index.insert_unique(hash, (k, i), |(k, _)| hasher.hash_one(k));
                 i
@@ -535,46 +542,100 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
     /// same on every run).
     ///
     /// Only the partition matters, not the order inside each half: a selection (linear)
-    /// rather than a sort finds the first entry to go, and one pass takes out it and
-    /// every entry after it in that order (no key cloned but that one), emptying their
-    /// slots for the next new keys. Under a flood of new addresses this runs once per
-    /// `budget` insertions.
+    /// rather than a sort finds the entries to go, one pass over the index takes them
+    /// out (no key hashed again), and their slots are emptied for the next new keys.
+    /// Under a flood of new addresses this runs once per `budget` insertions; out of
+    /// line, so that `entry` stays small.
+    #[inline(never)]
     fn forget_lightest(&mut self) {
         if self.index.len() <= self.budget {
             return;
         }
-        let slots = &mut self.slots;
-        // Which slots go: the selection compares (heavier first, key prefix) as one
-        // integer, whole keys only on equal prefixes. Comparing weights then keys (all
-        // weights equal under a flood) was half of forgetting, 43 M instructions of the
-        // auth-flood row.
-        let mut goes = vec![false; slots.len()];
-        {
-            let mut order: Vec<(u128, &K, u32)> = self
-                .index
-                .iter()
-                .map(|&(ref k, i)| {
-                    let heavier_first = u64::MAX - slots[i as usize].weight();
-                    ((u128::from(heavier_first) << 64) | u128::from(k.order_prefix()), k, i)
-                })
-                .collect();
-            order.select_nth_unstable_by(self.budget, |a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-            for &(rank, _, i) in &order[self.budget..] {
-                goes[i as usize] = true;
-                self.forgotten += 1;
-                self.max_forgotten_weight = self.max_forgotten_weight.max(u64::MAX - (rank >> 64) as u64);
-            }
+        let n = self.slots.len();
+        let mut goes = vec![false; n];
+        // (Free slots: none at a forgetting, the table being full; skipped all the same.)
+        for &i in &self.free {
+            goes[i as usize] = true;
         }
-        // One pass takes them out (no key hashed again), their slots emptied for the
-        // next new keys.
-        for (k, i) in self.index.extract_if(|&mut (_, i)| goes[i as usize]) {
-            slots[i as usize].reuse();
-            self.free.push(i);
+        // Ranks (heavier first, key prefix) as one integer, read in slot order from
+        // the slots and the dense prefixes: ranking from the index read each entry's
+        // slot and key at random (~5 cache misses per entry of the extension-flood
+        // row), and comparing weights then keys (all weights equal under a flood) was
+        // half of forgetting, 43 M instructions of the auth-flood row.
+        let mut order: Vec<(u128, u32)> = self
+            .slots
+            .iter()
+            .zip(&self.prefixes)
+            .enumerate()
+            .filter(|&(i, _)| !goes[i])
+            .map(|(i, (v, &prefix))| ((u128::from(u64::MAX - v.weight()) << 64) | u128::from(prefix), i as u32))
+            .collect();
+        let index = &self.index;
+        keep_first(&mut order, self.budget, |tied| {
+            // Equal weights and prefixes (rare: keys sharing their first 8 bytes):
+            // whole keys decide, found by one pass over the index.
+            let mut is_tied = vec![false; n];
+            for &(_, i) in tied.iter() {
+                is_tied[i as usize] = true;
+            }
+            let mut by_key: Vec<(&K, u32)> =
+                index.iter().filter(|(_, i)| is_tied[*i as usize]).map(|(k, i)| (k, *i)).collect();
+            by_key.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (t, (_, i)) in tied.iter_mut().zip(by_key) {
+                t.1 = i;
+            }
+        });
+        goes.fill(false);
+        for &(rank, i) in &order[self.budget..] {
+            goes[i as usize] = true;
+            self.forgotten += 1;
+            self.max_forgotten_weight = self.max_forgotten_weight.max(u64::MAX - (rank >> 64) as u64);
+        }
+        for (k, _) in self.index.extract_if(|&mut (_, i)| goes[i as usize]) {
             if self.spare_keys.len() < self.budget {
                 self.spare_keys.push(k);
             }
         }
+        // Emptied in slot order (the next new keys take them in reverse order).
+        for (i, v) in self.slots.iter_mut().enumerate().filter(|&(i, _)| goes[i]) {
+            v.reuse();
+            self.free.push(i as u32);
+        }
     }
+}
+
+/// Reorders `order`, (rank, slot) pairs, so that its first `keep` are those of the lowest
+/// ranks, equal ranks decided by key: `by_key` is handed the entries of the rank at
+/// the boundary (if it has entries on both sides) and puts them in key order.
+///
+/// What sorting by (rank, key) and cutting at `keep` gives, in linear time: a selection
+/// by rank alone leaves the boundary's rank on both sides; those entries are gathered
+/// next to the boundary (the left's after the lower ranks, the right's first) and
+/// ordered by key there.
+fn keep_first(order: &mut [(u128, u32)], keep: usize, by_key: impl FnOnce(&mut [(u128, u32)])) {
+    if keep >= order.len() {
+        return;
+    }
+    let (left, &mut (r, _), right) = order.select_nth_unstable_by(keep, |a, b| a.0.cmp(&b.0));
+    let lower = gather_front(left, |e| e.0 < r);
+    if lower == keep {
+        // No entry of rank `r` is kept: whichever of them go, all go.
+        return;
+    }
+    let tied_right = gather_front(right, |e| e.0 == r);
+    by_key(&mut order[lower..keep + 1 + tied_right]);
+}
+
+/// Moves the entries `pred` holds for to the front of `s`, returning how many there are.
+fn gather_front<T>(s: &mut [T], pred: impl Fn(&T) -> bool) -> usize {
+    let mut front = 0;
+    for i in 0..s.len() {
+        if pred(&s[i]) {
+            s.swap(i, front);
+            front += 1;
+        }
+    }
+    front
 }
 
 /// The first 64 bits of a key's order: `a < b` implies `a.order_prefix() <=
@@ -895,6 +956,32 @@ mod tests {
             for n in ["", "1", "admin", "nobody"] {
                 proptest::prop_assert_eq!(got.get(n), want.get(n).copied());
             }
+        }
+
+        /// `keep_first` keeps what sorting by (rank, key) and cutting at `keep` keeps.
+        #[test]
+        fn keep_first_keeps_what_sorting_keeps(
+            // Few ranks: ties at the boundary, on one side or both, are the common case.
+            entries in proptest::collection::btree_map(0u16..400, 0u8..4, 0..60),
+            keep in 0usize..64,
+        ) {
+            // Slot i holds key keys[i] (distinct, in no order) of rank ranks[i].
+            let mut keys: Vec<u16> = entries.keys().copied().collect();
+            keys.reverse();
+            let third = keys.len() / 3;
+            keys.rotate_left(third);
+            let ranks: Vec<u128> = keys.iter().map(|k| u128::from(entries[k])).collect();
+            let mut order: Vec<(u128, u32)> = ranks.iter().enumerate().map(|(i, &r)| (r, i as u32)).collect();
+            keep_first(&mut order, keep, |tied| tied.sort_unstable_by_key(|&(_, i)| keys[i as usize]));
+            let mut got: Vec<u32> = order[..keep.min(order.len())].iter().map(|&(_, i)| i).collect();
+            got.sort_unstable();
+            let mut by: Vec<(u128, u16, u32)> = (0..keys.len()).map(|i| (ranks[i], keys[i], i as u32)).collect();
+            by.sort_unstable();
+            let mut want: Vec<u32> = by[..keep.min(by.len())].iter().map(|e| e.2).collect();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+            // The ranks travel with their slots.
+            proptest::prop_assert!(order.iter().all(|&(r, i)| r == ranks[i as usize]));
         }
 
         /// A key's order prefix never contradicts its order.
