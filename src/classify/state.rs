@@ -524,11 +524,17 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                 }
                 let k = make_key(key, self.spare_keys.pop());
                 self.distinct.add(&k);
-                let i = self.free.pop().unwrap_or_else(|| {
-                    self.slots.push(V::default());
-                    self.prefixes.push(0);
-                    (self.slots.len() - 1) as u32
-                });
+                let i = match self.free.pop() {
+                    Some(i) => {
+                        self.slots[i as usize].reuse();
+                        i
+                    }
+                    None => {
+                        self.slots.push(V::default());
+                        self.prefixes.push(0);
+                        (self.slots.len() - 1) as u32
+                    }
+                };
                 self.prefixes[i as usize] = k.order_prefix();
                 let hasher = &self.hasher;
                 self.index.insert_unique(hash, (k, i), |(k, _)| hasher.hash_one(k));
@@ -596,11 +602,7 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                 self.spare_keys.push(k);
             }
         }
-        // Emptied in slot order (the next new keys take them in reverse order).
-        for (i, v) in self.slots.iter_mut().enumerate().filter(|&(i, _)| goes[i]) {
-            v.reuse();
-            self.free.push(i as u32);
-        }
+        self.free.extend((0..n as u32).filter(|&i| goes[i as usize]));
     }
 }
 
