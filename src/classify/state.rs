@@ -158,7 +158,11 @@ impl Evidence {
 }
 
 /// Counts, time span and evidence of one repeated observation.
+///
+/// `count` first (`repr(C)`): it is the weight, or part of it, of the entries of the
+/// bounded tables, which forgetting reads next to the entry's other weighed fields.
 #[derive(Clone, Debug, Default)]
+#[repr(C)]
 pub struct Tally {
     pub count: u64,
     pub first: Option<Timestamp>,
