@@ -434,7 +434,8 @@ pub const TABLE_BUDGET: usize = 4096;
 /// the ordered maps did.
 ///
 /// The map holds each key's slot in `slots`, not the value: a forgotten entry's slot is
-/// emptied in place ([`Reuse`]) and taken by the next new key, so under a flood of new
+/// taken by a later new key and emptied in place then ([`Reuse`]; until then it holds
+/// what it held as a live entry, so the bound is the same), so under a flood of new
 /// addresses an entry is neither allocated nor freed nor moved (its evidence, users and
 /// burst window keep their buffers). Allocating and freeing them was over a third of
 /// the auth-flood row (malloc and free 35 % of 1,337 M instructions); moving ~250-byte
