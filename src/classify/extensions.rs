@@ -8,17 +8,25 @@ use crate::event::{CallId, Event};
 use crate::timestamp::Timestamp;
 use std::net::IpAddr;
 
+/// The fields [`Weight`] reads come first, in this order (`repr(C)`, with
+/// `Tally::count` first in its struct): forgetting reads them for every entry, and
+/// spread over the slot as the compiler laid them out they took two or three cache
+/// lines each. 256 bytes so (`ip` last: 8 bytes of padding): a slot spans four cache
+/// lines at the same offset; packed into 248 bytes (`ip` after `registered`), ext200k
+/// had 5.065 M LL misses against 4.992 M (callgrind), and 64-byte alignment added
+/// ~4 M instructions for 5.031 M.
 #[derive(Clone, Debug, Default)]
+#[repr(C)]
 pub struct ExtensionState {
     pub registered: Option<bool>,
     pub registrations: u64,
+    /// Calls that failed because no phone was registered, since the last registration.
+    pub not_registered: Tally,
     pub last_registered: Option<Timestamp>,
     pub last_unregistered: Option<Timestamp>,
     pub unregistered_evidence: Evidence,
-    /// Calls that failed because no phone was registered, since the last registration.
-    pub not_registered: Tally,
-    pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
+    pub ip: Option<IpAddr>,
 }
 
 impl Weight for ExtensionState {

@@ -9,7 +9,7 @@
 use crate::event::Event;
 use crate::timestamp::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
 pub use super::calls::{
@@ -115,6 +115,19 @@ impl From<Vec<EvidenceLine>> for Evidence {
 impl Evidence {
     pub fn push(&mut self, e: &Event<'_>, cap: usize) {
         if self.lines.len() < cap {
+            if self.lines.is_empty() && !self.spare.is_empty() {
+                // The first line after a `clear`: the spare lines' buffer becomes the
+                // lines' again and its first line is refilled in place, the others put
+                // back; a line popped from one heap buffer and pushed into the other
+                // instead missed the cache on both (~3 misses a new address under an
+                // auth flood).
+                std::mem::swap(&mut self.lines, &mut self.spare);
+                if self.lines.len() > 1 {
+                    self.spare.extend(self.lines.drain(1..));
+                }
+                self.lines[0].set(e);
+                return;
+            }
             match self.spare.pop() {
                 Some(mut l) => {
                     l.set(e);
@@ -127,7 +140,15 @@ impl Evidence {
 
     /// Empties the evidence, keeping the lines' buffers for the next pushes.
     pub fn clear(&mut self) {
-        self.spare.append(&mut self.lines);
+        if self.spare.is_empty() {
+            // The lines become the spare ones as they are, in their buffer (the usual
+            // case: pushes take the spare lines first): moving them over with `append`
+            // was a memcpy call reading and writing two heap buffers, 5.6 % of the
+            // extension-flood row's CPU.
+            std::mem::swap(&mut self.lines, &mut self.spare);
+        } else {
+            self.spare.append(&mut self.lines);
+        }
     }
 
     /// Whether its buffers are small enough to keep for another subject (see [`Reuse`]).
@@ -137,7 +158,11 @@ impl Evidence {
 }
 
 /// Counts, time span and evidence of one repeated observation.
+///
+/// `count` first (`repr(C)`): it is the weight, or part of it, of the entries of the
+/// bounded tables, which forgetting reads next to the entry's other weighed fields.
 #[derive(Clone, Debug, Default)]
+#[repr(C)]
 pub struct Tally {
     pub count: u64,
     pub first: Option<Timestamp>,
@@ -305,10 +330,16 @@ pub struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
+        // Each 8 bytes as a little-endian word, the last zero-padded: whole words read
+        // as one load, the tail byte by byte (a variable-length `copy_from_slice` into
+        // a padded word was a memcpy call per key, 6.4 % of the extension-flood row).
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.write_u64(u64::from_le_bytes(w.try_into().expect("chunks of 8")));
+        }
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            self.write_u64(le_word(tail));
         }
     }
     fn write_u64(&mut self, n: u64) {
@@ -326,6 +357,12 @@ impl Hasher for FxHasher {
 }
 
 pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
+
+/// Up to 8 bytes as a little-endian word, zero-padded: what copying them into a zeroed
+/// `[u8; 8]` gives, with no memcpy call.
+fn le_word(b: &[u8]) -> u64 {
+    b.iter().take(8).enumerate().fold(0, |w, (i, &x)| w | (u64::from(x) << (8 * i)))
+}
 
 /// The hasher of tables whose keys come from uploaded logs (per-subject tables, log
 /// codes): foldhash, seeded per process, so a log cannot be written whose keys all
@@ -397,19 +434,29 @@ pub const TABLE_BUDGET: usize = 4096;
 /// the ordered maps did.
 ///
 /// The map holds each key's slot in `slots`, not the value: a forgotten entry's slot is
-/// emptied in place ([`Reuse`]) and taken by the next new key, so under a flood of new
+/// taken by a later new key and emptied in place then ([`Reuse`]; until then it holds
+/// what it held as a live entry, so the bound is the same), so under a flood of new
 /// addresses an entry is neither allocated nor freed nor moved (its evidence, users and
 /// burst window keep their buffers). Allocating and freeing them was over a third of
 /// the auth-flood row (malloc and free 35 % of 1,337 M instructions); moving ~250-byte
 /// values in and out of a spare list instead still cost ~60 M.
 #[derive(Clone, Debug)]
 pub struct Bounded<K: Ord, V, const B: usize = TABLE_BUDGET> {
-    index: HashMap<K, u32, KeyedBuildHasher>,
+    /// Each key with its slot, hashed by `hasher`: a `HashTable` (std's own map
+    /// underneath) so that a new key is hashed once and looked up once, then inserted
+    /// in the group the lookup ended in (a `HashMap` hashed and probed twice: `get`,
+    /// then `insert`).
+    index: hashbrown::HashTable<(K, u32)>,
+    hasher: KeyedBuildHasher,
     /// The values; the slots in `free` emptied. A new key takes a free slot before the
     /// vector grows, so there are never more slots than the most entries the table held
     /// (twice the budget): an emptied slot's kept buffers (small ones only, see
     /// [`Reuse`]) stay within what a live entry may hold, and the bound is unchanged.
     slots: Vec<V>,
+    /// The order prefix of each slot's key ([`OrderPrefix`]), written when a key takes
+    /// the slot: forgetting ranks the entries from these and the slots, in slot order,
+    /// reading no key.
+    prefixes: Vec<u64>,
     free: Vec<u32>,
     /// Forgotten keys, for the next new keys to be written into (at most `budget`).
     spare_keys: Vec<K>,
@@ -439,8 +486,10 @@ impl<'a, K: Ord + std::hash::Hash, V, const B: usize> IntoIterator for &'a Bound
 impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
     pub fn with_budget(budget: usize) -> Self {
         Bounded {
-            index: HashMap::default(),
+            index: hashbrown::HashTable::new(),
+            hasher: KeyedBuildHasher::default(),
             slots: Vec::new(),
+            prefixes: Vec::new(),
             free: Vec::new(),
             spare_keys: Vec::new(),
             // Slots are u32; no table comes near.
@@ -453,7 +502,7 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
 
     /// The entries in key order (what rules and reports read: the same on every run).
     pub fn iter(&self) -> std::vec::IntoIter<(&K, &V)> {
-        let mut entries: Vec<(&K, &V)> = self.index.iter().map(|(k, &i)| (k, &self.slots[i as usize])).collect();
+        let mut entries: Vec<(&K, &V)> = self.index.iter().map(|(k, i)| (k, &self.slots[*i as usize])).collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         entries.into_iter()
     }
@@ -473,7 +522,8 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.get(key).map(|&i| &self.slots[i as usize])
+        let hash = self.hasher.hash_one(key);
+        self.index.find(hash, |(k, _)| k.borrow() == key).map(|&(_, i)| &self.slots[i as usize])
     }
 
     pub fn contains_key<Q>(&self, key: &Q) -> bool
@@ -481,7 +531,7 @@ impl<K: Ord + std::hash::Hash, V, const B: usize> Bounded<K, V, B> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.contains_key(key)
+        self.get(key).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -502,19 +552,30 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        let i = match self.index.get(key) {
-            Some(&i) => i,
+        // `K: Borrow<Q>` hashes a key as its borrowed form: one hash serves both.
+        let hash = self.hasher.hash_one(key);
+        let i = match self.index.find(hash, |(k, _)| k.borrow() == key) {
+            Some(&(_, i)) => i,
             None => {
                 if self.index.len() >= 2 * self.budget {
                     self.forget_lightest();
                 }
                 let k = make_key(key, self.spare_keys.pop());
                 self.distinct.add(&k);
-                let i = self.free.pop().unwrap_or_else(|| {
-                    self.slots.push(V::default());
-                    (self.slots.len() - 1) as u32
-                });
-                self.index.insert(k, i);
+                let i = match self.free.pop() {
+                    Some(i) => {
+                        self.slots[i as usize].reuse();
+                        i
+                    }
+                    None => {
+                        self.slots.push(V::default());
+                        self.prefixes.push(0);
+                        (self.slots.len() - 1) as u32
+                    }
+                };
+                self.prefixes[i as usize] = k.order_prefix();
+                let hasher = &self.hasher;
+                self.index.insert_unique(hash, (k, i), |(k, _)| hasher.hash_one(k));
                 i
             }
         };
@@ -525,46 +586,96 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
     /// same on every run).
     ///
     /// Only the partition matters, not the order inside each half: a selection (linear)
-    /// rather than a sort finds the first entry to go, and one pass takes out it and
-    /// every entry after it in that order (no key cloned but that one), emptying their
-    /// slots for the next new keys. Under a flood of new addresses this runs once per
-    /// `budget` insertions.
+    /// rather than a sort finds the entries to go, one pass over the index takes them
+    /// out (no key hashed again), and their slots are emptied for the next new keys.
+    /// Under a flood of new addresses this runs once per `budget` insertions; out of
+    /// line, so that `entry` stays small.
+    #[inline(never)]
     fn forget_lightest(&mut self) {
         if self.index.len() <= self.budget {
             return;
         }
-        let slots = &mut self.slots;
-        // Which slots go: the selection compares (heavier first, key prefix) as one
-        // integer, whole keys only on equal prefixes. Comparing weights then keys (all
-        // weights equal under a flood) was half of forgetting, 43 M instructions of the
-        // auth-flood row.
-        let mut goes = vec![false; slots.len()];
-        {
-            let mut order: Vec<(u128, &K, u32)> = self
-                .index
-                .iter()
-                .map(|(k, &i)| {
-                    let heavier_first = u64::MAX - slots[i as usize].weight();
-                    ((u128::from(heavier_first) << 64) | u128::from(k.order_prefix()), k, i)
-                })
-                .collect();
-            order.select_nth_unstable_by(self.budget, |a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-            for &(rank, _, i) in &order[self.budget..] {
-                goes[i as usize] = true;
-                self.forgotten += 1;
-                self.max_forgotten_weight = self.max_forgotten_weight.max(u64::MAX - (rank >> 64) as u64);
-            }
+        let n = self.slots.len();
+        let mut goes = vec![false; n];
+        // (Free slots: none at a forgetting, the table being full; skipped all the same.)
+        for &i in &self.free {
+            goes[i as usize] = true;
         }
-        // One pass takes them out (no key hashed again), their slots emptied for the
-        // next new keys.
-        for (k, i) in self.index.extract_if(|_, &mut i| goes[i as usize]) {
-            slots[i as usize].reuse();
-            self.free.push(i);
+        // Ranks (heavier first, key prefix) as one integer, read in slot order from
+        // the slots and the dense prefixes: ranking from the index read each entry's
+        // slot and key at random (~5 cache misses per entry of the extension-flood
+        // row), and comparing weights then keys (all weights equal under a flood) was
+        // half of forgetting, 43 M instructions of the auth-flood row.
+        let mut order: Vec<(u128, u32)> = self
+            .slots
+            .iter()
+            .zip(&self.prefixes)
+            .enumerate()
+            .filter(|&(i, _)| !goes[i])
+            .map(|(i, (v, &prefix))| ((u128::from(u64::MAX - v.weight()) << 64) | u128::from(prefix), i as u32))
+            .collect();
+        let index = &self.index;
+        keep_first(&mut order, self.budget, |tied| {
+            // Equal weights and prefixes (rare: keys sharing their first 8 bytes):
+            // whole keys decide, found by one pass over the index.
+            let mut is_tied = vec![false; n];
+            for &(_, i) in tied.iter() {
+                is_tied[i as usize] = true;
+            }
+            let mut by_key: Vec<(&K, u32)> =
+                index.iter().filter(|(_, i)| is_tied[*i as usize]).map(|(k, i)| (k, *i)).collect();
+            by_key.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (t, (_, i)) in tied.iter_mut().zip(by_key) {
+                t.1 = i;
+            }
+        });
+        goes.fill(false);
+        for &(rank, i) in &order[self.budget..] {
+            goes[i as usize] = true;
+            self.forgotten += 1;
+            self.max_forgotten_weight = self.max_forgotten_weight.max(u64::MAX - (rank >> 64) as u64);
+        }
+        for (k, _) in self.index.extract_if(|&mut (_, i)| goes[i as usize]) {
             if self.spare_keys.len() < self.budget {
                 self.spare_keys.push(k);
             }
         }
+        self.free.extend((0..n as u32).filter(|&i| goes[i as usize]));
     }
+}
+
+/// Reorders `order`, (rank, slot) pairs, so that its first `keep` are those of the lowest
+/// ranks, equal ranks decided by key: `by_key` is handed the entries of the rank at
+/// the boundary (if it has entries on both sides) and puts them in key order.
+///
+/// What sorting by (rank, key) and cutting at `keep` gives, in linear time: a selection
+/// by rank alone leaves the boundary's rank on both sides; those entries are gathered
+/// next to the boundary (the left's after the lower ranks, the right's first) and
+/// ordered by key there.
+fn keep_first(order: &mut [(u128, u32)], keep: usize, by_key: impl FnOnce(&mut [(u128, u32)])) {
+    if keep >= order.len() {
+        return;
+    }
+    let (left, &mut (r, _), right) = order.select_nth_unstable_by(keep, |a, b| a.0.cmp(&b.0));
+    let lower = gather_front(left, |e| e.0 < r);
+    if lower == keep {
+        // No entry of rank `r` is kept: whichever of them go, all go.
+        return;
+    }
+    let tied_right = gather_front(right, |e| e.0 == r);
+    by_key(&mut order[lower..keep + 1 + tied_right]);
+}
+
+/// Moves the entries `pred` holds for to the front of `s`, returning how many there are.
+fn gather_front<T>(s: &mut [T], pred: impl Fn(&T) -> bool) -> usize {
+    let mut front = 0;
+    for i in 0..s.len() {
+        if pred(&s[i]) {
+            s.swap(i, front);
+            front += 1;
+        }
+    }
+    front
 }
 
 /// The first 64 bits of a key's order: `a < b` implies `a.order_prefix() <=
@@ -588,10 +699,11 @@ impl OrderPrefix for String {
     /// The first 8 bytes, big-endian, zero-padded (a shorter string sorts first, and
     /// pads with the smallest byte).
     fn order_prefix(&self) -> u64 {
-        let mut b = [0u8; 8];
-        let n = self.len().min(8);
-        b[..n].copy_from_slice(&self.as_bytes()[..n]);
-        u64::from_be_bytes(b)
+        match self.as_bytes().first_chunk::<8>() {
+            Some(b) => u64::from_be_bytes(*b),
+            // Shorter: its bytes from the top (no memcpy call for a few bytes).
+            None => le_word(self.as_bytes()).swap_bytes(),
+        }
     }
 }
 
@@ -885,6 +997,52 @@ mod tests {
             for n in ["", "1", "admin", "nobody"] {
                 proptest::prop_assert_eq!(got.get(n), want.get(n).copied());
             }
+        }
+
+        /// `keep_first` keeps what sorting by (rank, key) and cutting at `keep` keeps.
+        #[test]
+        fn keep_first_keeps_what_sorting_keeps(
+            // Few ranks: ties at the boundary, on one side or both, are the common case.
+            entries in proptest::collection::btree_map(0u16..400, 0u8..4, 0..60),
+            keep in 0usize..64,
+        ) {
+            // Slot i holds key keys[i] (distinct, in no order) of rank ranks[i].
+            let mut keys: Vec<u16> = entries.keys().copied().collect();
+            keys.reverse();
+            let third = keys.len() / 3;
+            keys.rotate_left(third);
+            let ranks: Vec<u128> = keys.iter().map(|k| u128::from(entries[k])).collect();
+            let mut order: Vec<(u128, u32)> = ranks.iter().enumerate().map(|(i, &r)| (r, i as u32)).collect();
+            keep_first(&mut order, keep, |tied| tied.sort_unstable_by_key(|&(_, i)| keys[i as usize]));
+            let mut got: Vec<u32> = order[..keep.min(order.len())].iter().map(|&(_, i)| i).collect();
+            got.sort_unstable();
+            let mut by: Vec<(u128, u16, u32)> = (0..keys.len()).map(|i| (ranks[i], keys[i], i as u32)).collect();
+            by.sort_unstable();
+            let mut want: Vec<u32> = by[..keep.min(by.len())].iter().map(|e| e.2).collect();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+            // The ranks travel with their slots.
+            proptest::prop_assert!(order.iter().all(|&(r, i)| r == ranks[i as usize]));
+        }
+
+        /// Fx hashes and order prefixes are what the padded-word copies gave (the
+        /// hashes order deterministic maps and feed HyperLogLog estimates in reports).
+        #[test]
+        fn words_read_as_the_padded_copies_did(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let mut want = FxHasher::default();
+            for chunk in bytes.chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                want.write_u64(u64::from_le_bytes(word));
+            }
+            let mut got = FxHasher::default();
+            got.write(&bytes);
+            proptest::prop_assert_eq!(got.finish(), want.finish());
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let mut b = [0u8; 8];
+            let n = text.len().min(8);
+            b[..n].copy_from_slice(&text.as_bytes()[..n]);
+            proptest::prop_assert_eq!(text.order_prefix(), u64::from_be_bytes(b));
         }
 
         /// A key's order prefix never contradicts its order.
