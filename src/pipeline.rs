@@ -17,9 +17,13 @@ use crate::parse::{self, FileCursor, LineCounts};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// Chunks per worker thread in a batch: the next batch is parsed while this one is
-/// folded, so one each keeps the cores busy.
-const CHUNKS_PER_THREAD: usize = 1;
+/// Chunks per worker thread in a batch. The next batch is read and parsed while this
+/// one is folded; with one chunk per thread, the thread that read the batch parsed one
+/// chunk and the folding thread, done first, took the other only when it was free, and
+/// one of them waited at the end. Four smaller chunks a thread (the same bytes a batch)
+/// share out evenly: on the 256 MiB log with 2 threads, medians 0.18 → 0.16 s and
+/// 0.16 → 0.13 s in two rounds of 11–15 alternated runs, the same with `-j 1`.
+const CHUNKS_PER_THREAD: usize = 4;
 
 /// Per-input results of reading.
 #[derive(Clone, Debug, Default)]
