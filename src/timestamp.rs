@@ -425,7 +425,8 @@ pub(crate) fn raw_layout_stamp(line: &[u8]) -> Option<RawStamp> {
     if !fits {
         return None;
     }
-    // The pair starting at byte `i` of the stamp, and the digit there.
+    // The pair starting at byte `i` of the stamp, and the digit there. No pair read
+    // starts at a word's last byte (7, 15, 23), whose neighbour is in the next word.
     let pair = |i: usize| ((pairs[i / 8] >> (8 * (i % 8))) & 0xFF) as u32;
     let digit = |i: usize| u32::from(head[i] - b'0');
     let (h, mi, s) = (pair(11), pair(14), pair(17));

@@ -267,7 +267,7 @@ macro_rules! system_parts {
 system_parts! {
     /// Attackers from many internet addresses.
     Internet = "internet",
-    /// Calls in general (drops, busy callees).
+    /// Calls in general (drops, poor quality, busy callees, diversions).
     Calls = "calls",
     /// Voice (RTP) between phones, PBX and providers.
     Media = "media",

@@ -217,9 +217,8 @@ pub fn head(line: &[u8]) -> Option<Head<'_>> {
 /// as 3CX writes it): `|` at its four places, and between them fields with no space (a
 /// `|` among them only splits a field in two, which [`skip_separators`] skips alike; a
 /// marker cannot start among them, its ten bytes holding no `|`). Other widths take the
-/// general path. Reading the 12 bytes as two words saves
-/// the field scans (~270 instructions on a line without a marker, a sixth of the raw
-/// log's lines).
+/// general path. Reading the 12 bytes as two words saves the field scans (~270
+/// instructions on a line without a marker, a sixth of the raw log's lines).
 fn raw_fields_end(line: &[u8]) -> Option<usize> {
     let f: &[u8; 12] = line.get(23..35)?.try_into().ok()?;
     let fits = RAW_FIELDS_WORDS.iter().enumerate().all(|(k, &(bars, fields_high))| {
