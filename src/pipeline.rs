@@ -1,10 +1,11 @@
 //! The run loop: plans → readers → events → an [`Observer`].
 //!
-//! Inputs are read through their format's spec (`parse::registry`): chunked formats are
-//! parsed in parallel in batches, then folded into the observer in input and chunk
-//! order, so the result never depends on the thread count; whole-file formats are read
-//! by their reader in that same order. Memory stays bounded by one batch of chunks
-//! (buffers reused from batch to batch) and the observer's bounded state.
+//! Inputs are read through their format's spec (`parse::registry`). Chunked formats are
+//! cut into chunks, each handed out with a turn; each worker thread parses its chunk
+//! and folds it into the observer when its turn comes, so chunks are folded in input
+//! and chunk order and the result never depends on the thread count. Whole-file
+//! formats are read by their reader, in their turn. Memory stays bounded by one chunk
+//! per worker (buffers reused from chunk to chunk) and the observer's bounded state.
 #![deny(missing_docs)]
 
 use crate::classify::Classifier;
@@ -16,14 +17,7 @@ use crate::parse::registry::{ChunkFn, Format, FormatSpec, Framing, Kind, ReadCtx
 use crate::parse::{self, FileCursor, LineCounts};
 use rayon::prelude::*;
 use std::collections::HashMap;
-
-/// Chunks per worker thread in a batch. The next batch is read and parsed while this
-/// one is folded; with one chunk per thread, the thread that read the batch parsed one
-/// chunk and the folding thread, done first, took the other only when it was free, and
-/// one of them waited at the end. Four smaller chunks a thread (the same bytes a batch)
-/// share out evenly: on the 256 MiB log with 2 threads, medians 0.18 → 0.16 s and
-/// 0.16 → 0.13 s in two rounds of 11–15 alternated runs, the same with `-j 1`.
-const CHUNKS_PER_THREAD: usize = 4;
+use std::sync::{Condvar, Mutex};
 
 /// Per-input results of reading.
 #[derive(Clone, Debug, Default)]
@@ -46,9 +40,10 @@ pub trait Observer: Send {
     fn begin(&mut self, _plans: &[Plan]) {}
     /// One event, in input order.
     fn observe(&mut self, e: &Event<'_>);
-    /// The events of a batch of chunks, in order (each chunk's log events, then its
-    /// call records), already windowed and deduplicated. One by one by default; a
-    /// writer may serialise them in parallel as long as it writes them in this order.
+    /// The events of parsed chunks, in order (each chunk's log events, then its call
+    /// records), already windowed and deduplicated; the pipeline gives one chunk at a
+    /// time, on the thread that parsed it. One by one by default; a writer may
+    /// serialise them in parallel as long as it writes them in this order.
     fn observe_chunks(&mut self, chunks: &[parse::ParsedChunk<'_>]) {
         for chunk in chunks {
             for e in &chunk.events {
@@ -115,7 +110,6 @@ pub fn read_plans(
     let total: u64 = order.iter().filter_map(|&i| plans[i].size()).sum();
 
     let mut cursors = vec![FileCursor::default(); plans.len()];
-    let batch_len = rayon::current_num_threads() * CHUNKS_PER_THREAD;
     // Two logs of one PBX can hold the same records (the raw file and a console copy
     // of part of it): with several log files, a record seen before is skipped.
     let log_files = order
@@ -126,18 +120,19 @@ pub fn read_plans(
     let mut duplicates = vec![0u64; plans.len()];
     let mut unclassified = vec![crate::shapes::ShapeTable::default(); plans.len()];
     let mut used = vec![0u64; plans.len()];
-    let mut source = ChunkSource {
+    let workers = opts.threads.unwrap_or_else(rayon::current_num_threads).max(1);
+    let source = Mutex::new(ChunkSource {
         plans: &mut plans,
         order,
         next: 0,
+        handed_out: 0,
         current: None,
         errors,
-        spare: Vec::new(),
         read: 0,
         total,
         opts,
-    };
-    let mut sink = Sink {
+    });
+    let sink = Turns::new(Sink {
         cursors: &mut cursors,
         classifier: observer,
         opts,
@@ -145,28 +140,20 @@ pub fn read_plans(
         duplicates: &mut duplicates,
         unclassified: &mut unclassified,
         used: &mut used,
-    };
-    // Two batches alternate: one is folded in order (one thread) while the next is read
-    // and parsed (the other threads, then all of them), so the serial fold never leaves
-    // a core idle.
-    let mut a = Vec::with_capacity(batch_len);
-    let mut b = Vec::with_capacity(batch_len);
-    let mut spare_events = Vec::new();
-    source.fill(&mut a, batch_len);
-    let mut parsed = parse_batch(&a, &mut spare_events, opts);
-    while let Some(parsed_b) = step(&mut sink, &mut source, parsed, &mut b, &mut spare_events, batch_len) {
-        // Keep the buffers: fresh pages cost a page fault each, and that dominated
-        // the parallel part before they were reused.
-        source.spare.extend(a.drain(..).map(|j| j.bytes));
-        let Some(parsed_a) = step(&mut sink, &mut source, parsed_b, &mut a, &mut spare_events, batch_len) else {
-            break;
-        };
-        source.spare.extend(b.drain(..).map(|j| j.bytes));
-        parsed = parsed_a;
-    }
-    let errors = std::mem::take(&mut source.errors);
-    drop(sink);
-    drop(source);
+        errors: Vec::new(),
+    });
+    // Each worker reads a chunk, parses it and folds it itself, in its turn: the fold
+    // then finds the chunk's bytes and events in its own core's cache. Handed to another
+    // core, they were fetched again, and the serial fold took twice as long with two
+    // threads as with one.
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(|| work(opts, &source, &sink));
+        }
+        work(opts, &source, &sink);
+    });
+    let mut errors = source.into_inner().unwrap_or_else(|e| e.into_inner()).errors;
+    errors.extend(sink.into_inner().errors);
     let mut outcomes = vec![InputOutcome::default(); plans.len()];
     for (i, e) in errors {
         outcomes[i].error = Some(e);
@@ -181,60 +168,86 @@ pub fn read_plans(
     (plans, outcomes)
 }
 
-/// Folds a parsed batch while the next one is read into `next` and parsed; an empty
-/// batch means the next input is read whole by its reader, or that all is read (`None`).
-fn step<'n>(
-    sink: &mut Sink<'_>,
-    source: &mut ChunkSource<'_>,
-    parsed: Parsed<'_>,
-    next: &'n mut Vec<Job>,
-    spare_events: &mut Vec<Vec<Event<'static>>>,
-    batch_len: usize,
-) -> Option<Parsed<'n>> {
-    let opts = source.opts;
-    if parsed.chunks.is_empty() {
-        // Either all is read, or the next input is read whole by its reader.
-        let (i, spec, mut stream) = source.next_whole()?;
-        let Framing::Whole { read, .. } = spec.framing else { unreachable!("next_whole gives whole-file inputs") };
-        let mut observe = |e: &Event<'_>| {
-            sink.note(i, e);
-            if inside(opts, e) {
-                sink.classifier.observe(e);
+/// One worker: takes the next task, parses it, and folds it when its turn comes, until
+/// all is read. Its chunk buffer and event vector are reused from task to task.
+fn work(opts: &CheckOptions, source: &Mutex<ChunkSource<'_>>, sink: &Turns<Sink<'_>>) {
+    let _abandon = AbandonOnUnwind(sink);
+    let mut bytes = Vec::new();
+    let mut events: Vec<Event<'static>> = Vec::new();
+    loop {
+        let next = source.lock().unwrap_or_else(|e| e.into_inner()).take(std::mem::take(&mut bytes));
+        let Some((turn, task)) = next else { return };
+        match task {
+            Task::Chunk(job) => {
+                let ctx = ReadCtx {
+                    file: job.input as u32,
+                    utc_offset_minutes: opts.utc_offset_minutes,
+                    date_order: job.order,
+                    cdr_layout: &opts.cdr_layout,
+                };
+                let mut chunk = (job.parse)(&job.bytes, &ctx, std::mem::take(&mut events));
+                sink.in_turn(turn, |sink| sink.fold(&job, &mut chunk));
+                events = parse::recycle(chunk.events);
+                bytes = job.bytes;
             }
-        };
-        let ctx = ReadCtx {
-            file: i as u32,
-            utc_offset_minutes: opts.utc_offset_minutes,
-            date_order: Default::default(),
-            cdr_layout: &opts.cdr_layout,
-        };
-        match read(&mut stream, &ctx, &mut observe) {
-            Ok(counts) => {
-                // System info feeds the report's PBX facts: each of its lines is used.
-                // A capture's records are its decoded packets, each one looked at for
-                // RTP and SIP (its events are per stream and per message, far fewer):
-                // a DNS or HTTPS packet is of no interest, not a line not understood.
-                if matches!(spec.kind, Kind::SystemInfo | Kind::Capture) {
-                    sink.used[i] = counts.records;
-                }
-                sink.cursors[i].counts = counts;
-            }
-            Err(e) => source.errors.push((i, e.to_string())),
+            Task::Whole { input, spec, stream } => sink.in_turn(turn, |sink| sink.read_whole(input, spec, stream)),
         }
-        source.fill(next, batch_len);
-        return Some(parse_batch(next, spare_events, opts));
     }
-    // Reading copies every byte from the kernel and parsing is parallel: both go on
-    // beside the fold, which is serial (input and chunk order).
-    let (spare, parsed_next) = rayon::join(
-        || sink.fold(parsed),
-        || {
-            source.fill(next, batch_len);
-            parse_batch(next, spare_events, opts)
-        },
-    );
-    spare_events.extend(spare);
-    Some(parsed_next)
+}
+
+/// A worker that unwinds leaves its turn untaken: the others must not wait for it.
+struct AbandonOnUnwind<'t, T>(&'t Turns<T>);
+
+impl<T> Drop for AbandonOnUnwind<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.abandon();
+        }
+    }
+}
+
+/// A value the workers use one at a time, in the order of their turns (0, 1, 2, ...).
+struct Turns<T> {
+    state: Mutex<TurnState<T>>,
+    next_turn: Condvar,
+}
+
+struct TurnState<T> {
+    turn: u64,
+    /// A worker panicked in or before its turn: the turns after it never come.
+    abandoned: bool,
+    value: T,
+}
+
+impl<T> Turns<T> {
+    fn new(value: T) -> Self {
+        Turns { state: Mutex::new(TurnState { turn: 0, abandoned: false, value }), next_turn: Condvar::new() }
+    }
+
+    /// Waits for `turn`, runs `f` on the value, and passes the turn on. When the worker
+    /// holding an earlier turn panicked, the wait ends in a panic, never a hang.
+    fn in_turn<R>(&self, turn: u64, f: impl FnOnce(&mut T) -> R) -> R {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.turn != turn {
+            assert!(!state.abandoned, "another reading thread stopped: see its panic above");
+            state = self.next_turn.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        let r = f(&mut state.value);
+        state.turn += 1;
+        drop(state);
+        self.next_turn.notify_all();
+        r
+    }
+
+    /// Marks the turns abandoned (a worker unwinding with a turn it will not take).
+    fn abandon(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).abandoned = true;
+        self.next_turn.notify_all();
+    }
+
+    fn into_inner(self) -> T {
+        self.state.into_inner().unwrap_or_else(|e| e.into_inner()).value
+    }
 }
 
 /// Whether an event falls in the `--since` / `--until` window (undated events do).
@@ -253,71 +266,82 @@ struct Job {
     newest_first: bool,
 }
 
-/// Reads the analysable inputs, in time order, as a sequence of chunks.
+/// What a worker does in its turn.
+enum Task {
+    /// Parse a chunk, then fold it.
+    Chunk(Job),
+    /// Read an input whole by its reader (CSV exports: quoted fields span lines, so
+    /// they are not cut into chunks; captures), straight into the fold.
+    Whole { input: usize, spec: &'static FormatSpec, stream: Box<dyn std::io::Read + Send> },
+}
+
+/// Reads the analysable inputs, in time order, as a sequence of tasks.
 struct ChunkSource<'p> {
     plans: &'p mut [Plan],
     order: Vec<usize>,
     next: usize,
+    /// Tasks handed out so far: the next task's turn.
+    handed_out: u64,
     current: Option<(usize, ChunkReader, ChunkFn, crate::timestamp::DateOrder, bool)>,
     errors: Vec<(usize, String)>,
-    /// Chunk buffers to reuse.
-    spare: Vec<Vec<u8>>,
     read: u64,
     total: u64,
     opts: &'p CheckOptions,
 }
 
 impl ChunkSource<'_> {
-    /// The next input if its spec reads it whole (CSV exports: quoted fields span
-    /// lines, so they are not cut into chunks), opened.
-    fn next_whole(&mut self) -> Option<(usize, &'static FormatSpec, Box<dyn std::io::Read + Send>)> {
-        while let Some(&i) = self.order.get(self.next) {
-            let plan = &mut self.plans[i];
-            let spec = plan.format.spec()?;
-            let Framing::Whole { decoded, .. } = spec.framing else { return None };
-            self.next += 1;
-            // A capture is binary: read as stored, never decoded as text.
-            let stream = if decoded { plan.stream() } else { plan.raw_stream() };
-            match stream {
-                Ok(s) => return Some((i, spec, s)),
-                Err(e) => self.errors.push((i, e.to_string())),
-            }
-        }
-        None
+    /// The next task and its turn, `None` when all is read; a chunk is read into
+    /// `spare` (a buffer to reuse).
+    fn take(&mut self, spare: Vec<u8>) -> Option<(u64, Task)> {
+        let task = self.next_task(spare)?;
+        let turn = self.handed_out;
+        self.handed_out += 1;
+        Some((turn, task))
     }
 
-    /// Appends up to `n` chunks to `batch` (fewer at the end of all inputs, or before
-    /// an input that is read whole).
-    fn fill(&mut self, batch: &mut Vec<Job>, n: usize) {
-        while batch.len() < n {
-            if self.current.is_none() {
-                let Some(&i) = self.order.get(self.next) else { break };
-                let Some(Framing::Chunked(parse)) = self.plans[i].format.spec().map(|s| s.framing) else { break };
+    fn next_task(&mut self, mut spare: Vec<u8>) -> Option<Task> {
+        loop {
+            let Some((i, reader, parse, order, newest_first)) = self.current.as_mut() else {
+                let &i = self.order.get(self.next)?;
                 self.next += 1;
                 let plan = &mut self.plans[i];
-                let newest_first = plan.dates.is_some_and(|d| d.newest_first);
-                let order = plan.dates.map(|d| d.order).unwrap_or_default();
-                // A newest-first copy is read whole: its records are reversed as a unit.
-                let size = if newest_first { usize::MAX / 2 } else { self.opts.chunk_size };
-                match plan.stream() {
-                    Ok(s) => self.current = Some((i, ChunkReader::new(s, size), parse, order, newest_first)),
-                    Err(e) => self.errors.push((i, e.to_string())),
+                let spec = plan.format.spec().expect("only inputs with a spec are in the order");
+                match spec.framing {
+                    Framing::Chunked(parse) => {
+                        let newest_first = plan.dates.is_some_and(|d| d.newest_first);
+                        let order = plan.dates.map(|d| d.order).unwrap_or_default();
+                        // A newest-first copy is read whole: its records are reversed as a unit.
+                        let size = if newest_first { usize::MAX / 2 } else { self.opts.chunk_size };
+                        match plan.stream() {
+                            Ok(s) => self.current = Some((i, ChunkReader::new(s, size), parse, order, newest_first)),
+                            Err(e) => self.errors.push((i, e.to_string())),
+                        }
+                    }
+                    Framing::Whole { decoded, .. } => {
+                        // A capture is binary: read as stored, never decoded as text.
+                        match if decoded { plan.stream() } else { plan.raw_stream() } {
+                            Ok(stream) => return Some(Task::Whole { input: i, spec, stream }),
+                            Err(e) => self.errors.push((i, e.to_string())),
+                        }
+                    }
                 }
                 continue;
-            }
-            let Some((i, reader, parse, order, newest_first)) = self.current.as_mut() else { break };
-            match reader.next_chunk_into(self.spare.pop().unwrap_or_default()) {
+            };
+            match reader.next_chunk_into(spare) {
                 Ok(Some(bytes)) => {
                     let cut_bytes = reader.take_cut_bytes();
                     self.read += bytes.len() as u64 + cut_bytes;
-                    batch.push(Job {
+                    if let Some(p) = self.opts.progress {
+                        p(self.read, (self.total > 0).then_some(self.total));
+                    }
+                    return Some(Task::Chunk(Job {
                         input: *i,
                         bytes,
                         cut_bytes,
                         parse: *parse,
                         order: *order,
                         newest_first: *newest_first,
-                    });
+                    }));
                 }
                 Ok(None) => self.current = None,
                 Err(e) => {
@@ -325,9 +349,7 @@ impl ChunkSource<'_> {
                     self.current = None;
                 }
             }
-        }
-        if let Some(p) = self.opts.progress {
-            p(self.read, (self.total > 0).then_some(self.total));
+            spare = Vec::new();
         }
     }
 }
@@ -344,6 +366,8 @@ struct Sink<'s> {
     /// Per input: shapes of records recognised but not classified, records used.
     unclassified: &'s mut [crate::shapes::ShapeTable],
     used: &'s mut [u64],
+    /// Inputs read whole that failed part-way.
+    errors: Vec<(usize, String)>,
 }
 
 /// Records remembered for duplicate detection (8 bytes each); past this, new ones are
@@ -362,43 +386,6 @@ fn record_key(e: &Event<'_>) -> Option<u64> {
     };
     let h = message.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     Some(h ^ (t.millis().div_euclid(1000) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
-}
-
-/// What the fold needs of a chunk's job once it is parsed (the job's bytes stay lent).
-#[derive(Clone, Copy)]
-struct ChunkMeta {
-    input: usize,
-    cut_bytes: u64,
-    newest_first: bool,
-}
-
-/// A batch's chunks, parsed, in order.
-struct Parsed<'a> {
-    metas: Vec<ChunkMeta>,
-    chunks: Vec<parse::ParsedChunk<'a>>,
-}
-
-/// Parses a batch's chunks in parallel, reusing event vectors from the previous batches.
-fn parse_batch<'a>(batch: &'a [Job], spare: &mut Vec<Vec<Event<'static>>>, opts: &CheckOptions) -> Parsed<'a> {
-    let vecs: Vec<Vec<Event<'static>>> = (0..batch.len()).map(|_| spare.pop().unwrap_or_default()).collect();
-    let chunks = batch
-        .par_iter()
-        .zip(vecs)
-        .map(|(j, v)| {
-            let ctx = ReadCtx {
-                file: j.input as u32,
-                utc_offset_minutes: opts.utc_offset_minutes,
-                date_order: j.order,
-                cdr_layout: &opts.cdr_layout,
-            };
-            (j.parse)(&j.bytes, &ctx, v)
-        })
-        .collect();
-    let metas = batch
-        .iter()
-        .map(|j| ChunkMeta { input: j.input, cut_bytes: j.cut_bytes, newest_first: j.newest_first })
-        .collect();
-    Parsed { metas, chunks }
 }
 
 impl Sink<'_> {
@@ -430,51 +417,114 @@ impl Sink<'_> {
         }
     }
 
-    /// Folds a parsed batch into the classifier, in input and chunk order; gives back
-    /// the emptied event vectors for reuse.
-    fn fold(&mut self, parsed: Parsed<'_>) -> Vec<Vec<Event<'static>>> {
+    /// Folds a parsed chunk into the classifier (the chunks come in input and chunk order).
+    fn fold(&mut self, job: &Job, chunk: &mut parse::ParsedChunk<'_>) {
         let opts = self.opts;
-        let windowed = opts.since.is_some() || opts.until.is_some();
-        let Parsed { metas, chunks: mut parsed } = parsed;
-        for (job, chunk) in metas.iter().zip(parsed.iter_mut()) {
-            if job.cut_bytes > 0 {
-                // The over-long last line keeps its place in the accounting, whole.
-                // The chunk is that one line (it holds no other line end).
-                match chunk.ends_recognized {
-                    None => {
-                        chunk.leading_bytes += job.cut_bytes;
-                        chunk.leading_sizes.clear();
-                        if chunk.leading_bytes <= parse::CONTINUATION_CAP as u64 {
-                            chunk.leading_sizes.push(chunk.leading_bytes as u32);
-                        }
+        if job.cut_bytes > 0 {
+            // The over-long last line keeps its place in the accounting, whole.
+            // The chunk is that one line (it holds no other line end).
+            match chunk.ends_recognized {
+                None => {
+                    chunk.leading_bytes += job.cut_bytes;
+                    chunk.leading_sizes.clear();
+                    if chunk.leading_bytes <= parse::CONTINUATION_CAP as u64 {
+                        chunk.leading_sizes.push(chunk.leading_bytes as u32);
                     }
-                    Some(recognized) => {
-                        chunk.counts.bytes += job.cut_bytes;
-                        chunk.ends_record_size += job.cut_bytes as usize;
-                        if !recognized {
-                            chunk.counts.bytes_unrecognized += job.cut_bytes;
-                        }
+                }
+                Some(recognized) => {
+                    chunk.counts.bytes += job.cut_bytes;
+                    chunk.ends_record_size += job.cut_bytes as usize;
+                    if !recognized {
+                        chunk.counts.bytes_unrecognized += job.cut_bytes;
                     }
                 }
             }
-            self.cursors[job.input].merge(chunk);
-            if job.newest_first {
-                // A console copy lists records newest first: reverse records, not lines.
-                chunk.events.reverse();
-            }
-            // Coverage and shapes count every record read, in the window or not.
-            for e in &chunk.events {
-                self.note(job.input, e);
-            }
-            for c in &chunk.calls {
-                self.note(job.input, &c.event());
-            }
-            if windowed || self.seen.is_some() {
-                chunk.events.retain(|e| inside(opts, e) && !self.is_duplicate(job.input, e));
-                chunk.calls.retain(|c| inside(opts, &c.event()));
-            }
         }
-        self.classifier.observe_chunks(&parsed);
-        parsed.into_iter().map(|c| parse::recycle(c.events)).collect()
+        self.cursors[job.input].merge(chunk);
+        if job.newest_first {
+            // A console copy lists records newest first: reverse records, not lines.
+            chunk.events.reverse();
+        }
+        // Coverage and shapes count every record read, in the window or not.
+        for e in &chunk.events {
+            self.note(job.input, e);
+        }
+        for c in &chunk.calls {
+            self.note(job.input, &c.event());
+        }
+        if opts.since.is_some() || opts.until.is_some() || self.seen.is_some() {
+            chunk.events.retain(|e| inside(opts, e) && !self.is_duplicate(job.input, e));
+            chunk.calls.retain(|c| inside(opts, &c.event()));
+        }
+        self.classifier.observe_chunks(std::slice::from_ref(chunk));
+    }
+
+    /// Reads an input whole by its reader, each event into the fold.
+    fn read_whole(&mut self, i: usize, spec: &'static FormatSpec, mut stream: Box<dyn std::io::Read + Send>) {
+        let opts = self.opts;
+        let Framing::Whole { read, .. } = spec.framing else { unreachable!("whole-file inputs only") };
+        let ctx = ReadCtx {
+            file: i as u32,
+            utc_offset_minutes: opts.utc_offset_minutes,
+            date_order: Default::default(),
+            cdr_layout: &opts.cdr_layout,
+        };
+        let mut observe = |e: &Event<'_>| {
+            self.note(i, e);
+            if inside(opts, e) {
+                self.classifier.observe(e);
+            }
+        };
+        match read(&mut stream, &ctx, &mut observe) {
+            Ok(counts) => {
+                // System info feeds the report's PBX facts: each of its lines is used.
+                // A capture's records are its decoded packets, each one looked at for
+                // RTP and SIP (its events are per stream and per message, far fewer):
+                // a DNS or HTTPS packet is of no interest, not a line not understood.
+                if matches!(spec.kind, Kind::SystemInfo | Kind::Capture) {
+                    self.used[i] = counts.records;
+                }
+                self.cursors[i].counts = counts;
+            }
+            Err(e) => self.errors.push((i, e.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    #[test]
+    fn turns_are_taken_in_order_whatever_order_the_threads_come_in() {
+        let turns = Turns::new(Vec::new());
+        std::thread::scope(|s| {
+            for turn in (0..8u64).rev() {
+                let turns = &turns;
+                s.spawn(move || turns.in_turn(turn, |seen: &mut Vec<u64>| seen.push(turn)));
+            }
+        });
+        assert_eq!(turns.into_inner(), (0..8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_worker_that_panics_before_its_turn_stops_the_others_waiting() {
+        let turns = Turns::new(0u32);
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            std::thread::scope(|s| {
+                s.spawn(|| turns.in_turn(2, |n| *n += 1));
+                s.spawn(|| turns.in_turn(1, |n| *n += 1));
+                // The holder of turn 0 fails while parsing: without the abandon, the
+                // two above would wait for ever.
+                s.spawn(|| {
+                    let _abandon = AbandonOnUnwind(&turns);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    panic!("a parser bug");
+                });
+            });
+        }));
+        assert!(run.is_err(), "the panic reaches the caller");
+        assert_eq!(turns.into_inner(), 0, "no later turn ran");
     }
 }

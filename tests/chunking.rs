@@ -64,7 +64,7 @@ proptest! {
             // Every line is one line, however long.
             prop_assert_eq!(input["lines"].as_u64().unwrap(), log.iter().filter(|&&b| b == b'\n').count() as u64);
         }
-        for (chunk, threads) in [(1024, 2), (1500, 1), (4096, 2), (10_000, 3), (65_536, 2), (300_000, 1)] {
+        for (chunk, threads) in [(1024, 2), (1500, 1), (2048, 8), (4096, 2), (10_000, 3), (65_536, 2), (300_000, 1)] {
             let cut = report(&path, chunk, threads);
             let shape: Vec<(usize, String)> =
                 pieces.iter().map(|p| (p.len(), String::from_utf8_lossy(&p[..p.len().min(50)]).into_owned())).collect();

@@ -141,7 +141,7 @@ struct Analysed {
     reused: bool,
 }
 
-fn analyse(opts: &BatchOptions, name: &str, case: &Path, digest: Option<String>) -> Analysed {
+fn analyse(opts: &BatchOptions, name: &str, case: &Path, digest: Option<String>, threads: usize) -> Analysed {
     let facts = match facts::load(case) {
         Ok(f) => f,
         Err(message) => {
@@ -155,6 +155,7 @@ fn analyse(opts: &BatchOptions, name: &str, case: &Path, digest: Option<String>)
     };
     let mut o = opts.check.clone();
     o.paths = case_inputs(case);
+    o.threads = Some(threads);
     o.progress = None;
     if let Some(f) = &facts {
         o.ticket = f.ticket_facts(&o.ticket);
@@ -216,6 +217,9 @@ pub fn batch(opts: &BatchOptions) -> Result<BatchOutcome, Error> {
     let previous = state::Previous::load(&opts.out, &fingerprint);
     let done = std::sync::atomic::AtomicU64::new(0);
     let total = mine.len() as u64;
+    // Cases run side by side, each read by its own worker threads: the pool's threads
+    // are shared among the cases, so that a run never holds more busy threads than -j.
+    let threads_per_case = (pool.current_num_threads() / mine.len().max(1)).max(1);
     // Each case's report is written as soon as it is done (one file per case, so the
     // order of writing changes no byte): memory holds rows, not every report of the run.
     let write_report = |a: &mut Analysed| -> Result<(), Error> {
@@ -234,7 +238,7 @@ pub fn batch(opts: &BatchOptions) -> Result<BatchOutcome, Error> {
                 let reused = digest.as_ref().and_then(|d| previous.reuse(name, d));
                 let mut a = match reused {
                     Some(rows) => Analysed { rows, report_json: None, digest, reused: true },
-                    None => analyse(opts, name, case, digest),
+                    None => analyse(opts, name, case, digest, threads_per_case),
                 };
                 write_report(&mut a)?;
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
