@@ -550,7 +550,7 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
     pub fn entry<Q>(&mut self, key: &Q, make_key: impl FnOnce(&Q, Option<K>) -> K) -> &mut V
     where
         K: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ?Sized,
+        Q: std::hash::Hash + Eq + OrderPrefix + ?Sized,
     {
         // `K: Borrow<Q>` hashes a key as its borrowed form: one hash serves both.
         let hash = self.hasher.hash_one(key);
@@ -560,8 +560,13 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                 if self.index.len() >= 2 * self.budget {
                     self.forget_lightest();
                 }
+                // The distinct count and the prefix read the borrowed key, still in the
+                // cache with its line: the new key is written into a forgotten key's
+                // buffer, cold, and reading it back waited for that line (under a flood
+                // of new extensions, half of this function's time).
+                self.distinct.add(key);
+                let prefix = key.order_prefix();
                 let k = make_key(key, self.spare_keys.pop());
-                self.distinct.add(&k);
                 let i = match self.free.pop() {
                     Some(i) => {
                         self.slots[i as usize].reuse();
@@ -573,7 +578,7 @@ impl<K: Ord + Clone + std::hash::Hash + OrderPrefix, V: Weight + Reuse, const B:
                         (self.slots.len() - 1) as u32
                     }
                 };
-                self.prefixes[i as usize] = k.order_prefix();
+                self.prefixes[i as usize] = prefix;
                 let hasher = &self.hasher;
                 self.index.insert_unique(hash, (k, i), |(k, _)| hasher.hash_one(k));
                 i
@@ -696,6 +701,12 @@ impl OrderPrefix for IpAddr {
 }
 
 impl OrderPrefix for String {
+    fn order_prefix(&self) -> u64 {
+        self.as_str().order_prefix()
+    }
+}
+
+impl OrderPrefix for str {
     /// The first 8 bytes, big-endian, zero-padded (a shorter string sorts first, and
     /// pads with the smallest byte).
     fn order_prefix(&self) -> u64 {
