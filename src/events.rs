@@ -970,17 +970,15 @@ impl Observer for Ndjson<'_> {
         }
     }
 
-    /// Serialises slices of the chunks in parallel, a bounded round at a time, and
+    /// Serialises slices of the chunk in parallel, a bounded round at a time, and
     /// writes each round in order while the next one is serialised.
-    fn observe_chunks(&mut self, chunks: &[ParsedChunk<'_>]) {
+    fn observe_chunk(&mut self, c: &ParsedChunk<'_>) {
         if self.error.is_some() {
             return;
         }
         let mut slices = Vec::new();
-        for c in chunks {
-            slices.extend(c.events.chunks(EVENTS_PER_SLICE).map(Slice::Events));
-            slices.extend(c.calls.chunks(EVENTS_PER_SLICE).map(Slice::Calls));
-        }
+        slices.extend(c.events.chunks(EVENTS_PER_SLICE).map(Slice::Events));
+        slices.extend(c.calls.chunks(EVENTS_PER_SLICE).map(Slice::Calls));
         let round = rayon::current_num_threads().max(1) * SLICES_PER_THREAD;
         let (mut filling, mut writing) = (std::mem::take(&mut self.filling), std::mem::take(&mut self.writing));
         let mut pending = 0;
@@ -999,7 +997,7 @@ impl Observer for Ndjson<'_> {
         }
         write_round(self.out, &writing[..pending], &mut self.error);
         if self.error.is_none() {
-            self.count += chunks.iter().map(|c| (c.events.len() + c.calls.len()) as u64).sum::<u64>();
+            self.count += (c.events.len() + c.calls.len()) as u64;
         }
         (self.filling, self.writing) = (filling, writing);
     }

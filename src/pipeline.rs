@@ -40,18 +40,16 @@ pub trait Observer: Send {
     fn begin(&mut self, _plans: &[Plan]) {}
     /// One event, in input order.
     fn observe(&mut self, e: &Event<'_>);
-    /// The events of parsed chunks, in order (each chunk's log events, then its call
-    /// records), already windowed and deduplicated; the pipeline gives one chunk at a
-    /// time, on the thread that parsed it. One by one by default; a writer may
-    /// serialise them in parallel as long as it writes them in this order.
-    fn observe_chunks(&mut self, chunks: &[parse::ParsedChunk<'_>]) {
-        for chunk in chunks {
-            for e in &chunk.events {
-                self.observe(e);
-            }
-            for c in &chunk.calls {
-                self.observe(&c.event());
-            }
+    /// The events of a parsed chunk, in order (its log events, then its call records),
+    /// already windowed and deduplicated; chunks come in input and chunk order, each on
+    /// the thread that parsed it. One by one by default; a writer may serialise them in
+    /// parallel as long as it writes them in this order.
+    fn observe_chunk(&mut self, chunk: &parse::ParsedChunk<'_>) {
+        for e in &chunk.events {
+            self.observe(e);
+        }
+        for c in &chunk.calls {
+            self.observe(&c.event());
         }
     }
 }
@@ -456,7 +454,7 @@ impl Sink<'_> {
             chunk.events.retain(|e| inside(opts, e) && !self.is_duplicate(job.input, e));
             chunk.calls.retain(|c| inside(opts, &c.event()));
         }
-        self.classifier.observe_chunks(std::slice::from_ref(chunk));
+        self.classifier.observe_chunk(chunk);
     }
 
     /// Reads an input whole by its reader, each event into the fold.
@@ -516,7 +514,8 @@ mod tests {
                 s.spawn(|| turns.in_turn(2, |n| *n += 1));
                 s.spawn(|| turns.in_turn(1, |n| *n += 1));
                 // The holder of turn 0 fails while parsing: without the abandon, the
-                // two above would wait for ever.
+                // two above would wait for ever. (The pause lets them reach their wait
+                // first, so the wake-up is what ends it.)
                 s.spawn(|| {
                     let _abandon = AbandonOnUnwind(&turns);
                     std::thread::sleep(std::time::Duration::from_millis(20));
